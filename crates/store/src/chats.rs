@@ -1,0 +1,483 @@
+//! Contacts, conversations, attendances and messages.
+
+mod list;
+mod messages;
+
+pub use list::{ChatOrder, ConversationItem, ConversationQuery};
+pub use messages::{Message, NewMessage};
+
+use atende_domain::{
+    Assignment, AssignmentAction, AssignmentEffect, AttendanceId, ContactId, ConversationId,
+    DepartmentId, InboxId, OrgId, Protocol, UserId,
+};
+use serde::Serialize;
+use serde_json::{Value, json};
+use sqlx::types::Json;
+
+use crate::events::ChatScope;
+use crate::{Millis, NewEvent, Result, Store, StoreError, Tx, now_ms, with_pool, with_tx};
+
+/// A customer (CT-1).
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Contact {
+    pub id: ContactId,
+    #[serde(skip)]
+    pub org_id: OrgId,
+    pub name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub document: Option<String>,
+    pub rg: Option<String>,
+    pub birth_date: Option<String>,
+    pub customer_code: Option<String>,
+    pub blocked: bool,
+    pub broadcast_opt_in: bool,
+    pub custom: Json<Value>,
+    pub created_at: Millis,
+    pub last_interaction_at: Option<Millis>,
+}
+
+/// The thread between a contact and an inbox, with the current attendance's
+/// assignment.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Conversation {
+    pub id: ConversationId,
+    #[serde(skip)]
+    pub org_id: OrgId,
+    pub inbox_id: InboxId,
+    pub contact_id: ContactId,
+    pub attendance_id: Option<AttendanceId>,
+    pub protocol: Option<String>,
+    pub opened_at: Option<Millis>,
+    pub department_id: Option<DepartmentId>,
+    pub agent_id: Option<UserId>,
+    pub flow_running: bool,
+    pub last_message_at: Millis,
+    pub last_inbound_at: Option<Millis>,
+    pub unread: i64,
+    pub created_at: Millis,
+}
+
+impl Conversation {
+    /// The chat's visibility scope for events (LC-1).
+    pub fn scope(&self) -> ChatScope {
+        ChatScope {
+            conversation_id: self.id,
+            attendance_open: self.attendance_id.is_some(),
+            department_id: self.department_id,
+            agent_id: self.agent_id,
+        }
+    }
+
+    /// The chat state the LC-1 view rules read.
+    pub fn chat_state(&self) -> atende_domain::ChatState {
+        atende_domain::ChatState {
+            attendance_open: self.attendance_id.is_some(),
+            department_id: self.department_id,
+            agent_id: self.agent_id,
+        }
+    }
+}
+
+const CONTACT_COLS: &str = "id, org_id, name, phone, email, document, rg, birth_date, customer_code, \
+     blocked, broadcast_opt_in, custom, created_at, last_interaction_at";
+const CONV_COLS: &str = "id, org_id, inbox_id, contact_id, attendance_id, protocol, opened_at, department_id, \
+     agent_id, flow_running, last_message_at, last_inbound_at, unread, created_at";
+
+impl Tx {
+    /// Finds the contact behind `external_id` on `inbox`, creating it (and its
+    /// identity) when new.
+    pub async fn upsert_contact(
+        &mut self,
+        org: OrgId,
+        inbox: InboxId,
+        external_id: &str,
+        name: &str,
+        phone: Option<&str>,
+    ) -> Result<Contact> {
+        let sql = format!(
+            "SELECT {} FROM contact_identities i JOIN contacts c ON c.id = i.contact_id \
+             WHERE i.inbox_id = $1 AND i.external_id = $2 AND i.org_id = $3",
+            CONTACT_COLS
+                .split(", ")
+                .map(|c| format!("c.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        if let Some(c) = with_tx!(self, c => sqlx::query_as::<_, Contact>(sqlx::AssertSqlSafe(sql.as_str())).bind(inbox).bind(external_id).bind(org).fetch_optional(c).await?)
+        {
+            return Ok(c);
+        }
+        let contact = Contact {
+            id: ContactId::new(),
+            org_id: org,
+            name: name.to_string(),
+            phone: phone.map(str::to_string),
+            email: None,
+            document: None,
+            rg: None,
+            birth_date: None,
+            customer_code: None,
+            blocked: false,
+            broadcast_opt_in: true,
+            custom: Json(json!({})),
+            created_at: now_ms(),
+            last_interaction_at: None,
+        };
+        let sql = format!(
+            "INSERT INTO contacts ({CONTACT_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+        );
+        with_tx!(self, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(contact.id).bind(org).bind(&contact.name).bind(&contact.phone)
+            .bind(&contact.email).bind(&contact.document).bind(&contact.rg).bind(&contact.birth_date)
+            .bind(&contact.customer_code).bind(contact.blocked).bind(contact.broadcast_opt_in)
+            .bind(&contact.custom).bind(contact.created_at).bind(contact.last_interaction_at).execute(c).await?.rows_affected());
+        let sql = "INSERT INTO contact_identities (org_id, inbox_id, external_id, contact_id) VALUES ($1, $2, $3, $4)";
+        with_tx!(self, c => sqlx::query(sql).bind(org).bind(inbox).bind(external_id).bind(contact.id).execute(c).await?.rows_affected());
+        self.emit(NewEvent {
+            org_id: org,
+            kind: "contact.created",
+            chat: None,
+            payload: json!({"contact": &contact}),
+        });
+        Ok(contact)
+    }
+
+    /// The conversation of `contact` on `inbox`, created when missing.
+    pub async fn conversation_for(
+        &mut self,
+        org: OrgId,
+        inbox: InboxId,
+        contact: ContactId,
+    ) -> Result<Conversation> {
+        let sql = format!(
+            "SELECT {CONV_COLS} FROM conversations WHERE inbox_id = $1 AND contact_id = $2 AND org_id = $3"
+        );
+        if let Some(c) = with_tx!(self, c => sqlx::query_as::<_, Conversation>(sqlx::AssertSqlSafe(sql.as_str())).bind(inbox).bind(contact).bind(org).fetch_optional(c).await?)
+        {
+            return Ok(c);
+        }
+        let now = now_ms();
+        let conv = Conversation {
+            id: ConversationId::new(),
+            org_id: org,
+            inbox_id: inbox,
+            contact_id: contact,
+            attendance_id: None,
+            protocol: None,
+            opened_at: None,
+            department_id: None,
+            agent_id: None,
+            flow_running: false,
+            last_message_at: now,
+            last_inbound_at: None,
+            unread: 0,
+            created_at: now,
+        };
+        let sql = format!(
+            "INSERT INTO conversations ({CONV_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+        );
+        with_tx!(self, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(conv.id).bind(org).bind(inbox).bind(contact)
+            .bind(conv.attendance_id).bind(&conv.protocol).bind(conv.opened_at).bind(conv.department_id)
+            .bind(conv.agent_id).bind(conv.flow_running).bind(conv.last_message_at).bind(conv.last_inbound_at)
+            .bind(conv.unread).bind(conv.created_at).execute(c).await?.rows_affected());
+        self.emit(NewEvent {
+            org_id: org,
+            kind: "conversation.created",
+            chat: Some(conv.scope()),
+            payload: json!({"conversation": &conv}),
+        });
+        Ok(conv)
+    }
+
+    /// Reads a conversation inside the transaction (locking it on PostgreSQL).
+    pub async fn conversation(&mut self, org: OrgId, id: ConversationId) -> Result<Conversation> {
+        let lock = match self.backend() {
+            crate::Backend::Postgres => " FOR UPDATE",
+            crate::Backend::Sqlite => "",
+        };
+        let sql =
+            format!("SELECT {CONV_COLS} FROM conversations WHERE org_id = $1 AND id = $2{lock}");
+        with_tx!(self, c => sqlx::query_as::<_, Conversation>(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(id).fetch_optional(c).await?)
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// Allocates the next protocol of `org` for today (AD-6).
+    async fn next_protocol(&mut self, org: OrgId) -> Result<Protocol> {
+        let today = chrono::Utc::now().date_naive();
+        let day = today.format("%Y%m%d").to_string();
+        let sql = "INSERT INTO protocol_counters (org_id, day, last_seq) VALUES ($1, $2, 1) \
+                   ON CONFLICT (org_id, day) DO UPDATE SET last_seq = protocol_counters.last_seq + 1 RETURNING last_seq";
+        let seq: i64 =
+            with_tx!(self, c => sqlx::query_scalar(sql).bind(org).bind(&day).fetch_one(c).await?);
+        Protocol::new(today, seq as u64).map_err(|e| StoreError::Invalid(e.to_string()))
+    }
+
+    /// Opens an attendance (with a new protocol) on a conversation that has
+    /// none; returns the updated conversation.
+    pub async fn open_attendance(
+        &mut self,
+        conv: &Conversation,
+        department: Option<DepartmentId>,
+        agent: Option<UserId>,
+        by: Option<UserId>,
+    ) -> Result<Conversation> {
+        if conv.attendance_id.is_some() {
+            return Err(StoreError::Invalid("attendance already open".into()));
+        }
+        let protocol = self.next_protocol(conv.org_id).await?;
+        let id = AttendanceId::new();
+        let now = now_ms();
+        let assigned_at = agent.map(|_| now);
+        let sql = "INSERT INTO attendances (id, org_id, conversation_id, protocol, department_id, agent_id, opened_by, opened_at, assigned_at, close_keep_on_reply) \
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, FALSE)";
+        with_tx!(self, c => sqlx::query(sql).bind(id).bind(conv.org_id).bind(conv.id).bind(protocol.as_str())
+            .bind(department).bind(agent).bind(by).bind(now).bind(assigned_at).execute(c).await?.rows_affected());
+        let mut updated = conv.clone();
+        updated.attendance_id = Some(id);
+        updated.protocol = Some(protocol.as_str().to_string());
+        updated.opened_at = Some(now);
+        updated.department_id = department;
+        updated.agent_id = agent;
+        self.save_assignment(&updated).await?;
+        self.emit(NewEvent {
+            org_id: conv.org_id,
+            kind: "attendance.opened",
+            chat: Some(updated.scope()),
+            payload: json!({"conversation_id": conv.id, "attendance_id": id, "protocol": protocol.as_str(),
+                            "department_id": department, "agent_id": agent, "by": by}),
+        });
+        Ok(updated)
+    }
+
+    async fn save_assignment(&mut self, conv: &Conversation) -> Result<()> {
+        let sql = "UPDATE conversations SET attendance_id = $3, protocol = $4, opened_at = $5, department_id = $6, agent_id = $7 \
+                   WHERE org_id = $1 AND id = $2";
+        with_tx!(self, c => sqlx::query(sql).bind(conv.org_id).bind(conv.id).bind(conv.attendance_id)
+            .bind(&conv.protocol).bind(conv.opened_at).bind(conv.department_id).bind(conv.agent_id).execute(c).await?.rows_affected());
+        if let Some(att) = conv.attendance_id {
+            let sql = "UPDATE attendances SET department_id = $3, agent_id = $4, \
+                       assigned_at = CASE WHEN $4 IS NOT NULL AND assigned_at IS NULL THEN CAST($5 AS BIGINT) ELSE assigned_at END \
+                       WHERE org_id = $1 AND id = $2";
+            with_tx!(self, c => sqlx::query(sql).bind(conv.org_id).bind(att).bind(conv.department_id)
+                .bind(conv.agent_id).bind(now_ms()).execute(c).await?.rows_affected());
+        }
+        Ok(())
+    }
+
+    /// Applies an LC-9 assignment action to a conversation with an open
+    /// attendance (opening one when an agent or department is assigned to a
+    /// chat without it), writes a system line naming who did it, and emits
+    /// the change. Returns the updated conversation and the effects.
+    pub async fn assign(
+        &mut self,
+        conv: &Conversation,
+        action: AssignmentAction,
+        by: Option<UserId>,
+        line: Option<String>,
+    ) -> Result<(Conversation, Vec<AssignmentEffect>)> {
+        let mut conv = conv.clone();
+        if conv.attendance_id.is_none() {
+            if matches!(action, AssignmentAction::Close) {
+                return Ok((conv, vec![AssignmentEffect::Unchanged]));
+            }
+            conv = self.open_attendance(&conv, None, None, by).await?;
+        }
+        let current = Assignment {
+            department_id: conv.department_id,
+            agent_id: conv.agent_id,
+        };
+        let (next, effects) = atende_domain::assignment::apply(current, action);
+        if next == current {
+            return Ok((conv, effects));
+        }
+        conv.department_id = next.department_id;
+        conv.agent_id = next.agent_id;
+        self.save_assignment(&conv).await?;
+        if let Some(text) = line {
+            self.insert_message(messages::NewMessage::system(&conv, text))
+                .await?;
+        }
+        self.emit(NewEvent {
+            org_id: conv.org_id,
+            kind: "conversation.assigned",
+            chat: Some(conv.scope()),
+            payload: json!({"conversation_id": conv.id, "department_id": conv.department_id, "agent_id": conv.agent_id, "by": by}),
+        });
+        Ok((conv, effects))
+    }
+
+    /// Closes the open attendance: agent and department are removed (LC-11).
+    pub async fn close_attendance(
+        &mut self,
+        conv: &Conversation,
+        by: Option<UserId>,
+        line: Option<String>,
+    ) -> Result<Conversation> {
+        let Some(att) = conv.attendance_id else {
+            return Err(StoreError::Invalid("no open attendance".into()));
+        };
+        let now = now_ms();
+        let sql = "UPDATE attendances SET closed_at = $3, closed_by = $4, close_at = NULL WHERE org_id = $1 AND id = $2";
+        with_tx!(self, c => sqlx::query(sql).bind(conv.org_id).bind(att).bind(now).bind(by).execute(c).await?.rows_affected());
+        let mut closed = conv.clone();
+        closed.attendance_id = None;
+        closed.department_id = None;
+        closed.agent_id = None;
+        self.save_assignment(&closed).await?;
+        if let Some(text) = line {
+            self.insert_message(messages::NewMessage::system(&closed, text))
+                .await?;
+        }
+        self.emit(NewEvent {
+            org_id: conv.org_id,
+            kind: "attendance.closed",
+            chat: Some(closed.scope()),
+            payload: json!({"conversation_id": conv.id, "attendance_id": att, "protocol": conv.protocol, "by": by}),
+        });
+        Ok(closed)
+    }
+
+    /// Marks a conversation read (LC-7).
+    pub async fn mark_read(&mut self, conv: &Conversation) -> Result<()> {
+        if conv.unread == 0 {
+            return Ok(());
+        }
+        let sql = "UPDATE conversations SET unread = 0 WHERE org_id = $1 AND id = $2";
+        with_tx!(self, c => sqlx::query(sql).bind(conv.org_id).bind(conv.id).execute(c).await?.rows_affected());
+        self.emit(NewEvent {
+            org_id: conv.org_id,
+            kind: "conversation.read",
+            chat: Some(conv.scope()),
+            payload: json!({"conversation_id": conv.id, "unread": 0}),
+        });
+        Ok(())
+    }
+
+    /// Marks a conversation unread (LC-7 "Mark as unread").
+    pub async fn mark_unread(&mut self, conv: &Conversation) -> Result<()> {
+        let sql = "UPDATE conversations SET unread = CASE WHEN unread = 0 THEN 1 ELSE unread END WHERE org_id = $1 AND id = $2";
+        with_tx!(self, c => sqlx::query(sql).bind(conv.org_id).bind(conv.id).execute(c).await?.rows_affected());
+        self.emit(NewEvent {
+            org_id: conv.org_id,
+            kind: "conversation.unread",
+            chat: Some(conv.scope()),
+            payload: json!({"conversation_id": conv.id, "unread": conv.unread.max(1)}),
+        });
+        Ok(())
+    }
+}
+
+/// An attendance with its scheduled closing, if any.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Attendance {
+    pub id: AttendanceId,
+    #[serde(skip)]
+    pub org_id: OrgId,
+    pub conversation_id: ConversationId,
+    pub protocol: String,
+    pub department_id: Option<DepartmentId>,
+    pub agent_id: Option<UserId>,
+    pub opened_by: Option<UserId>,
+    pub opened_at: Millis,
+    pub assigned_at: Option<Millis>,
+    pub first_reply_at: Option<Millis>,
+    pub closed_at: Option<Millis>,
+    pub closed_by: Option<UserId>,
+    pub close_at: Option<Millis>,
+    pub close_keep_on_reply: bool,
+    pub close_message: Option<String>,
+    pub close_by: Option<UserId>,
+}
+
+const ATT_COLS: &str = "id, org_id, conversation_id, protocol, department_id, agent_id, opened_by, opened_at, \
+     assigned_at, first_reply_at, closed_at, closed_by, close_at, close_keep_on_reply, close_message, close_by";
+
+impl Tx {
+    /// An attendance of `org`.
+    pub async fn attendance(&mut self, org: OrgId, id: AttendanceId) -> Result<Attendance> {
+        let sql = format!("SELECT {ATT_COLS} FROM attendances WHERE org_id = $1 AND id = $2");
+        with_tx!(self, c => sqlx::query_as::<_, Attendance>(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(id).fetch_optional(c).await?)
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// Schedules (or reschedules) the closing of an open attendance (LC-11).
+    pub async fn schedule_close(
+        &mut self,
+        conv: &Conversation,
+        at: Millis,
+        keep_on_reply: bool,
+        message: Option<&str>,
+        by: Option<UserId>,
+    ) -> Result<()> {
+        let Some(att) = conv.attendance_id else {
+            return Err(StoreError::Invalid("no open attendance".into()));
+        };
+        let sql = "UPDATE attendances SET close_at = $3, close_keep_on_reply = $4, close_message = $5, close_by = $6 WHERE org_id = $1 AND id = $2";
+        with_tx!(self, c => sqlx::query(sql).bind(conv.org_id).bind(att).bind(at).bind(keep_on_reply).bind(message).bind(by).execute(c).await?.rows_affected());
+        self.emit(NewEvent {
+            org_id: conv.org_id,
+            kind: "attendance.close_scheduled",
+            chat: Some(conv.scope()),
+            payload: json!({"conversation_id": conv.id, "attendance_id": att, "close_at": at, "keep_on_reply": keep_on_reply, "by": by}),
+        });
+        Ok(())
+    }
+
+    /// Cancels a scheduled closing; false when none was scheduled.
+    pub async fn cancel_scheduled_close(
+        &mut self,
+        conv: &Conversation,
+        by: Option<UserId>,
+    ) -> Result<bool> {
+        let Some(att) = conv.attendance_id else {
+            return Ok(false);
+        };
+        let sql = "UPDATE attendances SET close_at = NULL WHERE org_id = $1 AND id = $2 AND close_at IS NOT NULL";
+        let n = with_tx!(self, c => sqlx::query(sql).bind(conv.org_id).bind(att).execute(c).await?.rows_affected());
+        if n > 0 {
+            self.emit(NewEvent {
+                org_id: conv.org_id,
+                kind: "attendance.close_cancelled",
+                chat: Some(conv.scope()),
+                payload: json!({"conversation_id": conv.id, "attendance_id": att, "by": by}),
+            });
+        }
+        Ok(n > 0)
+    }
+
+    /// Records the first agent reply of the open attendance (RP-5 metrics).
+    pub async fn note_first_reply(&mut self, conv: &Conversation) -> Result<()> {
+        if let Some(att) = conv.attendance_id {
+            let sql = "UPDATE attendances SET first_reply_at = $3 WHERE org_id = $1 AND id = $2 AND first_reply_at IS NULL";
+            with_tx!(self, c => sqlx::query(sql).bind(conv.org_id).bind(att).bind(now_ms()).execute(c).await?.rows_affected());
+        }
+        Ok(())
+    }
+}
+
+impl Tx {
+    pub(crate) fn backend(&self) -> crate::Backend {
+        self.backend
+    }
+}
+
+impl Store {
+    /// The attendance of `org` with this id.
+    pub async fn attendance(&self, org: OrgId, id: AttendanceId) -> Result<Attendance> {
+        let sql = format!("SELECT {ATT_COLS} FROM attendances WHERE org_id = $1 AND id = $2");
+        with_pool!(self, p => sqlx::query_as::<_, Attendance>(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(id).fetch_optional(p).await?)
+            .ok_or(StoreError::NotFound)
+    }
+
+    pub async fn conversation(&self, org: OrgId, id: ConversationId) -> Result<Conversation> {
+        let sql = format!("SELECT {CONV_COLS} FROM conversations WHERE org_id = $1 AND id = $2");
+        with_pool!(self, p => sqlx::query_as::<_, Conversation>(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(id).fetch_optional(p).await?)
+            .ok_or(StoreError::NotFound)
+    }
+
+    pub async fn contact(&self, org: OrgId, id: ContactId) -> Result<Contact> {
+        let sql = format!("SELECT {CONTACT_COLS} FROM contacts WHERE org_id = $1 AND id = $2");
+        with_pool!(self, p => sqlx::query_as::<_, Contact>(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(id).fetch_optional(p).await?)
+            .ok_or(StoreError::NotFound)
+    }
+}

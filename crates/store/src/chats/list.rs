@@ -1,0 +1,221 @@
+//! The chat list (LC-1 views, LC-2 filters, LC-3 orderings, LC-4 search)
+//! with keyset pagination.
+
+use atende_domain::{
+    AttendanceId, ChatView, ContactId, ConversationId, DepartmentId, InboxId, OrgId, TagId, UserId,
+};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::{Millis, Result, Store, StoreError, with_pool};
+
+/// LC-3 orderings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ChatOrder {
+    /// Newest message first.
+    #[default]
+    Newest,
+    /// Oldest message first.
+    Oldest,
+    /// Newest opening (protocol) first; chats never opened are left out.
+    NewestOpening,
+    /// Oldest opening first; chats never opened are left out.
+    OldestOpening,
+}
+
+impl ChatOrder {
+    pub fn parse(s: &str) -> Option<ChatOrder> {
+        Some(match s {
+            "newest" => ChatOrder::Newest,
+            "oldest" => ChatOrder::Oldest,
+            "newest_opening" => ChatOrder::NewestOpening,
+            "oldest_opening" => ChatOrder::OldestOpening,
+            _ => return None,
+        })
+    }
+
+    fn column(self) -> &'static str {
+        match self {
+            ChatOrder::Newest | ChatOrder::Oldest => "c.last_message_at",
+            ChatOrder::NewestOpening | ChatOrder::OldestOpening => "c.opened_at",
+        }
+    }
+
+    fn descending(self) -> bool {
+        matches!(self, ChatOrder::Newest | ChatOrder::NewestOpening)
+    }
+}
+
+/// Who asks and what they ask for.
+#[derive(Debug, Clone)]
+pub struct ConversationQuery {
+    pub org_id: OrgId,
+    pub viewer: UserId,
+    pub see_all_chats: bool,
+    pub view: ChatView,
+    pub order: ChatOrder,
+    pub tag: Option<TagId>,
+    pub department: Option<DepartmentId>,
+    pub agent: Option<UserId>,
+    pub inbox: Option<InboxId>,
+    pub channel: Option<String>,
+    pub unread_only: bool,
+    /// Name, phone or protocol (LC-4).
+    pub search: Option<String>,
+    /// Opaque cursor from a previous page.
+    pub cursor: Option<String>,
+    pub limit: i64,
+}
+
+/// One row of the chat list.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ConversationItem {
+    pub id: ConversationId,
+    pub inbox_id: InboxId,
+    pub channel: String,
+    pub contact_id: ContactId,
+    pub contact_name: String,
+    pub contact_phone: Option<String>,
+    pub attendance_id: Option<AttendanceId>,
+    pub protocol: Option<String>,
+    pub opened_at: Option<Millis>,
+    pub department_id: Option<DepartmentId>,
+    pub agent_id: Option<UserId>,
+    pub flow_running: bool,
+    pub last_message_at: Millis,
+    pub last_inbound_at: Option<Millis>,
+    pub unread: i64,
+}
+
+enum Arg {
+    Id(Uuid),
+    Int(i64),
+    Text(String),
+}
+
+fn parse_cursor(s: &str) -> Result<(i64, Uuid)> {
+    let bad = || StoreError::Invalid(format!("invalid cursor {s:?}"));
+    let (k, id) = s.split_once('_').ok_or_else(bad)?;
+    Ok((
+        k.parse().map_err(|_| bad())?,
+        id.parse().map_err(|_| bad())?,
+    ))
+}
+
+impl Store {
+    /// A page of the chat list and the cursor of the next page.
+    pub async fn conversations(
+        &self,
+        q: &ConversationQuery,
+    ) -> Result<(Vec<ConversationItem>, Option<String>)> {
+        let mut args: Vec<Arg> = vec![Arg::Id(q.org_id.0)];
+        let mut wh: Vec<String> = vec!["c.org_id = $1".into()];
+        let push = |args: &mut Vec<Arg>, a: Arg| -> String {
+            args.push(a);
+            format!("${}", args.len())
+        };
+        // LC-1 visibility: see_all, own chats, chats without department, or
+        // chats of the viewer's departments. Mirrors atende_domain::can_see.
+        if !q.see_all_chats {
+            let me = push(&mut args, Arg::Id(q.viewer.0));
+            wh.push(format!(
+                "(c.agent_id = {me} OR c.department_id IS NULL OR c.department_id IN \
+                 (SELECT department_id FROM department_members WHERE user_id = {me}))"
+            ));
+        }
+        match q.view {
+            ChatView::All => {}
+            ChatView::Open => wh.push("c.attendance_id IS NOT NULL AND c.agent_id IS NULL".into()),
+            ChatView::Mine => {
+                let me = push(&mut args, Arg::Id(q.viewer.0));
+                wh.push(format!("c.attendance_id IS NOT NULL AND c.agent_id = {me}"));
+            }
+            ChatView::InService => {
+                wh.push("c.attendance_id IS NOT NULL AND c.agent_id IS NOT NULL".into())
+            }
+        }
+        if let Some(t) = q.tag {
+            let p = push(&mut args, Arg::Id(t.0));
+            wh.push(format!("EXISTS (SELECT 1 FROM conversation_tags ct WHERE ct.conversation_id = c.id AND ct.tag_id = {p})"));
+        }
+        if let Some(d) = q.department {
+            let p = push(&mut args, Arg::Id(d.0));
+            wh.push(format!("c.department_id = {p}"));
+        }
+        if let Some(a) = q.agent {
+            let p = push(&mut args, Arg::Id(a.0));
+            wh.push(format!("c.agent_id = {p}"));
+        }
+        if let Some(i) = q.inbox {
+            let p = push(&mut args, Arg::Id(i.0));
+            wh.push(format!("c.inbox_id = {p}"));
+        }
+        if let Some(ch) = &q.channel {
+            let p = push(&mut args, Arg::Text(ch.clone()));
+            wh.push(format!("i.channel = {p}"));
+        }
+        if q.unread_only {
+            wh.push("c.unread > 0".into());
+        }
+        if let Some(s) = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            let like = format!("%{}%", s.to_lowercase().replace(['%', '_'], ""));
+            let p = push(&mut args, Arg::Text(like));
+            let digits: String = s.chars().filter(char::is_ascii_digit).collect();
+            let mut cond = format!("LOWER(k.name) LIKE {p}");
+            if !digits.is_empty() {
+                let d = push(&mut args, Arg::Text(format!("%{digits}%")));
+                cond.push_str(&format!(" OR k.phone LIKE {d} OR c.protocol LIKE {d}"));
+            }
+            wh.push(format!("({cond})"));
+        }
+        let col = q.order.column();
+        if matches!(q.order, ChatOrder::NewestOpening | ChatOrder::OldestOpening) {
+            wh.push(format!("{col} IS NOT NULL"));
+        }
+        let (cmp, dir) = if q.order.descending() {
+            ("<", "DESC")
+        } else {
+            (">", "ASC")
+        };
+        if let Some(cur) = &q.cursor {
+            let (k, id) = parse_cursor(cur)?;
+            let pk = push(&mut args, Arg::Int(k));
+            let pi = push(&mut args, Arg::Id(id));
+            wh.push(format!("({col}, c.id) {cmp} ({pk}, {pi})"));
+        }
+        let limit = q.limit.clamp(1, 200);
+        let pl = push(&mut args, Arg::Int(limit + 1));
+        let sql = format!(
+            "SELECT c.id, c.inbox_id, i.channel, c.contact_id, k.name AS contact_name, k.phone AS contact_phone, \
+             c.attendance_id, c.protocol, c.opened_at, c.department_id, c.agent_id, c.flow_running, \
+             c.last_message_at, c.last_inbound_at, c.unread \
+             FROM conversations c JOIN contacts k ON k.id = c.contact_id JOIN inboxes i ON i.id = c.inbox_id \
+             WHERE {} ORDER BY {col} {dir}, c.id {dir} LIMIT {pl}",
+            wh.join(" AND ")
+        );
+        let mut rows = with_pool!(self, p => {
+            let mut qq = sqlx::query_as::<_, ConversationItem>(sqlx::AssertSqlSafe(sql.as_str()));
+            for a in &args {
+                qq = match a {
+                    Arg::Id(u) => qq.bind(*u),
+                    Arg::Int(i) => qq.bind(*i),
+                    Arg::Text(t) => qq.bind(t.as_str()),
+                };
+            }
+            qq.fetch_all(p).await?
+        });
+        let next = if rows.len() as i64 > limit {
+            rows.truncate(limit as usize);
+            rows.last().map(|r| {
+                let key = match q.order {
+                    ChatOrder::Newest | ChatOrder::Oldest => r.last_message_at,
+                    _ => r.opened_at.unwrap_or_default(),
+                };
+                format!("{key}_{}", r.id)
+            })
+        } else {
+            None
+        };
+        Ok((rows, next))
+    }
+}

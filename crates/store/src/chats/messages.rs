@@ -1,0 +1,229 @@
+//! Messages of a conversation.
+
+use atende_domain::{
+    AuthorKind, ContentKind, ConversationId, Direction, InboxId, MessageId, OrgId, ReceiptStatus,
+    UserId,
+};
+use serde::Serialize;
+use serde_json::{Value, json};
+use sqlx::types::Json;
+
+use super::Conversation;
+use crate::{Millis, NewEvent, Result, Store, StoreError, Tx, now_ms, with_pool, with_tx};
+
+/// A stored message.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Message {
+    pub id: MessageId,
+    #[serde(skip)]
+    pub org_id: OrgId,
+    pub conversation_id: ConversationId,
+    pub inbox_id: InboxId,
+    pub direction: String,
+    pub author_kind: String,
+    pub author_id: Option<UserId>,
+    pub internal: bool,
+    pub kind: String,
+    pub text: Option<String>,
+    pub payload: Json<Value>,
+    pub status: String,
+    pub provider_id: Option<String>,
+    pub error_code: Option<String>,
+    pub error_text: Option<String>,
+    pub created_at: Millis,
+}
+
+/// A message to append to a conversation.
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    pub org_id: OrgId,
+    pub conversation_id: ConversationId,
+    pub inbox_id: InboxId,
+    pub direction: Direction,
+    pub author_kind: AuthorKind,
+    pub author_id: Option<UserId>,
+    pub internal: bool,
+    pub kind: ContentKind,
+    pub text: Option<String>,
+    pub payload: Value,
+    pub status: ReceiptStatus,
+    pub provider_id: Option<String>,
+    /// Provider time of an inbound message (drives the session window).
+    pub provider_at: Option<Millis>,
+}
+
+impl NewMessage {
+    /// A system line (assignment, closing…): internal, never sent.
+    pub fn system(conv: &Conversation, text: String) -> NewMessage {
+        NewMessage {
+            org_id: conv.org_id,
+            conversation_id: conv.id,
+            inbox_id: conv.inbox_id,
+            direction: Direction::Out,
+            author_kind: AuthorKind::System,
+            author_id: None,
+            internal: true,
+            kind: ContentKind::Text,
+            text: Some(text),
+            payload: json!({}),
+            status: ReceiptStatus::Read,
+            provider_id: None,
+            provider_at: None,
+        }
+    }
+}
+
+const MSG_COLS: &str = "id, org_id, conversation_id, inbox_id, direction, author_kind, author_id, internal, kind, \
+     text, payload, status, provider_id, error_code, error_text, created_at";
+
+impl Tx {
+    /// Appends a message and updates the conversation (last message time,
+    /// unread count, session window). Returns `None` when a message with the
+    /// same provider id already exists on the inbox (duplicate webhook).
+    pub async fn insert_message(&mut self, m: NewMessage) -> Result<Option<Message>> {
+        let now = now_ms();
+        let msg = Message {
+            id: MessageId::new(),
+            org_id: m.org_id,
+            conversation_id: m.conversation_id,
+            inbox_id: m.inbox_id,
+            direction: m.direction.as_str().into(),
+            author_kind: m.author_kind.as_str().into(),
+            author_id: m.author_id,
+            internal: m.internal,
+            kind: m.kind.as_str().into(),
+            text: m.text,
+            payload: Json(m.payload),
+            status: m.status.as_str().into(),
+            provider_id: m.provider_id,
+            error_code: None,
+            error_text: None,
+            created_at: now,
+        };
+        let sql = format!(
+            "INSERT INTO messages ({MSG_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+             ON CONFLICT (inbox_id, provider_id) DO NOTHING"
+        );
+        let n = with_tx!(self, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(msg.id).bind(msg.org_id).bind(msg.conversation_id)
+            .bind(msg.inbox_id).bind(&msg.direction).bind(&msg.author_kind).bind(msg.author_id).bind(msg.internal)
+            .bind(&msg.kind).bind(&msg.text).bind(&msg.payload).bind(&msg.status).bind(&msg.provider_id)
+            .bind(&msg.error_code).bind(&msg.error_text).bind(msg.created_at).execute(c).await?.rows_affected());
+        if n == 0 {
+            return Ok(None);
+        }
+        let inbound = m.direction == Direction::In;
+        let sql = "UPDATE conversations SET last_message_at = $3, \
+                   unread = unread + $4, \
+                   last_inbound_at = CASE WHEN $5 THEN CAST($6 AS BIGINT) ELSE last_inbound_at END \
+                   WHERE org_id = $1 AND id = $2 RETURNING attendance_id IS NOT NULL, department_id, agent_id";
+        let scope: Option<(bool, Option<atende_domain::DepartmentId>, Option<UserId>)> = with_tx!(self, c => sqlx::query_as(sql)
+            .bind(msg.org_id).bind(msg.conversation_id).bind(now).bind(i64::from(inbound))
+            .bind(inbound).bind(m.provider_at.unwrap_or(now)).fetch_optional(c).await?);
+        let Some((attendance_open, department_id, agent_id)) = scope else {
+            return Err(StoreError::NotFound);
+        };
+        if inbound {
+            let sql = "UPDATE contacts SET last_interaction_at = $3 WHERE org_id = $1 AND id = \
+                       (SELECT contact_id FROM conversations WHERE id = $2)";
+            with_tx!(self, c => sqlx::query(sql).bind(msg.org_id).bind(msg.conversation_id).bind(now).execute(c).await?.rows_affected());
+            // LC-11: a contact's reply cancels a scheduled closing unless it
+            // was scheduled to be kept.
+            let sql = "UPDATE attendances SET close_at = NULL WHERE org_id = $1 AND close_at IS NOT NULL \
+                       AND NOT close_keep_on_reply AND id = (SELECT attendance_id FROM conversations WHERE id = $2)";
+            with_tx!(self, c => sqlx::query(sql).bind(msg.org_id).bind(msg.conversation_id).execute(c).await?.rows_affected());
+        }
+        self.emit(NewEvent {
+            org_id: msg.org_id,
+            kind: "message.created",
+            chat: Some(crate::events::ChatScope {
+                conversation_id: msg.conversation_id,
+                attendance_open,
+                department_id,
+                agent_id,
+            }),
+            payload: json!({"message": &msg}),
+        });
+        Ok(Some(msg))
+    }
+
+    /// Moves a message's receipt forward (never backwards); `failed` keeps
+    /// the provider's code and text. Returns the message when it changed.
+    pub async fn update_receipt(
+        &mut self,
+        org: OrgId,
+        id: MessageId,
+        next: ReceiptStatus,
+        provider_id: Option<&str>,
+        error: Option<(&str, &str)>,
+    ) -> Result<Option<Message>> {
+        let sql = format!("SELECT {MSG_COLS} FROM messages WHERE org_id = $1 AND id = $2");
+        let Some(mut msg) = with_tx!(self, c => sqlx::query_as::<_, Message>(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(id).fetch_optional(c).await?)
+        else {
+            return Err(StoreError::NotFound);
+        };
+        let current: ReceiptStatus = msg
+            .status
+            .parse()
+            .map_err(|e: atende_domain::DomainError| StoreError::Invalid(e.to_string()))?;
+        let Some(status) = current.advance(next) else {
+            return Ok(None);
+        };
+        msg.status = status.as_str().into();
+        if let Some(p) = provider_id {
+            msg.provider_id = Some(p.into());
+        }
+        if let Some((code, text)) = error {
+            msg.error_code = Some(code.into());
+            msg.error_text = Some(text.into());
+        }
+        let sql = "UPDATE messages SET status = $3, provider_id = $4, error_code = $5, error_text = $6 WHERE org_id = $1 AND id = $2";
+        with_tx!(self, c => sqlx::query(sql).bind(org).bind(id).bind(&msg.status).bind(&msg.provider_id)
+            .bind(&msg.error_code).bind(&msg.error_text).execute(c).await?.rows_affected());
+        let conv = self.conversation(org, msg.conversation_id).await?;
+        self.emit(NewEvent {
+            org_id: org,
+            kind: "message.updated",
+            chat: Some(conv.scope()),
+            payload: json!({"message_id": id, "conversation_id": msg.conversation_id, "status": msg.status,
+                            "error_code": msg.error_code, "error_text": msg.error_text}),
+        });
+        Ok(Some(msg))
+    }
+}
+
+impl Store {
+    /// A page of messages, oldest first. `before` is a message id: only older
+    /// messages are returned (for loading history upwards).
+    pub async fn messages(
+        &self,
+        org: OrgId,
+        conv: ConversationId,
+        before: Option<MessageId>,
+        limit: i64,
+    ) -> Result<Vec<Message>> {
+        // UUIDv7 ids grow with time, so (created_at, id) orders the thread.
+        let sql = match before {
+            None => format!(
+                "SELECT {MSG_COLS} FROM messages WHERE org_id = $1 AND conversation_id = $2 ORDER BY created_at DESC, id DESC LIMIT $3"
+            ),
+            Some(_) => format!(
+                "SELECT {MSG_COLS} FROM messages m WHERE org_id = $1 AND conversation_id = $2 AND \
+                 (created_at, id) < (SELECT created_at, id FROM messages WHERE id = $4 AND org_id = $1) \
+                 ORDER BY created_at DESC, id DESC LIMIT $3"
+            ),
+        };
+        let mut rows = with_pool!(self, p => {
+            let q = sqlx::query_as::<_, Message>(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(conv).bind(limit);
+            let q = match before { Some(b) => q.bind(b), None => q };
+            q.fetch_all(p).await?
+        });
+        rows.reverse();
+        Ok(rows)
+    }
+
+    pub async fn message(&self, org: OrgId, id: MessageId) -> Result<Message> {
+        let sql = format!("SELECT {MSG_COLS} FROM messages WHERE org_id = $1 AND id = $2");
+        with_pool!(self, p => sqlx::query_as::<_, Message>(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(id).fetch_optional(p).await?)
+            .ok_or(StoreError::NotFound)
+    }
+}

@@ -1,0 +1,175 @@
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+use crate::error::{Result, StoreError};
+
+/// Which database a [`Store`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum Db {
+    /// SQLite allows one writer at a time: writes go through a one-connection
+    /// pool (so they queue in order instead of spinning on SQLITE_BUSY), reads
+    /// through a pool of readers (WAL lets them run beside the writer).
+    Sqlite {
+        write: SqlitePool,
+        read: SqlitePool,
+    },
+    Pg(PgPool),
+}
+
+/// Connection settings.
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    /// `sqlite://path/to/file.db` or `postgres://…`.
+    pub url: String,
+    /// Maximum connections (PostgreSQL) or readers (SQLite).
+    pub max_connections: u32,
+}
+
+impl StoreOptions {
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            max_connections: 16,
+        }
+    }
+}
+
+/// Handle on the database; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub(crate) db: Db,
+}
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static PG_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+impl Store {
+    /// Connects without running migrations. SQLite files (and their folder)
+    /// are created when missing.
+    pub async fn connect(opts: &StoreOptions) -> Result<Store> {
+        let url = opts.url.as_str();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let co = PgConnectOptions::from_str(url)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(opts.max_connections)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(co)
+                .await?;
+            return Ok(Store { db: Db::Pg(pool) });
+        }
+        if !url.starts_with("sqlite:") {
+            return Err(StoreError::Invalid(format!(
+                "database URL must start with sqlite:// or postgres://, got {url:?}"
+            )));
+        }
+        let co = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(30))
+            .pragma("temp_store", "memory")
+            .pragma("cache_size", "-32000");
+        if let Some(dir) = co
+            .get_filename()
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                StoreError::Invalid(format!("cannot create {}: {e}", dir.display()))
+            })?;
+        }
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(60))
+            .connect_with(co.clone())
+            .await?;
+        let read = SqlitePoolOptions::new()
+            .max_connections(opts.max_connections.max(1))
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(co.read_only(true))
+            .await?;
+        Ok(Store {
+            db: Db::Sqlite { write, read },
+        })
+    }
+
+    /// Connects and applies pending migrations.
+    pub async fn open(opts: &StoreOptions) -> Result<Store> {
+        let store = Store::connect(opts).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    /// Applies the embedded migrations of this backend.
+    pub async fn migrate(&self) -> Result<()> {
+        match &self.db {
+            Db::Sqlite { write, .. } => SQLITE_MIGRATIONS.run(write).await?,
+            Db::Pg(pool) => PG_MIGRATIONS.run(pool).await?,
+        }
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.db {
+            Db::Sqlite { .. } => Backend::Sqlite,
+            Db::Pg(_) => Backend::Postgres,
+        }
+    }
+
+    /// True when the database answers a trivial query (`/readyz`).
+    pub async fn ping(&self) -> bool {
+        crate::with_pool!(self, p => sqlx::query("SELECT 1").execute(p).await.is_ok())
+    }
+
+    /// Table name → sorted column names, for the schema parity test.
+    pub async fn schema(&self) -> Result<std::collections::BTreeMap<String, Vec<String>>> {
+        let rows: Vec<(String, String)> = match &self.db {
+            Db::Sqlite { read, .. } => {
+                sqlx::query_as(
+                    "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p \
+                     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%'",
+                )
+                .fetch_all(read)
+                .await?
+            }
+            Db::Pg(pool) => {
+                sqlx::query_as(
+                    "SELECT table_name::text, column_name::text FROM information_schema.columns \
+                     WHERE table_schema = current_schema() AND table_name NOT LIKE '_sqlx%'",
+                )
+                .fetch_all(pool)
+                .await?
+            }
+        };
+        let mut out: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+        for (t, c) in rows {
+            out.entry(t).or_default().push(c);
+        }
+        for cols in out.values_mut() {
+            cols.sort();
+        }
+        Ok(out)
+    }
+
+    pub async fn close(&self) {
+        match &self.db {
+            Db::Sqlite { write, read } => {
+                read.close().await;
+                write.close().await;
+            }
+            Db::Pg(p) => p.close().await,
+        }
+    }
+}

@@ -1,0 +1,57 @@
+//! Persistence for Atende: one API over SQLite (embedded default) and
+//! PostgreSQL, the ordered events log and the durable jobs queue.
+//!
+//! Most SQL is written once and runs on both backends (`$N` placeholders,
+//! `RETURNING`, `ON CONFLICT`); the few statements that differ sit behind a
+//! `match` on [`Backend`]. Every query on customer data filters on `org_id`.
+
+mod db;
+mod error;
+pub mod events;
+pub mod jobs;
+mod tx;
+
+pub mod accounts;
+pub mod chats;
+pub mod directory;
+
+pub use db::{Backend, Store, StoreOptions};
+pub use error::{Result, StoreError};
+pub use events::{Event, NewEvent};
+pub use jobs::{Job, NewJob};
+pub use sqlx::types::Json;
+pub use tx::Tx;
+
+/// Milliseconds since the Unix epoch: the one time representation stored.
+pub type Millis = i64;
+
+/// The current time in [`Millis`].
+pub fn now_ms() -> Millis {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// Runs `$body` with `$p` bound to the backend's pool (reads).
+macro_rules! with_pool {
+    ($store:expr, $p:ident => $body:expr) => {
+        match &$store.db {
+            $crate::db::Db::Sqlite { read: $p, .. } => $body,
+            $crate::db::Db::Pg($p) => $body,
+        }
+    };
+}
+
+/// Runs `$body` with `$c` bound to the transaction's connection.
+macro_rules! with_tx {
+    ($tx:expr, $c:ident => $body:expr) => {
+        match $tx.conn() {
+            $crate::tx::TxConn::Sqlite($c) => $body,
+            $crate::tx::TxConn::Pg($c) => $body,
+        }
+    };
+}
+
+pub(crate) use with_pool;
+pub(crate) use with_tx;
+
+#[cfg(feature = "testing")]
+pub mod testing;

@@ -1,0 +1,142 @@
+//! Throw-away databases for tests: a temporary SQLite file by default, or a
+//! fresh PostgreSQL database (created and dropped per test) when
+//! `ATENDE_TEST_DATABASE_URL` is set.
+
+use std::str::FromStr;
+
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{ConnectOptions, Connection};
+
+use crate::{Backend, Store, StoreOptions};
+
+/// A migrated database that disappears when dropped.
+pub struct TestDb {
+    pub store: Store,
+    /// The URL a separate process (the `atende` binary) can open.
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDb {
+    /// The backend the tests run on (from the environment).
+    pub fn backend() -> Backend {
+        if std::env::var("ATENDE_TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty()) {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+
+    pub async fn new() -> TestDb {
+        match std::env::var("ATENDE_TEST_DATABASE_URL")
+            .ok()
+            .filter(|u| !u.is_empty())
+        {
+            Some(admin_url) => {
+                let name = format!("atende_t_{}", uuid::Uuid::new_v4().simple());
+                let mut conn = PgConnectOptions::from_str(&admin_url)
+                    .expect("ATENDE_TEST_DATABASE_URL")
+                    .connect()
+                    .await
+                    .expect("connect to PostgreSQL");
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                    .execute(&mut conn)
+                    .await
+                    .expect("create test database");
+                conn.close().await.ok();
+                let url = with_database(&admin_url, &name);
+                let store = Store::open(&StoreOptions {
+                    url: url.clone(),
+                    max_connections: 10,
+                })
+                .await
+                .expect("open test database");
+                TestDb {
+                    store,
+                    url,
+                    cleanup: Cleanup::Postgres { admin_url, name },
+                }
+            }
+            None => {
+                let dir = tempfile::tempdir().expect("tempdir");
+                let url = format!("sqlite://{}", dir.path().join("atende.db").display());
+                let store = Store::open(&StoreOptions::new(&url))
+                    .await
+                    .expect("open test database");
+                TestDb {
+                    store,
+                    url,
+                    cleanup: Cleanup::Sqlite(dir),
+                }
+            }
+        }
+    }
+}
+
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let prefix = match base.rfind('/') {
+        Some(i) if i > base.find("://").map_or(0, |p| p + 2) => &base[..i],
+        _ => base,
+    };
+    match query {
+        Some(q) => format!("{prefix}/{name}?{q}"),
+        None => format!("{prefix}/{name}"),
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Cleanup::Postgres { admin_url, name } = &self.cleanup {
+            let (admin_url, name) = (admin_url.clone(), name.clone());
+            // Drop may run inside the test's runtime: use a private one on a
+            // thread. WITH (FORCE) ends the pool's remaining connections.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime");
+                rt.block_on(async move {
+                    if let Ok(mut conn) = PgConnectOptions::from_str(&admin_url)
+                        .expect("url")
+                        .connect()
+                        .await
+                    {
+                        let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                        )))
+                        .execute(&mut conn)
+                        .await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn database_name_replaces_the_path() {
+        assert_eq!(
+            super::with_database("postgres://u@h:5432/test", "x"),
+            "postgres://u@h:5432/x"
+        );
+        assert_eq!(
+            super::with_database("postgres://u@h/test?sslmode=disable", "x"),
+            "postgres://u@h/x?sslmode=disable"
+        );
+        assert_eq!(
+            super::with_database("postgres://u@h", "x"),
+            "postgres://u@h/x"
+        );
+    }
+}

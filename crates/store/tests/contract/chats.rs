@@ -1,0 +1,382 @@
+use std::collections::HashSet;
+
+use atende_domain::{
+    AssignmentAction, AuthorKind, ChatView, ContentKind, Direction, OrgId, ReceiptStatus, Role,
+    UserId, Viewer,
+};
+use atende_store::chats::{ChatOrder, ConversationQuery, NewMessage};
+use atende_store::testing::TestDb;
+use atende_store::{Store, StoreError};
+use serde_json::json;
+
+fn inbound(conv: &atende_store::chats::Conversation, provider_id: &str, text: &str) -> NewMessage {
+    NewMessage {
+        org_id: conv.org_id,
+        conversation_id: conv.id,
+        inbox_id: conv.inbox_id,
+        direction: Direction::In,
+        author_kind: AuthorKind::Contact,
+        author_id: None,
+        internal: false,
+        kind: ContentKind::Text,
+        text: Some(text.into()),
+        payload: json!({}),
+        status: ReceiptStatus::Delivered,
+        provider_id: Some(provider_id.into()),
+        provider_at: Some(atende_store::now_ms() - 1000),
+    }
+}
+
+fn query(org: OrgId, viewer: UserId, see_all: bool, view: ChatView) -> ConversationQuery {
+    ConversationQuery {
+        org_id: org,
+        viewer,
+        see_all_chats: see_all,
+        view,
+        order: ChatOrder::Newest,
+        tag: None,
+        department: None,
+        agent: None,
+        inbox: None,
+        channel: None,
+        unread_only: false,
+        search: None,
+        cursor: None,
+        limit: 200,
+    }
+}
+
+async fn ids(store: &Store, q: &ConversationQuery) -> HashSet<atende_domain::ConversationId> {
+    store
+        .conversations(q)
+        .await
+        .unwrap()
+        .0
+        .into_iter()
+        .map(|c| c.id)
+        .collect()
+}
+
+/// The SQL of each LC-1 view selects exactly the chats the domain rule puts
+/// in that view, for every viewer, over every kind of assignment.
+#[tokio::test]
+async fn chat_list_views_match_the_domain_rules() {
+    let db = TestDb::new().await;
+    let store = &db.store;
+    let org = super::org(store, "Org").await;
+    let inbox = super::inbox(store, org, "100").await;
+    let ana = super::user(store, org, "ana@x.co", Role::Agent).await;
+    let bia = super::user(store, org, "bia@x.co", Role::Agent).await;
+    let mut tx = store.begin().await.unwrap();
+    let sales = tx.create_department(org, "Vendas").await.unwrap();
+    let support = tx.create_department(org, "Suporte").await.unwrap();
+    tx.add_member(org, sales.id, ana.id).await.unwrap();
+    tx.add_member(org, support.id, bia.id).await.unwrap();
+    // Every shape of chat: no attendance, open unassigned, department only,
+    // agent only, department + agent, and closed.
+    let mut convs = Vec::new();
+    for i in 0..9 {
+        let c = tx
+            .upsert_contact(
+                org,
+                inbox.id,
+                &format!("55119999900{i:02}"),
+                &format!("Cliente {i}"),
+                None,
+            )
+            .await
+            .unwrap();
+        let conv = tx.conversation_for(org, inbox.id, c.id).await.unwrap();
+        let conv = match i {
+            0 => conv,
+            1 => tx.open_attendance(&conv, None, None, None).await.unwrap(),
+            2 => tx
+                .open_attendance(&conv, Some(sales.id), None, None)
+                .await
+                .unwrap(),
+            3 => tx
+                .open_attendance(&conv, Some(support.id), None, None)
+                .await
+                .unwrap(),
+            4 => tx
+                .open_attendance(&conv, None, Some(ana.id), None)
+                .await
+                .unwrap(),
+            5 => tx
+                .open_attendance(&conv, None, Some(bia.id), None)
+                .await
+                .unwrap(),
+            6 => {
+                let c = tx
+                    .open_attendance(&conv, Some(support.id), None, None)
+                    .await
+                    .unwrap();
+                tx.assign(&c, AssignmentAction::AgentReplied(bia.id), None, None)
+                    .await
+                    .unwrap()
+                    .0
+            }
+            7 => {
+                let c = tx
+                    .open_attendance(&conv, Some(sales.id), Some(bia.id), None)
+                    .await
+                    .unwrap();
+                tx.close_attendance(&c, None, None).await.unwrap()
+            }
+            _ => tx
+                .open_attendance(&conv, Some(support.id), Some(bia.id), None)
+                .await
+                .unwrap(),
+        };
+        convs.push(conv);
+    }
+    tx.commit().await.unwrap();
+    let ana_depts = [sales.id];
+    let bia_depts = [support.id];
+    for (who, depts, see_all) in [
+        (ana.id, &ana_depts[..], false),
+        (bia.id, &bia_depts[..], false),
+        (ana.id, &ana_depts[..], true),
+    ] {
+        let viewer = Viewer {
+            user_id: who,
+            departments: depts,
+            see_all_chats: see_all,
+        };
+        for view in ChatView::ALL {
+            let got = ids(store, &query(org, who, see_all, *view)).await;
+            let want: HashSet<_> = convs
+                .iter()
+                .filter(|c| atende_domain::in_view(&c.chat_state(), &viewer, *view))
+                .map(|c| c.id)
+                .collect();
+            assert_eq!(
+                got, want,
+                "view {view:?} for viewer {who} (see_all={see_all})"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn pagination_walks_every_chat_once_in_each_order() {
+    let db = TestDb::new().await;
+    let store = &db.store;
+    let org = super::org(store, "Org").await;
+    let inbox = super::inbox(store, org, "100").await;
+    let admin = super::user(store, org, "adm@x.co", Role::Admin).await;
+    let mut tx = store.begin().await.unwrap();
+    for i in 0..23 {
+        let c = tx
+            .upsert_contact(
+                org,
+                inbox.id,
+                &format!("5511988887{i:03}"),
+                &format!("C{i}"),
+                None,
+            )
+            .await
+            .unwrap();
+        let conv = tx.conversation_for(org, inbox.id, c.id).await.unwrap();
+        if i % 2 == 0 {
+            tx.open_attendance(&conv, None, None, None).await.unwrap();
+        }
+    }
+    tx.commit().await.unwrap();
+    for (order, expected) in [
+        (ChatOrder::Newest, 23),
+        (ChatOrder::Oldest, 23),
+        (ChatOrder::NewestOpening, 12),
+        (ChatOrder::OldestOpening, 12),
+    ] {
+        let mut q = query(org, admin.id, true, ChatView::All);
+        q.order = order;
+        q.limit = 5;
+        let mut seen = Vec::new();
+        loop {
+            let (items, next) = store.conversations(&q).await.unwrap();
+            seen.extend(items.iter().map(|i| i.id));
+            match next {
+                Some(c) => q.cursor = Some(c),
+                None => break,
+            }
+        }
+        assert_eq!(seen.len(), expected, "{order:?}");
+        assert_eq!(
+            seen.iter().collect::<HashSet<_>>().len(),
+            expected,
+            "{order:?} repeated a chat"
+        );
+    }
+    let mut q = query(org, admin.id, true, ChatView::All);
+    q.cursor = Some("garbage".into());
+    assert!(matches!(
+        store.conversations(&q).await,
+        Err(StoreError::Invalid(_))
+    ));
+}
+
+#[tokio::test]
+async fn duplicate_provider_message_is_stored_once_and_receipts_only_move_forward() {
+    let db = TestDb::new().await;
+    let store = &db.store;
+    let org = super::org(store, "Org").await;
+    let inbox = super::inbox(store, org, "100").await;
+    let mut tx = store.begin().await.unwrap();
+    let c = tx
+        .upsert_contact(
+            org,
+            inbox.id,
+            "5511999990000",
+            "Maria",
+            Some("+5511999990000"),
+        )
+        .await
+        .unwrap();
+    let conv = tx.conversation_for(org, inbox.id, c.id).await.unwrap();
+    let m = tx
+        .insert_message(inbound(&conv, "wamid.1", "Oi"))
+        .await
+        .unwrap();
+    assert!(m.is_some());
+    assert!(
+        tx.insert_message(inbound(&conv, "wamid.1", "Oi"))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let mut out = inbound(&conv, "", "Olá!");
+    out.direction = Direction::Out;
+    out.author_kind = AuthorKind::Agent;
+    out.provider_id = None;
+    out.status = ReceiptStatus::Queued;
+    let sent = tx.insert_message(out).await.unwrap().unwrap();
+    tx.commit().await.unwrap();
+    let msgs = store.messages(org, conv.id, None, 50).await.unwrap();
+    assert_eq!(msgs.len(), 2);
+    assert_eq!(store.conversation(org, conv.id).await.unwrap().unread, 1);
+    let mut tx = store.begin().await.unwrap();
+    assert!(
+        tx.update_receipt(org, sent.id, ReceiptStatus::Read, Some("wamid.out"), None)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        tx.update_receipt(org, sent.id, ReceiptStatus::Delivered, None, None)
+            .await
+            .unwrap()
+            .is_none(),
+        "went backwards"
+    );
+    tx.commit().await.unwrap();
+    assert_eq!(store.message(org, sent.id).await.unwrap().status, "read");
+}
+
+#[tokio::test]
+async fn protocols_are_unique_17_digit_and_per_organization() {
+    let db = TestDb::new().await;
+    let store = &db.store;
+    let org = super::org(store, "Org").await;
+    let inbox = super::inbox(store, org, "100").await;
+    let mut protocols = HashSet::new();
+    for i in 0..15 {
+        let mut tx = store.begin().await.unwrap();
+        let c = tx
+            .upsert_contact(org, inbox.id, &format!("5511977770{i:03}"), "X", None)
+            .await
+            .unwrap();
+        let conv = tx.conversation_for(org, inbox.id, c.id).await.unwrap();
+        let conv = tx.open_attendance(&conv, None, None, None).await.unwrap();
+        tx.commit().await.unwrap();
+        let p = conv.protocol.unwrap();
+        assert_eq!(p.len(), 17);
+        assert!(p.starts_with(&chrono::Utc::now().format("%Y%m%d").to_string()));
+        assert!(protocols.insert(p));
+    }
+}
+
+#[tokio::test]
+async fn another_organizations_ids_are_not_found() {
+    let db = TestDb::new().await;
+    let store = &db.store;
+    let a = super::org(store, "A").await;
+    let b = super::org(store, "B").await;
+    let inbox = super::inbox(store, a, "100").await;
+    let user_a = super::user(store, a, "a@x.co", Role::Admin).await;
+    let mut tx = store.begin().await.unwrap();
+    let c = tx
+        .upsert_contact(a, inbox.id, "5511999990000", "Maria", None)
+        .await
+        .unwrap();
+    let conv = tx.conversation_for(a, inbox.id, c.id).await.unwrap();
+    let dept = tx.create_department(a, "Vendas").await.unwrap();
+    tx.commit().await.unwrap();
+    assert!(matches!(
+        store.conversation(b, conv.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.contact(b, c.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.inbox(b, inbox.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.user(b, user_a.id).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.department(b, dept.id).await,
+        Err(StoreError::NotFound)
+    ));
+    let mut tx = store.begin().await.unwrap();
+    assert!(matches!(
+        tx.delete_department(b, dept.id).await,
+        Err(StoreError::NotFound)
+    ));
+    drop(tx);
+    let mut q = query(b, user_a.id, true, ChatView::All);
+    q.limit = 10;
+    assert!(store.conversations(&q).await.unwrap().0.is_empty());
+}
+
+#[tokio::test]
+async fn contact_reply_cancels_a_scheduled_closing_unless_kept() {
+    let db = TestDb::new().await;
+    let store = &db.store;
+    let org = super::org(store, "Org").await;
+    let inbox = super::inbox(store, org, "100").await;
+    let mut tx = store.begin().await.unwrap();
+    let c = tx
+        .upsert_contact(org, inbox.id, "5511999990000", "Maria", None)
+        .await
+        .unwrap();
+    let conv = tx.conversation_for(org, inbox.id, c.id).await.unwrap();
+    let conv = tx.open_attendance(&conv, None, None, None).await.unwrap();
+    tx.schedule_close(&conv, atende_store::now_ms() + 60_000, false, None, None)
+        .await
+        .unwrap();
+    tx.insert_message(inbound(&conv, "wamid.2", "Ainda preciso de ajuda"))
+        .await
+        .unwrap();
+    let att = tx
+        .attendance(org, conv.attendance_id.unwrap())
+        .await
+        .unwrap();
+    assert_eq!(att.close_at, None, "reply should cancel the closing");
+    tx.schedule_close(&conv, atende_store::now_ms() + 60_000, true, None, None)
+        .await
+        .unwrap();
+    tx.insert_message(inbound(&conv, "wamid.3", "Obrigada"))
+        .await
+        .unwrap();
+    let att = tx
+        .attendance(org, conv.attendance_id.unwrap())
+        .await
+        .unwrap();
+    assert!(att.close_at.is_some(), "a kept closing survives the reply");
+    tx.commit().await.unwrap();
+}

@@ -1,0 +1,70 @@
+use std::collections::BTreeMap;
+
+use atende_store::testing::TestDb;
+
+/// Table → sorted columns, read from a migration file's CREATE TABLEs.
+fn parse(sql: &str) -> BTreeMap<String, Vec<String>> {
+    let mut out = BTreeMap::new();
+    let mut current: Option<(String, Vec<String>)> = None;
+    for line in sql.lines() {
+        let line = line.split("--").next().unwrap_or("").trim();
+        if let Some(rest) = line.strip_prefix("CREATE TABLE ") {
+            current = Some((rest.trim_end_matches('(').trim().to_string(), Vec::new()));
+        } else if line.starts_with(");") {
+            if let Some((t, mut cols)) = current.take() {
+                cols.sort();
+                out.insert(t, cols);
+            }
+        } else if let Some((_, cols)) = current.as_mut() {
+            let first = line.split_whitespace().next().unwrap_or("");
+            if !first.is_empty() && first != "PRIMARY" && first != "UNIQUE" && first != "FOREIGN" {
+                cols.push(first.to_string());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn migration_files_define_the_same_tables_and_columns() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/migrations");
+    let mut names: Vec<_> = std::fs::read_dir(format!("{dir}/sqlite"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    names.sort();
+    let pg_names: Vec<_> = {
+        let mut v: Vec<_> = std::fs::read_dir(format!("{dir}/postgres"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        names, pg_names,
+        "both backends need the same migration files"
+    );
+    for n in names {
+        let s = parse(
+            &std::fs::read_to_string(format!("{dir}/sqlite/{}", n.to_string_lossy())).unwrap(),
+        );
+        let p = parse(
+            &std::fs::read_to_string(format!("{dir}/postgres/{}", n.to_string_lossy())).unwrap(),
+        );
+        assert!(!s.is_empty());
+        assert_eq!(s, p, "schema drift in {n:?}");
+    }
+}
+
+#[tokio::test]
+async fn live_schema_has_every_table_of_the_migrations() {
+    let db = TestDb::new().await;
+    let live = db.store.schema().await.unwrap();
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite");
+    let mut expected = BTreeMap::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        expected.extend(parse(&std::fs::read_to_string(e.unwrap().path()).unwrap()));
+    }
+    assert_eq!(live, expected);
+}
