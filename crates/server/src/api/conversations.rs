@@ -1,0 +1,360 @@
+//! The chat list, a conversation's messages, replies, assignment (LC-9),
+//! closing (LC-11) and read state (LC-7).
+
+pub mod actions;
+
+use atende_domain::{
+    Access, ChatView, ContactId, ConversationId, DepartmentId, InboxId, MessageId, Module,
+    SessionWindow, TagId, UserId,
+};
+use atende_store::chats::{ChatOrder, Conversation, ConversationItem, ConversationQuery, Message};
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::{AppJson, AppPath, AppQuery, opt_time, time};
+use crate::auth::Auth;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_conversations))
+        .routes(routes!(get_conversation))
+        .routes(routes!(list_messages, actions::send_message))
+        .routes(routes!(actions::assign))
+        .routes(routes!(actions::close))
+        .routes(routes!(actions::cancel_close))
+        .routes(routes!(actions::mark_read))
+        .routes(routes!(actions::mark_unread))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ContactRef {
+    #[schema(value_type = String)]
+    pub id: ContactId,
+    pub name: String,
+    pub phone: Option<String>,
+}
+
+/// A chat as listed (and as `GET /conversations/{id}` returns it).
+#[derive(Serialize, ToSchema)]
+pub struct ConversationOut {
+    #[schema(value_type = String)]
+    pub id: ConversationId,
+    #[schema(value_type = String)]
+    pub inbox_id: InboxId,
+    pub channel: String,
+    pub contact: ContactRef,
+    /// Protocol of the open (or last) attendance.
+    pub protocol: Option<String>,
+    pub attendance_open: bool,
+    pub opened_at: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub department_id: Option<DepartmentId>,
+    #[schema(value_type = Option<String>)]
+    pub agent_id: Option<UserId>,
+    /// A bot flow is waiting for this contact (LC-7 automation icon).
+    pub flow_running: bool,
+    pub last_message_at: String,
+    pub last_inbound_at: Option<String>,
+    pub unread: i64,
+    /// CH-5: open | expiring | expired.
+    pub window: String,
+    pub window_expires_at: Option<String>,
+    /// The LC-1 views this chat is in for the caller.
+    pub views: Vec<String>,
+}
+
+fn window(last_inbound_at: Option<i64>) -> (String, Option<String>) {
+    let last = last_inbound_at.and_then(chrono::DateTime::from_timestamp_millis);
+    let (w, exp) = atende_domain::session_window(last, chrono::Utc::now());
+    let name = match w {
+        SessionWindow::Open => "open",
+        SessionWindow::Expiring => "expiring",
+        SessionWindow::Expired => "expired",
+    };
+    (name.into(), exp.map(|e| time(e.timestamp_millis())))
+}
+
+impl ConversationOut {
+    fn from_item(i: ConversationItem, auth: &Auth) -> ConversationOut {
+        let state = atende_domain::ChatState {
+            attendance_open: i.attendance_id.is_some(),
+            department_id: i.department_id,
+            agent_id: i.agent_id,
+        };
+        let views = atende_domain::views_of(&state, &auth.viewer())
+            .iter()
+            .map(|v| view_name(*v).to_string())
+            .collect();
+        let (window, window_expires_at) = window(i.last_inbound_at);
+        ConversationOut {
+            id: i.id,
+            inbox_id: i.inbox_id,
+            channel: i.channel,
+            contact: ContactRef {
+                id: i.contact_id,
+                name: i.contact_name,
+                phone: i.contact_phone,
+            },
+            protocol: i.protocol,
+            attendance_open: i.attendance_id.is_some(),
+            opened_at: opt_time(i.opened_at),
+            department_id: i.department_id,
+            agent_id: i.agent_id,
+            flow_running: i.flow_running,
+            last_message_at: time(i.last_message_at),
+            last_inbound_at: opt_time(i.last_inbound_at),
+            unread: i.unread,
+            window,
+            window_expires_at,
+            views,
+        }
+    }
+}
+
+pub fn view_name(v: ChatView) -> &'static str {
+    match v {
+        ChatView::All => "all",
+        ChatView::Open => "open",
+        ChatView::Mine => "mine",
+        ChatView::InService => "in_service",
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// all | open | mine | in_service (LC-1). Default all.
+    pub view: Option<String>,
+    /// newest | oldest | newest_opening | oldest_opening (LC-3).
+    pub order: Option<String>,
+    pub tag: Option<String>,
+    pub department: Option<String>,
+    pub agent: Option<String>,
+    pub inbox: Option<String>,
+    /// whatsapp | instagram | messenger | telegram | widget
+    pub channel: Option<String>,
+    /// Only chats with unread messages.
+    pub unread: Option<bool>,
+    /// Name, phone or protocol (LC-4).
+    pub q: Option<String>,
+    pub cursor: Option<String>,
+    pub limit: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ConversationPage {
+    pub items: Vec<ConversationOut>,
+    pub next_cursor: Option<String>,
+}
+
+fn parse_id<T: std::str::FromStr>(name: &str, v: Option<&str>) -> ApiResult<Option<T>> {
+    v.filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse()
+                .map_err(|_| ApiError::bad_request(format!("Parâmetro {name} inválido: {s:?}.")))
+        })
+        .transpose()
+}
+
+/// The chat list: one LC-1 view, filtered (LC-2), ordered (LC-3), searched
+/// (LC-4), with cursor pagination.
+#[utoipa::path(get, path = "/conversations", tag = "conversations", params(ListParams),
+    responses((status = 200, body = ConversationPage), (status = 400, body = crate::error::ErrorBody)))]
+async fn list_conversations(
+    State(st): State<AppState>,
+    auth: Auth,
+    AppQuery(p): AppQuery<ListParams>,
+) -> ApiResult<AppJson<ConversationPage>> {
+    auth.require(Module::Chat, Access::View)?;
+    let view = match p.view.as_deref() {
+        None | Some("") => ChatView::All,
+        Some(v) => v.parse().map_err(|_| {
+            ApiError::bad_request(format!(
+                "view inválida: {v:?} (use all, open, mine ou in_service)."
+            ))
+        })?,
+    };
+    let order = match p.order.as_deref() {
+        None | Some("") => ChatOrder::Newest,
+        Some(o) => ChatOrder::parse(o)
+            .ok_or_else(|| ApiError::bad_request(format!("order inválida: {o:?}.")))?,
+    };
+    let q = ConversationQuery {
+        org_id: auth.org(),
+        viewer: auth.user.id,
+        see_all_chats: auth.viewer().see_all_chats,
+        view,
+        order,
+        tag: parse_id::<TagId>("tag", p.tag.as_deref())?,
+        department: parse_id::<DepartmentId>("department", p.department.as_deref())?,
+        agent: parse_id::<UserId>("agent", p.agent.as_deref())?,
+        inbox: parse_id::<InboxId>("inbox", p.inbox.as_deref())?,
+        channel: p.channel.filter(|c| !c.is_empty()),
+        unread_only: p.unread.unwrap_or(false),
+        search: p.q,
+        cursor: p.cursor.filter(|c| !c.is_empty()),
+        limit: p.limit.unwrap_or(50),
+    };
+    let (items, next_cursor) = st.store.conversations(&q).await.map_err(|e| match e {
+        atende_store::StoreError::Invalid(m) => ApiError::bad_request(m),
+        other => other.into(),
+    })?;
+    Ok(AppJson(ConversationPage {
+        items: items
+            .into_iter()
+            .map(|i| ConversationOut::from_item(i, &auth))
+            .collect(),
+        next_cursor,
+    }))
+}
+
+/// Loads a conversation the caller may see (404 otherwise, like another
+/// organization's id).
+pub async fn visible_conversation(
+    st: &AppState,
+    auth: &Auth,
+    id: ConversationId,
+) -> ApiResult<Conversation> {
+    let conv = st.store.conversation(auth.org(), id).await?;
+    if !atende_domain::can_see(&conv.chat_state(), &auth.viewer()) {
+        return Err(ApiError::not_found());
+    }
+    Ok(conv)
+}
+
+pub async fn conversation_out(
+    st: &AppState,
+    auth: &Auth,
+    conv: &Conversation,
+) -> ApiResult<ConversationOut> {
+    let contact = st.store.contact(auth.org(), conv.contact_id).await?;
+    let inbox = st.store.inbox(auth.org(), conv.inbox_id).await?;
+    Ok(ConversationOut::from_item(
+        ConversationItem {
+            id: conv.id,
+            inbox_id: conv.inbox_id,
+            channel: inbox.channel,
+            contact_id: contact.id,
+            contact_name: contact.name,
+            contact_phone: contact.phone,
+            attendance_id: conv.attendance_id,
+            protocol: conv.protocol.clone(),
+            opened_at: conv.opened_at,
+            department_id: conv.department_id,
+            agent_id: conv.agent_id,
+            flow_running: conv.flow_running,
+            last_message_at: conv.last_message_at,
+            last_inbound_at: conv.last_inbound_at,
+            unread: conv.unread,
+        },
+        auth,
+    ))
+}
+
+/// One conversation.
+#[utoipa::path(get, path = "/conversations/{id}", tag = "conversations", params(("id" = String, Path)),
+    responses((status = 200, body = ConversationOut), (status = 404, body = crate::error::ErrorBody)))]
+async fn get_conversation(
+    State(st): State<AppState>,
+    auth: Auth,
+    AppPath(id): AppPath<ConversationId>,
+) -> ApiResult<AppJson<ConversationOut>> {
+    auth.require(Module::Chat, Access::View)?;
+    let conv = visible_conversation(&st, &auth, id).await?;
+    Ok(AppJson(conversation_out(&st, &auth, &conv).await?))
+}
+
+/// A message as the API shows it.
+#[derive(Serialize, ToSchema)]
+pub struct MessageOut {
+    #[schema(value_type = String)]
+    pub id: MessageId,
+    #[schema(value_type = String)]
+    pub conversation_id: ConversationId,
+    /// in | out
+    pub direction: String,
+    /// contact | bot | agent | system
+    pub author_kind: String,
+    #[schema(value_type = Option<String>)]
+    pub author_id: Option<UserId>,
+    /// LC-8: never delivered to the contact.
+    pub internal: bool,
+    pub kind: String,
+    pub text: Option<String>,
+    #[schema(value_type = Object)]
+    pub payload: serde_json::Value,
+    /// queued | sent | delivered | read | failed
+    pub status: String,
+    pub error_code: Option<String>,
+    pub error_text: Option<String>,
+    pub created_at: String,
+}
+
+impl From<Message> for MessageOut {
+    fn from(m: Message) -> Self {
+        MessageOut {
+            id: m.id,
+            conversation_id: m.conversation_id,
+            direction: m.direction,
+            author_kind: m.author_kind,
+            author_id: m.author_id,
+            internal: m.internal,
+            kind: m.kind,
+            text: m.text,
+            payload: m.payload.0,
+            status: m.status,
+            error_code: m.error_code,
+            error_text: m.error_text,
+            created_at: time(m.created_at),
+        }
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MessageParams {
+    /// A message id: return only older messages (the `next_cursor` of a page).
+    pub before: Option<String>,
+    pub limit: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MessagePage {
+    /// Oldest first (LC-5).
+    pub items: Vec<MessageOut>,
+    /// Pass as `before` to load older messages.
+    pub next_cursor: Option<String>,
+}
+
+/// Messages of a conversation, oldest first, newest page first.
+#[utoipa::path(get, path = "/conversations/{id}/messages", tag = "conversations", params(("id" = String, Path), MessageParams),
+    responses((status = 200, body = MessagePage), (status = 404, body = crate::error::ErrorBody)))]
+async fn list_messages(
+    State(st): State<AppState>,
+    auth: Auth,
+    AppPath(id): AppPath<ConversationId>,
+    AppQuery(p): AppQuery<MessageParams>,
+) -> ApiResult<AppJson<MessagePage>> {
+    auth.require(Module::Chat, Access::View)?;
+    let conv = visible_conversation(&st, &auth, id).await?;
+    let before = parse_id::<MessageId>("before", p.before.as_deref())?;
+    let limit = p.limit.unwrap_or(50).clamp(1, 200);
+    let items = st
+        .store
+        .messages(auth.org(), conv.id, before, limit)
+        .await?;
+    let next_cursor = if items.len() as i64 == limit {
+        items.first().map(|m| m.id.to_string())
+    } else {
+        None
+    };
+    Ok(AppJson(MessagePage {
+        items: items.into_iter().map(Into::into).collect(),
+        next_cursor,
+    }))
+}

@@ -1,0 +1,410 @@
+//! What an agent does to a conversation.
+
+use atende_domain::{
+    Access, AssignmentAction, AuthorKind, ContentKind, ConversationId, DepartmentId, Direction,
+    Module, ReceiptStatus, UserId,
+};
+use atende_store::chats::{Conversation, NewMessage};
+use atende_store::{NewJob, Tx};
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::json;
+use utoipa::ToSchema;
+
+use super::{ConversationOut, MessageOut, conversation_out, visible_conversation};
+use crate::api::{AppJson, AppPath, MaybeJson};
+use crate::auth::Auth;
+use crate::error::{ApiError, ApiResult};
+use crate::jobs::kinds;
+use crate::state::AppState;
+
+/// Largest text accepted in one message (WhatsApp's own limit is 4096).
+const MAX_TEXT: usize = 4096;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SendRequest {
+    pub text: String,
+    /// LC-8: an internal note, never delivered. A text starting with
+    /// `/interna` is internal too.
+    #[serde(default)]
+    pub internal: bool,
+}
+
+/// Queues a reply (or an internal note). A reply from an agent assigns the
+/// chat as LC-9 says: an unassigned chat (or one with only a department)
+/// becomes theirs; a chat already served by another agent keeps its agent.
+/// Replying to a chat without an open attendance opens one (new protocol).
+#[utoipa::path(post, path = "/conversations/{id}/messages", tag = "conversations", params(("id" = String, Path)), request_body = SendRequest,
+    responses((status = 202, body = MessageOut), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn send_message(
+    State(st): State<AppState>,
+    auth: Auth,
+    AppPath(id): AppPath<ConversationId>,
+    AppJson(req): AppJson<SendRequest>,
+) -> ApiResult<(StatusCode, AppJson<MessageOut>)> {
+    auth.require(Module::Chat, Access::ViewEdit)?;
+    visible_conversation(&st, &auth, id).await?;
+    let (internal, text) = match req.text.trim_start().strip_prefix("/interna") {
+        Some(rest) => (true, rest.trim().to_string()),
+        None => (req.internal, req.text.trim().to_string()),
+    };
+    if text.is_empty() {
+        return Err(ApiError::invalid("A mensagem está vazia."));
+    }
+    if text.chars().count() > MAX_TEXT {
+        return Err(ApiError::invalid(format!(
+            "A mensagem passa de {MAX_TEXT} caracteres."
+        )));
+    }
+    let mut tx = st.store.begin().await?;
+    let mut conv = tx.conversation(auth.org(), id).await?;
+    if !internal {
+        let before = conv.agent_id;
+        let (c, _) = tx
+            .assign(
+                &conv,
+                AssignmentAction::AgentReplied(auth.user.id),
+                Some(auth.user.id),
+                None,
+            )
+            .await?;
+        conv = c;
+        if before.is_none() && conv.agent_id == Some(auth.user.id) {
+            let line = format!("{} assumiu o atendimento.", auth.user.name);
+            tx.insert_message(NewMessage::system(&conv, line)).await?;
+        }
+        tx.note_first_reply(&conv).await?;
+    }
+    let msg = tx
+        .insert_message(NewMessage {
+            org_id: auth.org(),
+            conversation_id: conv.id,
+            inbox_id: conv.inbox_id,
+            direction: Direction::Out,
+            author_kind: AuthorKind::Agent,
+            author_id: Some(auth.user.id),
+            internal,
+            kind: ContentKind::Text,
+            text: Some(text),
+            payload: json!({}),
+            status: if internal {
+                ReceiptStatus::Read
+            } else {
+                ReceiptStatus::Queued
+            },
+            provider_id: None,
+            provider_at: None,
+        })
+        .await?
+        .ok_or_else(|| ApiError::internal("message without provider id deduplicated"))?;
+    if !internal {
+        let job = NewJob {
+            idempotency_key: Some(format!("send:{}", msg.id)),
+            ..NewJob::now(Some(auth.org()), kinds::SEND, json!({"message_id": msg.id}))
+        };
+        tx.enqueue(job).await?;
+    }
+    st.commit(tx).await?;
+    st.jobs_notify.notify_waiters();
+    Ok((StatusCode::ACCEPTED, AppJson(msg.into())))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignRequest {
+    /// Forward to this agent (replaces the department).
+    #[schema(value_type = Option<String>)]
+    pub agent_id: Option<UserId>,
+    /// Forward to this department (back to its queue).
+    #[schema(value_type = Option<String>)]
+    pub department_id: Option<DepartmentId>,
+    /// Required when another agent is already assigned ("Tem certeza que
+    /// deseja alterar o agente?").
+    #[serde(default)]
+    pub confirm: bool,
+}
+
+/// Forwards a chat to an agent or a department (LC-9) and writes a system
+/// line naming who did it.
+#[utoipa::path(post, path = "/conversations/{id}/assign", tag = "conversations", params(("id" = String, Path)), request_body = AssignRequest,
+    responses((status = 200, body = ConversationOut), (status = 409, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn assign(
+    State(st): State<AppState>,
+    auth: Auth,
+    AppPath(id): AppPath<ConversationId>,
+    AppJson(req): AppJson<AssignRequest>,
+) -> ApiResult<AppJson<ConversationOut>> {
+    auth.require(Module::Chat, Access::ViewEdit)?;
+    visible_conversation(&st, &auth, id).await?;
+    let (action, line) = match (req.agent_id, req.department_id) {
+        (Some(agent), None) => {
+            let a = st
+                .store
+                .user(auth.org(), agent)
+                .await
+                .map_err(|_| ApiError::invalid("Agente não encontrado."))?;
+            if !a.active {
+                return Err(ApiError::invalid("Este agente está desativado."));
+            }
+            (
+                AssignmentAction::ForwardToAgent(agent),
+                format!(
+                    "Conversa atribuída ao agente {} por {}.",
+                    a.name, auth.user.name
+                ),
+            )
+        }
+        (None, Some(dept)) => {
+            let d = st
+                .store
+                .department(auth.org(), dept)
+                .await
+                .map_err(|_| ApiError::invalid("Departamento não encontrado."))?;
+            (
+                AssignmentAction::ForwardToDepartment(dept),
+                format!(
+                    "Conversa encaminhada ao departamento {} por {}.",
+                    d.name, auth.user.name
+                ),
+            )
+        }
+        _ => {
+            return Err(ApiError::invalid(
+                "Informe agent_id ou department_id (um dos dois).",
+            ));
+        }
+    };
+    let mut tx = st.store.begin().await?;
+    let conv = tx.conversation(auth.org(), id).await?;
+    let current = atende_domain::Assignment {
+        department_id: conv.department_id,
+        agent_id: conv.agent_id,
+    };
+    if atende_domain::needs_confirmation(&current, &action) && !req.confirm {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "confirm_agent_change",
+            "Tem certeza que deseja alterar o agente?",
+        ));
+    }
+    let (conv, _) = tx
+        .assign(&conv, action, Some(auth.user.id), Some(line))
+        .await?;
+    st.commit(tx).await?;
+    Ok(AppJson(conversation_out(&st, &auth, &conv).await?))
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct CloseRequest {
+    /// Closing message sent to the contact (blank: none).
+    pub message: Option<String>,
+    /// Close later instead of now: in this many minutes (1..=10080)…
+    pub in_minutes: Option<i64>,
+    /// …or at this RFC 3339 time.
+    pub at: Option<String>,
+    /// For a scheduled closing: keep it when the contact replies (default:
+    /// a reply cancels it).
+    #[serde(default)]
+    pub keep_if_contact_replies: bool,
+}
+
+/// Closes the attendance now, or schedules its closing (LC-11). Closing
+/// removes agent and department.
+#[utoipa::path(post, path = "/conversations/{id}/close", tag = "conversations", params(("id" = String, Path)), request_body = CloseRequest,
+    responses((status = 200, body = ConversationOut), (status = 202, body = ConversationOut), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn close(
+    State(st): State<AppState>,
+    auth: Auth,
+    AppPath(id): AppPath<ConversationId>,
+    MaybeJson(body): MaybeJson<CloseRequest>,
+) -> ApiResult<(StatusCode, AppJson<ConversationOut>)> {
+    auth.require(Module::Chat, Access::ViewEdit)?;
+    visible_conversation(&st, &auth, id).await?;
+    let req = body.unwrap_or_default();
+    let message = req
+        .message
+        .map(|m| m.trim().to_string())
+        .filter(|m| !m.is_empty());
+    if message
+        .as_ref()
+        .is_some_and(|m| m.chars().count() > MAX_TEXT)
+    {
+        return Err(ApiError::invalid(format!(
+            "A mensagem de encerramento passa de {MAX_TEXT} caracteres."
+        )));
+    }
+    let now = atende_store::now_ms();
+    let at = match (req.in_minutes, req.at.as_deref()) {
+        (None, None) => None,
+        (Some(m), None) if (1..=10_080).contains(&m) => Some(now + m * 60_000),
+        (Some(_), None) => return Err(ApiError::invalid("in_minutes deve estar entre 1 e 10080.")),
+        (None, Some(t)) => {
+            let t = chrono::DateTime::parse_from_rfc3339(t)
+                .map_err(|_| ApiError::invalid("at deve ser uma data RFC 3339."))?;
+            let ms = t.timestamp_millis();
+            if ms <= now {
+                return Err(ApiError::invalid("at deve estar no futuro."));
+            }
+            Some(ms)
+        }
+        (Some(_), Some(_)) => {
+            return Err(ApiError::invalid("Informe in_minutes ou at, não os dois."));
+        }
+    };
+    let mut tx = st.store.begin().await?;
+    let conv = tx.conversation(auth.org(), id).await?;
+    let Some(attendance) = conv.attendance_id else {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "not_open",
+            "Esta conversa não tem atendimento aberto.",
+        ));
+    };
+    let (status, conv) = match at {
+        None => (
+            StatusCode::OK,
+            close_now(
+                &mut tx,
+                &conv,
+                message.as_deref(),
+                Some(&auth.user.name),
+                Some(auth.user.id),
+            )
+            .await?,
+        ),
+        Some(at) => {
+            tx.schedule_close(
+                &conv,
+                at,
+                req.keep_if_contact_replies,
+                message.as_deref(),
+                Some(auth.user.id),
+            )
+            .await?;
+            let job = NewJob {
+                run_at: at,
+                idempotency_key: Some(format!("close:{attendance}:{at}")),
+                ..NewJob::now(
+                    Some(auth.org()),
+                    kinds::CLOSE_ATTENDANCE,
+                    json!({"conversation_id": conv.id, "attendance_id": attendance, "at": at}),
+                )
+            };
+            tx.enqueue(job).await?;
+            (StatusCode::ACCEPTED, conv)
+        }
+    };
+    st.commit(tx).await?;
+    st.jobs_notify.notify_waiters();
+    Ok((status, AppJson(conversation_out(&st, &auth, &conv).await?)))
+}
+
+/// Closes the open attendance inside `tx`: system line, optional closing
+/// message to the contact (queued for delivery), assignment cleared.
+pub async fn close_now(
+    tx: &mut Tx,
+    conv: &Conversation,
+    message: Option<&str>,
+    by_name: Option<&str>,
+    by: Option<UserId>,
+) -> Result<Conversation, atende_store::StoreError> {
+    if let Some(text) = message {
+        let msg = tx
+            .insert_message(NewMessage {
+                org_id: conv.org_id,
+                conversation_id: conv.id,
+                inbox_id: conv.inbox_id,
+                direction: Direction::Out,
+                author_kind: if by.is_some() {
+                    AuthorKind::Agent
+                } else {
+                    AuthorKind::System
+                },
+                author_id: by,
+                internal: false,
+                kind: ContentKind::Text,
+                text: Some(text.to_string()),
+                payload: json!({"closing": true}),
+                status: ReceiptStatus::Queued,
+                provider_id: None,
+                provider_at: None,
+            })
+            .await?;
+        if let Some(msg) = msg {
+            let job = NewJob {
+                idempotency_key: Some(format!("send:{}", msg.id)),
+                ..NewJob::now(
+                    Some(conv.org_id),
+                    kinds::SEND,
+                    json!({"message_id": msg.id}),
+                )
+            };
+            tx.enqueue(job).await?;
+        }
+    }
+    let line = match (by_name, &conv.protocol) {
+        (Some(n), Some(p)) => format!("Atendimento {p} encerrado por {n}."),
+        (None, Some(p)) => format!("Atendimento {p} encerrado automaticamente."),
+        (Some(n), None) => format!("Atendimento encerrado por {n}."),
+        (None, None) => "Atendimento encerrado automaticamente.".to_string(),
+    };
+    tx.close_attendance(conv, by, Some(line)).await
+}
+
+/// Cancels a scheduled closing.
+#[utoipa::path(delete, path = "/conversations/{id}/close", tag = "conversations", params(("id" = String, Path)),
+    responses((status = 200, body = ConversationOut), (status = 404, body = crate::error::ErrorBody)))]
+pub async fn cancel_close(
+    State(st): State<AppState>,
+    auth: Auth,
+    AppPath(id): AppPath<ConversationId>,
+) -> ApiResult<AppJson<ConversationOut>> {
+    auth.require(Module::Chat, Access::ViewEdit)?;
+    visible_conversation(&st, &auth, id).await?;
+    let mut tx = st.store.begin().await?;
+    let conv = tx.conversation(auth.org(), id).await?;
+    if !tx.cancel_scheduled_close(&conv, Some(auth.user.id)).await? {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "no_scheduled_close",
+            "Não há encerramento agendado.",
+        ));
+    }
+    st.commit(tx).await?;
+    Ok(AppJson(conversation_out(&st, &auth, &conv).await?))
+}
+
+/// Marks a conversation read (opening it in the app does this).
+#[utoipa::path(post, path = "/conversations/{id}/read", tag = "conversations", params(("id" = String, Path)), responses((status = 204)))]
+pub async fn mark_read(
+    State(st): State<AppState>,
+    auth: Auth,
+    AppPath(id): AppPath<ConversationId>,
+) -> ApiResult<StatusCode> {
+    auth.require(Module::Chat, Access::View)?;
+    visible_conversation(&st, &auth, id).await?;
+    let mut tx = st.store.begin().await?;
+    let conv = tx.conversation(auth.org(), id).await?;
+    tx.mark_read(&conv).await?;
+    st.commit(tx).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Marks a conversation unread (LC-7 "Marcar como não lida").
+#[utoipa::path(post, path = "/conversations/{id}/unread", tag = "conversations", params(("id" = String, Path)), responses((status = 204)))]
+pub async fn mark_unread(
+    State(st): State<AppState>,
+    auth: Auth,
+    AppPath(id): AppPath<ConversationId>,
+) -> ApiResult<StatusCode> {
+    auth.require(Module::Chat, Access::View)?;
+    visible_conversation(&st, &auth, id).await?;
+    let mut tx = st.store.begin().await?;
+    let conv = tx.conversation(auth.org(), id).await?;
+    tx.mark_unread(&conv).await?;
+    st.commit(tx).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

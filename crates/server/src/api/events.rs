@@ -1,0 +1,103 @@
+//! `GET /events?after=N`: what a client missed (LC-13 "Ressincronizar").
+
+use atende_store::Event;
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::{AppJson, AppQuery, time};
+use crate::auth::Auth;
+use crate::error::ApiResult;
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list_events))
+}
+
+/// An event as clients receive it (here and on the WebSocket).
+#[derive(Serialize, ToSchema)]
+pub struct EventOut {
+    /// Strictly increasing per organization, with no gaps a reader can miss.
+    pub seq: i64,
+    /// e.g. `message.created`, `conversation.assigned`, `attendance.closed`.
+    pub kind: String,
+    pub conversation_id: Option<String>,
+    #[schema(value_type = Object)]
+    pub payload: serde_json::Value,
+    pub created_at: String,
+}
+
+impl From<&Event> for EventOut {
+    fn from(e: &Event) -> Self {
+        EventOut {
+            seq: e.seq,
+            kind: e.kind.clone(),
+            conversation_id: e.conversation_id.map(|c| c.to_string()),
+            payload: e.payload.0.clone(),
+            created_at: time(e.created_at),
+        }
+    }
+}
+
+/// Whether `auth` may see `e`: chat events follow LC-1 visibility, the rest
+/// are organization-wide.
+pub fn visible(auth: &Auth, e: &Event) -> bool {
+    if e.org_id != auth.org() {
+        return false;
+    }
+    match e.chat() {
+        None => true,
+        Some(scope) => {
+            let state = atende_domain::ChatState {
+                attendance_open: scope.attendance_open,
+                department_id: scope.department_id,
+                agent_id: scope.agent_id,
+            };
+            atende_domain::can_see(&state, &auth.viewer())
+        }
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EventParams {
+    /// The last `seq` the client has (0 for all).
+    pub after: Option<i64>,
+    /// At most this many events scanned (default 500, max 5000).
+    pub limit: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EventPage {
+    pub events: Vec<EventOut>,
+    /// Pass as `after` next time (it covers events you may not see, too).
+    pub last_seq: i64,
+    /// More events are waiting: ask again right away.
+    pub has_more: bool,
+}
+
+/// Events after `after`, oldest first, filtered by what the caller may see.
+#[utoipa::path(get, path = "/events", tag = "events", params(EventParams), responses((status = 200, body = EventPage)))]
+async fn list_events(
+    State(st): State<AppState>,
+    auth: Auth,
+    AppQuery(p): AppQuery<EventParams>,
+) -> ApiResult<AppJson<EventPage>> {
+    let after = p.after.unwrap_or(0).max(0);
+    let limit = p.limit.unwrap_or(500).clamp(1, 5000);
+    let events = st.store.events_after(auth.org(), after, limit).await?;
+    let last_seq = events.last().map_or(after, |e| e.seq);
+    let has_more = events.len() as i64 == limit;
+    let events = events
+        .iter()
+        .filter(|e| visible(&auth, e))
+        .map(EventOut::from)
+        .collect();
+    Ok(AppJson(EventPage {
+        events,
+        last_seq,
+        has_more,
+    }))
+}

@@ -1,0 +1,123 @@
+//! The JSON API under `/api/v1`. Each module exports `router()`.
+
+pub mod auth;
+pub mod conversations;
+pub mod directory;
+pub mod events;
+pub mod orgs;
+pub mod users;
+pub mod ws;
+
+use axum::extract::FromRequest;
+use axum::extract::FromRequestParts;
+use serde::Serialize;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// JSON body extractor whose errors are `ApiError`s (400 naming the problem).
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct AppJson<T>(pub T);
+
+impl<T: Serialize> axum::response::IntoResponse for AppJson<T> {
+    fn into_response(self) -> axum::response::Response {
+        axum::Json(self.0).into_response()
+    }
+}
+
+/// A JSON body that may be absent (empty body): `None` then.
+pub struct MaybeJson<T>(pub Option<T>);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for MaybeJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|e| ApiError::new(e.status(), "bad_request", e.body_text()))?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(MaybeJson(None));
+        }
+        axum::Json::<T>::from_bytes(&bytes)
+            .map(|j| MaybeJson(Some(j.0)))
+            .map_err(ApiError::from)
+    }
+}
+
+/// Path extractor: a malformed id is a 404.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct AppPath<T>(pub T);
+
+/// Query extractor: bad parameters are a 400.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct AppQuery<T>(pub T);
+
+/// RFC 3339 (UTC, milliseconds) from stored epoch milliseconds.
+pub fn time(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+pub fn opt_time(ms: Option<i64>) -> Option<String> {
+    ms.map(time)
+}
+
+/// A trimmed, non-empty name of at most `max` characters.
+pub fn clean_name(field: &str, value: &str, max: usize) -> Result<String, ApiError> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(ApiError::invalid(format!("O campo {field} é obrigatório.")));
+    }
+    if v.chars().count() > max {
+        return Err(ApiError::invalid(format!(
+            "O campo {field} aceita no máximo {max} caracteres."
+        )));
+    }
+    Ok(v.to_string())
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Atende API", description = "Omnichannel customer service: the same API the web app uses."),
+    components(schemas(crate::error::ErrorBody)),
+    modifiers(&SecurityAddon),
+)]
+pub struct ApiDoc;
+
+struct SecurityAddon;
+
+impl utoipa::Modify for SecurityAddon {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{
+            ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme,
+        };
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
+                crate::auth::SESSION_COOKIE,
+            ))),
+        );
+    }
+}
+
+/// All API routes, with their OpenAPI description.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(auth::router())
+        .merge(orgs::router())
+        .merge(users::router())
+        .merge(directory::router())
+        .merge(conversations::router())
+        .merge(events::router())
+}

@@ -1,0 +1,133 @@
+//! Organizations: a reseller sees itself and the agencies it owns (AD-1).
+
+use atende_domain::{Access, Email, Module, OrgId, Permissions, Role};
+use atende_store::accounts::{NewUser, Organization};
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::{AppJson, AppPath, clean_name, time};
+use crate::auth::{self, Auth};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_orgs, create_org))
+        .routes(routes!(get_org))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OrgOut {
+    #[schema(value_type = String)]
+    pub id: OrgId,
+    #[schema(value_type = Option<String>)]
+    pub parent_id: Option<OrgId>,
+    pub name: String,
+    /// reseller | agency
+    pub kind: String,
+    pub created_at: String,
+}
+
+impl From<Organization> for OrgOut {
+    fn from(o: Organization) -> Self {
+        OrgOut {
+            id: o.id,
+            parent_id: o.parent_id,
+            name: o.name,
+            kind: o.kind,
+            created_at: time(o.created_at),
+        }
+    }
+}
+
+/// The user's organization and, for a reseller, its agencies.
+#[utoipa::path(get, path = "/orgs", tag = "organizations", responses((status = 200, body = Vec<OrgOut>)))]
+async fn list_orgs(State(st): State<AppState>, auth: Auth) -> ApiResult<AppJson<Vec<OrgOut>>> {
+    let orgs = if auth.permissions().can_view(Module::Organizations) {
+        st.store.orgs_under(auth.org()).await?
+    } else {
+        vec![st.store.org(auth.org()).await?]
+    };
+    Ok(AppJson(orgs.into_iter().map(OrgOut::from).collect()))
+}
+
+/// One organization: the user's own, or an agency of the user's reseller.
+#[utoipa::path(get, path = "/orgs/{id}", tag = "organizations", params(("id" = String, Path)), responses((status = 200, body = OrgOut), (status = 404, body = crate::error::ErrorBody)))]
+async fn get_org(
+    State(st): State<AppState>,
+    auth: Auth,
+    AppPath(id): AppPath<OrgId>,
+) -> ApiResult<AppJson<OrgOut>> {
+    let org = st.store.org(id).await?;
+    let own = org.id == auth.org();
+    let agency =
+        org.parent_id == Some(auth.org()) && auth.permissions().can_view(Module::Organizations);
+    if !own && !agency {
+        return Err(ApiError::not_found());
+    }
+    Ok(AppJson(org.into()))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewAgency {
+    pub name: String,
+    /// The agency's first administrator.
+    pub admin_email: String,
+    pub admin_name: String,
+    pub admin_password: String,
+}
+
+/// Creates an agency owned by the user's (reseller) organization, with its
+/// first administrator.
+#[utoipa::path(post, path = "/orgs", tag = "organizations", request_body = NewAgency,
+    responses((status = 201, body = OrgOut), (status = 403, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+async fn create_org(
+    State(st): State<AppState>,
+    auth: Auth,
+    AppJson(req): AppJson<NewAgency>,
+) -> ApiResult<(StatusCode, AppJson<OrgOut>)> {
+    auth.require(Module::Organizations, Access::ViewEdit)?;
+    let parent = st.store.org(auth.org()).await?;
+    if parent.kind != "reseller" {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "not_reseller",
+            "Somente uma revenda pode criar agências.",
+        ));
+    }
+    let name = clean_name("name", &req.name, 120)?;
+    let email = Email::parse(&req.admin_email)?;
+    let admin_name = clean_name("admin_name", &req.admin_name, 120)?;
+    auth::check_password_rules(&req.admin_password)?;
+    let pw = req.admin_password;
+    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&pw))
+        .await
+        .map_err(ApiError::internal)??;
+    let mut tx = st.store.begin().await?;
+    let org = tx.create_org(&name, "agency", Some(parent.id)).await?;
+    tx.create_user(NewUser {
+        org_id: org.id,
+        email: email.as_str().into(),
+        name: admin_name,
+        password_hash: hash,
+        role: Role::Admin,
+        permissions: Permissions::for_role(Role::Admin),
+    })
+    .await?;
+    tx.audit(
+        parent.id,
+        Some(auth.user.id),
+        "org.created",
+        &org.id.to_string(),
+        json!({"name": org.name}),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, AppJson(org.into())))
+}

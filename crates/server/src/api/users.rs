@@ -1,0 +1,292 @@
+//! Users of the organization, their role and module permissions (AD-1).
+
+use atende_domain::{Access, DepartmentId, Email, Module, OrgId, Permissions, Role, UserId};
+use atende_store::accounts::{NewUser, User, UserPatch};
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::{AppJson, AppPath, clean_name, time};
+use crate::auth::{self, Auth};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_users, create_user))
+        .routes(routes!(get_user, update_user))
+}
+
+/// A user as the API shows it (never the password hash).
+#[derive(Serialize, ToSchema)]
+pub struct UserOut {
+    #[schema(value_type = String)]
+    pub id: UserId,
+    #[schema(value_type = String)]
+    pub org_id: OrgId,
+    pub email: String,
+    pub name: String,
+    /// admin | manager | agent
+    pub role: String,
+    #[schema(value_type = Object)]
+    pub permissions: Permissions,
+    /// online | paused | invisible
+    pub status: String,
+    #[schema(value_type = Vec<String>)]
+    pub departments: Vec<DepartmentId>,
+    pub default_closing_message: String,
+    pub confirm_audio: bool,
+    pub active: bool,
+    pub created_at: String,
+}
+
+impl UserOut {
+    pub fn from_user(u: &User, departments: Vec<DepartmentId>) -> UserOut {
+        UserOut {
+            id: u.id,
+            org_id: u.org_id,
+            email: u.email.clone(),
+            name: u.name.clone(),
+            role: u.role.clone(),
+            permissions: u.permissions.0.clone(),
+            status: u.status.clone(),
+            departments,
+            default_closing_message: u.default_closing_message.clone(),
+            confirm_audio: u.confirm_audio,
+            active: u.active,
+            created_at: time(u.created_at),
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewUserRequest {
+    pub email: String,
+    pub name: String,
+    pub password: String,
+    /// admin | manager | agent
+    pub role: String,
+    /// Overrides of the role's default permissions.
+    #[schema(value_type = Option<Object>)]
+    pub permissions: Option<Permissions>,
+}
+
+fn parse_role(s: &str) -> Result<Role, ApiError> {
+    s.parse().map_err(|_| {
+        ApiError::invalid(format!(
+            "Perfil inválido: {s:?} (use admin, manager ou agent)."
+        ))
+    })
+}
+
+/// Only admins may hand out admin rights or permissions beyond their own.
+fn check_grant(auth: &Auth, role: Role, perms: &Permissions) -> Result<(), ApiError> {
+    if role == Role::Admin && auth.role() != Role::Admin {
+        return Err(ApiError::forbidden());
+    }
+    let mine = auth.permissions();
+    let exceeds = Module::ALL
+        .iter()
+        .any(|m| perms.access(*m) > mine.access(*m))
+        || atende_domain::Capability::ALL
+            .iter()
+            .any(|c| perms.has(*c) && !mine.has(*c));
+    if exceeds {
+        Err(ApiError::forbidden())
+    } else {
+        Ok(())
+    }
+}
+
+/// Lists the organization's users.
+#[utoipa::path(get, path = "/users", tag = "users", responses((status = 200, body = Vec<UserOut>)))]
+async fn list_users(State(st): State<AppState>, auth: Auth) -> ApiResult<AppJson<Vec<UserOut>>> {
+    auth.require(Module::Users, Access::View)?;
+    let users = st.store.users(auth.org()).await?;
+    let mut out = Vec::with_capacity(users.len());
+    for u in &users {
+        out.push(UserOut::from_user(
+            u,
+            st.store.user_departments(u.org_id, u.id).await?,
+        ));
+    }
+    Ok(AppJson(out))
+}
+
+/// Creates a user.
+#[utoipa::path(post, path = "/users", tag = "users", request_body = NewUserRequest,
+    responses((status = 201, body = UserOut), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+async fn create_user(
+    State(st): State<AppState>,
+    auth: Auth,
+    AppJson(req): AppJson<NewUserRequest>,
+) -> ApiResult<(StatusCode, AppJson<UserOut>)> {
+    auth.require(Module::Users, Access::ViewEdit)?;
+    let email = Email::parse(&req.email)?;
+    let name = clean_name("name", &req.name, 120)?;
+    let role = parse_role(&req.role)?;
+    auth::check_password_rules(&req.password)?;
+    let permissions = req
+        .permissions
+        .unwrap_or_else(|| Permissions::for_role(role));
+    check_grant(&auth, role, &permissions)?;
+    let password = req.password;
+    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
+        .await
+        .map_err(ApiError::internal)??;
+    let mut tx = st.store.begin().await?;
+    let user = tx
+        .create_user(NewUser {
+            org_id: auth.org(),
+            email: email.as_str().into(),
+            name,
+            password_hash: hash,
+            role,
+            permissions,
+        })
+        .await
+        .map_err(|e| match e {
+            atende_store::StoreError::Conflict(_) => {
+                ApiError::conflict("Já existe um usuário com este e-mail.")
+            }
+            other => other.into(),
+        })?;
+    tx.audit(
+        auth.org(),
+        Some(auth.user.id),
+        "user.created",
+        &user.id.to_string(),
+        json!({"role": user.role, "permissions": user.permissions.0}),
+    )
+    .await?;
+    tx.emit(atende_store::NewEvent {
+        org_id: auth.org(),
+        kind: "user.created",
+        chat: None,
+        payload: json!({"user_id": user.id, "name": user.name}),
+    });
+    st.commit(tx).await?;
+    Ok((
+        StatusCode::CREATED,
+        AppJson(UserOut::from_user(&user, vec![])),
+    ))
+}
+
+/// One user.
+#[utoipa::path(get, path = "/users/{id}", tag = "users", params(("id" = String, Path)), responses((status = 200, body = UserOut), (status = 404, body = crate::error::ErrorBody)))]
+async fn get_user(
+    State(st): State<AppState>,
+    auth: Auth,
+    AppPath(id): AppPath<UserId>,
+) -> ApiResult<AppJson<UserOut>> {
+    if id != auth.user.id {
+        auth.require(Module::Users, Access::View)?;
+    }
+    let u = st.store.user(auth.org(), id).await?;
+    let d = st.store.user_departments(u.org_id, u.id).await?;
+    Ok(AppJson(UserOut::from_user(&u, d)))
+}
+
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct UserUpdate {
+    pub name: Option<String>,
+    pub role: Option<String>,
+    #[schema(value_type = Option<Object>)]
+    pub permissions: Option<Permissions>,
+    /// online | paused | invisible (LC-19)
+    pub status: Option<String>,
+    /// AD-4: pre-filled closing message.
+    pub default_closing_message: Option<String>,
+    /// AD-4: confirm before sending audio.
+    pub confirm_audio: Option<bool>,
+    pub active: Option<bool>,
+    pub password: Option<String>,
+}
+
+/// Updates a user. Users may edit their own profile fields (name, status,
+/// closing message, audio confirmation, password); role, permissions and
+/// activation need the Users module with edit access.
+#[utoipa::path(patch, path = "/users/{id}", tag = "users", params(("id" = String, Path)), request_body = UserUpdate,
+    responses((status = 200, body = UserOut), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+async fn update_user(
+    State(st): State<AppState>,
+    auth: Auth,
+    AppPath(id): AppPath<UserId>,
+    AppJson(req): AppJson<UserUpdate>,
+) -> ApiResult<AppJson<UserOut>> {
+    let admin_fields = req.role.is_some() || req.permissions.is_some() || req.active.is_some();
+    if id != auth.user.id || admin_fields {
+        auth.require(Module::Users, Access::ViewEdit)?;
+    }
+    let target = st.store.user(auth.org(), id).await?;
+    let role = req.role.as_deref().map(parse_role).transpose()?;
+    if role.is_some() || req.permissions.is_some() {
+        let r = role.unwrap_or_else(|| target.role());
+        let p = req
+            .permissions
+            .clone()
+            .unwrap_or_else(|| Permissions::for_role(r));
+        check_grant(&auth, r, &p)?;
+    }
+    if let Some(s) = &req.status
+        && !["online", "paused", "invisible"].contains(&s.as_str())
+    {
+        return Err(ApiError::invalid(
+            "Status inválido (use online, paused ou invisible).",
+        ));
+    }
+    let password_hash = match req.password {
+        Some(p) => {
+            auth::check_password_rules(&p)?;
+            Some(
+                tokio::task::spawn_blocking(move || auth::hash_password(&p))
+                    .await
+                    .map_err(ApiError::internal)??,
+            )
+        }
+        None => None,
+    };
+    // A role change without explicit permissions resets them to the role's.
+    let permissions = req.permissions.or_else(|| role.map(Permissions::for_role));
+    let patch = UserPatch {
+        name: req
+            .name
+            .as_deref()
+            .map(|n| clean_name("name", n, 120))
+            .transpose()?,
+        role,
+        permissions: permissions.clone(),
+        status: req.status,
+        default_closing_message: req.default_closing_message,
+        confirm_audio: req.confirm_audio,
+        active: req.active,
+        password_hash,
+    };
+    let mut tx = st.store.begin().await?;
+    let user = tx.update_user(auth.org(), id, patch).await?;
+    if admin_fields {
+        tx.audit(
+            auth.org(),
+            Some(auth.user.id),
+            "user.permissions_changed",
+            &id.to_string(),
+            json!({"role": user.role, "permissions": permissions, "active": user.active}),
+        )
+        .await?;
+    }
+    tx.emit(atende_store::NewEvent {
+        org_id: auth.org(),
+        kind: "user.updated",
+        chat: None,
+        payload: json!({"user_id": user.id, "name": user.name, "status": user.status}),
+    });
+    st.commit(tx).await?;
+    let d = st.store.user_departments(user.org_id, user.id).await?;
+    Ok(AppJson(UserOut::from_user(&user, d)))
+}

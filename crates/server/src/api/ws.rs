@@ -1,0 +1,92 @@
+//! `/api/v1/ws`: committed events pushed live, filtered like `/events`.
+//!
+//! Messages from the server are JSON: `{"type":"hello","last_seq":N}` first,
+//! then `{"type":"event","event":{…}}` for each visible event. A client that
+//! falls too far behind gets `{"type":"resync"}` and the socket closes: it
+//! catches up with `GET /events?after=<its last seq>` and reconnects.
+
+use std::sync::Arc;
+
+use atende_store::Event;
+use axum::extract::State;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::response::Response;
+use serde_json::json;
+use tokio::sync::broadcast::error::RecvError;
+
+use super::events::{EventOut, visible};
+use crate::auth::Auth;
+use crate::error::ApiResult;
+use crate::state::AppState;
+
+pub async fn upgrade(
+    State(st): State<AppState>,
+    auth: Auth,
+    ws: WebSocketUpgrade,
+) -> ApiResult<Response> {
+    let last_seq = st.store.last_event_seq(auth.org()).await?;
+    // Subscribe before answering so nothing committed after `last_seq` is missed.
+    let rx = st.bus.subscribe();
+    Ok(ws.on_upgrade(move |socket| serve(st, auth, socket, rx, last_seq)))
+}
+
+async fn serve(
+    st: AppState,
+    mut auth: Auth,
+    mut socket: WebSocket,
+    mut rx: tokio::sync::broadcast::Receiver<Arc<Event>>,
+    last_seq: i64,
+) {
+    let hello = json!({"type": "hello", "last_seq": last_seq}).to_string();
+    if socket.send(Message::Text(hello.into())).await.is_err() {
+        return;
+    }
+    let mut ping = tokio::time::interval(std::time::Duration::from_secs(25));
+    loop {
+        tokio::select! {
+            ev = rx.recv() => match ev {
+                Ok(e) => {
+                    if e.seq <= last_seq || e.org_id != auth.org() {
+                        continue;
+                    }
+                    if membership_changed(&e, &auth)
+                        && let Ok(d) = st.store.user_departments(auth.org(), auth.user.id).await
+                    {
+                        auth.departments = d;
+                    }
+                    if !visible(&auth, &e) {
+                        continue;
+                    }
+                    let text = json!({"type": "event", "event": EventOut::from(&*e)}).to_string();
+                    if socket.send(Message::Text(text.into())).await.is_err() {
+                        return;
+                    }
+                }
+                Err(RecvError::Lagged(_)) => {
+                    let _ = socket.send(Message::Text(json!({"type": "resync"}).to_string().into())).await;
+                    let _ = socket.send(Message::Close(None)).await;
+                    return;
+                }
+                Err(RecvError::Closed) => return,
+            },
+            msg = socket.recv() => match msg {
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
+                Some(Ok(_)) => {}
+            },
+            _ = ping.tick() => {
+                if socket.send(Message::Ping(Vec::new().into())).await.is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+fn membership_changed(e: &Event, auth: &Auth) -> bool {
+    matches!(
+        e.kind.as_str(),
+        "department.member_added" | "department.member_removed" | "department.deleted"
+    ) && (e.kind == "department.deleted"
+        || e.payload.0.get("user_id").and_then(|v| v.as_str())
+            == Some(auth.user.id.to_string().as_str()))
+}

@@ -1,0 +1,130 @@
+//! Building and running the application: listener first (so tests can ask
+//! for port 0 and read the real port), then the router and the workers.
+
+use std::net::SocketAddr;
+
+use atende_store::{Store, StoreOptions};
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::Html;
+use axum::routing::get;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::config::Config;
+use crate::state::AppState;
+use crate::{api, jobs, ops};
+
+pub struct Application {
+    listener: TcpListener,
+    port: u16,
+    state: AppState,
+}
+
+impl Application {
+    /// Opens the store (running migrations) and binds the listener.
+    pub async fn build(config: Config) -> anyhow::Result<Application> {
+        ops::init_metrics();
+        let store = Store::open(&StoreOptions::new(&config.database_url)).await?;
+        Self::build_with_store(config, store).await
+    }
+
+    pub async fn build_with_store(config: Config, store: Store) -> anyhow::Result<Application> {
+        let listener = TcpListener::bind(&config.listen)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.listen))?;
+        let port = listener.local_addr()?.port();
+        let state = AppState::new(store, config);
+        Ok(Application {
+            listener,
+            port,
+            state,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves HTTP and runs the job workers until ctrl-c / SIGTERM.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let workers = tokio::spawn(jobs::run(
+            self.state.clone(),
+            self.state.config.workers,
+            stop_rx.clone(),
+        ));
+        let app = router(self.state.clone());
+        let addr = self.listener.local_addr()?;
+        tracing::info!(%addr, backend = ?self.state.store.backend(), "atende listening on http://{addr}");
+        let server = axum::serve(
+            self.listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal());
+        let result = server.await;
+        let _ = stop_tx.send(true);
+        let _ = workers.await;
+        self.state.store.close().await;
+        result.map_err(Into::into)
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}
+
+/// The whole HTTP surface.
+pub fn router(state: AppState) -> Router {
+    let (api_router, openapi) = api::router().split_for_parts();
+    let max_body = state.config.max_body_bytes;
+    let api_router = api_router
+        .route("/ws", get(api::ws::upgrade))
+        .fallback(|| async {
+            crate::error::ApiError::new(StatusCode::NOT_FOUND, "not_found", "Rota não encontrada.")
+        });
+    Router::new()
+        .nest("/api/v1", api_router)
+        .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", openapi))
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        .route("/", get(index))
+        .layer(axum::middleware::from_fn(ops::track))
+        .layer(RequestBodyLimitLayer::new(max_body))
+        .layer(TraceLayer::new_for_http())
+        .layer(CatchPanicLayer::new())
+        .with_state(state)
+}
+
+/// Until the web app is built into the binary, the root page says how.
+async fn index() -> Html<&'static str> {
+    Html(
+        "<!doctype html><html lang=\"pt-BR\"><meta charset=\"utf-8\"><title>Atende</title>\
+         <body style=\"font-family:sans-serif;max-width:40rem;margin:3rem auto\">\
+         <h1>Atende</h1><p>O servidor está no ar. A interface web ainda não foi compilada: \
+         rode <code>make run</code> na raiz do repositório.</p>\
+         <p>API: <a href=\"/api/docs\">/api/docs</a> · <a href=\"/api/v1/openapi.json\">openapi.json</a></p></body></html>",
+    )
+}

@@ -1,0 +1,282 @@
+//! Authentication: Argon2id passwords, opaque session cookies (only their
+//! SHA-256 is stored), CSRF tokens for cookie-authenticated writes, API
+//! tokens for integrations, and a limiter of failed logins.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use atende_domain::{Access, Capability, DepartmentId, Module, Permissions, Role, Viewer};
+use atende_store::accounts::User;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{Method, header};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sha2::{Digest, Sha256};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub const SESSION_COOKIE: &str = "atende_session";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// Hashes a password with Argon2id (CPU-heavy: call from `spawn_blocking`).
+pub fn hash_password(password: &str) -> Result<String, ApiError> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(ApiError::internal)
+}
+
+/// Checks a password against a stored PHC hash (CPU-heavy).
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+/// Rules for a new password; the message is shown to the user.
+pub fn check_password_rules(password: &str) -> Result<(), ApiError> {
+    if password.chars().count() < 8 {
+        return Err(ApiError::invalid(
+            "A senha deve ter pelo menos 8 caracteres.",
+        ));
+    }
+    if password.len() > 256 {
+        return Err(ApiError::invalid(
+            "A senha deve ter no máximo 256 caracteres.",
+        ));
+    }
+    Ok(())
+}
+
+/// A random token (256 bits, URL-safe base64).
+pub fn random_token() -> String {
+    URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>())
+}
+
+/// SHA-256 of a token: what the database keeps.
+pub fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+/// How the request was authenticated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthVia {
+    Session,
+    ApiToken,
+}
+
+/// The authenticated user of a request, with their departments.
+#[derive(Debug, Clone)]
+pub struct Auth {
+    pub user: User,
+    pub departments: Vec<DepartmentId>,
+    pub via: AuthVia,
+    /// The session's cookie token hash (for logout).
+    pub session_hash: Option<Vec<u8>>,
+    pub csrf_token: Option<String>,
+}
+
+impl Auth {
+    pub fn org(&self) -> atende_domain::OrgId {
+        self.user.org_id
+    }
+
+    pub fn permissions(&self) -> &Permissions {
+        &self.user.permissions.0
+    }
+
+    pub fn role(&self) -> Role {
+        self.user.role()
+    }
+
+    /// Fails with 403 unless the user has at least `access` on `module`.
+    pub fn require(&self, module: Module, access: Access) -> Result<(), ApiError> {
+        if self.permissions().access(module) >= access {
+            Ok(())
+        } else {
+            Err(ApiError::forbidden())
+        }
+    }
+
+    pub fn has(&self, cap: Capability) -> bool {
+        self.permissions().has(cap)
+    }
+
+    /// The LC-1 viewer this user is.
+    pub fn viewer(&self) -> Viewer<'_> {
+        Viewer {
+            user_id: self.user.id,
+            departments: &self.departments,
+            see_all_chats: self.has(Capability::SeeAllChats),
+        }
+    }
+}
+
+fn cookie_value<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|raw| {
+            raw.split(';')
+                .map(str::trim)
+                .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
+        })
+}
+
+impl FromRequestParts<AppState> for Auth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let bearer = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim);
+        let store = &state.store;
+        let (user, via, session_hash, csrf_token) = if let Some(token) = bearer {
+            let user = store
+                .user_by_api_token(&token_hash(token))
+                .await?
+                .ok_or_else(ApiError::unauthorized)?;
+            (user, AuthVia::ApiToken, None, None)
+        } else {
+            let token = cookie_value(parts, SESSION_COOKIE).ok_or_else(ApiError::unauthorized)?;
+            let hash = token_hash(token);
+            let session = store
+                .session(&hash)
+                .await?
+                .ok_or_else(ApiError::unauthorized)?;
+            let user = store.user(session.org_id, session.user_id).await?;
+            if !user.active {
+                return Err(ApiError::unauthorized());
+            }
+            // Cookie-authenticated writes must echo the session's CSRF token.
+            let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+            if !safe {
+                let sent = parts
+                    .headers
+                    .get(CSRF_HEADER)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
+                if !constant_time_eq(sent.as_bytes(), session.csrf_token.as_bytes()) {
+                    return Err(ApiError::new(
+                        axum::http::StatusCode::FORBIDDEN,
+                        "csrf",
+                        "Token CSRF ausente ou inválido: envie o cabeçalho X-CSRF-Token.",
+                    ));
+                }
+            }
+            (user, AuthVia::Session, Some(hash), Some(session.csrf_token))
+        };
+        let departments = store.user_departments(user.org_id, user.id).await?;
+        Ok(Auth {
+            user,
+            departments,
+            via,
+            session_hash,
+            csrf_token,
+        })
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Counts failed logins per e-mail and per client address; after
+/// `max_attempts` failures inside the window, further attempts are refused
+/// until the window passes. Kept per process: a node only ever sees a share
+/// of an attacker's attempts, so the limit is per node (documented).
+pub struct LoginLimiter {
+    max: u32,
+    window: Duration,
+    failures: Mutex<HashMap<String, (u32, Instant)>>,
+}
+
+impl LoginLimiter {
+    pub fn new(max: u32, window_secs: u64) -> LoginLimiter {
+        LoginLimiter {
+            max: max.max(1),
+            window: Duration::from_secs(window_secs),
+            failures: Mutex::default(),
+        }
+    }
+
+    fn keys(email: &str, ip: Option<IpAddr>) -> Vec<String> {
+        let mut k = vec![format!("e:{}", email.to_lowercase())];
+        if let Some(ip) = ip {
+            k.push(format!("i:{ip}"));
+        }
+        k
+    }
+
+    /// Seconds to wait when blocked.
+    pub fn blocked(&self, email: &str, ip: Option<IpAddr>) -> Option<u64> {
+        let map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        Self::keys(email, ip).iter().find_map(|k| {
+            let (n, since) = map.get(k)?;
+            let left = self.window.checked_sub(since.elapsed())?;
+            (*n >= self.max).then_some(left.as_secs().max(1))
+        })
+    }
+
+    pub fn failed(&self, email: &str, ip: Option<IpAddr>) {
+        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() > 100_000 {
+            let window = self.window;
+            map.retain(|_, (_, since)| since.elapsed() < window);
+        }
+        for k in Self::keys(email, ip) {
+            let e = map.entry(k).or_insert((0, Instant::now()));
+            if e.1.elapsed() >= self.window {
+                *e = (0, Instant::now());
+            }
+            e.0 += 1;
+        }
+    }
+
+    pub fn succeeded(&self, email: &str) {
+        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        map.remove(&format!("e:{}", email.to_lowercase()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn argon2id_round_trip() {
+        let h = hash_password("correct horse").unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse", &h));
+        assert!(!verify_password("wrong horse", &h));
+        assert!(!verify_password("x", "not a hash"));
+    }
+
+    #[test]
+    fn limiter_blocks_after_max_failures_per_email() {
+        let l = LoginLimiter::new(3, 60);
+        for _ in 0..3 {
+            assert!(l.blocked("a@b.co", None).is_none());
+            l.failed("A@b.co", None);
+        }
+        assert!(l.blocked("a@b.co", None).is_some());
+        assert!(l.blocked("other@b.co", None).is_none());
+    }
+}

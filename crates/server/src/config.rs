@@ -1,0 +1,187 @@
+//! Layered configuration: defaults < `atende.toml` < `ATENDE_*` environment.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A secret value: never printed by `Debug` or logs.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Secret {
+        Secret(s.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_empty() { "\"\"" } else { "\"***\"" })
+    }
+}
+
+impl Serialize for Secret {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Secret {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(Secret)
+    }
+}
+
+/// Server configuration. Every key can be set in `atende.toml` or as
+/// `ATENDE_<KEY>` (upper case).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// `sqlite://data/atende.db` (default) or `postgres://…`.
+    pub database_url: String,
+    /// Address to listen on.
+    pub listen: String,
+    /// Public base URL (links in e-mails, webhooks). Defaults to `http://<listen>`.
+    pub public_url: String,
+    /// Event bus: empty = in-process; `nats://…` for several nodes.
+    pub bus_url: String,
+    /// Signs download links and cookies; generated into the data dir when empty.
+    pub secret_key: Secret,
+    /// Folder for the SQLite file, media and the generated secret key.
+    pub data_dir: PathBuf,
+    pub whatsapp_graph_url: String,
+    pub telegram_api_url: String,
+    /// `text`, `json`, or `auto` (JSON when stdout is not a terminal).
+    pub log_format: String,
+    /// Log filter in `RUST_LOG` syntax.
+    pub log: String,
+    /// Failed logins allowed per e-mail and per IP in `login_window_secs`.
+    pub login_max_attempts: u32,
+    pub login_window_secs: u64,
+    /// Session lifetime.
+    pub session_hours: i64,
+    /// Set the `Secure` attribute on cookies (behind HTTPS).
+    pub secure_cookies: bool,
+    /// Job workers in this process (0 disables them).
+    pub workers: usize,
+    /// Largest accepted request body, in bytes.
+    pub max_body_bytes: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            database_url: "sqlite://data/atende.db".into(),
+            listen: "127.0.0.1:8080".into(),
+            public_url: String::new(),
+            bus_url: String::new(),
+            secret_key: Secret::default(),
+            data_dir: PathBuf::from("data"),
+            whatsapp_graph_url: "https://graph.facebook.com".into(),
+            telegram_api_url: "https://api.telegram.org".into(),
+            log_format: "auto".into(),
+            log: "info,sqlx=warn".into(),
+            login_max_attempts: 10,
+            login_window_secs: 300,
+            session_hours: 24 * 7,
+            secure_cookies: false,
+            workers: 2,
+            max_body_bytes: 2 * 1024 * 1024,
+        }
+    }
+}
+
+/// Keys of [`Config`], to report unknown `ATENDE_*` variables.
+const KEYS: &[&str] = &[
+    "database_url",
+    "listen",
+    "public_url",
+    "bus_url",
+    "secret_key",
+    "data_dir",
+    "whatsapp_graph_url",
+    "telegram_api_url",
+    "log_format",
+    "log",
+    "login_max_attempts",
+    "login_window_secs",
+    "session_hours",
+    "secure_cookies",
+    "workers",
+    "max_body_bytes",
+];
+
+/// Variables read by the test suites, not by the server.
+const NOT_CONFIG: &[&str] = &["test_database_url", "config"];
+
+impl Config {
+    /// Loads defaults, then `file` (or `ATENDE_CONFIG`, or `./atende.toml`
+    /// when present), then the environment.
+    pub fn load(file: Option<&Path>) -> Result<Config, Box<figment::Error>> {
+        let path = file
+            .map(Path::to_path_buf)
+            .or_else(|| std::env::var_os("ATENDE_CONFIG").map(PathBuf::from))
+            .unwrap_or_else(|| PathBuf::from("atende.toml"));
+        let env = Env::prefixed("ATENDE_")
+            .filter(|k| KEYS.contains(&k.as_str().to_ascii_lowercase().as_str()));
+        let mut config: Config = Figment::from(Serialized::defaults(Config::default()))
+            .merge(Toml::file(path))
+            .merge(env)
+            .extract()?;
+        if config.public_url.is_empty() {
+            config.public_url = format!("http://{}", config.listen);
+        }
+        Ok(config)
+    }
+
+    /// `ATENDE_*` variables that match no key (typos), to warn about.
+    pub fn unknown_env() -> Vec<String> {
+        std::env::vars()
+            .filter_map(|(k, _)| k.strip_prefix("ATENDE_").map(str::to_ascii_lowercase))
+            .filter(|k| !KEYS.contains(&k.as_str()) && !NOT_CONFIG.contains(&k.as_str()))
+            .map(|k| format!("ATENDE_{}", k.to_ascii_uppercase()))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::result_large_err)] // figment::Jail's closure type
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layers_file_then_env() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("atende.toml", "listen = \"0.0.0.0:9000\"\nworkers = 5\n")?;
+            jail.set_env("ATENDE_WORKERS", "7");
+            jail.set_env("ATENDE_SECRET_KEY", "s3cr3t");
+            let c = Config::load(None).map_err(|e| *e)?;
+            assert_eq!(c.listen, "0.0.0.0:9000");
+            assert_eq!(c.workers, 7);
+            assert_eq!(c.public_url, "http://0.0.0.0:9000");
+            assert_eq!(c.database_url, "sqlite://data/atende.db");
+            assert_eq!(format!("{:?}", c.secret_key), "\"***\"");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn unknown_keys_in_file_fail_and_env_typos_are_reported() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("atende.toml", "lisen = \"x\"\n")?;
+            assert!(Config::load(None).is_err());
+            jail.set_env("ATENDE_DATABSE_URL", "x");
+            assert!(Config::unknown_env().contains(&"ATENDE_DATABSE_URL".to_string()));
+            Ok(())
+        });
+    }
+}

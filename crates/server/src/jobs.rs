@@ -1,0 +1,185 @@
+//! Job workers: lease due jobs from the store and run their handlers.
+//!
+//! A handler applies its effect and completes the job in one transaction, so
+//! a job that is run again after a crash (its lease expired) finds the effect
+//! already there and the job done; it never applies twice.
+
+use std::time::Duration;
+
+use atende_domain::{AttendanceId, ConversationId, MessageId, ReceiptStatus};
+use atende_store::Job;
+use serde::Deserialize;
+use tokio::sync::watch;
+
+use crate::api::conversations::actions::close_now;
+use crate::state::AppState;
+
+/// Job kinds.
+pub mod kinds {
+    /// Deliver an outbound message through its channel.
+    pub const SEND: &str = "send";
+    /// A scheduled closing of an attendance (LC-11).
+    pub const CLOSE_ATTENDANCE: &str = "close_attendance";
+}
+
+/// How long a worker owns a job before another may take it over.
+const LEASE_MS: i64 = 60_000;
+
+/// What a handler tells the worker.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Done (the handler completed the job in its own transaction).
+    Done,
+    /// Try again later.
+    Retry(String),
+}
+
+/// Runs `n` workers until `shutdown` turns true.
+pub async fn run(st: AppState, n: usize, shutdown: watch::Receiver<bool>) {
+    let mut handles = Vec::new();
+    for i in 0..n {
+        let st = st.clone();
+        let shutdown = shutdown.clone();
+        handles.push(tokio::spawn(async move { worker(st, i, shutdown).await }));
+    }
+    for h in handles {
+        let _ = h.await;
+    }
+}
+
+async fn worker(st: AppState, id: usize, mut shutdown: watch::Receiver<bool>) {
+    tracing::debug!(worker = id, "job worker started");
+    loop {
+        if *shutdown.borrow() {
+            return;
+        }
+        let jobs = match st.store.claim_jobs(8, LEASE_MS).await {
+            Ok(j) => j,
+            Err(e) => {
+                tracing::warn!(error = %e, "claiming jobs failed");
+                Vec::new()
+            }
+        };
+        if jobs.is_empty() {
+            let wait = match st.store.next_job_at().await {
+                Ok(Some(at)) => (at - atende_store::now_ms()).clamp(5, 1000) as u64,
+                _ => 1000,
+            };
+            tokio::select! {
+                _ = st.jobs_notify.notified() => {}
+                _ = tokio::time::sleep(Duration::from_millis(wait)) => {}
+                _ = shutdown.changed() => {}
+            }
+            continue;
+        }
+        for job in jobs {
+            let outcome = handle(&st, &job).await;
+            metrics::counter!("atende_jobs_total", "kind" => job.kind.clone(), "outcome" => match &outcome { Ok(Outcome::Done) => "done", _ => "retry" }).increment(1);
+            let error = match outcome {
+                Ok(Outcome::Done) => continue,
+                Ok(Outcome::Retry(why)) => why,
+                Err(e) => e.to_string(),
+            };
+            let retry_at = atende_store::now_ms() + backoff_ms(job.attempts);
+            tracing::warn!(job = %job.id, kind = %job.kind, attempts = job.attempts, error = %error, "job failed; will retry");
+            if let Err(e) = st.store.fail_job(&job, &error, retry_at).await {
+                tracing::warn!(error = %e, "recording a job failure failed");
+            }
+        }
+    }
+}
+
+/// Exponential backoff from 1 s, capped at one hour, with jitter.
+pub fn backoff_ms(attempts: i64) -> i64 {
+    let base = 1000i64
+        .saturating_mul(1 << attempts.clamp(0, 12))
+        .min(3_600_000);
+    base + rand::random_range(0..=base / 4)
+}
+
+async fn handle(st: &AppState, job: &Job) -> Result<Outcome, atende_store::StoreError> {
+    match job.kind.as_str() {
+        kinds::CLOSE_ATTENDANCE => close_attendance(st, job).await,
+        kinds::SEND => send(st, job).await,
+        other => Ok(Outcome::Retry(format!("unknown job kind {other:?}"))),
+    }
+}
+
+#[derive(Deserialize)]
+struct ClosePayload {
+    conversation_id: ConversationId,
+    attendance_id: AttendanceId,
+    at: i64,
+}
+
+async fn close_attendance(st: &AppState, job: &Job) -> Result<Outcome, atende_store::StoreError> {
+    let (Some(org), Ok(p)) = (
+        job.org_id,
+        serde_json::from_value::<ClosePayload>(job.payload.0.clone()),
+    ) else {
+        return Ok(Outcome::Retry("malformed close_attendance payload".into()));
+    };
+    let mut tx = st.store.begin().await?;
+    let conv = tx.conversation(org, p.conversation_id).await?;
+    let att = tx.attendance(org, p.attendance_id).await?;
+    // Applies only if this exact closing is still scheduled on the still
+    // open attendance; a cancelled, rescheduled or already applied one is a
+    // no-op that just completes the job.
+    if conv.attendance_id == Some(att.id) && att.closed_at.is_none() && att.close_at == Some(p.at) {
+        let by_name = match att.close_by {
+            Some(u) => st.store.user(org, u).await.ok().map(|u| u.name),
+            None => None,
+        };
+        close_now(
+            &mut tx,
+            &conv,
+            att.close_message.as_deref(),
+            by_name.as_deref(),
+            att.close_by,
+        )
+        .await?;
+    }
+    if !tx.complete_job(job).await? {
+        return Ok(Outcome::Done); // lease lost: the new owner finishes; drop rolls back
+    }
+    st.commit(tx).await?;
+    st.jobs_notify.notify_waiters();
+    Ok(Outcome::Done)
+}
+
+#[derive(Deserialize)]
+struct SendPayload {
+    message_id: MessageId,
+}
+
+/// Channel delivery lands with the channel adapters; until an inbox's
+/// channel has one, its messages fail visibly (CH-7) instead of waiting
+/// silently.
+async fn send(st: &AppState, job: &Job) -> Result<Outcome, atende_store::StoreError> {
+    let (Some(org), Ok(p)) = (
+        job.org_id,
+        serde_json::from_value::<SendPayload>(job.payload.0.clone()),
+    ) else {
+        return Ok(Outcome::Retry("malformed send payload".into()));
+    };
+    let msg = st.store.message(org, p.message_id).await?;
+    let inbox = st.store.inbox(org, msg.inbox_id).await?;
+    let mut tx = st.store.begin().await?;
+    let text = format!(
+        "O envio pelo canal {} ainda não está disponível neste servidor.",
+        inbox.channel
+    );
+    tx.update_receipt(
+        org,
+        msg.id,
+        ReceiptStatus::Failed,
+        None,
+        Some(("channel_unavailable", &text)),
+    )
+    .await?;
+    if !tx.complete_job(job).await? {
+        return Ok(Outcome::Done);
+    }
+    st.commit(tx).await?;
+    Ok(Outcome::Done)
+}

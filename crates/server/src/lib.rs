@@ -1,0 +1,15 @@
+//! The `atende` server: HTTP API, webhooks, WebSocket hub and job workers.
+
+pub mod api;
+pub mod app;
+pub mod auth;
+pub mod bootstrap;
+pub mod config;
+pub mod error;
+pub mod jobs;
+pub mod ops;
+pub mod state;
+pub mod telemetry;
+
+pub use app::Application;
+pub use config::Config;

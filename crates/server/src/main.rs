@@ -1,0 +1,82 @@
+//! The `atende` command line.
+
+use std::path::PathBuf;
+
+use atende_server::{Application, Config, bootstrap, telemetry};
+use atende_store::{Store, StoreOptions};
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "atende",
+    version,
+    about = "Atende: omnichannel customer service (WhatsApp, Instagram, Messenger, Telegram, web chat)."
+)]
+struct Cli {
+    /// Configuration file (default: ./atende.toml when present). Every key
+    /// can also be set as an ATENDE_<KEY> environment variable.
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Runs the server: HTTP API, webhooks, WebSocket and job workers.
+    Serve,
+    /// Applies pending database migrations and exits.
+    Migrate,
+    /// Creates the first organization and its administrator (idempotent);
+    /// prints {"org_id":…,"user_id":…} as JSON.
+    Bootstrap {
+        /// Organization name.
+        #[arg(long)]
+        org: String,
+        /// Administrator e-mail (the login).
+        #[arg(long)]
+        email: String,
+        /// Administrator password (at least 8 characters).
+        #[arg(long)]
+        password: String,
+        /// Make the organization a reseller, able to own agencies.
+        #[arg(long)]
+        reseller: bool,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let mut config =
+        Config::load(cli.config.as_deref()).map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
+    telemetry::init(&config);
+    for var in Config::unknown_env() {
+        tracing::warn!(variable = %var, "unknown ATENDE_* variable ignored (typo?)");
+    }
+    match cli.command {
+        Command::Serve => {
+            telemetry::ensure_secret_key(&mut config)?;
+            let app = Application::build(config).await?;
+            app.run_until_stopped().await
+        }
+        Command::Migrate => {
+            let store = Store::open(&StoreOptions::new(&config.database_url)).await?;
+            store.close().await;
+            tracing::info!("migrations applied");
+            Ok(())
+        }
+        Command::Bootstrap {
+            org,
+            email,
+            password,
+            reseller,
+        } => {
+            let store = Store::open(&StoreOptions::new(&config.database_url)).await?;
+            let out = bootstrap::bootstrap(&store, &org, &email, &password, reseller).await?;
+            store.close().await;
+            println!("{}", serde_json::to_string(&out)?);
+            Ok(())
+        }
+    }
+}

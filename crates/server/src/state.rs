@@ -1,0 +1,50 @@
+//! The one state struct handed to every handler.
+
+use std::sync::Arc;
+
+use atende_store::{Event, Store};
+use tokio::sync::broadcast;
+
+use crate::auth::LoginLimiter;
+use crate::config::Config;
+
+/// Cheap to clone: everything inside is shared.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<Config>,
+    /// Committed events, published after commit (in-process bus).
+    pub bus: broadcast::Sender<Arc<Event>>,
+    pub login_limiter: Arc<LoginLimiter>,
+    /// Wakes the job workers when a job was enqueued.
+    pub jobs_notify: Arc<tokio::sync::Notify>,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: Config) -> AppState {
+        let (bus, _) = broadcast::channel(16_384);
+        let limiter = LoginLimiter::new(config.login_max_attempts, config.login_window_secs);
+        AppState {
+            store,
+            config: Arc::new(config),
+            bus,
+            login_limiter: Arc::new(limiter),
+            jobs_notify: Arc::new(tokio::sync::Notify::new()),
+        }
+    }
+
+    /// Commits a transaction and publishes its events.
+    pub async fn commit(&self, tx: atende_store::Tx) -> Result<(), atende_store::StoreError> {
+        let events = tx.commit().await?;
+        self.publish(events);
+        Ok(())
+    }
+
+    /// Publishes committed events to live subscribers (WebSockets).
+    pub fn publish(&self, events: Vec<Event>) {
+        for e in events {
+            // No subscriber is fine: readers resync through /events.
+            let _ = self.bus.send(Arc::new(e));
+        }
+    }
+}
