@@ -98,12 +98,9 @@ async fn shutdown_signal() {
 /// The whole HTTP surface.
 pub fn router(state: AppState) -> Router {
     let (api_router, openapi) = api::router().split_for_parts();
+    let openapi = api::prefix_paths(openapi, "/api/v1");
     let max_body = state.config.max_body_bytes;
-    let api_router = api_router
-        .route("/ws", get(api::ws::upgrade))
-        .fallback(|| async {
-            crate::error::ApiError::new(StatusCode::NOT_FOUND, "not_found", "Rota não encontrada.")
-        });
+    let api_router = api_router.route("/ws", get(api::ws::upgrade));
     Router::new()
         .nest("/api/v1", api_router)
         .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", openapi))
@@ -111,6 +108,9 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
         .route("/", get(index))
+        .fallback(|| async {
+            crate::error::ApiError::new(StatusCode::NOT_FOUND, "not_found", "Rota não encontrada.")
+        })
         .layer(axum::middleware::from_fn(ops::track))
         .layer(RequestBodyLimitLayer::new(max_body))
         .layer(TraceLayer::new_for_http())

@@ -111,7 +111,7 @@ impl utoipa::Modify for SecurityAddon {
     }
 }
 
-/// All API routes, with their OpenAPI description.
+/// All API routes (relative to `/api/v1`), with their OpenAPI description.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(auth::router())
@@ -120,4 +120,14 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(directory::router())
         .merge(conversations::router())
         .merge(events::router())
+}
+
+/// Prefixes every documented path, as the router is nested under `prefix`.
+pub fn prefix_paths(mut doc: utoipa::openapi::OpenApi, prefix: &str) -> utoipa::openapi::OpenApi {
+    let paths = std::mem::take(&mut doc.paths.paths);
+    doc.paths.paths = paths
+        .into_iter()
+        .map(|(k, v)| (format!("{prefix}{k}"), v))
+        .collect();
+    doc
 }

@@ -1,0 +1,213 @@
+//! A real server on port 0 over a fresh database, and a client for it.
+
+use atende_server::{Application, Config};
+use atende_store::Store;
+use atende_store::testing::TestDb;
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{Value, json};
+
+pub struct TestApp {
+    pub addr: String,
+    pub db: TestDb,
+    pub org_id: String,
+    pub admin_email: String,
+}
+
+pub const PASSWORD: &str = "senha-forte-123";
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    pub async fn spawn_with(tune: impl FnOnce(&mut Config)) -> TestApp {
+        let db = TestDb::new().await;
+        let mut config = Config {
+            listen: "127.0.0.1:0".into(),
+            database_url: db.url.clone(),
+            workers: 1,
+            ..Config::default()
+        };
+        config.secret_key = atende_server::config::Secret::new("test-secret");
+        tune(&mut config);
+        atende_server::ops::init_metrics();
+        let app = Application::build_with_store(config, db.store.clone())
+            .await
+            .expect("build app");
+        let addr = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped());
+        let admin_email = format!("admin-{}@example.com", uuid::Uuid::new_v4().simple());
+        let b = atende_server::bootstrap::bootstrap(
+            &db.store,
+            "Empresa Teste",
+            &admin_email,
+            PASSWORD,
+            true,
+        )
+        .await
+        .expect("bootstrap");
+        TestApp {
+            addr,
+            db,
+            org_id: b.org_id,
+            admin_email,
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.db.store
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.addr, path)
+    }
+
+    /// A logged-in client (cookie + CSRF token) for `email`.
+    pub async fn login(&self, email: &str, password: &str) -> Session {
+        let client = Client::builder().cookie_store(true).build().unwrap();
+        let r = client
+            .post(self.url("/api/v1/auth/login"))
+            .json(&json!({"email": email, "password": password}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "login of {email} failed");
+        let body: Value = r.json().await.unwrap();
+        Session {
+            base: self.addr.clone(),
+            client,
+            csrf: body["csrf_token"].as_str().unwrap().to_string(),
+            user_id: body["user"]["id"].as_str().unwrap().to_string(),
+            bearer: None,
+        }
+    }
+
+    pub async fn admin(&self) -> Session {
+        self.login(&self.admin_email.clone(), PASSWORD).await
+    }
+
+    /// Creates a user with `role` through the API and logs them in.
+    pub async fn user(&self, admin: &Session, role: &str) -> Session {
+        let email = format!("{role}-{}@example.com", uuid::Uuid::new_v4().simple());
+        let r = admin.post("/api/v1/users", json!({"email": email, "name": format!("{role} user"), "password": PASSWORD, "role": role})).await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        self.login(&email, PASSWORD).await
+    }
+
+    /// A second, unrelated organization with its own admin session.
+    pub async fn other_org(&self) -> Session {
+        let email = format!("other-{}@example.com", uuid::Uuid::new_v4().simple());
+        atende_server::bootstrap::bootstrap(
+            &self.db.store,
+            &format!("Outra {}", uuid::Uuid::new_v4().simple()),
+            &email,
+            PASSWORD,
+            false,
+        )
+        .await
+        .unwrap();
+        self.login(&email, PASSWORD).await
+    }
+}
+
+/// A client bound to one user.
+pub struct Session {
+    pub base: String,
+    pub client: Client,
+    pub csrf: String,
+    pub user_id: String,
+    pub bearer: Option<String>,
+}
+
+impl Session {
+    fn req(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        let b = self
+            .client
+            .request(method, format!("{}{}", self.base, path));
+        match &self.bearer {
+            Some(t) => b.bearer_auth(t),
+            None => b.header("x-csrf-token", &self.csrf),
+        }
+    }
+    pub async fn get(&self, path: &str) -> Response {
+        self.req(reqwest::Method::GET, path).send().await.unwrap()
+    }
+    pub async fn post(&self, path: &str, body: Value) -> Response {
+        self.req(reqwest::Method::POST, path)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+    pub async fn patch(&self, path: &str, body: Value) -> Response {
+        self.req(reqwest::Method::PATCH, path)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+    }
+    pub async fn delete(&self, path: &str) -> Response {
+        self.req(reqwest::Method::DELETE, path)
+            .send()
+            .await
+            .unwrap()
+    }
+    pub async fn get_json(&self, path: &str) -> Value {
+        let r = self.get(path).await;
+        assert_eq!(r.status(), StatusCode::OK, "GET {path}");
+        r.json().await.unwrap()
+    }
+    pub async fn post_json(&self, path: &str, body: Value) -> Value {
+        let r = self.post(path, body).await;
+        assert!(r.status().is_success(), "POST {path}: {}", r.status());
+        r.json().await.unwrap()
+    }
+}
+
+/// Seeds a conversation (contact writing on a WhatsApp inbox) straight
+/// through the store, as the channel ingest will; returns its id.
+pub async fn seed_conversation(app: &TestApp, inbox_id: &str, wa_id: &str, name: &str) -> String {
+    use atende_domain::{AuthorKind, ContentKind, Direction, InboxId, OrgId, ReceiptStatus};
+    use atende_store::chats::NewMessage;
+    let org: OrgId = app.org_id.parse().unwrap();
+    let inbox: InboxId = inbox_id.parse().unwrap();
+    let mut tx = app.store().begin().await.unwrap();
+    let c = tx
+        .upsert_contact(org, inbox, wa_id, name, Some(&format!("+{wa_id}")))
+        .await
+        .unwrap();
+    let conv = tx.conversation_for(org, inbox, c.id).await.unwrap();
+    tx.insert_message(NewMessage {
+        org_id: org,
+        conversation_id: conv.id,
+        inbox_id: inbox,
+        direction: Direction::In,
+        author_kind: AuthorKind::Contact,
+        author_id: None,
+        internal: false,
+        kind: ContentKind::Text,
+        text: Some("Olá, preciso de ajuda".into()),
+        payload: json!({}),
+        status: ReceiptStatus::Delivered,
+        provider_id: Some(format!("wamid.{}", uuid::Uuid::new_v4().simple())),
+        provider_at: Some(atende_store::now_ms()),
+    })
+    .await
+    .unwrap();
+    let events = tx.commit().await.unwrap();
+    assert!(!events.is_empty());
+    conv.id.to_string()
+}
+
+/// Creates a WhatsApp inbox through the API; returns its id.
+pub async fn create_inbox(admin: &Session, phone_number_id: &str) -> String {
+    let body = admin
+        .post_json(
+            "/api/v1/inboxes",
+            json!({"name": "WhatsApp Vendas", "channel": "whatsapp", "whatsapp": {
+                "phone_number_id": phone_number_id, "waba_id": "WABA1", "access_token": "EAAtoken",
+                "app_secret": "appsecret", "verify_token": "verify"}}),
+        )
+        .await;
+    body["id"].as_str().unwrap().to_string()
+}

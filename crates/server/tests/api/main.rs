@@ -1,0 +1,5 @@
+//! Black-box API tests: the real server on port 0, a fresh database per test
+//! (SQLite, or PostgreSQL when ATENDE_TEST_DATABASE_URL is set).
+
+mod auth;
+mod helpers;
