@@ -73,6 +73,9 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Job workers in this process (0 disables them).
     pub workers: usize,
+    /// How long a worker owns a job before another node may take it over
+    /// (after a crash). Must exceed the longest job.
+    pub job_lease_secs: u64,
     /// Largest accepted request body, in bytes.
     pub max_body_bytes: usize,
 }
@@ -95,6 +98,7 @@ impl Default for Config {
             session_hours: 24 * 7,
             secure_cookies: false,
             workers: 2,
+            job_lease_secs: 60,
             max_body_bytes: 2 * 1024 * 1024,
         }
     }

@@ -22,9 +22,6 @@ pub mod kinds {
     pub const CLOSE_ATTENDANCE: &str = "close_attendance";
 }
 
-/// How long a worker owns a job before another may take it over.
-const LEASE_MS: i64 = 60_000;
-
 /// What a handler tells the worker.
 #[derive(Debug)]
 pub enum Outcome {
@@ -53,7 +50,8 @@ async fn worker(st: AppState, id: usize, mut shutdown: watch::Receiver<bool>) {
         if *shutdown.borrow() {
             return;
         }
-        let jobs = match st.store.claim_jobs(8, LEASE_MS).await {
+        let lease_ms = (st.config.job_lease_secs.max(1) * 1000) as i64;
+        let jobs = match st.store.claim_jobs(8, lease_ms).await {
             Ok(j) => j,
             Err(e) => {
                 tracing::warn!(error = %e, "claiming jobs failed");

@@ -6,16 +6,19 @@ use tracing_subscriber::EnvFilter;
 
 use crate::config::{Config, Secret};
 
-/// Installs the global subscriber: JSON when stdout is not a terminal (or
-/// when asked), human-readable text otherwise.
+/// Installs the global subscriber, writing to stderr (stdout stays for
+/// command output such as `bootstrap`'s JSON): JSON when stderr is not a
+/// terminal (or when asked), human-readable text otherwise.
 pub fn init(config: &Config) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&config.log));
     let json = match config.log_format.as_str() {
         "json" => true,
         "text" => false,
-        _ => !std::io::stdout().is_terminal(),
+        _ => !std::io::stderr().is_terminal(),
     };
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     let _ = if json {
         builder.json().try_init()
     } else {
