@@ -112,6 +112,17 @@ impl Tx {
         Ok(org)
     }
 
+    /// Renames an organization.
+    pub async fn rename_org(&mut self, id: OrgId, name: &str) -> Result<()> {
+        let sql = "UPDATE organizations SET name = $2 WHERE id = $1";
+        let n = with_tx!(self, c => sqlx::query(sql).bind(id).bind(name).execute(c).await?.rows_affected());
+        if n == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
+    }
+
     /// Creates a user; a taken e-mail is a [`StoreError::Conflict`].
     pub async fn create_user(&mut self, u: NewUser) -> Result<User> {
         let user = User {

@@ -290,9 +290,20 @@ impl Tx {
         if next == current {
             return Ok((conv, effects));
         }
+        let before = conv.scope();
         conv.department_id = next.department_id;
         conv.agent_id = next.agent_id;
         self.save_assignment(&conv).await?;
+        // Whoever could see the chat before the move must learn that it
+        // left them (their list drops it): tell the old audience too.
+        if before != conv.scope() {
+            self.emit(NewEvent {
+                org_id: conv.org_id,
+                kind: "conversation.moved",
+                chat: Some(before),
+                payload: json!({"conversation_id": conv.id, "department_id": conv.department_id, "agent_id": conv.agent_id, "by": by}),
+            });
+        }
         if let Some(text) = line {
             self.insert_message(messages::NewMessage::system(&conv, text))
                 .await?;

@@ -18,7 +18,7 @@ use crate::state::AppState;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_orgs, create_org))
-        .routes(routes!(get_org))
+        .routes(routes!(get_org, update_org))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -130,4 +130,54 @@ async fn create_org(
     .await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, AppJson(org.into())))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrgUpdate {
+    pub name: String,
+}
+
+/// Renames the user's organization, or an agency of the user's reseller.
+#[utoipa::path(patch, path = "/orgs/{id}", tag = "organizations", params(("id" = String, Path)), request_body = OrgUpdate,
+    responses((status = 200, body = OrgOut), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
+async fn update_org(
+    State(st): State<AppState>,
+    auth: Auth,
+    AppPath(id): AppPath<OrgId>,
+    AppJson(req): AppJson<OrgUpdate>,
+) -> ApiResult<AppJson<OrgOut>> {
+    let org = st.store.org(id).await?;
+    let own = org.id == auth.org();
+    let agency =
+        org.parent_id == Some(auth.org()) && auth.permissions().can_view(Module::Organizations);
+    if !own && !agency {
+        return Err(ApiError::not_found());
+    }
+    auth.require(
+        if own {
+            Module::Settings
+        } else {
+            Module::Organizations
+        },
+        Access::ViewEdit,
+    )?;
+    let name = clean_name("name", &req.name, 120)?;
+    let mut tx = st.store.begin().await?;
+    tx.rename_org(id, &name).await.map_err(|e| match e {
+        atende_store::StoreError::Conflict(_) => {
+            ApiError::conflict("Já existe uma organização com este nome.")
+        }
+        other => other.into(),
+    })?;
+    tx.audit(
+        auth.org(),
+        Some(auth.user.id),
+        "org.renamed",
+        &id.to_string(),
+        json!({"name": name}),
+    )
+    .await?;
+    st.commit(tx).await?;
+    Ok(AppJson(st.store.org(id).await?.into()))
 }
