@@ -225,6 +225,11 @@ async fn update_user(
         auth.require(Module::Users, Access::ViewEdit)?;
     }
     let target = st.store.user(auth.org(), id).await?;
+    // Editing another user needs the right to grant what they already have:
+    // otherwise a manager could reset an admin's password and log in as them.
+    if id != auth.user.id {
+        check_grant(&auth, target.role(), &target.permissions.0)?;
+    }
     let role = req.role.as_deref().map(parse_role).transpose()?;
     if role.is_some() || req.permissions.is_some() {
         let r = role.unwrap_or_else(|| target.role());

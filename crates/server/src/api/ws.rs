@@ -10,20 +10,31 @@ use std::sync::Arc;
 use atende_store::Event;
 use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use serde_json::json;
 use tokio::sync::broadcast::error::RecvError;
 
 use super::events::{EventOut, visible};
-use crate::auth::Auth;
-use crate::error::ApiResult;
+use crate::auth::{Auth, AuthVia};
+use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
 pub async fn upgrade(
     State(st): State<AppState>,
     auth: Auth,
+    headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> ApiResult<Response> {
+    // Browsers send cookies on cross-site WebSocket upgrades: only accept a
+    // cookie-authenticated upgrade from our own origin.
+    if auth.via == AuthVia::Session && !same_origin(&headers) {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "bad_origin",
+            "Origem não permitida.",
+        ));
+    }
     let last_seq = st.store.last_event_seq(auth.org()).await?;
     // Subscribe before answering so nothing committed after `last_seq` is missed.
     let rx = st.bus.subscribe();
@@ -80,6 +91,20 @@ async fn serve(
             }
         }
     }
+}
+
+/// The `Origin` header (when present) names the host the request was sent to.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return true;
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    origin
+        .split_once("://")
+        .is_some_and(|(_, rest)| rest.trim_end_matches('/') == host)
 }
 
 fn membership_changed(e: &Event, auth: &Auth) -> bool {

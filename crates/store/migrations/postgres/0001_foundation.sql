@@ -200,8 +200,12 @@ CREATE TABLE messages (
     provider_id     TEXT,
     error_code      TEXT,
     error_text      TEXT,
+    -- Client-chosen key of an API send (Idempotency-Key header): a retried
+    -- request returns the first message instead of sending twice.
+    client_key      TEXT,
     created_at      BIGINT NOT NULL
 );
+CREATE UNIQUE INDEX messages_client_key ON messages(conversation_id, client_key);
 CREATE INDEX messages_conversation ON messages(conversation_id, created_at, id);
 -- Dedupe of provider messages (one webhook delivered twice stores one row).
 CREATE UNIQUE INDEX messages_provider ON messages(inbox_id, provider_id);

@@ -30,6 +30,8 @@ pub struct Message {
     pub provider_id: Option<String>,
     pub error_code: Option<String>,
     pub error_text: Option<String>,
+    #[serde(skip)]
+    pub client_key: Option<String>,
     pub created_at: Millis,
 }
 
@@ -74,13 +76,23 @@ impl NewMessage {
 }
 
 const MSG_COLS: &str = "id, org_id, conversation_id, inbox_id, direction, author_kind, author_id, internal, kind, \
-     text, payload, status, provider_id, error_code, error_text, created_at";
+     text, payload, status, provider_id, error_code, error_text, client_key, created_at";
 
 impl Tx {
     /// Appends a message and updates the conversation (last message time,
     /// unread count, session window). Returns `None` when a message with the
     /// same provider id already exists on the inbox (duplicate webhook).
     pub async fn insert_message(&mut self, m: NewMessage) -> Result<Option<Message>> {
+        self.insert_message_keyed(m, None).await
+    }
+
+    /// [`Tx::insert_message`] for an API send carrying an idempotency key:
+    /// `None` when the conversation already has a message with that key.
+    pub async fn insert_message_keyed(
+        &mut self,
+        m: NewMessage,
+        client_key: Option<String>,
+    ) -> Result<Option<Message>> {
         let now = now_ms();
         let msg = Message {
             id: MessageId::new(),
@@ -98,16 +110,17 @@ impl Tx {
             provider_id: m.provider_id,
             error_code: None,
             error_text: None,
+            client_key,
             created_at: now,
         };
         let sql = format!(
-            "INSERT INTO messages ({MSG_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
-             ON CONFLICT (inbox_id, provider_id) DO NOTHING"
+            "INSERT INTO messages ({MSG_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
+             ON CONFLICT DO NOTHING"
         );
         let n = with_tx!(self, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(msg.id).bind(msg.org_id).bind(msg.conversation_id)
             .bind(msg.inbox_id).bind(&msg.direction).bind(&msg.author_kind).bind(msg.author_id).bind(msg.internal)
             .bind(&msg.kind).bind(&msg.text).bind(&msg.payload).bind(&msg.status).bind(&msg.provider_id)
-            .bind(&msg.error_code).bind(&msg.error_text).bind(msg.created_at).execute(c).await?.rows_affected());
+            .bind(&msg.error_code).bind(&msg.error_text).bind(&msg.client_key).bind(msg.created_at).execute(c).await?.rows_affected());
         if n == 0 {
             return Ok(None);
         }
@@ -192,6 +205,21 @@ impl Tx {
 }
 
 impl Store {
+    /// The message sent earlier in `conv` with this idempotency key.
+    pub async fn message_by_client_key(
+        &self,
+        org: OrgId,
+        conv: ConversationId,
+        key: &str,
+    ) -> Result<Option<Message>> {
+        let sql = format!(
+            "SELECT {MSG_COLS} FROM messages WHERE org_id = $1 AND conversation_id = $2 AND client_key = $3"
+        );
+        Ok(
+            with_pool!(self, p => sqlx::query_as::<_, Message>(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(conv).bind(key).fetch_optional(p).await?),
+        )
+    }
+
     /// A page of messages, oldest first. `before` is a message id: only older
     /// messages are returned (for loading history upwards).
     pub async fn messages(

@@ -7,7 +7,7 @@ use atende_domain::{
 use atende_store::chats::{Conversation, NewMessage};
 use atende_store::{NewJob, Tx};
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 use serde_json::json;
 use utoipa::ToSchema;
@@ -36,12 +36,15 @@ pub struct SendRequest {
 /// chat as LC-9 says: an unassigned chat (or one with only a department)
 /// becomes theirs; a chat already served by another agent keeps its agent.
 /// Replying to a chat without an open attendance opens one (new protocol).
+/// With an `Idempotency-Key` header, a retried call answers 200 with the
+/// message the first call created instead of sending twice.
 #[utoipa::path(post, path = "/conversations/{id}/messages", tag = "conversations", params(("id" = String, Path)), request_body = SendRequest,
     responses((status = 202, body = MessageOut), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn send_message(
     State(st): State<AppState>,
     auth: Auth,
     AppPath(id): AppPath<ConversationId>,
+    headers: HeaderMap,
     AppJson(req): AppJson<SendRequest>,
 ) -> ApiResult<(StatusCode, AppJson<MessageOut>)> {
     auth.require(Module::Chat, Access::ViewEdit)?;
@@ -57,6 +60,12 @@ pub async fn send_message(
         return Err(ApiError::invalid(format!(
             "A mensagem passa de {MAX_TEXT} caracteres."
         )));
+    }
+    let client_key = idempotency_key(&headers)?;
+    if let Some(key) = &client_key
+        && let Some(earlier) = st.store.message_by_client_key(auth.org(), id, key).await?
+    {
+        return Ok((StatusCode::OK, AppJson(earlier.into())));
     }
     let mut tx = st.store.begin().await?;
     let mut conv = tx.conversation(auth.org(), id).await?;
@@ -77,28 +86,41 @@ pub async fn send_message(
         }
         tx.note_first_reply(&conv).await?;
     }
-    let msg = tx
-        .insert_message(NewMessage {
-            org_id: auth.org(),
-            conversation_id: conv.id,
-            inbox_id: conv.inbox_id,
-            direction: Direction::Out,
-            author_kind: AuthorKind::Agent,
-            author_id: Some(auth.user.id),
-            internal,
-            kind: ContentKind::Text,
-            text: Some(text),
-            payload: json!({}),
-            status: if internal {
-                ReceiptStatus::Read
-            } else {
-                ReceiptStatus::Queued
+    let inserted = tx
+        .insert_message_keyed(
+            NewMessage {
+                org_id: auth.org(),
+                conversation_id: conv.id,
+                inbox_id: conv.inbox_id,
+                direction: Direction::Out,
+                author_kind: AuthorKind::Agent,
+                author_id: Some(auth.user.id),
+                internal,
+                kind: ContentKind::Text,
+                text: Some(text),
+                payload: json!({}),
+                status: if internal {
+                    ReceiptStatus::Read
+                } else {
+                    ReceiptStatus::Queued
+                },
+                provider_id: None,
+                provider_at: None,
             },
-            provider_id: None,
-            provider_at: None,
-        })
-        .await?
-        .ok_or_else(|| ApiError::internal("message without provider id deduplicated"))?;
+            client_key.clone(),
+        )
+        .await?;
+    let Some(msg) = inserted else {
+        // A concurrent retry with the same key won the race: answer with it.
+        drop(tx);
+        let key = client_key.unwrap_or_default();
+        let earlier = st
+            .store
+            .message_by_client_key(auth.org(), id, &key)
+            .await?
+            .ok_or_else(|| ApiError::internal("keyed message vanished"))?;
+        return Ok((StatusCode::OK, AppJson(earlier.into())));
+    };
     if !internal {
         let job = NewJob {
             idempotency_key: Some(format!("send:{}", msg.id)),
@@ -209,6 +231,23 @@ pub struct CloseRequest {
     /// a reply cancels it).
     #[serde(default)]
     pub keep_if_contact_replies: bool,
+}
+
+/// The optional `Idempotency-Key` header of a send (1..=200 visible ASCII).
+fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
+    let Some(v) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    let k = v
+        .to_str()
+        .map_err(|_| ApiError::bad_request("Idempotency-Key inválida."))?
+        .trim();
+    if k.is_empty() || k.len() > 200 {
+        return Err(ApiError::bad_request(
+            "Idempotency-Key deve ter de 1 a 200 caracteres.",
+        ));
+    }
+    Ok(Some(k.to_string()))
 }
 
 /// Closes the attendance now, or schedules its closing (LC-11). Closing
