@@ -388,19 +388,50 @@ async fn a_send_retried_with_the_same_key_stores_one_message() {
     let org = super::org(store, "Org").await;
     let inbox = super::inbox(store, org, "100").await;
     let mut tx = store.begin().await.unwrap();
-    let c = tx.upsert_contact(org, inbox.id, "5511999990000", "Maria", None).await.unwrap();
+    let c = tx
+        .upsert_contact(org, inbox.id, "5511999990000", "Maria", None)
+        .await
+        .unwrap();
     let conv = tx.conversation_for(org, inbox.id, c.id).await.unwrap();
     let mut out = inbound(&conv, "", "Olá!");
     out.direction = Direction::Out;
     out.provider_id = None;
-    let first = tx.insert_message_keyed(out.clone(), Some("k-1".into())).await.unwrap();
+    let first = tx
+        .insert_message_keyed(out.clone(), Some("k-1".into()))
+        .await
+        .unwrap();
     assert!(first.is_some());
-    assert!(tx.insert_message_keyed(out.clone(), Some("k-1".into())).await.unwrap().is_none());
-    assert!(tx.insert_message_keyed(out.clone(), Some("k-2".into())).await.unwrap().is_some());
-    assert!(tx.insert_message_keyed(out.clone(), None).await.unwrap().is_some());
-    assert!(tx.insert_message_keyed(out, None).await.unwrap().is_some(), "no key, no dedupe");
+    assert!(
+        tx.insert_message_keyed(out.clone(), Some("k-1".into()))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        tx.insert_message_keyed(out.clone(), Some("k-2".into()))
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        tx.insert_message_keyed(out.clone(), None)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        tx.insert_message_keyed(out, None).await.unwrap().is_some(),
+        "no key, no dedupe"
+    );
     tx.commit().await.unwrap();
-    let found = store.message_by_client_key(org, conv.id, "k-1").await.unwrap().unwrap();
+    let found = store
+        .message_by_client_key(org, conv.id, "k-1")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(found.id, first.unwrap().id);
-    assert_eq!(store.messages(org, conv.id, None, 50).await.unwrap().len(), 4);
+    assert_eq!(
+        store.messages(org, conv.id, None, 50).await.unwrap().len(),
+        4
+    );
 }
