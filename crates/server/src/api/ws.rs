@@ -35,9 +35,11 @@ pub async fn upgrade(
             "Origem não permitida.",
         ));
     }
-    let last_seq = st.store.last_event_seq(auth.org()).await?;
-    // Subscribe before answering so nothing committed after `last_seq` is missed.
+    // Subscribe before reading `last_seq`: an event committed after the read
+    // is published after it, so the receiver has it; one committed before is
+    // covered by `last_seq` (and skipped below).
     let rx = st.bus.subscribe();
+    let last_seq = st.store.last_event_seq(auth.org()).await?;
     Ok(ws.on_upgrade(move |socket| serve(st, auth, socket, rx, last_seq)))
 }
 

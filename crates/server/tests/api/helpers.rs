@@ -78,6 +78,8 @@ impl TestApp {
             client,
             csrf: body["csrf_token"].as_str().unwrap().to_string(),
             user_id: body["user"]["id"].as_str().unwrap().to_string(),
+            email: email.to_string(),
+            name: body["user"]["name"].as_str().unwrap().to_string(),
             bearer: None,
         }
     }
@@ -88,10 +90,39 @@ impl TestApp {
 
     /// Creates a user with `role` through the API and logs them in.
     pub async fn user(&self, admin: &Session, role: &str) -> Session {
+        self.named_user(admin, role, &format!("{role} user")).await
+    }
+
+    /// Creates a user with `role` and display name `name`, and logs them in.
+    pub async fn named_user(&self, admin: &Session, role: &str, name: &str) -> Session {
         let email = format!("{role}-{}@example.com", uuid::Uuid::new_v4().simple());
-        let r = admin.post("/api/v1/users", json!({"email": email, "name": format!("{role} user"), "password": PASSWORD, "role": role})).await;
+        let r = admin
+            .post(
+                "/api/v1/users",
+                json!({"email": email, "name": name, "password": PASSWORD, "role": role}),
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::CREATED);
         self.login(&email, PASSWORD).await
+    }
+
+    /// Logs `email` in with a plain client and returns the `Cookie` header
+    /// value of the new session (`atende_session=…`), for WebSocket clients.
+    pub async fn session_cookie(&self, email: &str) -> String {
+        let r = Client::new()
+            .post(self.url("/api/v1/auth/login"))
+            .json(&json!({"email": email, "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "login of {email} failed");
+        let set = r.headers()["set-cookie"].to_str().unwrap();
+        set.split(';').next().unwrap().trim().to_string()
+    }
+
+    /// The WebSocket URL of the event stream.
+    pub fn ws_url(&self) -> String {
+        format!("{}/api/v1/ws", self.addr.replacen("http://", "ws://", 1))
     }
 
     /// A second, unrelated organization with its own admin session.
@@ -116,6 +147,9 @@ pub struct Session {
     pub client: Client,
     pub csrf: String,
     pub user_id: String,
+    pub email: String,
+    /// The user's display name (system lines name who acted).
+    pub name: String,
     pub bearer: Option<String>,
 }
 
@@ -138,6 +172,19 @@ impl Session {
             .send()
             .await
             .unwrap()
+    }
+    /// Any method, with an optional JSON body.
+    pub async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Response {
+        let b = self.req(method, path);
+        let b = match body {
+            Some(v) => b.json(&v),
+            None => b,
+        };
+        b.send().await.unwrap()
+    }
+    /// A POST without any body.
+    pub async fn post_empty(&self, path: &str) -> Response {
+        self.req(reqwest::Method::POST, path).send().await.unwrap()
     }
     pub async fn patch(&self, path: &str, body: Value) -> Response {
         self.req(reqwest::Method::PATCH, path)
@@ -162,6 +209,68 @@ impl Session {
         assert!(r.status().is_success(), "POST {path}: {}", r.status());
         r.json().await.unwrap()
     }
+
+    /// The same user acting through an API token (`Authorization: Bearer`).
+    pub fn with_token(&self, token: &str) -> Session {
+        Session {
+            base: self.base.clone(),
+            client: Client::new(),
+            csrf: String::new(),
+            user_id: self.user_id.clone(),
+            email: self.email.clone(),
+            name: self.name.clone(),
+            bearer: Some(token.to_string()),
+        }
+    }
+
+    /// Creates an API token for this user; returns its secret.
+    pub async fn create_token(&self, name: &str) -> String {
+        let body = self
+            .post_json("/api/v1/tokens", json!({"name": name}))
+            .await;
+        body["token"].as_str().unwrap().to_string()
+    }
+
+    /// `GET /conversations/{id}`.
+    pub async fn conversation(&self, id: &str) -> Value {
+        self.get_json(&format!("/api/v1/conversations/{id}")).await
+    }
+
+    /// Every message of a conversation, oldest first (one page of 200).
+    pub async fn messages(&self, id: &str) -> Vec<Value> {
+        let page = self
+            .get_json(&format!("/api/v1/conversations/{id}/messages?limit=200"))
+            .await;
+        page["items"].as_array().unwrap().clone()
+    }
+}
+
+/// Asserts an error answer: its status and `{"error":{"code"}}`; returns the body.
+pub async fn assert_error(r: Response, status: StatusCode, code: &str) -> Value {
+    let url = r.url().to_string();
+    assert_eq!(r.status(), status, "{url}");
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["code"], code, "{url}: {body}");
+    body
+}
+
+/// Creates a department through the API; returns its id.
+pub async fn create_department(admin: &Session, name: &str) -> String {
+    let body = admin
+        .post_json("/api/v1/departments", json!({"name": name}))
+        .await;
+    body["id"].as_str().unwrap().to_string()
+}
+
+/// Adds `user_id` to a department through the API.
+pub async fn add_member(admin: &Session, department_id: &str, user_id: &str) {
+    let r = admin
+        .post(
+            &format!("/api/v1/departments/{department_id}/members"),
+            json!({"user_id": user_id}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
 }
 
 /// Seeds a conversation (contact writing on a WhatsApp inbox) straight

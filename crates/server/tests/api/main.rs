@@ -2,4 +2,8 @@
 //! (SQLite, or PostgreSQL when ATENDE_TEST_DATABASE_URL is set).
 
 mod auth;
+mod chats;
 mod helpers;
+mod isolation;
+mod permissions;
+mod realtime;

@@ -19,6 +19,10 @@ pub fn atende() -> Command {
 
 /// Starts `atende serve` in `dir` with `envs` (and nothing else from the
 /// environment but PATH and HOME); waits for "listening" in its JSON log.
+#[allow(
+    clippy::zombie_processes,
+    reason = "the child moves into Server, whose Drop kills and waits"
+)]
 pub fn start(dir: &Path, envs: &[(&str, &str)]) -> Server {
     let mut cmd = atende();
     cmd.arg("serve")
@@ -51,6 +55,7 @@ pub fn start(dir: &Path, envs: &[(&str, &str)]) -> Server {
             Ok(l) => l,
             Err(_) => {
                 let _ = child.kill();
+                let _ = child.wait();
                 panic!(
                     "atende serve did not announce its address; log so far:\n{}",
                     log.join("\n")
