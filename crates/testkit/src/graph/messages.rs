@@ -1,0 +1,196 @@
+//! `POST /{ver}/{phone_number_id}/messages`: sends, mark-as-read, typing.
+
+use super::errors::{self, GraphError, graph_error, invalid_parameter, missing_parameter};
+use super::record::SendAccepted;
+use super::state::Inner;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+/// Longest text body Meta accepts, in characters.
+const MAX_TEXT_CHARS: usize = 4096;
+
+/// Message types the Cloud API sends.
+const SEND_TYPES: &[&str] = &[
+    "text",
+    "image",
+    "video",
+    "audio",
+    "document",
+    "sticker",
+    "location",
+    "contacts",
+    "interactive",
+    "template",
+    "reaction",
+];
+
+/// Who a send goes to: a phone number (`to`) or a BSUID (`recipient`).
+enum Recipient<'a> {
+    Phone(&'a str),
+    User(&'a str),
+}
+
+/// Handles one `…/messages` POST.
+pub(crate) async fn send(
+    State(inner): State<Arc<Inner>>,
+    Path((ver, phone_number_id)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, GraphError> {
+    handle(&inner, &ver, &phone_number_id, &headers, &body)
+}
+
+fn handle(
+    inner: &Inner,
+    ver: &str,
+    phone_number_id: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Response, GraphError> {
+    inner.check_version(ver)?;
+    let waba_id = inner.authorize_number(headers, phone_number_id)?;
+    let req: Value = serde_json::from_slice(body)
+        .map_err(|_| invalid_parameter("The request body must be a JSON object."))?;
+    if req.get("messaging_product").and_then(Value::as_str) != Some("whatsapp") {
+        return Err(invalid_parameter(
+            "Param messaging_product is required and must be 'whatsapp'.",
+        ));
+    }
+    if req.get("status").and_then(Value::as_str) == Some("read") {
+        return mark_read(&req);
+    }
+    let (kind, recipient) = validate(&req)?;
+    inner.admit(phone_number_id)?;
+    if let Some(e) = inner.take_injected(phone_number_id) {
+        return Err(e.to_error());
+    }
+    if kind == "template" {
+        check_template(inner, &waba_id, &req)?;
+    }
+    Ok(accepted(kind == "template", &recipient))
+}
+
+/// `{"status":"read","message_id":…}`, optionally with a typing indicator.
+fn mark_read(req: &Value) -> Result<Response, GraphError> {
+    let id = req.get("message_id").and_then(Value::as_str).unwrap_or("");
+    if id.is_empty() {
+        return Err(missing_parameter("Param message_id is required."));
+    }
+    if let Some(typing) = req.get("typing_indicator")
+        && typing.get("type").and_then(Value::as_str) != Some("text")
+    {
+        return Err(invalid_parameter(
+            "Param typing_indicator[type] must be 'text'.",
+        ));
+    }
+    Ok(Json(json!({"success": true})).into_response())
+}
+
+/// The send's type and recipient, or the 400 Graph gives for a malformed send.
+fn validate(req: &Value) -> Result<(&str, Recipient<'_>), GraphError> {
+    let Some(kind) = req.get("type").and_then(Value::as_str) else {
+        return Err(missing_parameter("Param type is required."));
+    };
+    if !SEND_TYPES.contains(&kind) {
+        let details = format!("Param type must be one of {{{}}}.", SEND_TYPES.join(", "));
+        return Err(invalid_parameter(&details));
+    }
+    let object = req.get(kind).filter(|o| o.is_object() || o.is_array());
+    let Some(object) = object else {
+        return Err(missing_parameter(&format!("Param {kind} is required.")));
+    };
+    let to = req
+        .get("to")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty());
+    let user = req
+        .get("recipient")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty());
+    let recipient = match (to, user) {
+        (Some(to), _) if to.bytes().any(|b| b.is_ascii_digit()) => Recipient::Phone(to),
+        (Some(_), _) => return Err(invalid_value("Param to must be a phone number.")),
+        (None, Some(user)) => Recipient::User(user),
+        (None, None) => return Err(missing_parameter("Param to is required.")),
+    };
+    if kind == "text" {
+        let Some(text) = object.get("body").and_then(Value::as_str) else {
+            return Err(missing_parameter("Param text['body'] is required."));
+        };
+        if text.chars().count() > MAX_TEXT_CHARS {
+            return Err(invalid_value(
+                "Param text['body'] must be at most 4096 characters long.",
+            ));
+        }
+    }
+    if kind == "template" && object.get("name").and_then(Value::as_str).is_none() {
+        return Err(missing_parameter("Param template['name'] is required."));
+    }
+    Ok((kind, recipient))
+}
+
+/// 404 code 132001 unless the template is an APPROVED one of the number's
+/// WABA in the requested language (any language when none is given).
+fn check_template(inner: &Inner, waba_id: &str, req: &Value) -> Result<(), GraphError> {
+    let name = req["template"]["name"].as_str().unwrap_or("");
+    let language = req["template"]["language"]["code"].as_str();
+    let state = inner.state();
+    let known = state.templates.get(waba_id).is_some_and(|list| {
+        list.iter().any(|t| {
+            t.name == name && t.status == "APPROVED" && language.is_none_or(|l| l == t.language)
+        })
+    });
+    if known {
+        return Ok(());
+    }
+    let details = format!(
+        "template name ({name}) does not exist in {}",
+        language.unwrap_or("any language")
+    );
+    let e = errors::InjectedError::code(132001);
+    Err(graph_error(
+        e.http_status,
+        e.code,
+        None,
+        &e.message,
+        Some(&details),
+    ))
+}
+
+/// The success answer, marked as a send for the recorder.
+fn accepted(template: bool, recipient: &Recipient<'_>) -> Response {
+    let (contact, party) = match recipient {
+        Recipient::Phone(to) => {
+            let digits: String = to.chars().filter(char::is_ascii_digit).collect();
+            (json!({"input": to, "wa_id": digits}), digits)
+        }
+        Recipient::User(id) => (json!({"input": id, "user_id": id}), (*id).to_owned()),
+    };
+    let mut message = json!({"id": crate::ids::wamid(&party, false)});
+    if template {
+        message["message_status"] = json!("accepted");
+    }
+    let body = json!({
+        "messaging_product": "whatsapp",
+        "contacts": [contact],
+        "messages": [message],
+    });
+    let mut response = Json(body).into_response();
+    response.extensions_mut().insert(SendAccepted);
+    response
+}
+
+fn invalid_value(details: &str) -> GraphError {
+    graph_error(
+        400,
+        131009,
+        None,
+        "(#131009) Parameter value is not valid",
+        Some(details),
+    )
+}

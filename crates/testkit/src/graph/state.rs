@@ -1,0 +1,195 @@
+//! The fake's shared state and the checks every endpoint makes.
+
+use super::errors::{self, GraphError, InjectedError};
+use super::{FakeGraphConfig, FakeTemplate, RecordedRequest};
+use axum::http::{HeaderMap, header};
+use rand::Rng;
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+use tokio::sync::Notify;
+
+/// A registered business phone number.
+pub(crate) struct Number {
+    pub(crate) waba_id: String,
+    pub(crate) token: String,
+}
+
+/// Media bytes held under a media id.
+pub(crate) struct StoredMedia {
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) mime_type: String,
+}
+
+/// One recorded request, with its arrival number.
+pub(crate) struct Logged {
+    pub(crate) seq: u64,
+    pub(crate) request: RecordedRequest,
+    pub(crate) is_send: bool,
+}
+
+/// Mutable state behind one lock; no lock is held across an await.
+pub(crate) struct State {
+    pub(crate) numbers: HashMap<String, Number>,
+    pub(crate) injected: HashMap<String, VecDeque<InjectedError>>,
+    pub(crate) pacing: HashMap<String, VecDeque<Instant>>,
+    pub(crate) templates: HashMap<String, Vec<FakeTemplate>>,
+    pub(crate) media: HashMap<String, StoredMedia>,
+    pub(crate) media_ttl: Duration,
+    pub(crate) log: Vec<Logged>,
+}
+
+/// Everything the fake's handlers share.
+pub(crate) struct Inner {
+    pub(crate) config: FakeGraphConfig,
+    pub(crate) base_url: String,
+    /// Key for signing download URLs, random per fake.
+    pub(crate) url_key: [u8; 32],
+    pub(crate) sends: Notify,
+    seq: AtomicU64,
+    state: Mutex<State>,
+}
+
+impl Inner {
+    pub(crate) fn new(config: FakeGraphConfig, base_url: String) -> Inner {
+        let mut url_key = [0u8; 32];
+        rand::rng().fill(&mut url_key);
+        Inner {
+            config,
+            base_url,
+            url_key,
+            sends: Notify::new(),
+            seq: AtomicU64::new(0),
+            state: Mutex::new(State {
+                numbers: HashMap::new(),
+                injected: HashMap::new(),
+                pacing: HashMap::new(),
+                templates: HashMap::new(),
+                media: HashMap::new(),
+                media_ttl: Duration::from_secs(5 * 60),
+                log: Vec::new(),
+            }),
+        }
+    }
+
+    /// Locks the state; a panic elsewhere while locked doesn't poison the fake.
+    pub(crate) fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The next arrival number.
+    pub(crate) fn next_seq(&self) -> u64 {
+        self.seq.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// Recorded requests in arrival order, optionally only successful sends.
+    pub(crate) fn recorded(&self, only_sends: bool) -> Vec<RecordedRequest> {
+        let state = self.state();
+        let mut logged: Vec<&Logged> = state
+            .log
+            .iter()
+            .filter(|l| !only_sends || l.is_send)
+            .collect();
+        logged.sort_by_key(|l| l.seq);
+        logged.into_iter().map(|l| l.request.clone()).collect()
+    }
+
+    /// Stores media under a new id and returns the id.
+    pub(crate) fn store_media(&self, bytes: Vec<u8>, mime_type: &str) -> String {
+        let id = super::numeric_id();
+        let media = StoredMedia {
+            bytes,
+            mime_type: mime_type.to_owned(),
+        };
+        self.state().media.insert(id.clone(), media);
+        id
+    }
+
+    /// 400 unless `ver` is the version this fake serves.
+    pub(crate) fn check_version(&self, ver: &str) -> Result<(), GraphError> {
+        if ver == self.config.version {
+            return Ok(());
+        }
+        let message = format!(
+            "(#100) Unsupported API version '{ver}'; this fake serves {}",
+            self.config.version
+        );
+        Err(errors::graph_error(400, 100, None, &message, None))
+    }
+
+    /// The WABA of `phone_number_id` if it is known (else 400 code 100) and
+    /// the bearer token is its token (else 401 code 190).
+    pub(crate) fn authorize_number(
+        &self,
+        headers: &HeaderMap,
+        phone_number_id: &str,
+    ) -> Result<String, GraphError> {
+        let state = self.state();
+        let Some(number) = state.numbers.get(phone_number_id) else {
+            return Err(errors::unknown_object(phone_number_id, 400));
+        };
+        match bearer(headers) {
+            None => Err(errors::missing_token()),
+            Some(token) if token == number.token => Ok(number.waba_id.clone()),
+            Some(_) => Err(errors::invalid_token()),
+        }
+    }
+
+    /// Ok if the bearer token is the token of any known number (else 401 code 190).
+    pub(crate) fn authorize_any(&self, headers: &HeaderMap) -> Result<(), GraphError> {
+        let Some(token) = bearer(headers) else {
+            return Err(errors::missing_token());
+        };
+        let state = self.state();
+        if state.numbers.values().any(|n| n.token == token) {
+            Ok(())
+        } else {
+            Err(errors::invalid_token())
+        }
+    }
+
+    /// Counts a send against the number's per-second pacing; 429 code 130429
+    /// when the last second already holds `pacing` sends.
+    pub(crate) fn admit(&self, phone_number_id: &str) -> Result<(), GraphError> {
+        let Some(limit) = self.config.pacing else {
+            return Ok(());
+        };
+        let now = Instant::now();
+        let mut state = self.state();
+        let window = state.pacing.entry(phone_number_id.to_owned()).or_default();
+        while window
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1))
+        {
+            window.pop_front();
+        }
+        if window.len() >= limit as usize {
+            return Err(InjectedError::code(130429).to_error());
+        }
+        window.push_back(now);
+        Ok(())
+    }
+
+    /// Takes one use of the first injected error queued for the number.
+    pub(crate) fn take_injected(&self, phone_number_id: &str) -> Option<InjectedError> {
+        let mut state = self.state();
+        let queue = state.injected.get_mut(phone_number_id)?;
+        let first = queue.front_mut()?;
+        let e = first.clone();
+        if first.times <= 1 {
+            queue.pop_front();
+        } else {
+            first.times -= 1;
+        }
+        Some(e)
+    }
+}
+
+/// The token of an `Authorization: Bearer <token>` header.
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}

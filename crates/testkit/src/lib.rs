@@ -1,0 +1,43 @@
+//! Fakes of the outside world for Atende's tests, its `atende demo` command
+//! and its benchmarks.
+//!
+//! - [`graph::FakeGraph`] plays Meta's Graph API for the WhatsApp Cloud API:
+//!   sends, mark-as-read, media upload/retrieve/download and templates, with
+//!   error injection and pacing (see `shared/product/channels.md` §1 and §6).
+//! - [`simulator::Simulator`] plays customers writing in: it builds webhook
+//!   envelopes and POSTs them signed with the app secret, exactly as Meta does
+//!   (ASCII-escaped JSON, `X-Hub-Signature-256`).
+//!
+//! This crate depends on no other Atende crate on purpose: it is the outside
+//! world, so it re-implements signing and wire shapes on its own.
+//!
+//! ```no_run
+//! use atende_testkit::{FakeGraph, InjectedError, Simulator};
+//! use std::time::Duration;
+//!
+//! # async fn example(webhook_url: String) {
+//! let graph = FakeGraph::start().await; // point ATENDE_WHATSAPP_GRAPH_URL at graph.base_url()
+//! graph.add_number("106540352242922", "102290129340398", "EAAG-token");
+//! graph.inject_error("106540352242922", InjectedError::code(131047));
+//!
+//! let customers = Simulator::new(webhook_url, "app-secret", "106540352242922", "15550783881", "102290129340398");
+//! let client = reqwest::Client::new();
+//! let (_wamid, payload) = customers.text_payload("5519987654321", "Sônia", "Oi, boa tarde!");
+//! assert_eq!(customers.post(&client, &payload).await.status, 200);
+//!
+//! let sends = graph.wait_for_sends(1, Duration::from_secs(5)).await;
+//! let reply_wamid = sends[0].wamid();
+//! # let _ = reply_wamid;
+//! # }
+//! ```
+
+pub mod conversation;
+mod escape;
+pub mod graph;
+mod ids;
+pub mod simulator;
+mod url;
+
+pub use escape::ascii_escape_json;
+pub use graph::{FakeGraph, FakeGraphConfig, FakeTemplate, InjectedError, RecordedRequest};
+pub use simulator::{Simulator, WebhookResponse};
