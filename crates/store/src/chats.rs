@@ -189,6 +189,13 @@ impl Tx {
         Ok(conv)
     }
 
+    /// Reads a contact inside the transaction.
+    pub async fn contact(&mut self, org: OrgId, id: ContactId) -> Result<Contact> {
+        let sql = format!("SELECT {CONTACT_COLS} FROM contacts WHERE org_id = $1 AND id = $2");
+        with_tx!(self, c => sqlx::query_as::<_, Contact>(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(id).fetch_optional(c).await?)
+            .ok_or(StoreError::NotFound)
+    }
+
     /// Reads a conversation inside the transaction (locking it on PostgreSQL).
     pub async fn conversation(&mut self, org: OrgId, id: ConversationId) -> Result<Conversation> {
         let lock = match self.backend() {

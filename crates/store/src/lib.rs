@@ -14,6 +14,7 @@ mod tx;
 pub mod accounts;
 pub mod chats;
 pub mod directory;
+pub mod ingest;
 
 pub use db::{Backend, Store, StoreOptions};
 pub use error::{Result, StoreError};

@@ -435,3 +435,50 @@ async fn a_send_retried_with_the_same_key_stores_one_message() {
         4
     );
 }
+
+/// A status that arrives before its message has a provider id is kept and
+/// applied when the id is set (the webhook raced the send's answer).
+#[tokio::test]
+async fn early_statuses_wait_for_their_message() {
+    let db = TestDb::new().await;
+    let store = &db.store;
+    let org = super::org(store, "Org").await;
+    let inbox = super::inbox(store, org, "100").await;
+    let mut tx = store.begin().await.unwrap();
+    let c = tx
+        .upsert_contact(org, inbox.id, "5511999990000", "Maria", None)
+        .await
+        .unwrap();
+    let conv = tx.conversation_for(org, inbox.id, c.id).await.unwrap();
+    let mut out = inbound(&conv, "", "Olá!");
+    out.direction = Direction::Out;
+    out.provider_id = None;
+    out.status = ReceiptStatus::Queued;
+    let msg = tx.insert_message(out).await.unwrap().unwrap();
+    tx.save_pending_status(org, inbox.id, "wamid.X", ReceiptStatus::Read, None)
+        .await
+        .unwrap();
+    tx.save_pending_status(org, inbox.id, "wamid.X", ReceiptStatus::Delivered, None)
+        .await
+        .unwrap();
+    tx.save_pending_status(org, inbox.id, "wamid.X", ReceiptStatus::Read, None)
+        .await
+        .unwrap();
+    let sent = tx
+        .update_receipt(org, msg.id, ReceiptStatus::Sent, Some("wamid.X"), None)
+        .await
+        .unwrap()
+        .unwrap();
+    tx.apply_pending_statuses(&sent).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(store.message(org, msg.id).await.unwrap().status, "read");
+    let mut tx = store.begin().await.unwrap();
+    assert!(
+        tx.message_by_provider_id(inbox.id, "wamid.X")
+            .await
+            .unwrap()
+            .is_some()
+    );
+    tx.apply_pending_statuses(&sent).await.unwrap(); // nothing left: a no-op
+    tx.commit().await.unwrap();
+}

@@ -1,0 +1,364 @@
+//! What channel ingest and delivery need: inbox routing, identities,
+//! provider ids, statuses that arrive early, templates and media rows.
+
+use atende_domain::{ContactId, InboxId, MessageId, OrgId, ReceiptStatus};
+use serde::Serialize;
+use serde_json::{Value, json};
+use sqlx::types::Json;
+use uuid::Uuid;
+
+use crate::chats::{Contact, Message};
+use crate::{Millis, NewEvent, Result, Store, StoreError, Tx, now_ms, with_pool, with_tx};
+
+/// Routing data of a channel account, across organizations (system use:
+/// webhooks arrive before anyone is logged in).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct InboxRoute {
+    pub id: InboxId,
+    pub org_id: OrgId,
+    pub channel: String,
+    pub external_id: Option<String>,
+    pub settings: Json<Value>,
+    pub secrets: Json<Value>,
+    pub chatbot_enabled: bool,
+}
+
+impl InboxRoute {
+    pub fn secret(&self, key: &str) -> Option<&str> {
+        self.secrets.0.get(key).and_then(Value::as_str)
+    }
+    pub fn setting(&self, key: &str) -> Option<&str> {
+        self.settings.0.get(key).and_then(Value::as_str)
+    }
+}
+
+/// A synced message template (CH-6).
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Template {
+    pub id: Uuid,
+    #[serde(skip)]
+    pub org_id: OrgId,
+    pub inbox_id: InboxId,
+    pub provider_id: String,
+    pub name: String,
+    pub language: String,
+    pub status: String,
+    pub category: String,
+    pub parameter_format: Option<String>,
+    pub components: Json<Value>,
+    pub updated_at: Millis,
+}
+
+/// A media file of a message.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Media {
+    pub id: Uuid,
+    #[serde(skip)]
+    pub org_id: OrgId,
+    pub message_id: MessageId,
+    pub inbox_id: InboxId,
+    pub provider_media_id: Option<String>,
+    pub mime_type: Option<String>,
+    pub filename: Option<String>,
+    pub size: Option<i64>,
+    pub sha256: Option<String>,
+    pub path: Option<String>,
+    pub status: String,
+    pub error: Option<String>,
+    pub created_at: Millis,
+}
+
+const MSG_COLS: &str = "id, org_id, conversation_id, inbox_id, direction, author_kind, author_id, internal, kind, \
+     text, payload, status, provider_id, error_code, error_text, client_key, created_at";
+const TEMPLATE_COLS: &str = "id, org_id, inbox_id, provider_id, name, language, status, category, parameter_format, components, updated_at";
+const MEDIA_COLS: &str = "id, org_id, message_id, inbox_id, provider_media_id, mime_type, filename, size, sha256, path, status, error, created_at";
+
+impl Store {
+    /// Every inbox of a channel, across organizations.
+    pub async fn inbox_routes(&self, channel: &str) -> Result<Vec<InboxRoute>> {
+        let sql = "SELECT id, org_id, channel, external_id, settings, secrets, chatbot_enabled FROM inboxes WHERE channel = $1";
+        Ok(
+            with_pool!(self, p => sqlx::query_as::<_, InboxRoute>(sql).bind(channel).fetch_all(p).await?),
+        )
+    }
+
+    /// The external id (e.g. wa_id) of a contact on an inbox, preferring
+    /// phone-like ids over business-scoped ones.
+    pub async fn contact_external_ids(
+        &self,
+        org: OrgId,
+        inbox: InboxId,
+        contact: ContactId,
+    ) -> Result<Vec<String>> {
+        let sql = "SELECT external_id FROM contact_identities WHERE org_id = $1 AND inbox_id = $2 AND contact_id = $3 ORDER BY external_id";
+        Ok(
+            with_pool!(self, p => sqlx::query_scalar::<_, String>(sql).bind(org).bind(inbox).bind(contact).fetch_all(p).await?),
+        )
+    }
+
+    /// The newest inbound message of a conversation that has a provider id.
+    pub async fn last_inbound_provider_id(
+        &self,
+        org: OrgId,
+        conv: atende_domain::ConversationId,
+    ) -> Result<Option<String>> {
+        let sql = "SELECT provider_id FROM messages WHERE org_id = $1 AND conversation_id = $2 AND direction = 'in' \
+                   AND provider_id IS NOT NULL ORDER BY created_at DESC, id DESC LIMIT 1";
+        Ok(
+            with_pool!(self, p => sqlx::query_scalar::<_, String>(sql).bind(org).bind(conv).fetch_optional(p).await?),
+        )
+    }
+
+    pub async fn templates(&self, org: OrgId, inbox: InboxId) -> Result<Vec<Template>> {
+        let sql = format!(
+            "SELECT {TEMPLATE_COLS} FROM templates WHERE org_id = $1 AND inbox_id = $2 ORDER BY name, language"
+        );
+        Ok(
+            with_pool!(self, p => sqlx::query_as::<_, Template>(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(inbox).fetch_all(p).await?),
+        )
+    }
+
+    pub async fn template(
+        &self,
+        org: OrgId,
+        inbox: InboxId,
+        name: &str,
+        language: Option<&str>,
+    ) -> Result<Option<Template>> {
+        let sql = format!(
+            "SELECT {TEMPLATE_COLS} FROM templates WHERE org_id = $1 AND inbox_id = $2 AND name = $3 \
+             AND ($4 IS NULL OR language = $4) ORDER BY language LIMIT 1"
+        );
+        Ok(
+            with_pool!(self, p => sqlx::query_as::<_, Template>(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(inbox).bind(name).bind(language).fetch_optional(p).await?),
+        )
+    }
+
+    pub async fn media_of_message(&self, org: OrgId, message: MessageId) -> Result<Option<Media>> {
+        let sql = format!("SELECT {MEDIA_COLS} FROM media WHERE org_id = $1 AND message_id = $2");
+        Ok(
+            with_pool!(self, p => sqlx::query_as::<_, Media>(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(message).fetch_optional(p).await?),
+        )
+    }
+
+    /// Media rows of several messages (one page of a conversation).
+    pub async fn media_for_messages(
+        &self,
+        org: OrgId,
+        conv: atende_domain::ConversationId,
+    ) -> Result<Vec<Media>> {
+        let sql = format!(
+            "SELECT {} FROM media m JOIN messages g ON g.id = m.message_id WHERE m.org_id = $1 AND g.conversation_id = $2",
+            MEDIA_COLS
+                .split(", ")
+                .map(|c| format!("m.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        Ok(
+            with_pool!(self, p => sqlx::query_as::<_, Media>(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(conv).fetch_all(p).await?),
+        )
+    }
+
+    pub async fn media(&self, org: OrgId, id: Uuid) -> Result<Media> {
+        let sql = format!("SELECT {MEDIA_COLS} FROM media WHERE org_id = $1 AND id = $2");
+        with_pool!(self, p => sqlx::query_as::<_, Media>(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(id).fetch_optional(p).await?)
+            .ok_or(StoreError::NotFound)
+    }
+}
+
+impl Tx {
+    /// The message with this provider id on an inbox.
+    pub async fn message_by_provider_id(
+        &mut self,
+        inbox: InboxId,
+        provider_id: &str,
+    ) -> Result<Option<Message>> {
+        let sql =
+            format!("SELECT {MSG_COLS} FROM messages WHERE inbox_id = $1 AND provider_id = $2");
+        Ok(
+            with_tx!(self, c => sqlx::query_as::<_, Message>(sqlx::AssertSqlSafe(sql.as_str())).bind(inbox).bind(provider_id).fetch_optional(c).await?),
+        )
+    }
+
+    /// Links another external id (a new number, a BSUID) to a contact; a no-op
+    /// when the id is already linked.
+    pub async fn link_identity(
+        &mut self,
+        org: OrgId,
+        inbox: InboxId,
+        external_id: &str,
+        contact: ContactId,
+    ) -> Result<()> {
+        let sql = "INSERT INTO contact_identities (org_id, inbox_id, external_id, contact_id) VALUES ($1, $2, $3, $4) \
+                   ON CONFLICT (inbox_id, external_id) DO NOTHING";
+        with_tx!(self, c => sqlx::query(sql).bind(org).bind(inbox).bind(external_id).bind(contact).execute(c).await?.rows_affected());
+        Ok(())
+    }
+
+    /// The contact behind an external id, if known.
+    pub async fn contact_by_identity(
+        &mut self,
+        org: OrgId,
+        inbox: InboxId,
+        external_id: &str,
+    ) -> Result<Option<ContactId>> {
+        let sql = "SELECT contact_id FROM contact_identities WHERE org_id = $1 AND inbox_id = $2 AND external_id = $3";
+        Ok(
+            with_tx!(self, c => sqlx::query_scalar::<_, ContactId>(sql).bind(org).bind(inbox).bind(external_id).fetch_optional(c).await?),
+        )
+    }
+
+    /// Updates the channel display name of a contact (profiles change).
+    pub async fn set_contact_name(&mut self, contact: &Contact, name: &str) -> Result<()> {
+        if contact.name == name || name.trim().is_empty() {
+            return Ok(());
+        }
+        let sql = "UPDATE contacts SET name = $3 WHERE org_id = $1 AND id = $2";
+        with_tx!(self, c => sqlx::query(sql).bind(contact.org_id).bind(contact.id).bind(name).execute(c).await?.rows_affected());
+        self.emit(NewEvent {
+            org_id: contact.org_id,
+            kind: "contact.updated",
+            chat: None,
+            payload: json!({"contact_id": contact.id, "name": name}),
+        });
+        Ok(())
+    }
+
+    /// Replaces a message's payload (reactions, edits) and tells its chat.
+    pub async fn set_message_payload(&mut self, msg: &Message, payload: Value) -> Result<()> {
+        let sql = "UPDATE messages SET payload = $3 WHERE org_id = $1 AND id = $2";
+        with_tx!(self, c => sqlx::query(sql).bind(msg.org_id).bind(msg.id).bind(Json(&payload)).execute(c).await?.rows_affected());
+        let conv = self.conversation(msg.org_id, msg.conversation_id).await?;
+        self.emit(NewEvent {
+            org_id: msg.org_id,
+            kind: "message.updated",
+            chat: Some(conv.scope()),
+            payload: json!({"message_id": msg.id, "conversation_id": msg.conversation_id, "payload": payload}),
+        });
+        Ok(())
+    }
+
+    /// Keeps a status whose message is not known yet.
+    pub async fn save_pending_status(
+        &mut self,
+        org: OrgId,
+        inbox: InboxId,
+        provider_id: &str,
+        status: ReceiptStatus,
+        error: Option<(&str, &str)>,
+    ) -> Result<()> {
+        let sql = "INSERT INTO pending_statuses (org_id, inbox_id, provider_id, status, error_code, error_text, created_at) \
+                   VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (inbox_id, provider_id, status) DO NOTHING";
+        with_tx!(self, c => sqlx::query(sql).bind(org).bind(inbox).bind(provider_id).bind(status.as_str())
+            .bind(error.map(|e| e.0)).bind(error.map(|e| e.1)).bind(now_ms()).execute(c).await?.rows_affected());
+        Ok(())
+    }
+
+    /// Applies (and forgets) the statuses that arrived before `msg` had its
+    /// provider id.
+    pub async fn apply_pending_statuses(&mut self, msg: &Message) -> Result<()> {
+        let Some(pid) = msg.provider_id.clone() else {
+            return Ok(());
+        };
+        let sql = "SELECT status, error_code, error_text FROM pending_statuses WHERE inbox_id = $1 AND provider_id = $2";
+        let rows: Vec<(String, Option<String>, Option<String>)> = with_tx!(self, c => sqlx::query_as(sql).bind(msg.inbox_id).bind(&pid).fetch_all(c).await?);
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let mut statuses: Vec<(ReceiptStatus, Option<String>, Option<String>)> = rows
+            .into_iter()
+            .filter_map(|(s, c, t)| s.parse().ok().map(|s| (s, c, t)))
+            .collect();
+        statuses.sort_by_key(|(s, _, _)| s.rank());
+        for (status, code, text) in statuses {
+            let err = code.as_deref().zip(text.as_deref());
+            self.update_receipt(msg.org_id, msg.id, status, None, err)
+                .await?;
+        }
+        let sql = "DELETE FROM pending_statuses WHERE inbox_id = $1 AND provider_id = $2";
+        with_tx!(self, c => sqlx::query(sql).bind(msg.inbox_id).bind(&pid).execute(c).await?.rows_affected());
+        Ok(())
+    }
+
+    /// Marks an inbox as needing a new access token (code 190), or clears it.
+    pub async fn set_needs_reauth(
+        &mut self,
+        org: OrgId,
+        inbox: InboxId,
+        needs: bool,
+    ) -> Result<()> {
+        let sql = "UPDATE inboxes SET needs_reauth = $3 WHERE org_id = $1 AND id = $2 AND needs_reauth <> $3";
+        let n = with_tx!(self, c => sqlx::query(sql).bind(org).bind(inbox).bind(needs).execute(c).await?.rows_affected());
+        if n > 0 {
+            self.emit(NewEvent {
+                org_id: org,
+                kind: "inbox.updated",
+                chat: None,
+                payload: json!({"id": inbox, "needs_reauth": needs}),
+            });
+        }
+        Ok(())
+    }
+
+    /// Inserts or refreshes a template by (inbox, name, language).
+    pub async fn upsert_template(&mut self, t: &Template) -> Result<()> {
+        let sql = format!(
+            "INSERT INTO templates ({TEMPLATE_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+             ON CONFLICT (inbox_id, name, language) DO UPDATE SET provider_id = excluded.provider_id, status = excluded.status, \
+             category = excluded.category, parameter_format = excluded.parameter_format, components = excluded.components, \
+             updated_at = excluded.updated_at"
+        );
+        with_tx!(self, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(t.id).bind(t.org_id).bind(t.inbox_id).bind(&t.provider_id)
+            .bind(&t.name).bind(&t.language).bind(&t.status).bind(&t.category).bind(&t.parameter_format)
+            .bind(&t.components).bind(t.updated_at).execute(c).await?.rows_affected());
+        Ok(())
+    }
+
+    /// Updates the status of templates named by a status webhook.
+    pub async fn set_template_status(
+        &mut self,
+        org: OrgId,
+        inbox: InboxId,
+        provider_id: Option<&str>,
+        name: Option<&str>,
+        language: Option<&str>,
+        status: &str,
+    ) -> Result<u64> {
+        let sql = "UPDATE templates SET status = $3, updated_at = $4 WHERE org_id = $1 AND inbox_id = $2 \
+                   AND (provider_id = $5 OR (name = $6 AND ($7 IS NULL OR language = $7)))";
+        Ok(
+            with_tx!(self, c => sqlx::query(sql).bind(org).bind(inbox).bind(status).bind(now_ms())
+            .bind(provider_id.unwrap_or("")).bind(name.unwrap_or("")).bind(language).execute(c).await?.rows_affected()),
+        )
+    }
+
+    pub async fn insert_media(&mut self, m: &Media) -> Result<()> {
+        let sql = format!(
+            "INSERT INTO media ({MEDIA_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+        );
+        with_tx!(self, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(m.id).bind(m.org_id).bind(m.message_id).bind(m.inbox_id)
+            .bind(&m.provider_media_id).bind(&m.mime_type).bind(&m.filename).bind(m.size).bind(&m.sha256)
+            .bind(&m.path).bind(&m.status).bind(&m.error).bind(m.created_at).execute(c).await?.rows_affected());
+        Ok(())
+    }
+
+    /// Records the outcome of a media download.
+    pub async fn finish_media(&mut self, m: &Media) -> Result<()> {
+        let sql = "UPDATE media SET mime_type = $3, size = $4, sha256 = $5, path = $6, status = $7, error = $8 WHERE org_id = $1 AND id = $2";
+        with_tx!(self, c => sqlx::query(sql).bind(m.org_id).bind(m.id).bind(&m.mime_type).bind(m.size).bind(&m.sha256)
+            .bind(&m.path).bind(&m.status).bind(&m.error).execute(c).await?.rows_affected());
+        let msg_conv: Option<atende_domain::ConversationId> = with_tx!(self, c => sqlx::query_scalar("SELECT conversation_id FROM messages WHERE id = $1")
+            .bind(m.message_id).fetch_optional(c).await?);
+        if let Some(conv) = msg_conv {
+            let conv = self.conversation(m.org_id, conv).await?;
+            self.emit(NewEvent {
+                org_id: m.org_id,
+                kind: "media.updated",
+                chat: Some(conv.scope()),
+                payload: json!({"message_id": m.message_id, "media_id": m.id, "status": m.status, "mime_type": m.mime_type, "size": m.size}),
+            });
+        }
+        Ok(())
+    }
+}
