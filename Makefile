@@ -1,10 +1,15 @@
 # Atende — the two commands a newcomer needs are `make run` and `make test`.
 CARGO ?= cargo
 
-.PHONY: run test test-pg lint fmt build release
+.PHONY: run serve test test-pg lint fmt release
 
-## Builds and starts the server on the embedded SQLite default (./data).
+## Builds and starts the demo on the embedded SQLite default (./data): a
+## demo organization, a fake WhatsApp number and customers writing in.
 run:
+	$(CARGO) run --release --bin atende -- demo
+
+## The server alone, without demo data.
+serve:
 	$(CARGO) run --release --bin atende -- serve
 
 ## The whole test suite. Storage and API tests run on SQLite, or on

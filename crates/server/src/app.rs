@@ -38,6 +38,10 @@ impl Application {
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.listen))?;
         let port = listener.local_addr()?.port();
+        let mut config = config;
+        if config.public_url.is_empty() || config.public_url.ends_with(":0") {
+            config.public_url = format!("http://{}", listener.local_addr()?);
+        }
         let state = AppState::new(store, config);
         Ok(Application {
             listener,
@@ -104,6 +108,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api_router)
         .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", openapi))
+        .merge(crate::whatsapp::webhook::router())
+        .merge(crate::media::router())
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))

@@ -58,7 +58,12 @@ pub struct Config {
     pub secret_key: Secret,
     /// Folder for the SQLite file, media and the generated secret key.
     pub data_dir: PathBuf,
+    /// Base URL of the Meta Graph API (tests and the demo point it at a fake).
     pub whatsapp_graph_url: String,
+    /// Graph API version used in request paths.
+    pub whatsapp_api_version: String,
+    /// Outbound messages per second per WhatsApp number (Meta's default is 80).
+    pub whatsapp_pacing: u32,
     pub telegram_api_url: String,
     /// `text`, `json`, or `auto` (JSON when stdout is not a terminal).
     pub log_format: String,
@@ -90,6 +95,8 @@ impl Default for Config {
             secret_key: Secret::default(),
             data_dir: PathBuf::from("data"),
             whatsapp_graph_url: "https://graph.facebook.com".into(),
+            whatsapp_api_version: "v25.0".into(),
+            whatsapp_pacing: 80,
             telegram_api_url: "https://api.telegram.org".into(),
             log_format: "auto".into(),
             log: "info,sqlx=warn".into(),
@@ -113,6 +120,8 @@ const KEYS: &[&str] = &[
     "secret_key",
     "data_dir",
     "whatsapp_graph_url",
+    "whatsapp_api_version",
+    "whatsapp_pacing",
     "telegram_api_url",
     "log_format",
     "log",

@@ -20,6 +20,12 @@ pub mod kinds {
     pub const SEND: &str = "send";
     /// A scheduled closing of an attendance (LC-11).
     pub const CLOSE_ATTENDANCE: &str = "close_attendance";
+    /// Tell the channel the contact's messages were read.
+    pub const MARK_READ: &str = "mark_read";
+    /// Download an inbound media file (CH-8).
+    pub const MEDIA_DOWNLOAD: &str = "media_download";
+    /// Pull an inbox's message templates (CH-6).
+    pub const SYNC_TEMPLATES: &str = "sync_templates";
 }
 
 /// What a handler tells the worker.
@@ -27,8 +33,10 @@ pub mod kinds {
 pub enum Outcome {
     /// Done (the handler completed the job in its own transaction).
     Done,
-    /// Try again later.
+    /// Try again later (exponential backoff).
     Retry(String),
+    /// Try again at this time (e.g. a rate limit's own delay).
+    RetryAt(i64, String),
 }
 
 /// Runs `n` workers until `shutdown` turns true.
@@ -73,12 +81,15 @@ async fn worker(st: AppState, id: usize, mut shutdown: watch::Receiver<bool>) {
         for job in jobs {
             let outcome = handle(&st, &job).await;
             metrics::counter!("atende_jobs_total", "kind" => job.kind.clone(), "outcome" => match &outcome { Ok(Outcome::Done) => "done", _ => "retry" }).increment(1);
-            let error = match outcome {
+            let (error, retry_at) = match outcome {
                 Ok(Outcome::Done) => continue,
-                Ok(Outcome::Retry(why)) => why,
-                Err(e) => e.to_string(),
+                Ok(Outcome::Retry(why)) => (why, atende_store::now_ms() + backoff_ms(job.attempts)),
+                Ok(Outcome::RetryAt(at, why)) => (why, at),
+                Err(e) => (
+                    e.to_string(),
+                    atende_store::now_ms() + backoff_ms(job.attempts),
+                ),
             };
-            let retry_at = atende_store::now_ms() + backoff_ms(job.attempts);
             tracing::warn!(job = %job.id, kind = %job.kind, attempts = job.attempts, error = %error, "job failed; will retry");
             if let Err(e) = st.store.fail_job(&job, &error, retry_at).await {
                 tracing::warn!(error = %e, "recording a job failure failed");
@@ -99,6 +110,19 @@ async fn handle(st: &AppState, job: &Job) -> Result<Outcome, atende_store::Store
     match job.kind.as_str() {
         kinds::CLOSE_ATTENDANCE => close_attendance(st, job).await,
         kinds::SEND => send(st, job).await,
+        kinds::MARK_READ => mark_read(st, job).await,
+        kinds::MEDIA_DOWNLOAD => crate::media::download(st, job).await,
+        kinds::SYNC_TEMPLATES => match (
+            job.org_id,
+            job.payload
+                .0
+                .get("inbox_id")
+                .and_then(|v| v.as_str())
+                .and_then(|s| s.parse().ok()),
+        ) {
+            (Some(_), Some(inbox)) => crate::whatsapp::templates::sync(st, job, inbox).await,
+            _ => Ok(Outcome::Retry("malformed sync_templates payload".into())),
+        },
         other => Ok(Outcome::Retry(format!("unknown job kind {other:?}"))),
     }
 }
@@ -150,9 +174,7 @@ struct SendPayload {
     message_id: MessageId,
 }
 
-/// Channel delivery lands with the channel adapters; until an inbox's
-/// channel has one, its messages fail visibly (CH-7) instead of waiting
-/// silently.
+/// Delivers an outbound message through its inbox's channel.
 async fn send(st: &AppState, job: &Job) -> Result<Outcome, atende_store::StoreError> {
     let (Some(org), Ok(p)) = (
         job.org_id,
@@ -161,23 +183,58 @@ async fn send(st: &AppState, job: &Job) -> Result<Outcome, atende_store::StoreEr
         return Ok(Outcome::Retry("malformed send payload".into()));
     };
     let msg = st.store.message(org, p.message_id).await?;
-    let inbox = st.store.inbox(org, msg.inbox_id).await?;
-    let mut tx = st.store.begin().await?;
-    let text = format!(
-        "O envio pelo canal {} ainda não está disponível neste servidor.",
-        inbox.channel
-    );
-    tx.update_receipt(
-        org,
-        msg.id,
-        ReceiptStatus::Failed,
-        None,
-        Some(("channel_unavailable", &text)),
-    )
-    .await?;
-    if !tx.complete_job(job).await? {
+    if msg.status != ReceiptStatus::Queued.as_str() || msg.internal {
+        // Already delivered by an earlier run (or never to be sent).
+        let mut tx = st.store.begin().await?;
+        if tx.complete_job(job).await? {
+            st.commit(tx).await?;
+        }
         return Ok(Outcome::Done);
     }
-    st.commit(tx).await?;
-    Ok(Outcome::Done)
+    let inbox = st.store.inbox(org, msg.inbox_id).await?;
+    match inbox.channel.as_str() {
+        "whatsapp" => crate::whatsapp::outbound::send(st, job, msg, inbox).await,
+        other => {
+            let mut tx = st.store.begin().await?;
+            let text = format!("O canal {other} não envia mensagens neste servidor.");
+            tx.update_receipt(
+                org,
+                msg.id,
+                ReceiptStatus::Failed,
+                None,
+                Some(("channel_unavailable", &text)),
+            )
+            .await?;
+            if tx.complete_job(job).await? {
+                st.commit(tx).await?;
+            }
+            Ok(Outcome::Done)
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct MarkReadPayload {
+    inbox_id: atende_domain::InboxId,
+    provider_id: String,
+}
+
+async fn mark_read(st: &AppState, job: &Job) -> Result<Outcome, atende_store::StoreError> {
+    let (Some(org), Ok(p)) = (
+        job.org_id,
+        serde_json::from_value::<MarkReadPayload>(job.payload.0.clone()),
+    ) else {
+        return Ok(Outcome::Retry("malformed mark_read payload".into()));
+    };
+    let inbox = st.store.inbox(org, p.inbox_id).await?;
+    match inbox.channel.as_str() {
+        "whatsapp" => crate::whatsapp::outbound::mark_read(st, job, inbox, &p.provider_id).await,
+        _ => {
+            let mut tx = st.store.begin().await?;
+            if tx.complete_job(job).await? {
+                st.commit(tx).await?;
+            }
+            Ok(Outcome::Done)
+        }
+    }
 }

@@ -5,11 +5,14 @@ pub mod app;
 pub mod auth;
 pub mod bootstrap;
 pub mod config;
+pub mod demo;
 pub mod error;
 pub mod jobs;
+pub mod media;
 pub mod ops;
 pub mod state;
 pub mod telemetry;
+pub mod whatsapp;
 
 pub use app::Application;
 pub use config::Config;

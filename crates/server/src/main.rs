@@ -25,6 +25,13 @@ struct Cli {
 enum Command {
     /// Runs the server: HTTP API, webhooks, WebSocket and job workers.
     Serve,
+    /// Runs the server with a demo organization, a fake WhatsApp number
+    /// (served in-process) and simulated customers writing in Portuguese.
+    Demo {
+        /// Customer messages per minute.
+        #[arg(long, default_value_t = 6.0)]
+        rate: f64,
+    },
     /// Applies pending database migrations and exits.
     Migrate,
     /// Creates the first organization and its administrator (idempotent);
@@ -58,6 +65,19 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve => {
             telemetry::ensure_secret_key(&mut config)?;
             let app = Application::build(config).await?;
+            app.run_until_stopped().await
+        }
+        Command::Demo { rate } => {
+            telemetry::ensure_secret_key(&mut config)?;
+            let graph = atende_server::demo::fake_graph().await;
+            config.whatsapp_graph_url = graph.base_url();
+            config.whatsapp_api_version = graph.version();
+            let app = Application::build(config).await?;
+            atende_server::demo::seed(&app.state().store).await?;
+            let url = app.state().config.public_url.clone();
+            let webhook = format!("http://127.0.0.1:{}/webhooks/whatsapp", app.port());
+            eprintln!("{}", atende_server::demo::banner(&url));
+            tokio::spawn(atende_server::demo::simulate(graph, webhook, rate));
             app.run_until_stopped().await
         }
         Command::Migrate => {

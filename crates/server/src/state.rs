@@ -18,18 +18,21 @@ pub struct AppState {
     pub login_limiter: Arc<LoginLimiter>,
     /// Wakes the job workers when a job was enqueued.
     pub jobs_notify: Arc<tokio::sync::Notify>,
+    pub whatsapp: Arc<crate::whatsapp::WhatsApp>,
 }
 
 impl AppState {
     pub fn new(store: Store, config: Config) -> AppState {
         let (bus, _) = broadcast::channel(16_384);
         let limiter = LoginLimiter::new(config.login_max_attempts, config.login_window_secs);
+        let whatsapp = Arc::new(crate::whatsapp::WhatsApp::new(&config));
         AppState {
             store,
             config: Arc::new(config),
             bus,
             login_limiter: Arc::new(limiter),
             jobs_notify: Arc::new(tokio::sync::Notify::new()),
+            whatsapp,
         }
     }
 

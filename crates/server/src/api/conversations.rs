@@ -2,6 +2,8 @@
 //! closing (LC-11) and read state (LC-7).
 
 pub mod actions;
+pub mod compose;
+pub mod new_chat;
 
 use atende_domain::{
     Access, ChatView, ContactId, ConversationId, DepartmentId, InboxId, MessageId, Module,
@@ -29,6 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(actions::cancel_close))
         .routes(routes!(actions::mark_read))
         .routes(routes!(actions::mark_unread))
+        .routes(routes!(new_chat::new_chat))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -292,7 +295,38 @@ pub struct MessageOut {
     pub status: String,
     pub error_code: Option<String>,
     pub error_text: Option<String>,
+    /// The file of a media message (CH-8), with a signed link.
+    pub media: Option<MediaOut>,
     pub created_at: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MediaOut {
+    pub id: String,
+    /// pending | stored | failed
+    pub status: String,
+    pub mime_type: Option<String>,
+    pub filename: Option<String>,
+    pub size: Option<i64>,
+    /// Signed link valid for 24 hours (when stored).
+    pub url: Option<String>,
+    pub error: Option<String>,
+}
+
+impl MediaOut {
+    pub fn new(st: &AppState, m: atende_store::ingest::Media) -> MediaOut {
+        let url = (m.status == "stored")
+            .then(|| crate::media::signed_url(st, m.org_id, m.id, crate::media::AGENT_LINK_TTL_MS));
+        MediaOut {
+            id: m.id.to_string(),
+            status: m.status,
+            mime_type: m.mime_type,
+            filename: m.filename,
+            size: m.size,
+            url,
+            error: m.error,
+        }
+    }
 }
 
 impl From<Message> for MessageOut {
@@ -310,6 +344,7 @@ impl From<Message> for MessageOut {
             status: m.status,
             error_code: m.error_code,
             error_text: m.error_text,
+            media: None,
             created_at: time(m.created_at),
         }
     }
@@ -353,8 +388,32 @@ async fn list_messages(
     } else {
         None
     };
-    Ok(AppJson(MessagePage {
-        items: items.into_iter().map(Into::into).collect(),
-        next_cursor,
-    }))
+    let has_media = items.iter().any(|m| {
+        matches!(
+            m.kind.as_str(),
+            "image" | "video" | "audio" | "document" | "sticker"
+        )
+    });
+    let mut media: std::collections::HashMap<MessageId, atende_store::ingest::Media> = if has_media
+    {
+        st.store
+            .media_for_messages(auth.org(), conv.id)
+            .await?
+            .into_iter()
+            .map(|m| (m.message_id, m))
+            .collect()
+    } else {
+        Default::default()
+    };
+    let items = items
+        .into_iter()
+        .map(|m| {
+            let file = media.remove(&m.id).map(|x| MediaOut::new(&st, x));
+            MessageOut {
+                media: file,
+                ..m.into()
+            }
+        })
+        .collect();
+    Ok(AppJson(MessagePage { items, next_cursor }))
 }

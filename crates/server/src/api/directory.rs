@@ -27,6 +27,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(remove_member))
         .routes(routes!(list_inboxes, create_inbox))
         .routes(routes!(get_inbox, update_inbox, delete_inbox))
+        .routes(routes!(list_templates))
+        .routes(routes!(sync_templates))
         .routes(routes!(list_tags, create_tag))
         .routes(routes!(update_tag, delete_tag))
         .routes(routes!(list_fields, create_field))
@@ -396,7 +398,10 @@ async fn create_inbox(
         chat: None,
         payload: json!({"id": inbox.id, "name": inbox.name, "channel": inbox.channel}),
     });
+    tx.enqueue(sync_job(auth.org(), inbox.id)).await?;
     st.commit(tx).await?;
+    st.whatsapp.invalidate().await;
+    st.jobs_notify.notify_waiters();
     Ok((StatusCode::CREATED, AppJson(inbox.into())))
 }
 
@@ -472,6 +477,8 @@ async fn update_inbox(
         payload: json!({"id": inbox.id, "name": inbox.name, "needs_reauth": inbox.needs_reauth}),
     });
     st.commit(tx).await?;
+    st.whatsapp.invalidate().await;
+    st.jobs_notify.notify_waiters();
     Ok(AppJson(inbox.into()))
 }
 
@@ -504,7 +511,121 @@ async fn delete_inbox(
         payload: json!({"id": id}),
     });
     st.commit(tx).await?;
+    st.whatsapp.invalidate().await;
+    st.jobs_notify.notify_waiters();
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// A job that pulls an inbox's templates (CH-6).
+fn sync_job(org: atende_domain::OrgId, inbox: InboxId) -> atende_store::NewJob {
+    atende_store::NewJob {
+        max_attempts: 5,
+        ..atende_store::NewJob::now(
+            Some(org),
+            crate::jobs::kinds::SYNC_TEMPLATES,
+            json!({"inbox_id": inbox}),
+        )
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TemplateOut {
+    pub name: String,
+    pub language: String,
+    /// APPROVED, PENDING, REJECTED, PAUSED…
+    pub status: String,
+    /// UTILITY, MARKETING or AUTHENTICATION (Utility is cheaper).
+    pub category: String,
+    /// The picker's label: name and category in parentheses (CH-6).
+    pub label: String,
+    /// Header, body and footer text with the example values filled in.
+    pub preview: String,
+    #[schema(value_type = Object)]
+    pub components: Value,
+    pub updated_at: String,
+}
+
+fn category_pt(c: &str) -> &str {
+    match c {
+        "UTILITY" => "Utilidade",
+        "MARKETING" => "Marketing",
+        "AUTHENTICATION" => "Autenticação",
+        other => other,
+    }
+}
+
+/// Templates of an inbox (synced from the WhatsApp Business Account).
+#[utoipa::path(get, path = "/inboxes/{id}/templates", tag = "inboxes", params(("id" = String, Path)), responses((status = 200, body = Vec<TemplateOut>), (status = 404, body = crate::error::ErrorBody)))]
+async fn list_templates(
+    State(st): State<AppState>,
+    auth: Auth,
+    AppPath(id): AppPath<InboxId>,
+) -> ApiResult<AppJson<Vec<TemplateOut>>> {
+    auth.require(Module::Chat, Access::View)?;
+    st.store.inbox(auth.org(), id).await?;
+    let list = st.store.templates(auth.org(), id).await?;
+    Ok(AppJson(
+        list.into_iter()
+            .map(|t| {
+                let examples = example_values(&t.components.0);
+                TemplateOut {
+                    label: format!("{} ({})", t.name, category_pt(&t.category)),
+                    preview: crate::whatsapp::templates::preview(
+                        &t.components.0,
+                        &examples,
+                        &serde_json::Map::new(),
+                    ),
+                    name: t.name,
+                    language: t.language,
+                    status: t.status,
+                    category: t.category,
+                    components: t.components.0,
+                    updated_at: time(t.updated_at),
+                }
+            })
+            .collect(),
+    ))
+}
+
+/// The body's example values (`example.body_text[0]`), for previews.
+fn example_values(components: &Value) -> Vec<String> {
+    components
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| {
+            c.get("type")
+                .and_then(Value::as_str)
+                .is_some_and(|t| t.eq_ignore_ascii_case("BODY"))
+        })
+        .and_then(|c| c.pointer("/example/body_text/0"))
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Pulls the inbox's templates from WhatsApp now (also done on creation).
+#[utoipa::path(post, path = "/inboxes/{id}/templates/sync", tag = "inboxes", params(("id" = String, Path)), responses((status = 202), (status = 404, body = crate::error::ErrorBody)))]
+async fn sync_templates(
+    State(st): State<AppState>,
+    auth: Auth,
+    AppPath(id): AppPath<InboxId>,
+) -> ApiResult<StatusCode> {
+    auth.require(Module::Chat, Access::View)?;
+    let inbox = st.store.inbox(auth.org(), id).await?;
+    if inbox.channel != "whatsapp" {
+        return Err(ApiError::invalid("Templates existem só no WhatsApp."));
+    }
+    let mut tx = st.store.begin().await?;
+    tx.enqueue(sync_job(auth.org(), id)).await?;
+    st.commit(tx).await?;
+    st.jobs_notify.notify_waiters();
+    Ok(StatusCode::ACCEPTED)
 }
 
 // ---- tags ------------------------------------------------------------------

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use serde_json::json;
 use utoipa::ToSchema;
 
+use super::compose::{self, MAX_TEXT, TemplateSend};
 use super::{ConversationOut, MessageOut, conversation_out, visible_conversation};
 use crate::api::{AppJson, AppPath, MaybeJson};
 use crate::auth::Auth;
@@ -19,27 +20,30 @@ use crate::error::{ApiError, ApiResult};
 use crate::jobs::kinds;
 use crate::state::AppState;
 
-/// Largest text accepted in one message (WhatsApp's own limit is 4096).
-const MAX_TEXT: usize = 4096;
-
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SendRequest {
-    pub text: String,
+    /// Free-form text; `{nome}` and custom-field variables are filled in.
+    pub text: Option<String>,
     /// LC-8: an internal note, never delivered. A text starting with
     /// `/interna` is internal too.
     #[serde(default)]
     pub internal: bool,
+    /// Send an approved template instead of text (allowed outside the
+    /// 24 h window).
+    pub template: Option<TemplateSend>,
 }
 
 /// Queues a reply (or an internal note). A reply from an agent assigns the
 /// chat as LC-9 says: an unassigned chat (or one with only a department)
 /// becomes theirs; a chat already served by another agent keeps its agent.
 /// Replying to a chat without an open attendance opens one (new protocol).
+/// Outside the 24 h session window free-form sends answer 422
+/// `session_expired`; templates and internal notes are always allowed.
 /// With an `Idempotency-Key` header, a retried call answers 200 with the
 /// message the first call created instead of sending twice.
 #[utoipa::path(post, path = "/conversations/{id}/messages", tag = "conversations", params(("id" = String, Path)), request_body = SendRequest,
-    responses((status = 202, body = MessageOut), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 202, body = MessageOut), (status = 200, body = MessageOut), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn send_message(
     State(st): State<AppState>,
     auth: Auth,
@@ -48,25 +52,26 @@ pub async fn send_message(
     AppJson(req): AppJson<SendRequest>,
 ) -> ApiResult<(StatusCode, AppJson<MessageOut>)> {
     auth.require(Module::Chat, Access::ViewEdit)?;
-    visible_conversation(&st, &auth, id).await?;
-    let (internal, text) = match req.text.trim_start().strip_prefix("/interna") {
-        Some(rest) => (true, rest.trim().to_string()),
-        None => (req.internal, req.text.trim().to_string()),
-    };
-    if text.is_empty() {
-        return Err(ApiError::invalid("A mensagem está vazia."));
-    }
-    if text.chars().count() > MAX_TEXT {
-        return Err(ApiError::invalid(format!(
-            "A mensagem passa de {MAX_TEXT} caracteres."
-        )));
-    }
+    let current = visible_conversation(&st, &auth, id).await?;
     let client_key = idempotency_key(&headers)?;
     if let Some(key) = &client_key
         && let Some(earlier) = st.store.message_by_client_key(auth.org(), id, key).await?
     {
         return Ok((StatusCode::OK, AppJson(earlier.into())));
     }
+    let contact = st.store.contact(auth.org(), current.contact_id).await?;
+    let composed = match (&req.template, &req.text) {
+        (Some(t), None) => {
+            let inbox = st.store.inbox(auth.org(), current.inbox_id).await?;
+            compose::template(&st, &inbox, t, &contact, &current).await?
+        }
+        (None, Some(text)) => compose::text(text, req.internal, &contact, &current)?,
+        (None, None) => return Err(ApiError::invalid("A mensagem está vazia.")),
+        (Some(_), Some(_)) => {
+            return Err(ApiError::invalid("Envie text ou template, não os dois."));
+        }
+    };
+    let internal = composed.internal;
     let mut tx = st.store.begin().await?;
     let mut conv = tx.conversation(auth.org(), id).await?;
     if !internal {
@@ -96,9 +101,9 @@ pub async fn send_message(
                 author_kind: AuthorKind::Agent,
                 author_id: Some(auth.user.id),
                 internal,
-                kind: ContentKind::Text,
-                text: Some(text),
-                payload: json!({}),
+                kind: composed.kind,
+                text: Some(composed.text),
+                payload: composed.payload,
                 status: if internal {
                     ReceiptStatus::Read
                 } else {
@@ -427,8 +432,23 @@ pub async fn mark_read(
     visible_conversation(&st, &auth, id).await?;
     let mut tx = st.store.begin().await?;
     let conv = tx.conversation(auth.org(), id).await?;
+    let had_unread = conv.unread > 0;
     tx.mark_read(&conv).await?;
+    // Tell the channel too (blue checks on WhatsApp), once per batch read.
+    if had_unread && let Some(wamid) = st.store.last_inbound_provider_id(auth.org(), id).await? {
+        let job = NewJob {
+            idempotency_key: Some(format!("read:{}:{wamid}", conv.inbox_id)),
+            max_attempts: 3,
+            ..NewJob::now(
+                Some(auth.org()),
+                kinds::MARK_READ,
+                json!({"inbox_id": conv.inbox_id, "provider_id": wamid}),
+            )
+        };
+        tx.enqueue(job).await?;
+    }
     st.commit(tx).await?;
+    st.jobs_notify.notify_waiters();
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -1,0 +1,177 @@
+//! Turning an agent's send request into the message to store: `/interna`,
+//! variables (CH-10), the session window (CH-5) and templates (CH-6).
+
+use atende_domain::{ContentKind, SessionWindow};
+use atende_store::chats::{Contact, Conversation};
+use atende_store::directory::Inbox;
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use utoipa::ToSchema;
+
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+/// Largest text accepted in one message (WhatsApp's own limit is 4096).
+pub const MAX_TEXT: usize = 4096;
+
+/// A template to send (the only thing allowed outside the 24 h window).
+#[derive(Deserialize, ToSchema, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateSend {
+    pub name: String,
+    /// e.g. `pt_BR`; default: the first synced language of that name.
+    pub language: Option<String>,
+    /// Values of `{{1}}`, `{{2}}`… in the body, in order. `{nome}` and
+    /// custom-field variables inside them are filled too.
+    #[serde(default)]
+    pub variables: Vec<String>,
+    /// Full Cloud API components (header media, buttons…), sent as given.
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub components: Option<Vec<Value>>,
+}
+
+/// What will be stored and, unless internal, sent.
+pub struct Composed {
+    pub internal: bool,
+    pub kind: ContentKind,
+    pub text: String,
+    pub payload: Value,
+}
+
+/// Replaces `{nome}`, system fields and custom-field keys (CH-10).
+pub fn fill_variables(text: &str, contact: &Contact, conv: &Conversation) -> String {
+    if !text.contains('{') {
+        return text.to_string();
+    }
+    let mut out = text.replace("{nome}", &contact.name);
+    let system = [
+        ("{telefone}", contact.phone.clone()),
+        ("{email}", contact.email.clone()),
+        ("{cpf}", contact.document.clone()),
+        ("{protocolo}", conv.protocol.clone()),
+    ];
+    for (k, v) in system {
+        if let Some(v) = v {
+            out = out.replace(k, &v);
+        }
+    }
+    if let Some(custom) = contact.custom.0.as_object() {
+        for (k, v) in custom {
+            let value = match v {
+                Value::String(s) => s.clone(),
+                Value::Null => continue,
+                other => other.to_string(),
+            };
+            out = out.replace(&format!("{{{k}}}"), &value);
+        }
+    }
+    out
+}
+
+/// The CH-5 refusal of free-form sends outside the window.
+pub fn check_window(conv: &Conversation) -> ApiResult<()> {
+    let last = conv
+        .last_inbound_at
+        .and_then(chrono::DateTime::from_timestamp_millis);
+    let (w, _) = atende_domain::session_window(last, chrono::Utc::now());
+    if w == SessionWindow::Expired {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "session_expired",
+            "A sessão de 24 horas com este contato expirou: só é possível enviar mensagens template até que o contato responda.",
+        ));
+    }
+    Ok(())
+}
+
+/// A free-form text (or internal note).
+pub fn text(
+    raw: &str,
+    internal_flag: bool,
+    contact: &Contact,
+    conv: &Conversation,
+) -> ApiResult<Composed> {
+    let (internal, text) = match raw.trim_start().strip_prefix("/interna") {
+        Some(rest) => (true, rest.trim().to_string()),
+        None => (internal_flag, raw.trim().to_string()),
+    };
+    if text.is_empty() {
+        return Err(ApiError::invalid("A mensagem está vazia."));
+    }
+    let text = if internal {
+        text
+    } else {
+        fill_variables(&text, contact, conv)
+    };
+    if text.chars().count() > MAX_TEXT {
+        return Err(ApiError::invalid(format!(
+            "A mensagem passa de {MAX_TEXT} caracteres."
+        )));
+    }
+    if !internal {
+        check_window(conv)?;
+    }
+    Ok(Composed {
+        internal,
+        kind: ContentKind::Text,
+        text,
+        payload: json!({}),
+    })
+}
+
+/// A template message, checked against the synced templates.
+pub async fn template(
+    st: &AppState,
+    inbox: &Inbox,
+    t: &TemplateSend,
+    contact: &Contact,
+    conv: &Conversation,
+) -> ApiResult<Composed> {
+    if inbox.channel != "whatsapp" {
+        return Err(ApiError::invalid(
+            "Mensagens template existem só no WhatsApp.",
+        ));
+    }
+    let Some(found) = st
+        .store
+        .template(inbox.org_id, inbox.id, t.name.trim(), t.language.as_deref())
+        .await?
+    else {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "template_not_found",
+            "Mensagem template não encontrada: sincronize os templates da caixa de entrada.",
+        ));
+    };
+    if found.status != "APPROVED" {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "template_not_approved",
+            format!(
+                "O template {} não está aprovado ({}).",
+                found.name, found.status
+            ),
+        ));
+    }
+    let vars: Vec<String> = t
+        .variables
+        .iter()
+        .map(|v| fill_variables(v, contact, conv))
+        .collect();
+    let components = match &t.components {
+        Some(c) => c.clone(),
+        None if vars.is_empty() => vec![],
+        None => vec![
+            json!({"type": "body", "parameters": vars.iter().map(|v| json!({"type": "text", "text": v})).collect::<Vec<_>>()}),
+        ],
+    };
+    let text =
+        crate::whatsapp::templates::preview(&found.components.0, &vars, &serde_json::Map::new());
+    Ok(Composed {
+        internal: false,
+        kind: ContentKind::Template,
+        text,
+        payload: json!({"template": {"name": found.name, "language": found.language, "category": found.category, "components": components}}),
+    })
+}

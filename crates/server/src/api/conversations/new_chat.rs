@@ -1,0 +1,122 @@
+//! CT-7 "Novo chat": start a conversation with a new contact by sending a
+//! template to their number.
+
+use atende_domain::{Access, AuthorKind, Direction, InboxId, Module, PhoneE164, ReceiptStatus};
+use atende_store::NewJob;
+use atende_store::chats::NewMessage;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::json;
+use utoipa::ToSchema;
+
+use super::compose::{self, TemplateSend};
+use super::{ConversationOut, conversation_out};
+use crate::api::{AppJson, clean_name};
+use crate::auth::Auth;
+use crate::error::{ApiError, ApiResult};
+use crate::jobs::kinds;
+use crate::state::AppState;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewChatRequest {
+    #[schema(value_type = String)]
+    pub inbox_id: InboxId,
+    /// The name the contact will have.
+    pub name: String,
+    /// Brazilian number with DDD ("11 98765-4321"), or with the country
+    /// prefix when `foreign` is true.
+    pub phone: String,
+    #[serde(default)]
+    pub foreign: bool,
+    /// Open an attendance for the agent after sending ("Abrir conversa?").
+    #[serde(default)]
+    pub open_attendance: bool,
+    pub template: TemplateSend,
+}
+
+/// Creates the contact and its conversation and queues the template. A
+/// number that is already a contact answers 409 "Conversa já existente".
+#[utoipa::path(post, path = "/chats", tag = "conversations", request_body = NewChatRequest,
+    responses((status = 201, body = ConversationOut), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+pub async fn new_chat(
+    State(st): State<AppState>,
+    auth: Auth,
+    AppJson(req): AppJson<NewChatRequest>,
+) -> ApiResult<(StatusCode, AppJson<ConversationOut>)> {
+    auth.require(Module::Chat, Access::ViewEdit)?;
+    let inbox = st
+        .store
+        .inbox(auth.org(), req.inbox_id)
+        .await
+        .map_err(|_| ApiError::invalid("Caixa de entrada não encontrada."))?;
+    let name = clean_name("name", &req.name, 120)?;
+    let phone = if req.foreign {
+        PhoneE164::parse_international(&req.phone)?
+    } else {
+        PhoneE164::parse_br(&req.phone)?
+    };
+    let mut tx = st.store.begin().await?;
+    for variant in phone.wa_id_variants() {
+        if tx
+            .contact_by_identity(auth.org(), inbox.id, &variant)
+            .await?
+            .is_some()
+        {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "conversation_exists",
+                "Conversa já existente",
+            ));
+        }
+    }
+    let contact = tx
+        .upsert_contact(
+            auth.org(),
+            inbox.id,
+            phone.digits(),
+            &name,
+            Some(phone.as_str()),
+        )
+        .await?;
+    let mut conv = tx
+        .conversation_for(auth.org(), inbox.id, contact.id)
+        .await?;
+    let composed = compose::template(&st, &inbox, &req.template, &contact, &conv).await?;
+    if req.open_attendance {
+        conv = tx
+            .open_attendance(&conv, None, Some(auth.user.id), Some(auth.user.id))
+            .await?;
+    }
+    let msg = tx
+        .insert_message(NewMessage {
+            org_id: auth.org(),
+            conversation_id: conv.id,
+            inbox_id: inbox.id,
+            direction: Direction::Out,
+            author_kind: AuthorKind::Agent,
+            author_id: Some(auth.user.id),
+            internal: false,
+            kind: composed.kind,
+            text: Some(composed.text),
+            payload: composed.payload,
+            status: ReceiptStatus::Queued,
+            provider_id: None,
+            provider_at: None,
+        })
+        .await?
+        .ok_or_else(|| ApiError::internal("new chat message deduplicated"))?;
+    tx.enqueue(NewJob {
+        idempotency_key: Some(format!("send:{}", msg.id)),
+        ..NewJob::now(Some(auth.org()), kinds::SEND, json!({"message_id": msg.id}))
+    })
+    .await?;
+    st.commit(tx).await?;
+    st.jobs_notify.notify_waiters();
+    let conv = st.store.conversation(auth.org(), conv.id).await?;
+    Ok((
+        StatusCode::CREATED,
+        AppJson(conversation_out(&st, &auth, &conv).await?),
+    ))
+}

@@ -1,0 +1,252 @@
+//! Media files (CH-8): inbound downloads by a job, stored under the data
+//! dir, served through signed links that expire.
+
+use std::path::PathBuf;
+
+use atende_channels::whatsapp;
+use atende_domain::OrgId;
+use atende_store::ingest::Media;
+use atende_store::{Job, StoreError};
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use hmac::{Hmac, Mac};
+use serde::Deserialize;
+use serde_json::Value;
+use sha2::Sha256;
+use uuid::Uuid;
+
+use crate::error::ApiError;
+use crate::jobs::Outcome;
+use crate::state::AppState;
+
+/// Largest file accepted from a channel (WhatsApp documents go to 100 MB).
+pub const MAX_MEDIA_BYTES: usize = 100 * 1024 * 1024;
+/// How long a link handed to an agent stays valid.
+pub const AGENT_LINK_TTL_MS: i64 = 24 * 3_600_000;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/media/{org}/{id}", get(serve))
+}
+
+fn media_dir(st: &AppState) -> PathBuf {
+    st.config.data_dir.join("media")
+}
+
+fn signature(st: &AppState, org: OrgId, id: Uuid, exp: i64) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(st.config.secret_key.expose().as_bytes())
+        .expect("HMAC takes any key length");
+    mac.update(format!("media:{org}:{id}:{exp}").as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// A signed link to a stored media file, valid for `ttl_ms`.
+pub fn signed_url(st: &AppState, org: OrgId, id: Uuid, ttl_ms: i64) -> String {
+    let exp = atende_store::now_ms() + ttl_ms;
+    format!(
+        "{}/media/{org}/{id}?exp={exp}&sig={}",
+        st.config.public_url.trim_end_matches('/'),
+        signature(st, org, id, exp)
+    )
+}
+
+#[derive(Deserialize)]
+struct LinkParams {
+    exp: i64,
+    sig: String,
+}
+
+async fn serve(
+    State(st): State<AppState>,
+    Path((org, id)): Path<(OrgId, Uuid)>,
+    Query(p): Query<LinkParams>,
+) -> Result<Response, ApiError> {
+    let expected = signature(&st, org, id, p.exp);
+    let valid = expected.len() == p.sig.len()
+        && expected
+            .bytes()
+            .zip(p.sig.bytes())
+            .fold(0u8, |a, (x, y)| a | (x ^ y))
+            == 0;
+    if !valid {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "bad_link",
+            "Link inválido.",
+        ));
+    }
+    if p.exp < atende_store::now_ms() {
+        return Err(ApiError::new(
+            StatusCode::GONE,
+            "link_expired",
+            "Este link expirou. Gere um novo.",
+        ));
+    }
+    let media = st.store.media(org, id).await?;
+    let Some(rel) = media.path.as_deref().filter(|_| media.status == "stored") else {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "media_unavailable",
+            "O arquivo ainda não está disponível.",
+        ));
+    };
+    let bytes = tokio::fs::read(media_dir(&st).join(rel))
+        .await
+        .map_err(|_| ApiError::not_found())?;
+    let mime = media
+        .mime_type
+        .clone()
+        .unwrap_or_else(|| "application/octet-stream".into());
+    let mut r = (StatusCode::OK, bytes).into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        mime.parse()
+            .unwrap_or(header::HeaderValue::from_static("application/octet-stream")),
+    );
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("private, max-age=3600"),
+    );
+    if let Some(name) = media
+        .filename
+        .as_deref()
+        .filter(|n| !n.contains(['"', '\r', '\n']))
+        && let Ok(v) = format!("inline; filename=\"{name}\"").parse()
+    {
+        r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(r)
+}
+
+#[derive(Deserialize)]
+struct DownloadPayload {
+    media_id: Uuid,
+}
+
+/// Downloads an inbound media file: media id → short-lived URL → bytes
+/// (with the inbox's bearer token; a 401/404 on the URL fetches a new one).
+/// A file that cannot be had is recorded as failed; the message stays.
+pub async fn download(st: &AppState, job: &Job) -> Result<Outcome, StoreError> {
+    let (Some(org), Ok(p)) = (
+        job.org_id,
+        serde_json::from_value::<DownloadPayload>(job.payload.0.clone()),
+    ) else {
+        return Ok(Outcome::Retry("malformed media payload".into()));
+    };
+    let mut media = st.store.media(org, p.media_id).await?;
+    if media.status != "pending" {
+        return finish(st, job, None).await;
+    }
+    let inbox = st.store.inbox(org, media.inbox_id).await?;
+    let (Some(token), Some(provider_id)) = (
+        inbox.secrets.0.get("access_token").and_then(Value::as_str),
+        media.provider_media_id.clone(),
+    ) else {
+        media.status = "failed".into();
+        media.error = Some("sem token de acesso".into());
+        return finish(st, job, Some(media)).await;
+    };
+    let wa = &st.whatsapp;
+    let mut bytes = None;
+    for _ in 0..2 {
+        let info_url = whatsapp::media_url(&wa.graph_url, &wa.version, &provider_id);
+        let r = match wa.http.get(info_url).bearer_auth(token).send().await {
+            Ok(r) => r,
+            Err(e) => return Ok(Outcome::Retry(format!("media info: {e}"))),
+        };
+        let status = r.status();
+        let body = r.bytes().await.unwrap_or_default();
+        if status.as_u16() == 404 || status.as_u16() == 400 {
+            media.status = "failed".into();
+            media.error = Some(format!("mídia indisponível no WhatsApp (HTTP {status})"));
+            return finish(st, job, Some(media)).await;
+        }
+        if !status.is_success() {
+            return Ok(Outcome::Retry(format!("media info: HTTP {status}")));
+        }
+        let info = match whatsapp::parse_media_info(&body) {
+            Ok(i) => i,
+            Err(e) => return Ok(Outcome::Retry(format!("media info: {e}"))),
+        };
+        if info.file_size.is_some_and(|s| s > MAX_MEDIA_BYTES as u64) {
+            media.status = "failed".into();
+            media.error = Some("arquivo maior que o limite".into());
+            return finish(st, job, Some(media)).await;
+        }
+        media.mime_type = info.mime_type.or(media.mime_type);
+        let r = match wa.http.get(&info.url).bearer_auth(token).send().await {
+            Ok(r) => r,
+            Err(e) => return Ok(Outcome::Retry(format!("media download: {e}"))),
+        };
+        if matches!(r.status().as_u16(), 401 | 404) {
+            continue; // the URL expired: fetch a fresh one
+        }
+        if !r.status().is_success() {
+            return Ok(Outcome::Retry(format!(
+                "media download: HTTP {}",
+                r.status()
+            )));
+        }
+        match read_capped(r, MAX_MEDIA_BYTES).await {
+            Ok(Some(b)) => {
+                bytes = Some(b);
+                break;
+            }
+            Ok(None) => {
+                media.status = "failed".into();
+                media.error = Some("arquivo maior que o limite".into());
+                return finish(st, job, Some(media)).await;
+            }
+            Err(e) => return Ok(Outcome::Retry(format!("media download: {e}"))),
+        }
+    }
+    let Some(bytes) = bytes else {
+        return Ok(Outcome::Retry("media URL kept expiring".into()));
+    };
+    let rel = format!("{org}/{}", media.id);
+    let path = media_dir(st).join(&rel);
+    if let Some(dir) = path.parent() {
+        tokio::fs::create_dir_all(dir)
+            .await
+            .map_err(|e| StoreError::Invalid(format!("media dir: {e}")))?;
+    }
+    let tmp = path.with_extension("part");
+    tokio::fs::write(&tmp, &bytes)
+        .await
+        .map_err(|e| StoreError::Invalid(format!("media write: {e}")))?;
+    tokio::fs::rename(&tmp, &path)
+        .await
+        .map_err(|e| StoreError::Invalid(format!("media write: {e}")))?;
+    media.size = Some(bytes.len() as i64);
+    media.path = Some(rel);
+    media.status = "stored".into();
+    media.error = None;
+    finish(st, job, Some(media)).await
+}
+
+async fn read_capped(
+    mut r: reqwest::Response,
+    cap: usize,
+) -> Result<Option<Vec<u8>>, reqwest::Error> {
+    let mut out = Vec::new();
+    while let Some(chunk) = r.chunk().await? {
+        if out.len() + chunk.len() > cap {
+            return Ok(None);
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(Some(out))
+}
+
+async fn finish(st: &AppState, job: &Job, media: Option<Media>) -> Result<Outcome, StoreError> {
+    let mut tx = st.store.begin().await?;
+    if let Some(m) = &media {
+        tx.finish_media(m).await?;
+    }
+    if tx.complete_job(job).await? {
+        st.commit(tx).await?;
+    }
+    Ok(Outcome::Done)
+}

@@ -1,0 +1,359 @@
+//! Applying parsed WhatsApp events to the store: one transaction each.
+
+use atende_channels::whatsapp::{
+    Content, Event, InboundMessage, StatusUpdate, TemplateStatusUpdate, WaStatus,
+};
+use atende_domain::{AuthorKind, ContentKind, Direction, ReceiptStatus};
+use atende_store::chats::NewMessage;
+use atende_store::ingest::{InboxRoute, Media};
+use atende_store::{NewJob, StoreError};
+use serde_json::json;
+
+use super::webhook::signed_by;
+use crate::jobs::kinds;
+use crate::state::AppState;
+
+/// Applies one event; events for unknown numbers (or numbers of another
+/// app) are logged and skipped so Meta stops retrying them.
+pub async fn apply(st: &AppState, secret: &str, event: Event) -> Result<(), StoreError> {
+    match event {
+        Event::Message(m) => {
+            let Some(route) = routed(st, secret, &m.phone_number_id).await? else {
+                return Ok(());
+            };
+            message(st, &route, m).await
+        }
+        Event::Status(s) => {
+            let Some(route) = routed(st, secret, &s.phone_number_id).await? else {
+                return Ok(());
+            };
+            status(st, &route, s).await
+        }
+        Event::TemplateStatus(t) => template_status(st, secret, t).await,
+        Event::ValueErrors {
+            phone_number_id,
+            errors,
+        } => {
+            tracing::warn!(phone_number_id = ?phone_number_id, codes = ?errors.iter().map(|e| e.code).collect::<Vec<_>>(), "WhatsApp reported errors");
+            Ok(())
+        }
+        Event::Ignored { field } => {
+            tracing::debug!(%field, "WhatsApp webhook field ignored");
+            Ok(())
+        }
+    }
+}
+
+async fn routed(
+    st: &AppState,
+    secret: &str,
+    phone_number_id: &str,
+) -> Result<Option<std::sync::Arc<InboxRoute>>, StoreError> {
+    match st.whatsapp.route(&st.store, phone_number_id).await? {
+        Some(r) if signed_by(&r, secret) => Ok(Some(r)),
+        Some(_) => {
+            tracing::warn!(%phone_number_id, "webhook signed by another app than this number's; ignored");
+            Ok(None)
+        }
+        None => {
+            tracing::warn!(%phone_number_id, "webhook for an unknown phone_number_id; ignored");
+            Ok(None)
+        }
+    }
+}
+
+fn content_kind(c: &Content) -> ContentKind {
+    use atende_channels::whatsapp::MediaKind;
+    match c {
+        Content::Text { .. } => ContentKind::Text,
+        Content::Media { kind, .. } => match kind {
+            MediaKind::Image => ContentKind::Image,
+            MediaKind::Video => ContentKind::Video,
+            MediaKind::Audio => ContentKind::Audio,
+            MediaKind::Document => ContentKind::Document,
+            MediaKind::Sticker => ContentKind::Sticker,
+        },
+        Content::Location { .. } => ContentKind::Location,
+        Content::Contacts { .. } => ContentKind::Contacts,
+        Content::InteractiveReply { .. } | Content::Button { .. } => ContentKind::Interactive,
+        Content::Reaction { .. } => ContentKind::Reaction,
+        _ => ContentKind::Unsupported,
+    }
+}
+
+async fn message(st: &AppState, route: &InboxRoute, m: InboundMessage) -> Result<(), StoreError> {
+    let (org, inbox) = (route.org_id, route.id);
+    // Key contacts on the phone (wa_id) when present, else on the BSUID.
+    let Some(key) = m.from.clone().or_else(|| m.from_user_id.clone()) else {
+        tracing::warn!(wamid = %m.wamid, "inbound message without sender id; ignored");
+        return Ok(());
+    };
+    let mut tx = st.store.begin().await?;
+    let known = match tx.contact_by_identity(org, inbox, &key).await? {
+        Some(c) => Some(c),
+        None => match &m.from_user_id {
+            Some(bsuid) if Some(bsuid) != m.from.as_ref() => {
+                tx.contact_by_identity(org, inbox, bsuid).await?
+            }
+            _ => None,
+        },
+    };
+    let name = m
+        .profile_name
+        .clone()
+        .unwrap_or_else(|| m.from.clone().map(|p| format!("+{p}")).unwrap_or_default());
+    let phone = m
+        .from
+        .as_deref()
+        .and_then(|p| atende_domain::PhoneE164::parse_international(p).ok())
+        .map(|p| p.as_str().to_string());
+    let contact = match known {
+        Some(id) => {
+            tx.link_identity(org, inbox, &key, id).await?;
+            tx.contact(org, id).await?
+        }
+        None => {
+            tx.upsert_contact(org, inbox, &key, &name, phone.as_deref())
+                .await?
+        }
+    };
+    for id in [&m.from, &m.from_user_id].into_iter().flatten() {
+        tx.link_identity(org, inbox, id, contact.id).await?;
+    }
+    if let Some(n) = &m.profile_name {
+        tx.set_contact_name(&contact, n).await?;
+    }
+    let conv = tx.conversation_for(org, inbox, contact.id).await?;
+    let provider_at = m.timestamp.checked_mul(1000).filter(|t| *t > 0);
+
+    // Reactions, edits and revocations change an existing message.
+    match &m.content {
+        Content::Reaction { message_id, emoji } => {
+            if let Some(target) = tx.message_by_provider_id(inbox, message_id).await? {
+                let mut payload = target.payload.0.clone();
+                match emoji {
+                    Some(e) => payload["contact_reaction"] = json!(e),
+                    None => {
+                        if let Some(o) = payload.as_object_mut() {
+                            o.remove("contact_reaction");
+                        }
+                    }
+                }
+                tx.set_message_payload(&target, payload).await?;
+            }
+            return commit(st, tx).await;
+        }
+        Content::Edit {
+            original_message_id: Some(orig),
+            ..
+        }
+        | Content::Revoke {
+            original_message_id: Some(orig),
+        } => {
+            if let Some(target) = tx.message_by_provider_id(inbox, orig).await? {
+                let mut payload = target.payload.0.clone();
+                match &m.content {
+                    Content::Edit { message, .. } => payload["edited"] = message.clone(),
+                    _ => payload["revoked"] = json!(true),
+                }
+                tx.set_message_payload(&target, payload).await?;
+                return commit(st, tx).await;
+            }
+        }
+        Content::System {
+            new_wa_id: Some(new),
+            ..
+        } => {
+            tx.link_identity(org, inbox, new, contact.id).await?;
+        }
+        _ => {}
+    }
+
+    let system = matches!(m.content, Content::System { .. } | Content::RequestWelcome);
+    let text = match &m.content {
+        Content::System {
+            new_wa_id: Some(new),
+            body,
+            ..
+        } => Some(
+            body.clone()
+                .unwrap_or_else(|| format!("O contato mudou de número para +{new}.")),
+        ),
+        Content::RequestWelcome => {
+            Some("O contato abriu a conversa pela primeira vez.".to_string())
+        }
+        c => c.text(),
+    };
+    let mut payload = json!({"raw": m.raw});
+    if let Some(ctx) = &m.context {
+        payload["reply_to"] = json!(ctx.id);
+        payload["forwarded"] = json!(ctx.forwarded || ctx.frequently_forwarded);
+    }
+    if let Some(r) = &m.referral {
+        payload["referral"] = r.clone();
+    }
+    if !m.errors.is_empty() {
+        payload["errors"] = json!(
+            m.errors
+                .iter()
+                .map(|e| json!({"code": e.code, "title": e.title, "details": e.details}))
+                .collect::<Vec<_>>()
+        );
+    }
+    let inserted = tx
+        .insert_message(NewMessage {
+            org_id: org,
+            conversation_id: conv.id,
+            inbox_id: inbox,
+            direction: Direction::In,
+            author_kind: if system {
+                AuthorKind::System
+            } else {
+                AuthorKind::Contact
+            },
+            author_id: None,
+            internal: system,
+            kind: content_kind(&m.content),
+            text,
+            payload,
+            status: ReceiptStatus::Delivered,
+            provider_id: Some(m.wamid.clone()),
+            provider_at,
+        })
+        .await?;
+    let Some(msg) = inserted else {
+        return Ok(()); // duplicate delivery: already stored; drop rolls back
+    };
+    // Until a bot flow takes the chat (FL-2), a contact writing opens an
+    // unassigned attendance: the chat appears in Open.
+    if !system && conv.attendance_id.is_none() {
+        tx.open_attendance(&conv, None, None, None).await?;
+    }
+    if let Content::Media {
+        kind,
+        id: Some(media_id),
+        mime_type,
+        filename,
+        sha256,
+        ..
+    } = &m.content
+    {
+        let media = Media {
+            id: uuid::Uuid::now_v7(),
+            org_id: org,
+            message_id: msg.id,
+            inbox_id: inbox,
+            provider_media_id: Some(media_id.clone()),
+            mime_type: mime_type.clone(),
+            filename: filename.clone(),
+            size: None,
+            sha256: sha256.clone(),
+            path: None,
+            status: "pending".into(),
+            error: None,
+            created_at: atende_store::now_ms(),
+        };
+        tx.insert_media(&media).await?;
+        let job = NewJob {
+            idempotency_key: Some(format!("media:{}", media.id)),
+            ..NewJob::now(
+                Some(org),
+                kinds::MEDIA_DOWNLOAD,
+                json!({"media_id": media.id, "kind": kind.as_str()}),
+            )
+        };
+        tx.enqueue(job).await?;
+    }
+    commit(st, tx).await
+}
+
+async fn commit(st: &AppState, tx: atende_store::Tx) -> Result<(), StoreError> {
+    st.commit(tx).await?;
+    Ok(())
+}
+
+fn receipt(s: WaStatus) -> ReceiptStatus {
+    match s {
+        WaStatus::Sent => ReceiptStatus::Sent,
+        WaStatus::Delivered => ReceiptStatus::Delivered,
+        WaStatus::Read | WaStatus::Played => ReceiptStatus::Read,
+        WaStatus::Failed => ReceiptStatus::Failed,
+    }
+}
+
+/// The error shown on a failed message: code and Meta's text (CH-7).
+pub fn error_text(title: Option<&str>, message: Option<&str>, details: Option<&str>) -> String {
+    let head = message.or(title).unwrap_or("Erro do WhatsApp");
+    match details {
+        Some(d) if !d.is_empty() && d != head => format!("{head}: {d}"),
+        _ => head.to_string(),
+    }
+}
+
+async fn status(st: &AppState, route: &InboxRoute, s: StatusUpdate) -> Result<(), StoreError> {
+    let next = receipt(s.status);
+    let err = s.errors.first().map(|e| {
+        (
+            e.code.to_string(),
+            error_text(
+                e.title.as_deref(),
+                e.message.as_deref(),
+                e.details.as_deref(),
+            ),
+        )
+    });
+    let err_ref = err.as_ref().map(|(c, t)| (c.as_str(), t.as_str()));
+    let mut tx = st.store.begin().await?;
+    match tx.message_by_provider_id(route.id, &s.wamid).await? {
+        Some(msg) => {
+            tx.update_receipt(route.org_id, msg.id, next, None, err_ref)
+                .await?;
+        }
+        // The status raced our send's answer, or is for a message we did
+        // not send: keep it until a message with that id exists.
+        None => {
+            tx.save_pending_status(route.org_id, route.id, &s.wamid, next, err_ref)
+                .await?
+        }
+    }
+    commit(st, tx).await
+}
+
+async fn template_status(
+    st: &AppState,
+    secret: &str,
+    t: TemplateStatusUpdate,
+) -> Result<(), StoreError> {
+    let Some(waba) = t.waba_id.as_deref() else {
+        return Ok(());
+    };
+    let Some(status) = t.event.as_deref() else {
+        return Ok(());
+    };
+    for route in st.whatsapp.routes_of_waba(&st.store, waba).await? {
+        if !signed_by(&route, secret) {
+            continue;
+        }
+        let mut tx = st.store.begin().await?;
+        let n = tx
+            .set_template_status(
+                route.org_id,
+                route.id,
+                t.template_id.as_deref(),
+                t.name.as_deref(),
+                t.language.as_deref(),
+                status,
+            )
+            .await?;
+        if n > 0 {
+            tx.emit(atende_store::NewEvent {
+                org_id: route.org_id,
+                kind: "template.updated",
+                chat: None,
+                payload: json!({"inbox_id": route.id, "name": t.name, "language": t.language, "status": status, "reason": t.reason}),
+            });
+        }
+        commit(st, tx).await?;
+    }
+    Ok(())
+}

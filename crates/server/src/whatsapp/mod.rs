@@ -1,0 +1,210 @@
+//! WhatsApp Business Cloud API: webhook intake, delivery, templates, media.
+
+pub mod ingest;
+pub mod outbound;
+pub mod templates;
+pub mod webhook;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use atende_domain::InboxId;
+use atende_store::Store;
+use atende_store::ingest::InboxRoute;
+use tokio::sync::{Mutex, RwLock};
+
+use crate::config::Config;
+
+/// Shared WhatsApp state: the HTTP client, the routing table of numbers,
+/// and the per-number pacing of sends.
+pub struct WhatsApp {
+    pub http: reqwest::Client,
+    pub graph_url: String,
+    pub version: String,
+    routes: RwLock<Routes>,
+    pacer: Pacer,
+}
+
+#[derive(Default)]
+struct Routes {
+    by_phone: HashMap<String, Arc<InboxRoute>>,
+    by_waba: HashMap<String, Vec<Arc<InboxRoute>>>,
+    secrets: Vec<String>,
+    loaded: Option<Instant>,
+}
+
+/// The routing table is reloaded when older than this, or on a miss.
+const ROUTES_TTL: Duration = Duration::from_secs(30);
+const MIN_RELOAD_GAP: Duration = Duration::from_millis(500);
+
+impl WhatsApp {
+    pub fn new(config: &Config) -> WhatsApp {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .connect_timeout(Duration::from_secs(10))
+            .pool_max_idle_per_host(32)
+            .build()
+            .unwrap_or_default();
+        WhatsApp {
+            http,
+            graph_url: config.whatsapp_graph_url.trim_end_matches('/').to_string(),
+            version: config.whatsapp_api_version.clone(),
+            routes: RwLock::default(),
+            pacer: Pacer::new(config.whatsapp_pacing),
+        }
+    }
+
+    async fn reload(&self, store: &Store, force: bool) -> Result<(), atende_store::StoreError> {
+        let mut r = self.routes.write().await;
+        let fresh = r
+            .loaded
+            .is_some_and(|t| t.elapsed() < if force { MIN_RELOAD_GAP } else { ROUTES_TTL });
+        if fresh {
+            return Ok(());
+        }
+        let list = store.inbox_routes("whatsapp").await?;
+        let mut next = Routes {
+            loaded: Some(Instant::now()),
+            ..Routes::default()
+        };
+        for route in list.into_iter().map(Arc::new) {
+            if let Some(pid) = route.external_id.clone() {
+                next.by_phone.insert(pid, route.clone());
+            }
+            if let Some(waba) = route.setting("waba_id") {
+                next.by_waba
+                    .entry(waba.to_string())
+                    .or_default()
+                    .push(route.clone());
+            }
+            if let Some(s) = route.secret("app_secret")
+                && !next.secrets.iter().any(|x| x == s)
+            {
+                next.secrets.push(s.to_string());
+            }
+        }
+        *r = next;
+        Ok(())
+    }
+
+    /// Forgets the routing table (an inbox was created, changed or deleted).
+    pub async fn invalidate(&self) {
+        self.routes.write().await.loaded = None;
+    }
+
+    /// The app secret that signed `body`, trying every configured app
+    /// (several Meta apps may share the endpoint).
+    pub async fn matching_secret(
+        &self,
+        store: &Store,
+        body: &[u8],
+        header: Option<&str>,
+    ) -> Result<Option<String>, atende_store::StoreError> {
+        for force in [false, true] {
+            self.reload(store, force).await?;
+            let r = self.routes.read().await;
+            if let Some(s) = r
+                .secrets
+                .iter()
+                .find(|s| atende_channels::whatsapp::verify_signature(s, body, header))
+            {
+                return Ok(Some(s.clone()));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The inbox of a phone number id, reloading once on a miss.
+    pub async fn route(
+        &self,
+        store: &Store,
+        phone_number_id: &str,
+    ) -> Result<Option<Arc<InboxRoute>>, atende_store::StoreError> {
+        for force in [false, true] {
+            self.reload(store, force).await?;
+            if let Some(r) = self.routes.read().await.by_phone.get(phone_number_id) {
+                return Ok(Some(r.clone()));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Inboxes of a WhatsApp Business Account.
+    pub async fn routes_of_waba(
+        &self,
+        store: &Store,
+        waba_id: &str,
+    ) -> Result<Vec<Arc<InboxRoute>>, atende_store::StoreError> {
+        self.reload(store, false).await?;
+        Ok(self
+            .routes
+            .read()
+            .await
+            .by_waba
+            .get(waba_id)
+            .cloned()
+            .unwrap_or_default())
+    }
+
+    /// The inbox whose verify token matches (webhook set-up handshake).
+    pub async fn verify_token_matches(
+        &self,
+        store: &Store,
+        token: &str,
+    ) -> Result<bool, atende_store::StoreError> {
+        let list = store.inbox_routes("whatsapp").await?;
+        Ok(list
+            .iter()
+            .filter_map(|r| r.secret("verify_token"))
+            .any(|t| constant_eq(t.as_bytes(), token.as_bytes())))
+    }
+
+    /// Waits for this number's turn under the per-number send rate.
+    pub async fn pace(&self, inbox: InboxId) {
+        self.pacer.wait(inbox).await;
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!(
+            "{}/{}/{}",
+            self.graph_url,
+            self.version,
+            path.trim_start_matches('/')
+        )
+    }
+}
+
+fn constant_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Spaces sends to at most `rate` per second per inbox (evenly; per node).
+struct Pacer {
+    interval: Duration,
+    next: Mutex<HashMap<InboxId, Instant>>,
+}
+
+impl Pacer {
+    fn new(rate: u32) -> Pacer {
+        Pacer {
+            interval: Duration::from_secs_f64(1.0 / f64::from(rate.max(1))),
+            next: Mutex::default(),
+        }
+    }
+
+    async fn wait(&self, inbox: InboxId) {
+        let at = {
+            let mut next = self.next.lock().await;
+            let now = Instant::now();
+            let slot = next
+                .get(&inbox)
+                .copied()
+                .filter(|t| *t > now)
+                .unwrap_or(now);
+            next.insert(inbox, slot + self.interval);
+            slot
+        };
+        tokio::time::sleep_until(at.into()).await;
+    }
+}

@@ -1,0 +1,87 @@
+//! `GET|POST /webhooks/whatsapp`: Meta's handshake and signed deliveries.
+
+use atende_channels::whatsapp;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde::Deserialize;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/webhooks/whatsapp", get(verify).post(receive))
+}
+
+#[derive(Deserialize)]
+struct Handshake {
+    #[serde(rename = "hub.mode")]
+    mode: Option<String>,
+    #[serde(rename = "hub.verify_token")]
+    token: Option<String>,
+    #[serde(rename = "hub.challenge")]
+    challenge: Option<String>,
+}
+
+/// Answers Meta's subscription handshake with the challenge when the verify
+/// token is one of our inboxes'.
+async fn verify(State(st): State<AppState>, Query(h): Query<Handshake>) -> Response {
+    let token = h.token.as_deref().unwrap_or("");
+    let known = match st.whatsapp.verify_token_matches(&st.store, token).await {
+        Ok(k) => k,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let expected = if known { token } else { "\u{0}never" };
+    match whatsapp::verify_challenge(
+        h.mode.as_deref(),
+        h.token.as_deref(),
+        h.challenge.as_deref(),
+        expected,
+    ) {
+        Some(challenge) => (StatusCode::OK, challenge).into_response(),
+        None => (StatusCode::FORBIDDEN, "verification failed").into_response(),
+    }
+}
+
+/// Verifies the signature over the raw bytes, parses every entry, change,
+/// message and status, and stores each in its own transaction. Answers 200
+/// only after everything is committed (Meta retries otherwise).
+async fn receive(State(st): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let header = headers
+        .get("x-hub-signature-256")
+        .and_then(|v| v.to_str().ok());
+    let secret = match st.whatsapp.matching_secret(&st.store, &body, header).await {
+        Ok(Some(s)) => s,
+        Ok(None) => {
+            metrics::counter!("atende_webhook_rejected_total", "channel" => "whatsapp", "reason" => "signature").increment(1);
+            return ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "bad_signature",
+                "Assinatura X-Hub-Signature-256 inválida.",
+            )
+            .into_response();
+        }
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let events = match whatsapp::parse_webhook(&body) {
+        Ok(ev) => ev,
+        Err(e) => return ApiError::bad_request(e.to_string()).into_response(),
+    };
+    for event in events {
+        if let Err(e) = super::ingest::apply(&st, &secret, event).await {
+            // Not acknowledged: Meta will deliver again, and dedupe keeps
+            // what was already stored from doubling.
+            return ApiError::internal(e).into_response();
+        }
+    }
+    metrics::counter!("atende_webhooks_total", "channel" => "whatsapp").increment(1);
+    (StatusCode::OK, "ok").into_response()
+}
+
+/// Whether an event belongs to an inbox of the app that signed it.
+pub(crate) fn signed_by(route: &atende_store::ingest::InboxRoute, secret: &str) -> bool {
+    route.secret("app_secret") == Some(secret)
+}

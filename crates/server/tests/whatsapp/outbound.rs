@@ -1,0 +1,326 @@
+use std::time::Duration;
+
+use atende_testkit::{FakeTemplate, InjectedError};
+use serde_json::{Value, json};
+
+use crate::support::{PHONE_ID, TOKEN, WABA, Wa};
+
+/// The last sent message's status as the API shows it.
+async fn status_of(wa: &Wa, conv: &str, id: &str) -> Value {
+    wa.messages(conv)
+        .await
+        .into_iter()
+        .find(|m| m["id"] == id)
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_agent_reply_reaches_graph_with_the_exact_cloud_api_body() {
+    let wa = Wa::start().await;
+    let conv = wa.customer_writes("5511987654321", "Ana", "Oi").await;
+    let r = wa
+        .admin
+        .post(
+            &format!("/api/v1/conversations/{conv}/messages"),
+            json!({"text": "Olá {nome}! Veja https://atende.dev"}),
+        )
+        .await;
+    assert_eq!(r.status(), 202);
+    let msg: Value = r.json().await.unwrap();
+    assert_eq!(msg["status"], "queued");
+    assert_eq!(
+        msg["text"], "Olá Ana! Veja https://atende.dev",
+        "CH-10 variables are filled"
+    );
+    let sent = wa.graph.wait_for_sends(1, Duration::from_secs(10)).await;
+    assert_eq!(
+        sent[0].path,
+        format!("/{}/{PHONE_ID}/messages", wa.graph.version())
+    );
+    assert_eq!(
+        sent[0].authorization.as_deref(),
+        Some(format!("Bearer {TOKEN}").as_str())
+    );
+    assert_eq!(
+        sent[0].body,
+        json!({"messaging_product": "whatsapp", "recipient_type": "individual", "to": "5511987654321", "type": "text",
+               "text": {"body": "Olá Ana! Veja https://atende.dev", "preview_url": true}})
+    );
+    let id = msg["id"].as_str().unwrap().to_string();
+    let m = wa
+        .until(async || Some(status_of(&wa, &conv, &id).await).filter(|m| m["status"] == "sent"))
+        .await;
+    assert_eq!(m["status"], "sent");
+}
+
+#[tokio::test]
+async fn statuses_move_forward_only_and_read_before_delivered_ends_read() {
+    let wa = Wa::start().await;
+    let conv = wa.customer_writes("5511987654321", "Ana", "Oi").await;
+    let msg: Value = wa
+        .admin
+        .post_json(
+            &format!("/api/v1/conversations/{conv}/messages"),
+            json!({"text": "Olá"}),
+        )
+        .await;
+    let id = msg["id"].as_str().unwrap().to_string();
+    let sent = wa.graph.wait_for_sends(1, Duration::from_secs(10)).await;
+    let wamid = sent[0].wamid().unwrap().to_string();
+    wa.until(async || Some(status_of(&wa, &conv, &id).await).filter(|m| m["status"] == "sent"))
+        .await;
+    for s in ["read", "delivered", "sent"] {
+        let p = wa.sim.status_payload(&wamid, s, "5511987654321", None);
+        assert_eq!(wa.sim.post(&wa.http, &p).await.status, 200);
+    }
+    assert_eq!(status_of(&wa, &conv, &id).await["status"], "read");
+}
+
+#[tokio::test]
+async fn failed_131047_fails_the_message_with_metas_text() {
+    let wa = Wa::start().await;
+    let conv = wa.customer_writes("5511987654321", "Ana", "Oi").await;
+    let msg: Value = wa
+        .admin
+        .post_json(
+            &format!("/api/v1/conversations/{conv}/messages"),
+            json!({"text": "Olá"}),
+        )
+        .await;
+    let id = msg["id"].as_str().unwrap().to_string();
+    let wamid = wa.graph.wait_for_sends(1, Duration::from_secs(10)).await[0]
+        .wamid()
+        .unwrap()
+        .to_string();
+    wa.until(async || Some(status_of(&wa, &conv, &id).await).filter(|m| m["status"] == "sent"))
+        .await;
+    let details = "Message failed to send because more than 24 hours have passed since the customer last replied to this number.";
+    let p = wa.sim.status_payload(
+        &wamid,
+        "failed",
+        "5511987654321",
+        Some((131047, "Re-engagement message", details)),
+    );
+    assert_eq!(wa.sim.post(&wa.http, &p).await.status, 200);
+    let m = status_of(&wa, &conv, &id).await;
+    assert_eq!(m["status"], "failed");
+    assert_eq!(m["error_code"], "131047");
+    assert!(
+        m["error_text"]
+            .as_str()
+            .unwrap()
+            .contains("more than 24 hours"),
+        "{m}"
+    );
+}
+
+#[tokio::test]
+async fn a_status_alone_is_acknowledged_and_never_creates_a_conversation() {
+    let wa = Wa::start().await;
+    let p = wa
+        .sim
+        .status_payload("wamid.EARLY", "delivered", "5511987654321", None);
+    assert_eq!(wa.sim.post(&wa.http, &p).await.status, 200);
+    assert!(
+        wa.conversations().await.is_empty(),
+        "a status alone never creates a conversation"
+    );
+}
+
+#[tokio::test]
+async fn outside_the_window_free_form_is_422_but_templates_and_notes_go() {
+    let wa = Wa::start().await;
+    wa.graph
+        .add_template(WABA, FakeTemplate::approved("pedido_enviado", "pt_BR"));
+    let conv = wa.customer_writes("5511987654321", "Ana", "Oi").await;
+    // Age the contact's last message past 24 h.
+    let org: atende_domain::OrgId = wa.app.org_id.parse().unwrap();
+    let conv_id: atende_domain::ConversationId = conv.parse().unwrap();
+    age_last_inbound(&wa, org, conv_id).await;
+    let c = wa
+        .admin
+        .get_json(&format!("/api/v1/conversations/{conv}"))
+        .await;
+    assert_eq!(c["window"], "expired");
+    let r = wa
+        .admin
+        .post(
+            &format!("/api/v1/conversations/{conv}/messages"),
+            json!({"text": "Oi de novo"}),
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "session_expired");
+    assert_eq!(
+        wa.admin
+            .post(
+                &format!("/api/v1/conversations/{conv}/messages"),
+                json!({"text": "nota", "internal": true})
+            )
+            .await
+            .status(),
+        202
+    );
+    // Templates sync on inbox creation; wait until it is there.
+    let inbox = wa.inbox_id.clone();
+    wa.until(async || {
+        let list = wa
+            .admin
+            .get_json(&format!("/api/v1/inboxes/{inbox}/templates"))
+            .await;
+        list.as_array().filter(|l| !l.is_empty()).cloned()
+    })
+    .await;
+    let r = wa
+        .admin
+        .post(
+            &format!("/api/v1/conversations/{conv}/messages"),
+            json!({"template": {"name": "pedido_enviado", "variables": ["{nome}"]}}),
+        )
+        .await;
+    assert_eq!(r.status(), 202);
+    let sent = wa.graph.wait_for_sends(1, Duration::from_secs(10)).await;
+    assert_eq!(sent[0].body["type"], "template");
+    assert_eq!(sent[0].body["template"]["name"], "pedido_enviado");
+    assert_eq!(
+        sent[0].body["template"]["components"][0]["parameters"][0]["text"],
+        "Ana"
+    );
+}
+
+async fn age_last_inbound(wa: &Wa, org: atende_domain::OrgId, conv: atende_domain::ConversationId) {
+    use atende_domain::{AuthorKind, ContentKind, Direction, ReceiptStatus};
+    use atende_store::chats::NewMessage;
+    let c = wa.app.store().conversation(org, conv).await.unwrap();
+    let mut tx = wa.app.store().begin().await.unwrap();
+    // An inbound message whose provider time is 25 h ago sets the window.
+    tx.insert_message(NewMessage {
+        org_id: org,
+        conversation_id: conv,
+        inbox_id: c.inbox_id,
+        direction: Direction::In,
+        author_kind: AuthorKind::Contact,
+        author_id: None,
+        internal: false,
+        kind: ContentKind::Text,
+        text: Some("antiga".into()),
+        payload: json!({}),
+        status: ReceiptStatus::Delivered,
+        provider_id: Some("wamid.OLD".into()),
+        provider_at: Some(atende_store::now_ms() - 25 * 3_600_000),
+    })
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_expired_token_marks_the_inbox_and_fails_the_message_until_replaced() {
+    let wa = Wa::start().await;
+    let conv = wa.customer_writes("5511987654321", "Ana", "Oi").await;
+    wa.graph.inject_error(PHONE_ID, InjectedError::code(190));
+    let msg: Value = wa
+        .admin
+        .post_json(
+            &format!("/api/v1/conversations/{conv}/messages"),
+            json!({"text": "Olá"}),
+        )
+        .await;
+    let id = msg["id"].as_str().unwrap().to_string();
+    let m = wa
+        .until(async || Some(status_of(&wa, &conv, &id).await).filter(|m| m["status"] == "failed"))
+        .await;
+    assert_eq!(m["error_code"], "190");
+    assert!(
+        m["error_text"]
+            .as_str()
+            .unwrap()
+            .contains("Error validating access token"),
+        "{m}"
+    );
+    let inbox = wa
+        .admin
+        .get_json(&format!("/api/v1/inboxes/{}", wa.inbox_id))
+        .await;
+    assert_eq!(inbox["needs_reauth"], true);
+    let r = wa
+        .admin
+        .patch(
+            &format!("/api/v1/inboxes/{}", wa.inbox_id),
+            json!({"whatsapp": {"phone_number_id": PHONE_ID, "waba_id": WABA, "access_token": TOKEN, "app_secret": crate::support::APP_SECRET, "verify_token": "verifica"}}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let inbox: Value = r.json().await.unwrap();
+    assert_eq!(inbox["needs_reauth"], false);
+}
+
+#[tokio::test]
+async fn transient_errors_are_retried_until_sent() {
+    let wa = Wa::start().await;
+    let conv = wa.customer_writes("5511987654321", "Ana", "Oi").await;
+    wa.graph.inject_error(PHONE_ID, InjectedError::code(131000));
+    let msg: Value = wa
+        .admin
+        .post_json(
+            &format!("/api/v1/conversations/{conv}/messages"),
+            json!({"text": "Olá"}),
+        )
+        .await;
+    let id = msg["id"].as_str().unwrap().to_string();
+    let m = wa
+        .until(async || Some(status_of(&wa, &conv, &id).await).filter(|m| m["status"] == "sent"))
+        .await;
+    assert_eq!(m["status"], "sent");
+    assert_eq!(wa.graph.sent_messages().len(), 1);
+}
+
+#[tokio::test]
+async fn new_chat_sends_a_template_and_refuses_an_existing_contact() {
+    let wa = Wa::start().await;
+    wa.graph
+        .add_template(WABA, FakeTemplate::approved("boas_vindas", "pt_BR"));
+    let inbox = wa.inbox_id.clone();
+    wa.until(async || {
+        wa.admin
+            .get_json(&format!("/api/v1/inboxes/{inbox}/templates"))
+            .await
+            .as_array()
+            .filter(|l| !l.is_empty())
+            .cloned()
+    })
+    .await;
+    let body = json!({"inbox_id": inbox, "name": "Carlos", "phone": "(11) 98888-7777", "open_attendance": true, "template": {"name": "boas_vindas"}});
+    let r = wa.admin.post("/api/v1/chats", body.clone()).await;
+    assert_eq!(r.status(), 201);
+    let c: Value = r.json().await.unwrap();
+    assert_eq!(c["contact"]["phone"], "+5511988887777");
+    assert_eq!(c["agent_id"], wa.admin.user_id.as_str());
+    let sent = wa.graph.wait_for_sends(1, Duration::from_secs(10)).await;
+    assert_eq!(sent[0].body["to"], "5511988887777");
+    let again = wa.admin.post("/api/v1/chats", body).await;
+    assert_eq!(again.status(), 409);
+    let e: Value = again.json().await.unwrap();
+    assert_eq!(e["error"]["message"], "Conversa já existente");
+}
+
+#[tokio::test]
+async fn opening_a_chat_marks_the_customers_messages_read_on_whatsapp() {
+    let wa = Wa::start().await;
+    let conv = wa.customer_writes("5511987654321", "Ana", "Oi").await;
+    assert_eq!(
+        wa.admin
+            .post(&format!("/api/v1/conversations/{conv}/read"), json!({}))
+            .await
+            .status(),
+        204
+    );
+    wa.until(async || {
+        wa.graph
+            .requests()
+            .into_iter()
+            .find(|r| r.body.get("status") == Some(&json!("read")))
+    })
+    .await;
+}
