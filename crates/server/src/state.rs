@@ -19,6 +19,8 @@ pub struct AppState {
     /// Wakes the job workers when a job was enqueued.
     pub jobs_notify: Arc<tokio::sync::Notify>,
     pub whatsapp: Arc<crate::whatsapp::WhatsApp>,
+    /// Group-committing queue of verified webhook events.
+    pub intake: crate::whatsapp::intake::Intake,
 }
 
 impl AppState {
@@ -26,14 +28,17 @@ impl AppState {
         let (bus, _) = broadcast::channel(16_384);
         let limiter = LoginLimiter::new(config.login_max_attempts, config.login_window_secs);
         let whatsapp = Arc::new(crate::whatsapp::WhatsApp::new(&config));
-        AppState {
+        let st = AppState {
             store,
             config: Arc::new(config),
             bus,
             login_limiter: Arc::new(limiter),
             jobs_notify: Arc::new(tokio::sync::Notify::new()),
             whatsapp,
-        }
+            intake: Default::default(),
+        };
+        st.intake.start(&st);
+        st
     }
 
     /// Commits a transaction and publishes its events.

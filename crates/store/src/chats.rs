@@ -85,6 +85,27 @@ const CONV_COLS: &str = "id, org_id, inbox_id, contact_id, attendance_id, protoc
      agent_id, flow_running, last_message_at, last_inbound_at, unread, created_at";
 
 impl Tx {
+    /// The contact behind `external_id` on `inbox`, if known.
+    pub async fn contact_by_external(
+        &mut self,
+        org: OrgId,
+        inbox: InboxId,
+        external_id: &str,
+    ) -> Result<Option<Contact>> {
+        let sql = format!(
+            "SELECT {} FROM contact_identities i JOIN contacts c ON c.id = i.contact_id \
+             WHERE i.inbox_id = $1 AND i.external_id = $2 AND i.org_id = $3",
+            CONTACT_COLS
+                .split(", ")
+                .map(|c| format!("c.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        Ok(
+            with_tx!(self, c => sqlx::query_as::<_, Contact>(sqlx::AssertSqlSafe(sql.as_str())).bind(inbox).bind(external_id).bind(org).fetch_optional(c).await?),
+        )
+    }
+
     /// Finds the contact behind `external_id` on `inbox`, creating it (and its
     /// identity) when new.
     pub async fn upsert_contact(
@@ -95,17 +116,7 @@ impl Tx {
         name: &str,
         phone: Option<&str>,
     ) -> Result<Contact> {
-        let sql = format!(
-            "SELECT {} FROM contact_identities i JOIN contacts c ON c.id = i.contact_id \
-             WHERE i.inbox_id = $1 AND i.external_id = $2 AND i.org_id = $3",
-            CONTACT_COLS
-                .split(", ")
-                .map(|c| format!("c.{c}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        if let Some(c) = with_tx!(self, c => sqlx::query_as::<_, Contact>(sqlx::AssertSqlSafe(sql.as_str())).bind(inbox).bind(external_id).bind(org).fetch_optional(c).await?)
-        {
+        if let Some(c) = self.contact_by_external(org, inbox, external_id).await? {
             return Ok(c);
         }
         let contact = Contact {

@@ -6,7 +6,7 @@ use atende_channels::whatsapp::{
 use atende_domain::{AuthorKind, ContentKind, Direction, ReceiptStatus};
 use atende_store::chats::NewMessage;
 use atende_store::ingest::{InboxRoute, Media};
-use atende_store::{NewJob, StoreError};
+use atende_store::{NewJob, StoreError, Tx};
 use serde_json::json;
 
 use super::webhook::signed_by;
@@ -15,21 +15,26 @@ use crate::state::AppState;
 
 /// Applies one event; events for unknown numbers (or numbers of another
 /// app) are logged and skipped so Meta stops retrying them.
-pub async fn apply(st: &AppState, secret: &str, event: Event) -> Result<(), StoreError> {
+pub async fn apply(
+    st: &AppState,
+    tx: &mut Tx,
+    secret: &str,
+    event: Event,
+) -> Result<(), StoreError> {
     match event {
         Event::Message(m) => {
             let Some(route) = routed(st, secret, &m.phone_number_id).await? else {
                 return Ok(());
             };
-            message(st, &route, m).await
+            message(tx, &route, m).await
         }
         Event::Status(s) => {
             let Some(route) = routed(st, secret, &s.phone_number_id).await? else {
                 return Ok(());
             };
-            status(st, &route, s).await
+            status(tx, &route, s).await
         }
-        Event::TemplateStatus(t) => template_status(st, secret, t).await,
+        Event::TemplateStatus(t) => template_status(st, tx, secret, t).await,
         Event::ValueErrors {
             phone_number_id,
             errors,
@@ -81,22 +86,12 @@ fn content_kind(c: &Content) -> ContentKind {
     }
 }
 
-async fn message(st: &AppState, route: &InboxRoute, m: InboundMessage) -> Result<(), StoreError> {
+async fn message(tx: &mut Tx, route: &InboxRoute, m: InboundMessage) -> Result<(), StoreError> {
     let (org, inbox) = (route.org_id, route.id);
     // Key contacts on the phone (wa_id) when present, else on the BSUID.
     let Some(key) = m.from.clone().or_else(|| m.from_user_id.clone()) else {
         tracing::warn!(wamid = %m.wamid, "inbound message without sender id; ignored");
         return Ok(());
-    };
-    let mut tx = st.store.begin().await?;
-    let known = match tx.contact_by_identity(org, inbox, &key).await? {
-        Some(c) => Some(c),
-        None => match &m.from_user_id {
-            Some(bsuid) if Some(bsuid) != m.from.as_ref() => {
-                tx.contact_by_identity(org, inbox, bsuid).await?
-            }
-            _ => None,
-        },
     };
     let name = m
         .profile_name
@@ -107,18 +102,32 @@ async fn message(st: &AppState, route: &InboxRoute, m: InboundMessage) -> Result
         .as_deref()
         .and_then(|p| atende_domain::PhoneE164::parse_international(p).ok())
         .map(|p| p.as_str().to_string());
-    let contact = match known {
-        Some(id) => {
-            tx.link_identity(org, inbox, &key, id).await?;
-            tx.contact(org, id).await?
-        }
+    // A business-scoped id (BSUID) next to the phone links to the same contact.
+    let bsuid = m
+        .from_user_id
+        .as_deref()
+        .filter(|b| Some(*b) != m.from.as_deref());
+    let contact = match tx.contact_by_external(org, inbox, &key).await? {
+        Some(c) => c,
         None => {
-            tx.upsert_contact(org, inbox, &key, &name, phone.as_deref())
-                .await?
+            let by_bsuid = match bsuid {
+                Some(b) => tx.contact_by_external(org, inbox, b).await?,
+                None => None,
+            };
+            match by_bsuid {
+                Some(c) => {
+                    tx.link_identity(org, inbox, &key, c.id).await?;
+                    c
+                }
+                None => {
+                    tx.upsert_contact(org, inbox, &key, &name, phone.as_deref())
+                        .await?
+                }
+            }
         }
     };
-    for id in [&m.from, &m.from_user_id].into_iter().flatten() {
-        tx.link_identity(org, inbox, id, contact.id).await?;
+    if let Some(b) = bsuid {
+        tx.link_identity(org, inbox, b, contact.id).await?;
     }
     if let Some(n) = &m.profile_name {
         tx.set_contact_name(&contact, n).await?;
@@ -141,7 +150,7 @@ async fn message(st: &AppState, route: &InboxRoute, m: InboundMessage) -> Result
                 }
                 tx.set_message_payload(&target, payload).await?;
             }
-            return commit(st, tx).await;
+            return Ok(());
         }
         Content::Edit {
             original_message_id: Some(orig),
@@ -157,7 +166,7 @@ async fn message(st: &AppState, route: &InboxRoute, m: InboundMessage) -> Result
                     _ => payload["revoked"] = json!(true),
                 }
                 tx.set_message_payload(&target, payload).await?;
-                return commit(st, tx).await;
+                return Ok(());
             }
         }
         Content::System {
@@ -222,7 +231,7 @@ async fn message(st: &AppState, route: &InboxRoute, m: InboundMessage) -> Result
         })
         .await?;
     let Some(msg) = inserted else {
-        return Ok(()); // duplicate delivery: already stored; drop rolls back
+        return Ok(()); // duplicate delivery: already stored
     };
     // Until a bot flow takes the chat (FL-2), a contact writing opens an
     // unassigned attendance: the chat appears in Open.
@@ -264,11 +273,6 @@ async fn message(st: &AppState, route: &InboxRoute, m: InboundMessage) -> Result
         };
         tx.enqueue(job).await?;
     }
-    commit(st, tx).await
-}
-
-async fn commit(st: &AppState, tx: atende_store::Tx) -> Result<(), StoreError> {
-    st.commit(tx).await?;
     Ok(())
 }
 
@@ -290,7 +294,7 @@ pub fn error_text(title: Option<&str>, message: Option<&str>, details: Option<&s
     }
 }
 
-async fn status(st: &AppState, route: &InboxRoute, s: StatusUpdate) -> Result<(), StoreError> {
+async fn status(tx: &mut Tx, route: &InboxRoute, s: StatusUpdate) -> Result<(), StoreError> {
     let next = receipt(s.status);
     let err = s.errors.first().map(|e| {
         (
@@ -303,7 +307,6 @@ async fn status(st: &AppState, route: &InboxRoute, s: StatusUpdate) -> Result<()
         )
     });
     let err_ref = err.as_ref().map(|(c, t)| (c.as_str(), t.as_str()));
-    let mut tx = st.store.begin().await?;
     match tx.message_by_provider_id(route.id, &s.wamid).await? {
         Some(msg) => {
             tx.update_receipt(route.org_id, msg.id, next, None, err_ref)
@@ -316,11 +319,12 @@ async fn status(st: &AppState, route: &InboxRoute, s: StatusUpdate) -> Result<()
                 .await?
         }
     }
-    commit(st, tx).await
+    Ok(())
 }
 
 async fn template_status(
     st: &AppState,
+    tx: &mut Tx,
     secret: &str,
     t: TemplateStatusUpdate,
 ) -> Result<(), StoreError> {
@@ -334,7 +338,6 @@ async fn template_status(
         if !signed_by(&route, secret) {
             continue;
         }
-        let mut tx = st.store.begin().await?;
         let n = tx
             .set_template_status(
                 route.org_id,
@@ -353,7 +356,6 @@ async fn template_status(
                 payload: json!({"inbox_id": route.id, "name": t.name, "language": t.language, "status": status, "reason": t.reason}),
             });
         }
-        commit(st, tx).await?;
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! WhatsApp Business Cloud API: webhook intake, delivery, templates, media.
 
 pub mod ingest;
+pub mod intake;
 pub mod outbound;
 pub mod templates;
 pub mod webhook;

@@ -70,12 +70,10 @@ async fn receive(State(st): State<AppState>, headers: HeaderMap, body: Bytes) ->
         Ok(ev) => ev,
         Err(e) => return ApiError::bad_request(e.to_string()).into_response(),
     };
-    for event in events {
-        if let Err(e) = super::ingest::apply(&st, &secret, event).await {
-            // Not acknowledged: Meta will deliver again, and dedupe keeps
-            // what was already stored from doubling.
-            return ApiError::internal(e).into_response();
-        }
+    if let Err(e) = st.intake.submit(secret, events).await {
+        // Not acknowledged: Meta delivers again, and dedupe keeps what was
+        // already stored from doubling.
+        return ApiError::internal(e).into_response();
     }
     metrics::counter!("atende_webhooks_total", "channel" => "whatsapp").increment(1);
     (StatusCode::OK, "ok").into_response()

@@ -3,4 +3,5 @@
 
 mod cli;
 mod kill9;
+mod kill9_ingest;
 mod server;

@@ -13,8 +13,13 @@ pub struct Server {
     pub log: Vec<String>,
 }
 
+/// The binary under test: this build's, or `ATENDE_BIN` (a release build
+/// for the full-speed scripts in bench/).
 pub fn atende() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_atende"))
+    match std::env::var_os("ATENDE_BIN") {
+        Some(bin) => Command::new(bin),
+        None => Command::new(env!("CARGO_BIN_EXE_atende")),
+    }
 }
 
 /// Starts `atende serve` in `dir` with `envs` (and nothing else from the

@@ -1,0 +1,119 @@
+//! Group commit of webhook events: deliveries that arrive together are
+//! applied in one transaction and all answered after its commit. This keeps
+//! "200 only after commit" while paying one commit (and one hold of the
+//! organization's event-counter row) per batch instead of per message.
+
+use std::sync::Arc;
+
+use atende_channels::whatsapp::Event;
+use atende_store::{Backend, StoreError};
+use tokio::sync::{Mutex, mpsc, oneshot};
+
+use crate::state::AppState;
+
+/// Most deliveries applied in one transaction.
+const MAX_BATCH: usize = 256;
+
+struct Item {
+    secret: String,
+    events: Vec<Event>,
+    done: oneshot::Sender<Result<(), String>>,
+}
+
+/// The queue in front of the ingest writers.
+#[derive(Clone)]
+pub struct Intake {
+    tx: mpsc::Sender<Item>,
+    rx: Arc<Mutex<mpsc::Receiver<Item>>>,
+}
+
+impl Default for Intake {
+    fn default() -> Self {
+        let (tx, rx) = mpsc::channel(8 * MAX_BATCH);
+        Intake {
+            tx,
+            rx: Arc::new(Mutex::new(rx)),
+        }
+    }
+}
+
+impl Intake {
+    /// Starts the writers: one on SQLite (a single writer anyway), several on
+    /// PostgreSQL so batches overlap their round trips.
+    pub fn start(&self, st: &AppState) {
+        let writers = match st.store.backend() {
+            Backend::Sqlite => 1,
+            Backend::Postgres => 4,
+        };
+        for _ in 0..writers {
+            tokio::spawn(writer(st.clone(), self.rx.clone()));
+        }
+    }
+
+    /// Applies `events` (verified as signed with `secret`) durably; returns
+    /// once they are committed.
+    pub async fn submit(&self, secret: String, events: Vec<Event>) -> Result<(), String> {
+        let (done, wait) = oneshot::channel();
+        self.tx
+            .send(Item {
+                secret,
+                events,
+                done,
+            })
+            .await
+            .map_err(|_| "ingest stopped".to_string())?;
+        wait.await.map_err(|_| "ingest stopped".to_string())?
+    }
+}
+
+async fn writer(st: AppState, rx: Arc<Mutex<mpsc::Receiver<Item>>>) {
+    loop {
+        let batch = {
+            let mut rx = rx.lock().await;
+            let Some(first) = rx.recv().await else { return };
+            let mut batch = vec![first];
+            while batch.len() < MAX_BATCH {
+                match rx.try_recv() {
+                    Ok(item) => batch.push(item),
+                    Err(_) => break,
+                }
+            }
+            batch
+        };
+        metrics::histogram!("atende_ingest_batch_size").record(batch.len() as f64);
+        match apply(&st, &batch).await {
+            Ok(()) => {
+                for item in batch {
+                    let _ = item.done.send(Ok(()));
+                }
+            }
+            // One bad delivery must not fail its neighbours: retry each alone.
+            Err(e) if batch.len() > 1 => {
+                tracing::warn!(error = %e, size = batch.len(), "ingest batch failed; applying one by one");
+                for item in batch {
+                    let r = apply(&st, std::slice::from_ref(&item))
+                        .await
+                        .map_err(|e| e.to_string());
+                    let _ = item.done.send(r);
+                }
+            }
+            Err(e) => {
+                for item in batch {
+                    let _ = item.done.send(Err(e.to_string()));
+                }
+            }
+        }
+    }
+}
+
+async fn apply(st: &AppState, items: &[Item]) -> Result<(), StoreError> {
+    let mut tx = st.store.begin().await?;
+    for item in items {
+        for event in &item.events {
+            super::ingest::apply(st, &mut tx, &item.secret, event.clone()).await?;
+        }
+    }
+    st.commit(tx).await?;
+    st.jobs_notify.notify_waiters();
+    Ok(())
+}
