@@ -324,3 +324,65 @@ async fn opening_a_chat_marks_the_customers_messages_read_on_whatsapp() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn contact_cards_locations_media_links_and_buttons_reach_graph_in_cloud_api_shape() {
+    let wa = Wa::start().await;
+    let conv = wa.customer_writes("5511987654321", "Ana", "Oi").await;
+    let path = format!("/api/v1/conversations/{conv}/messages");
+    let bodies = [
+        json!({"contacts": [{"name": "Joana Prado", "phone": "(21) 99876-5432", "email": "joana@exemplo.com.br"}]}),
+        json!({"location": {"latitude": -23.5614, "longitude": -46.6559, "name": "Loja Paulista", "address": "Av. Paulista, 1000"}}),
+        json!({"media": {"kind": "document", "link": "https://exemplo.com.br/boleto.pdf", "filename": "boleto.pdf"}, "text": "Segue o boleto, {nome}"}),
+        json!({"interactive": {"type": "button", "body": {"text": "Podemos confirmar?"}, "action": {"buttons": [{"type": "reply", "reply": {"id": "sim", "title": "Sim"}}]}}}),
+    ];
+    for b in &bodies {
+        let r = wa.admin.post(&path, b.clone()).await;
+        assert_eq!(r.status(), 202, "{b}");
+    }
+    let sent = wa.graph.wait_for_sends(4, Duration::from_secs(10)).await;
+    assert_eq!(sent.len(), 4);
+    let by_type = |t: &str| {
+        sent.iter()
+            .find(|r| r.body["type"] == t)
+            .unwrap_or_else(|| panic!("no {t} sent"))
+            .body
+            .clone()
+    };
+    let c = by_type("contacts");
+    assert_eq!(c["contacts"][0]["name"]["formatted_name"], "Joana Prado");
+    assert_eq!(c["contacts"][0]["phones"][0]["phone"], "+5521998765432");
+    assert_eq!(
+        c["contacts"][0]["emails"][0]["email"],
+        "joana@exemplo.com.br"
+    );
+    assert_eq!(
+        by_type("location")["location"],
+        json!({"latitude": -23.5614, "longitude": -46.6559, "name": "Loja Paulista", "address": "Av. Paulista, 1000"})
+    );
+    let d = by_type("document");
+    assert_eq!(
+        d["document"],
+        json!({"link": "https://exemplo.com.br/boleto.pdf", "caption": "Segue o boleto, Ana", "filename": "boleto.pdf"})
+    );
+    assert_eq!(
+        by_type("interactive")["interactive"]["action"]["buttons"][0]["reply"]["id"],
+        "sim"
+    );
+    let bad = wa
+        .admin
+        .post(
+            &path,
+            json!({"media": {"kind": "image", "link": "ftp://x"}}),
+        )
+        .await;
+    assert_eq!(bad.status(), 422);
+    let two = wa
+        .admin
+        .post(
+            &path,
+            json!({"location": {"latitude": 1.0, "longitude": 1.0}, "contacts": []}),
+        )
+        .await;
+    assert_eq!(two.status(), 422);
+}

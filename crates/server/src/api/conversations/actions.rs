@@ -12,7 +12,9 @@ use serde::Deserialize;
 use serde_json::json;
 use utoipa::ToSchema;
 
-use super::compose::{self, MAX_TEXT, TemplateSend};
+use super::compose::{
+    self, ContactCard, LocationSend, MAX_TEXT, MediaSend, ReactionSend, TemplateSend,
+};
 use super::{ConversationOut, MessageOut, conversation_out, visible_conversation};
 use crate::api::{AppJson, AppPath, MaybeJson};
 use crate::auth::Auth;
@@ -32,6 +34,15 @@ pub struct SendRequest {
     /// Send an approved template instead of text (allowed outside the
     /// 24 h window).
     pub template: Option<TemplateSend>,
+    /// An image, video, audio, document or sticker by link or upload id.
+    pub media: Option<MediaSend>,
+    pub location: Option<LocationSend>,
+    /// Contact cards (CH-9).
+    pub contacts: Option<Vec<ContactCard>>,
+    /// Buttons, list or call-to-action, in the Cloud API's `interactive` shape.
+    #[schema(value_type = Option<Object>)]
+    pub interactive: Option<serde_json::Value>,
+    pub reaction: Option<ReactionSend>,
 }
 
 /// Queues a reply (or an internal note). A reply from an agent assigns the
@@ -60,16 +71,62 @@ pub async fn send_message(
         return Ok((StatusCode::OK, AppJson(earlier.into())));
     }
     let contact = st.store.contact(auth.org(), current.contact_id).await?;
-    let composed = match (&req.template, &req.text) {
-        (Some(t), None) => {
-            let inbox = st.store.inbox(auth.org(), current.inbox_id).await?;
-            compose::template(&st, &inbox, t, &contact, &current).await?
+    let kinds = [
+        req.text.is_some(),
+        req.template.is_some(),
+        req.media.is_some(),
+        req.location.is_some(),
+        req.contacts.is_some(),
+        req.interactive.is_some(),
+        req.reaction.is_some(),
+    ];
+    if kinds.iter().filter(|k| **k).count() > 1
+        && !(req.text.is_some() && req.media.is_some() && kinds.iter().filter(|k| **k).count() == 2)
+    {
+        return Err(ApiError::invalid(
+            "Envie um tipo de mensagem por vez (text, template, media, location, contacts, interactive ou reaction).",
+        ));
+    }
+    let composed = if let Some(t) = &req.template {
+        let inbox = st.store.inbox(auth.org(), current.inbox_id).await?;
+        compose::template(&st, &inbox, t, &contact, &current).await?
+    } else if let Some(m) = &req.media {
+        let mut m = m.clone();
+        if m.caption.is_none() {
+            m.caption = req
+                .text
+                .as_deref()
+                .map(|t| compose::fill_variables(t.trim(), &contact, &current));
         }
-        (None, Some(text)) => compose::text(text, req.internal, &contact, &current)?,
-        (None, None) => return Err(ApiError::invalid("A mensagem está vazia.")),
-        (Some(_), Some(_)) => {
-            return Err(ApiError::invalid("Envie text ou template, não os dois."));
+        compose::media(&m, &current)?
+    } else if let Some(l) = &req.location {
+        compose::location(l, &current)?
+    } else if let Some(c) = &req.contacts {
+        compose::contacts(c, &current)?
+    } else if let Some(i) = &req.interactive {
+        if !i.is_object() || i.get("type").and_then(|t| t.as_str()).is_none() {
+            return Err(ApiError::invalid(
+                "interactive precisa de um objeto com \"type\" (button, list ou cta_url).",
+            ));
         }
+        compose::check_window(&current)?;
+        let text = i
+            .pointer("/body/text")
+            .and_then(|t| t.as_str())
+            .unwrap_or_default()
+            .to_string();
+        compose::Composed {
+            internal: false,
+            kind: ContentKind::Interactive,
+            text,
+            payload: json!({"interactive": i}),
+        }
+    } else if let Some(r) = &req.reaction {
+        compose::reaction(&st, r, &current).await?
+    } else if let Some(text) = &req.text {
+        compose::text(text, req.internal, &contact, &current)?
+    } else {
+        return Err(ApiError::invalid("A mensagem está vazia."));
     };
     let internal = composed.internal;
     let mut tx = st.store.begin().await?;

@@ -175,3 +175,168 @@ pub async fn template(
         payload: json!({"template": {"name": found.name, "language": found.language, "category": found.category, "components": components}}),
     })
 }
+
+/// Media to send by link or by an id returned by an upload.
+#[derive(Deserialize, ToSchema, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct MediaSend {
+    /// image | video | audio | document | sticker
+    pub kind: String,
+    pub link: Option<String>,
+    pub id: Option<String>,
+    pub caption: Option<String>,
+    /// Documents only.
+    pub filename: Option<String>,
+}
+
+/// A point on the map.
+#[derive(Deserialize, ToSchema, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct LocationSend {
+    pub latitude: f64,
+    pub longitude: f64,
+    pub name: Option<String>,
+    pub address: Option<String>,
+}
+
+/// A contact card (CH-9): another person's name, e-mail and/or phone.
+#[derive(Deserialize, ToSchema, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct ContactCard {
+    pub name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+/// A reaction to one of the conversation's messages (empty emoji removes it).
+#[derive(Deserialize, ToSchema, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct ReactionSend {
+    /// Our id of the message reacted to.
+    pub message_id: String,
+    pub emoji: String,
+}
+
+pub fn media(m: &MediaSend, conv: &Conversation) -> ApiResult<Composed> {
+    let kind = match m.kind.as_str() {
+        "image" => ContentKind::Image,
+        "video" => ContentKind::Video,
+        "audio" => ContentKind::Audio,
+        "document" => ContentKind::Document,
+        "sticker" => ContentKind::Sticker,
+        other => {
+            return Err(ApiError::invalid(format!(
+                "Tipo de mídia inválido: {other:?}."
+            )));
+        }
+    };
+    let link = m.link.as_deref().map(str::trim).filter(|l| !l.is_empty());
+    if let Some(l) = link
+        && !(l.starts_with("https://") || l.starts_with("http://"))
+    {
+        return Err(ApiError::invalid(
+            "O link da mídia deve começar com http:// ou https://.",
+        ));
+    }
+    let media = match (link, m.id.as_deref()) {
+        (Some(l), None) => json!({"link": l, "filename": m.filename}),
+        (None, Some(id)) => json!({"id": id, "filename": m.filename}),
+        _ => {
+            return Err(ApiError::invalid(
+                "Informe media.link ou media.id (um dos dois).",
+            ));
+        }
+    };
+    check_window(conv)?;
+    let caption = m.caption.clone().unwrap_or_default();
+    Ok(Composed {
+        internal: false,
+        kind,
+        text: caption,
+        payload: json!({"media": media}),
+    })
+}
+
+pub fn location(l: &LocationSend, conv: &Conversation) -> ApiResult<Composed> {
+    if !(-90.0..=90.0).contains(&l.latitude) || !(-180.0..=180.0).contains(&l.longitude) {
+        return Err(ApiError::invalid("Coordenadas inválidas."));
+    }
+    check_window(conv)?;
+    let text = [l.name.as_deref(), l.address.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" — ");
+    Ok(Composed {
+        internal: false,
+        kind: ContentKind::Location,
+        text,
+        payload: json!({"location": {"latitude": l.latitude, "longitude": l.longitude, "name": l.name, "address": l.address}}),
+    })
+}
+
+pub fn contacts(cards: &[ContactCard], conv: &Conversation) -> ApiResult<Composed> {
+    if cards.is_empty() {
+        return Err(ApiError::invalid("Informe ao menos um contato."));
+    }
+    let mut out = Vec::new();
+    for c in cards {
+        let name = c.name.trim();
+        if name.is_empty() || (c.phone.is_none() && c.email.is_none()) {
+            return Err(ApiError::invalid(
+                "Cada contato precisa de nome e de telefone ou e-mail.",
+            ));
+        }
+        let mut card = json!({"name": {"formatted_name": name, "first_name": name.split_whitespace().next().unwrap_or(name)}});
+        if let Some(p) = &c.phone {
+            let phone = atende_domain::PhoneE164::parse_br(p)
+                .or_else(|_| atende_domain::PhoneE164::parse_international(p))?;
+            card["phones"] =
+                json!([{"phone": phone.as_str(), "type": "CELL", "wa_id": phone.digits()}]);
+        }
+        if let Some(e) = &c.email {
+            let email = atende_domain::Email::parse(e)?;
+            card["emails"] = json!([{"email": email.as_str(), "type": "WORK"}]);
+        }
+        out.push(card);
+    }
+    check_window(conv)?;
+    let text = cards
+        .iter()
+        .map(|c| c.name.trim().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    Ok(Composed {
+        internal: false,
+        kind: ContentKind::Contacts,
+        text,
+        payload: json!({"contacts": out}),
+    })
+}
+
+pub async fn reaction(st: &AppState, r: &ReactionSend, conv: &Conversation) -> ApiResult<Composed> {
+    let id: atende_domain::MessageId = r
+        .message_id
+        .parse()
+        .map_err(|_| ApiError::invalid("message_id inválido."))?;
+    let target = st
+        .store
+        .message(conv.org_id, id)
+        .await
+        .map_err(|_| ApiError::invalid("Mensagem não encontrada."))?;
+    let Some(wamid) = target
+        .provider_id
+        .filter(|_| target.conversation_id == conv.id)
+    else {
+        return Err(ApiError::invalid(
+            "Só é possível reagir a mensagens entregues pelo canal nesta conversa.",
+        ));
+    };
+    check_window(conv)?;
+    Ok(Composed {
+        internal: false,
+        kind: ContentKind::Reaction,
+        text: r.emoji.clone(),
+        payload: json!({"message_id": wamid, "target": target.id}),
+    })
+}
