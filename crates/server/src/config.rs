@@ -111,27 +111,14 @@ impl Default for Config {
     }
 }
 
-/// Keys of [`Config`], to report unknown `ATENDE_*` variables.
-const KEYS: &[&str] = &[
-    "database_url",
-    "listen",
-    "public_url",
-    "bus_url",
-    "secret_key",
-    "data_dir",
-    "whatsapp_graph_url",
-    "whatsapp_api_version",
-    "whatsapp_pacing",
-    "telegram_api_url",
-    "log_format",
-    "log",
-    "login_max_attempts",
-    "login_window_secs",
-    "session_hours",
-    "secure_cookies",
-    "workers",
-    "max_body_bytes",
-];
+/// Keys of [`Config`] (its serialized field names), so that every field can
+/// be set from the environment and anything else is reported.
+fn keys() -> Vec<String> {
+    match serde_json::to_value(Config::default()) {
+        Ok(serde_json::Value::Object(map)) => map.keys().cloned().collect(),
+        _ => Vec::new(),
+    }
+}
 
 /// Variables read by the test suites, not by the server.
 const NOT_CONFIG: &[&str] = &["test_database_url", "config"];
@@ -144,8 +131,9 @@ impl Config {
             .map(Path::to_path_buf)
             .or_else(|| std::env::var_os("ATENDE_CONFIG").map(PathBuf::from))
             .unwrap_or_else(|| PathBuf::from("atende.toml"));
+        let keys = keys();
         let env = Env::prefixed("ATENDE_")
-            .filter(|k| KEYS.contains(&k.as_str().to_ascii_lowercase().as_str()));
+            .filter(move |k| keys.iter().any(|x| x.eq_ignore_ascii_case(k.as_str())));
         let mut config: Config = Figment::from(Serialized::defaults(Config::default()))
             .merge(Toml::file(path))
             .merge(env)
@@ -158,9 +146,10 @@ impl Config {
 
     /// `ATENDE_*` variables that match no key (typos), to warn about.
     pub fn unknown_env() -> Vec<String> {
+        let keys = keys();
         std::env::vars()
             .filter_map(|(k, _)| k.strip_prefix("ATENDE_").map(str::to_ascii_lowercase))
-            .filter(|k| !KEYS.contains(&k.as_str()) && !NOT_CONFIG.contains(&k.as_str()))
+            .filter(|k| !keys.contains(k) && !NOT_CONFIG.contains(&k.as_str()))
             .map(|k| format!("ATENDE_{}", k.to_ascii_uppercase()))
             .collect()
     }
@@ -183,6 +172,27 @@ mod tests {
             assert_eq!(c.public_url, "http://0.0.0.0:9000");
             assert_eq!(c.database_url, "sqlite://data/atende.db");
             assert_eq!(format!("{:?}", c.secret_key), "\"***\"");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn every_key_can_be_set_from_the_environment() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("ATENDE_JOB_LEASE_SECS", "3");
+            jail.set_env("ATENDE_WHATSAPP_PACING", "20");
+            jail.set_env("ATENDE_MAX_BODY_BYTES", "1000");
+            let c = Config::load(None).map_err(|e| *e)?;
+            assert_eq!(
+                (c.job_lease_secs, c.whatsapp_pacing, c.max_body_bytes),
+                (3, 20, 1000)
+            );
+            assert!(
+                Config::unknown_env().is_empty(),
+                "{:?}",
+                Config::unknown_env()
+            );
+            assert!(keys().contains(&"database_url".to_string()) && keys().len() == 19, "{:?}", keys());
             Ok(())
         });
     }

@@ -164,7 +164,9 @@ async fn acknowledged_scheduled_closings_survive_kill_9_and_apply_once() {
 
     // Restart: the workers pick up whatever was pending or leased (leases of
     // the killed process expire after 3 s here).
+    let restarted = Instant::now();
     let _server = start(dir.path(), &envs);
+    eprintln!("restart took {:?}", restarted.elapsed());
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let mut open = 0;
@@ -181,6 +183,7 @@ async fn acknowledged_scheduled_closings_survive_kill_9_and_apply_once() {
             }
         }
         if open == 0 {
+            eprintln!("closings done {:?} after restart", restarted.elapsed());
             break;
         }
         assert!(
