@@ -192,7 +192,11 @@ mod tests {
                 "{:?}",
                 Config::unknown_env()
             );
-            assert!(keys().contains(&"database_url".to_string()) && keys().len() == 19, "{:?}", keys());
+            assert!(
+                keys().contains(&"database_url".to_string()) && keys().len() == 19,
+                "{:?}",
+                keys()
+            );
             Ok(())
         });
     }

@@ -82,36 +82,54 @@ pub(crate) async fn append(tx: &mut Tx, mut events: Vec<NewEvent>) -> Result<Vec
         let last: i64 =
             with_tx!(tx, c => sqlx::query_scalar(sql).bind(org).bind(n).fetch_one(c).await?);
         let mut seq = last - n;
-        for e in events.drain(..end) {
-            seq += 1;
-            let chat = e.chat;
-            with_tx!(tx, c => sqlx::query(
-                "INSERT INTO events (org_id, seq, kind, conversation_id, attendance_open, department_id, agent_id, payload, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            )
-            .bind(org)
-            .bind(seq)
-            .bind(e.kind)
-            .bind(chat.map(|c| c.conversation_id))
-            .bind(chat.is_some_and(|c| c.attendance_open))
-            .bind(chat.and_then(|c| c.department_id))
-            .bind(chat.and_then(|c| c.agent_id))
-            .bind(Json(&e.payload))
-            .bind(now)
-            .execute(c)
-            .await?
-            .rows_affected());
-            out.push(Event {
-                seq,
-                org_id: org,
-                kind: e.kind.to_string(),
-                conversation_id: chat.map(|c| c.conversation_id),
-                attendance_open: chat.is_some_and(|c| c.attendance_open),
-                department_id: chat.and_then(|c| c.department_id),
-                agent_id: chat.and_then(|c| c.agent_id),
-                payload: Json(e.payload),
-                created_at: now,
+        let group: Vec<NewEvent> = events.drain(..end).collect();
+        // Multi-row inserts: one statement per 100 events.
+        for chunk in group.chunks(100) {
+            let values = (0..chunk.len())
+                .map(|r| {
+                    let b = 3 + r * 7;
+                    format!(
+                        "($1, ${b}, ${}, ${}, ${}, ${}, ${}, ${}, $2)",
+                        b + 1,
+                        b + 2,
+                        b + 3,
+                        b + 4,
+                        b + 5,
+                        b + 6
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "INSERT INTO events (org_id, seq, kind, conversation_id, attendance_open, department_id, agent_id, payload, created_at) VALUES {values}"
+            );
+            let first = seq;
+            with_tx!(tx, c => {
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(now);
+                let mut s = first;
+                for e in chunk {
+                    s += 1;
+                    let chat = e.chat;
+                    q = q.bind(s).bind(e.kind).bind(chat.map(|c| c.conversation_id)).bind(chat.is_some_and(|c| c.attendance_open))
+                        .bind(chat.and_then(|c| c.department_id)).bind(chat.and_then(|c| c.agent_id)).bind(Json(&e.payload));
+                }
+                q.execute(c).await?.rows_affected()
             });
+            for e in chunk {
+                seq += 1;
+                let chat = e.chat;
+                out.push(Event {
+                    seq,
+                    org_id: org,
+                    kind: e.kind.to_string(),
+                    conversation_id: chat.map(|c| c.conversation_id),
+                    attendance_open: chat.is_some_and(|c| c.attendance_open),
+                    department_id: chat.and_then(|c| c.department_id),
+                    agent_id: chat.and_then(|c| c.agent_id),
+                    payload: Json(e.payload.clone()),
+                    created_at: now,
+                });
+            }
         }
     }
     Ok(out)

@@ -12,6 +12,7 @@ pub mod jobs;
 mod tx;
 
 pub mod accounts;
+pub mod bulk;
 pub mod chats;
 pub mod directory;
 pub mod ingest;

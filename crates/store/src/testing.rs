@@ -140,3 +140,44 @@ mod tests {
         );
     }
 }
+
+/// The raw reference of benchmark P1: `n` message rows of `conv` inserted
+/// with plain multi-row `INSERT`s, `batch` rows per transaction, no other
+/// work. Returns the rows per second achieved.
+pub async fn raw_insert_messages(
+    store: &Store,
+    conv: &crate::chats::Conversation,
+    n: usize,
+    batch: usize,
+) -> crate::Result<f64> {
+    use crate::now_ms;
+    let start = std::time::Instant::now();
+    let mut done = 0;
+    while done < n {
+        let rows = batch.min(n - done);
+        let mut sql = String::from(
+            "INSERT INTO messages (id, org_id, conversation_id, inbox_id, direction, author_kind, internal, kind, text, payload, status, provider_id, created_at) VALUES ",
+        );
+        for r in 0..rows {
+            let b = 4 + r * 5;
+            if r > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("(${b}, $1, $2, $3, 'in', 'contact', FALSE, 'text', ${}, ${}, 'delivered', ${}, ${})", b + 1, b + 2, b + 3, b + 4));
+        }
+        let mut tx = store.begin().await?;
+        let now = now_ms();
+        crate::with_tx!(tx, c => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(conv.org_id).bind(conv.id).bind(conv.inbox_id);
+            for r in 0..rows {
+                let i = done + r;
+                q = q.bind(uuid::Uuid::now_v7()).bind(format!("Mensagem número {i} — olá!")).bind(sqlx::types::Json(serde_json::json!({})))
+                    .bind(format!("raw.{i}")).bind(now);
+            }
+            q.execute(c).await?.rows_affected()
+        });
+        tx.commit().await?;
+        done += rows;
+    }
+    Ok(n as f64 / start.elapsed().as_secs_f64())
+}

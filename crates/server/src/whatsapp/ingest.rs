@@ -49,7 +49,7 @@ pub async fn apply(
     }
 }
 
-async fn routed(
+pub(crate) async fn routed(
     st: &AppState,
     secret: &str,
     phone_number_id: &str,
@@ -193,22 +193,7 @@ async fn message(tx: &mut Tx, route: &InboxRoute, m: InboundMessage) -> Result<(
         }
         c => c.text(),
     };
-    let mut payload = json!({"raw": m.raw});
-    if let Some(ctx) = &m.context {
-        payload["reply_to"] = json!(ctx.id);
-        payload["forwarded"] = json!(ctx.forwarded || ctx.frequently_forwarded);
-    }
-    if let Some(r) = &m.referral {
-        payload["referral"] = r.clone();
-    }
-    if !m.errors.is_empty() {
-        payload["errors"] = json!(
-            m.errors
-                .iter()
-                .map(|e| json!({"code": e.code, "title": e.title, "details": e.details}))
-                .collect::<Vec<_>>()
-        );
-    }
+    let payload = payload_of(&m);
     let inserted = tx
         .insert_message(NewMessage {
             org_id: org,
@@ -357,5 +342,96 @@ async fn template_status(
             });
         }
     }
+    Ok(())
+}
+
+/// What is kept of an inbound message besides its text: the raw object,
+/// reply/forward context, the CTWA referral and any errors.
+fn payload_of(m: &InboundMessage) -> serde_json::Value {
+    let mut payload = json!({"raw": m.raw});
+    if let Some(ctx) = &m.context {
+        payload["reply_to"] = json!(ctx.id);
+        payload["forwarded"] = json!(ctx.forwarded || ctx.frequently_forwarded);
+    }
+    if let Some(r) = &m.referral {
+        payload["referral"] = r.clone();
+    }
+    if !m.errors.is_empty() {
+        payload["errors"] = json!(
+            m.errors
+                .iter()
+                .map(|e| json!({"code": e.code, "title": e.title, "details": e.details}))
+                .collect::<Vec<_>>()
+        );
+    }
+    payload
+}
+
+/// Whether a message only appends to its chat (no media job, no change to
+/// other rows, no identity to link), so it can take the bulk path.
+pub fn is_plain(m: &InboundMessage) -> bool {
+    matches!(
+        m.content,
+        Content::Text { .. }
+            | Content::Location { .. }
+            | Content::Contacts { .. }
+            | Content::InteractiveReply { .. }
+            | Content::Button { .. }
+            | Content::Order { .. }
+            | Content::Unsupported { .. }
+    ) && m.from.is_some()
+        && m.from_user_id
+            .as_deref()
+            .is_none_or(|b| Some(b) == m.from.as_deref())
+}
+
+/// Applies plain messages of one inbox: those of known chats with an open
+/// attendance (and an unchanged profile name) in bulk, the rest one by one.
+pub async fn apply_plain(
+    tx: &mut Tx,
+    route: &InboxRoute,
+    msgs: Vec<InboundMessage>,
+) -> Result<(), StoreError> {
+    let (org, inbox) = (route.org_id, route.id);
+    let mut keys: Vec<String> = msgs.iter().filter_map(|m| m.from.clone()).collect();
+    keys.sort();
+    keys.dedup();
+    let known = tx.known_chats(org, inbox, &keys).await?;
+    let mut bulk = Vec::with_capacity(msgs.len());
+    for m in msgs {
+        let k = m.from.as_ref().and_then(|f| known.get(f));
+        match k {
+            Some(k)
+                if k.attendance_open == Some(true)
+                    && m.profile_name
+                        .as_deref()
+                        .is_none_or(|n| n == k.contact_name) =>
+            {
+                let Some(conversation_id) = k.conversation_id else {
+                    continue;
+                };
+                bulk.push((
+                    k.contact_id,
+                    NewMessage {
+                        org_id: org,
+                        conversation_id,
+                        inbox_id: inbox,
+                        direction: Direction::In,
+                        author_kind: AuthorKind::Contact,
+                        author_id: None,
+                        internal: false,
+                        kind: content_kind(&m.content),
+                        text: m.content.text(),
+                        payload: payload_of(&m),
+                        status: ReceiptStatus::Delivered,
+                        provider_id: Some(m.wamid.clone()),
+                        provider_at: m.timestamp.checked_mul(1000).filter(|t| *t > 0),
+                    },
+                ));
+            }
+            _ => message(tx, route, m).await?,
+        }
+    }
+    tx.insert_inbound_bulk(org, inbox, bulk).await?;
     Ok(())
 }

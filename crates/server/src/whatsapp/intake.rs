@@ -5,7 +5,8 @@
 
 use std::sync::Arc;
 
-use atende_channels::whatsapp::Event;
+use atende_channels::whatsapp::{Event, InboundMessage};
+use atende_store::ingest::InboxRoute;
 use atende_store::{Backend, StoreError};
 use tokio::sync::{Mutex, mpsc, oneshot};
 
@@ -108,12 +109,44 @@ async fn writer(st: AppState, rx: Arc<Mutex<mpsc::Receiver<Item>>>) {
 
 async fn apply(st: &AppState, items: &[Item]) -> Result<(), StoreError> {
     let mut tx = st.store.begin().await?;
+    // Plain messages are buffered and written in bulk; anything else first
+    // flushes the buffer, so events apply in the order they arrived.
+    let mut plain: Vec<(Arc<InboxRoute>, InboundMessage)> = Vec::new();
     for item in items {
         for event in &item.events {
-            super::ingest::apply(st, &mut tx, &item.secret, event.clone()).await?;
+            match event {
+                Event::Message(m) if super::ingest::is_plain(m) => {
+                    if let Some(route) =
+                        super::ingest::routed(st, &item.secret, &m.phone_number_id).await?
+                    {
+                        plain.push((route, m.clone()));
+                    }
+                }
+                other => {
+                    flush(&mut tx, &mut plain).await?;
+                    super::ingest::apply(st, &mut tx, &item.secret, other.clone()).await?;
+                }
+            }
         }
     }
+    flush(&mut tx, &mut plain).await?;
     st.commit(tx).await?;
     st.jobs_notify.notify_waiters();
+    Ok(())
+}
+
+async fn flush(
+    tx: &mut atende_store::Tx,
+    plain: &mut Vec<(Arc<InboxRoute>, InboundMessage)>,
+) -> Result<(), StoreError> {
+    while !plain.is_empty() {
+        let inbox = plain[0].0.id;
+        let route = plain[0].0.clone();
+        let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(plain)
+            .into_iter()
+            .partition(|(r, _)| r.id == inbox);
+        *plain = rest;
+        super::ingest::apply_plain(tx, &route, mine.into_iter().map(|(_, m)| m).collect()).await?;
+    }
     Ok(())
 }
