@@ -122,25 +122,6 @@ impl Drop for TestDb {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn database_name_replaces_the_path() {
-        assert_eq!(
-            super::with_database("postgres://u@h:5432/test", "x"),
-            "postgres://u@h:5432/x"
-        );
-        assert_eq!(
-            super::with_database("postgres://u@h/test?sslmode=disable", "x"),
-            "postgres://u@h/x?sslmode=disable"
-        );
-        assert_eq!(
-            super::with_database("postgres://u@h", "x"),
-            "postgres://u@h/x"
-        );
-    }
-}
-
 /// The raw reference of benchmark P1: `n` message rows of `conv` inserted
 /// with plain multi-row `INSERT`s, `batch` rows per transaction, no other
 /// work. Returns the rows per second achieved.
@@ -180,4 +161,23 @@ pub async fn raw_insert_messages(
         done += rows;
     }
     Ok(n as f64 / start.elapsed().as_secs_f64())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn database_name_replaces_the_path() {
+        assert_eq!(
+            super::with_database("postgres://u@h:5432/test", "x"),
+            "postgres://u@h:5432/x"
+        );
+        assert_eq!(
+            super::with_database("postgres://u@h/test?sslmode=disable", "x"),
+            "postgres://u@h/x?sslmode=disable"
+        );
+        assert_eq!(
+            super::with_database("postgres://u@h", "x"),
+            "postgres://u@h/x"
+        );
+    }
 }

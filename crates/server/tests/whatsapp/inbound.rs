@@ -202,18 +202,42 @@ async fn inbound_media_is_downloaded_and_served_through_a_signed_link() {
 async fn a_known_chat_batch_is_stored_in_order_with_counters_and_events() {
     let wa = Wa::start().await;
     let conv = wa.customer_writes("5511987654321", "Ana", "Oi").await;
-    let before = wa.admin.get_json("/api/v1/events?after=0&limit=5000").await["last_seq"].as_i64().unwrap();
-    let parts: Vec<_> = ["primeira", "segunda", "terceira"].iter().map(|t| wa.sim.text_payload("5511987654321", "Ana", t).1).collect();
+    let before = wa.admin.get_json("/api/v1/events?after=0&limit=5000").await["last_seq"]
+        .as_i64()
+        .unwrap();
+    let parts: Vec<_> = ["primeira", "segunda", "terceira"]
+        .iter()
+        .map(|t| wa.sim.text_payload("5511987654321", "Ana", t).1)
+        .collect();
     let mut all = parts.clone();
     all.push(parts[1].clone()); // a duplicate inside the batch
     assert_eq!(wa.sim.post(&wa.http, &wa.sim.batch(&all)).await.status, 200);
-    assert_eq!(wa.sim.post(&wa.http, &parts[2]).await.status, 200, "a redelivery");
+    assert_eq!(
+        wa.sim.post(&wa.http, &parts[2]).await.status,
+        200,
+        "a redelivery"
+    );
     let msgs = wa.messages(&conv).await;
-    let texts: Vec<_> = msgs.iter().filter(|m| m["author_kind"] == "contact").map(|m| m["text"].as_str().unwrap().to_string()).collect();
+    let texts: Vec<_> = msgs
+        .iter()
+        .filter(|m| m["author_kind"] == "contact")
+        .map(|m| m["text"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(texts, ["Oi", "primeira", "segunda", "terceira"]);
-    let c = wa.admin.get_json(&format!("/api/v1/conversations/{conv}")).await;
+    let c = wa
+        .admin
+        .get_json(&format!("/api/v1/conversations/{conv}"))
+        .await;
     assert_eq!(c["unread"], 4);
-    let events = wa.admin.get_json(&format!("/api/v1/events?after={before}&limit=5000")).await;
-    let created = events["events"].as_array().unwrap().iter().filter(|e| e["kind"] == "message.created").count();
+    let events = wa
+        .admin
+        .get_json(&format!("/api/v1/events?after={before}&limit=5000"))
+        .await;
+    let created = events["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "message.created")
+        .count();
     assert_eq!(created, 3);
 }
