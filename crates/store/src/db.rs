@@ -61,8 +61,11 @@ impl Store {
         let url = opts.url.as_str();
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let co = PgConnectOptions::from_str(url)?;
+            // No ping before every checkout: a dead connection fails its
+            // query and is replaced; a round trip per transaction is not free.
             let pool = PgPoolOptions::new()
                 .max_connections(opts.max_connections)
+                .test_before_acquire(false)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(co)
                 .await?;
@@ -92,11 +95,13 @@ impl Store {
         }
         let write = SqlitePoolOptions::new()
             .max_connections(1)
+            .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(60))
             .connect_with(co.clone())
             .await?;
         let read = SqlitePoolOptions::new()
             .max_connections(opts.max_connections.max(1))
+            .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(co.read_only(true))
             .await?;

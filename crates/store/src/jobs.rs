@@ -88,6 +88,7 @@ impl Tx {
             .execute(c)
             .await?
             .rows_affected());
+        self.enqueued |= n == 1;
         Ok(n == 1)
     }
 

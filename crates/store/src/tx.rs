@@ -21,6 +21,7 @@ pub(crate) enum TxConn<'a> {
 pub struct Tx {
     inner: TxInner,
     pub(crate) backend: crate::Backend,
+    pub(crate) enqueued: bool,
     events: Vec<NewEvent>,
 }
 
@@ -34,6 +35,7 @@ impl Store {
         Ok(Tx {
             inner,
             backend: self.backend(),
+            enqueued: false,
             events: Vec::new(),
         })
     }
@@ -45,6 +47,11 @@ impl Tx {
             TxInner::Sqlite(t) => TxConn::Sqlite(t),
             TxInner::Pg(t) => TxConn::Pg(t),
         }
+    }
+
+    /// Whether a job was enqueued in this transaction (workers to wake).
+    pub fn enqueued_jobs(&self) -> bool {
+        self.enqueued
     }
 
     /// Queues an event to be appended to the log at commit.

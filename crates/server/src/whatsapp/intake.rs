@@ -82,7 +82,11 @@ async fn writer(st: AppState, rx: Arc<Mutex<mpsc::Receiver<Item>>>) {
             batch
         };
         metrics::histogram!("atende_ingest_batch_size").record(batch.len() as f64);
-        match apply(&st, &batch).await {
+        let t0 = std::time::Instant::now();
+        let res = apply(&st, &batch).await;
+        metrics::histogram!("atende_ingest_batch_seconds").record(t0.elapsed().as_secs_f64());
+        tracing::debug!(size = batch.len(), elapsed_us = t0.elapsed().as_micros() as u64, "ingest batch");
+        match res {
             Ok(()) => {
                 for item in batch {
                     let _ = item.done.send(Ok(()));
@@ -130,8 +134,11 @@ async fn apply(st: &AppState, items: &[Item]) -> Result<(), StoreError> {
         }
     }
     flush(&mut tx, &mut plain).await?;
+    let wake = tx.enqueued_jobs();
     st.commit(tx).await?;
-    st.jobs_notify.notify_waiters();
+    if wake {
+        st.jobs_notify.notify_waiters();
+    }
     Ok(())
 }
 
