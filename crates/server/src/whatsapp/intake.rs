@@ -85,7 +85,11 @@ async fn writer(st: AppState, rx: Arc<Mutex<mpsc::Receiver<Item>>>) {
         let t0 = std::time::Instant::now();
         let res = apply(&st, &batch).await;
         metrics::histogram!("atende_ingest_batch_seconds").record(t0.elapsed().as_secs_f64());
-        tracing::debug!(size = batch.len(), elapsed_us = t0.elapsed().as_micros() as u64, "ingest batch");
+        tracing::debug!(
+            size = batch.len(),
+            elapsed_us = t0.elapsed().as_micros() as u64,
+            "ingest batch"
+        );
         match res {
             Ok(()) => {
                 for item in batch {
