@@ -149,22 +149,13 @@ async fn main() -> anyhow::Result<()> {
     let stored: i64 = match db.store.backend() {
         atende_store::Backend::Sqlite | atende_store::Backend::Postgres => {
             let mut total = 0;
-            let mut q = atende_store::chats::ConversationQuery {
-                org_id: org,
-                viewer: b.user_id.parse()?,
-                see_all_chats: true,
-                view: atende_domain::ChatView::All,
-                order: Default::default(),
-                tag: None,
-                department: None,
-                agent: None,
-                inbox: None,
-                channel: None,
-                unread_only: false,
-                search: None,
-                cursor: None,
-                limit: 200,
-            };
+            let mut q = atende_store::chats::ConversationQuery::new(
+                org,
+                b.user_id.parse()?,
+                true,
+                atende_domain::ChatView::All,
+            );
+            q.limit = 200;
             loop {
                 let (items, next) = db.store.conversations(&q).await?;
                 total += items.len() as i64;

@@ -45,6 +45,20 @@ impl From<Organization> for OrgOut {
     }
 }
 
+/// The user's own organization, or an agency of the user's reseller when
+/// they may see organizations; anything else is 404.
+async fn visible_org(st: &AppState, auth: &Auth, id: OrgId) -> ApiResult<Organization> {
+    let org = st.store.org(id).await?;
+    let own = org.id == auth.org();
+    let agency =
+        org.parent_id == Some(auth.org()) && auth.permissions().can_view(Module::Organizations);
+    if own || agency {
+        Ok(org)
+    } else {
+        Err(ApiError::not_found())
+    }
+}
+
 /// The user's organization and, for a reseller, its agencies.
 #[utoipa::path(get, path = "/orgs", tag = "organizations", responses((status = 200, body = Vec<OrgOut>)))]
 async fn list_orgs(State(st): State<AppState>, auth: Auth) -> ApiResult<AppJson<Vec<OrgOut>>> {
@@ -63,14 +77,7 @@ async fn get_org(
     auth: Auth,
     AppPath(id): AppPath<OrgId>,
 ) -> ApiResult<AppJson<OrgOut>> {
-    let org = st.store.org(id).await?;
-    let own = org.id == auth.org();
-    let agency =
-        org.parent_id == Some(auth.org()) && auth.permissions().can_view(Module::Organizations);
-    if !own && !agency {
-        return Err(ApiError::not_found());
-    }
-    Ok(AppJson(org.into()))
+    Ok(AppJson(visible_org(&st, &auth, id).await?.into()))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -147,13 +154,8 @@ async fn update_org(
     AppPath(id): AppPath<OrgId>,
     AppJson(req): AppJson<OrgUpdate>,
 ) -> ApiResult<AppJson<OrgOut>> {
-    let org = st.store.org(id).await?;
+    let org = visible_org(&st, &auth, id).await?;
     let own = org.id == auth.org();
-    let agency =
-        org.parent_id == Some(auth.org()) && auth.permissions().can_view(Module::Organizations);
-    if !own && !agency {
-        return Err(ApiError::not_found());
-    }
     auth.require(
         if own {
             Module::Settings

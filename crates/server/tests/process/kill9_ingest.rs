@@ -135,22 +135,13 @@ async fn every_acknowledged_webhook_survives_kill_9_exactly_once() {
     drop(tx);
     // No duplicates: the unique index guarantees it; count to prove it.
     let mut count = 0usize;
-    let mut q = atende_store::chats::ConversationQuery {
-        org_id: org,
-        viewer: b.user_id.parse().unwrap(),
-        see_all_chats: true,
-        view: atende_domain::ChatView::All,
-        order: Default::default(),
-        tag: None,
-        department: None,
-        agent: None,
-        inbox: None,
-        channel: None,
-        unread_only: false,
-        search: None,
-        cursor: None,
-        limit: 200,
-    };
+    let mut q = atende_store::chats::ConversationQuery::new(
+        org,
+        b.user_id.parse().unwrap(),
+        true,
+        atende_domain::ChatView::All,
+    );
+    q.limit = 200;
     let mut wamids = HashSet::new();
     loop {
         let (items, next) = db.store.conversations(&q).await.unwrap();

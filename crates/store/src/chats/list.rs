@@ -67,6 +67,34 @@ pub struct ConversationQuery {
     pub limit: i64,
 }
 
+impl ConversationQuery {
+    /// Every chat a viewer may see, newest first, no filter: callers set
+    /// the fields they need.
+    pub fn new(
+        org_id: OrgId,
+        viewer: UserId,
+        see_all_chats: bool,
+        view: ChatView,
+    ) -> ConversationQuery {
+        ConversationQuery {
+            org_id,
+            viewer,
+            see_all_chats,
+            view,
+            order: ChatOrder::Newest,
+            tag: None,
+            department: None,
+            agent: None,
+            inbox: None,
+            channel: None,
+            unread_only: false,
+            search: None,
+            cursor: None,
+            limit: 50,
+        }
+    }
+}
+
 /// One row of the chat list.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct ConversationItem {

@@ -29,20 +29,8 @@ fn inbound(conv: &atende_store::chats::Conversation, provider_id: &str, text: &s
 
 fn query(org: OrgId, viewer: UserId, see_all: bool, view: ChatView) -> ConversationQuery {
     ConversationQuery {
-        org_id: org,
-        viewer,
-        see_all_chats: see_all,
-        view,
-        order: ChatOrder::Newest,
-        tag: None,
-        department: None,
-        agent: None,
-        inbox: None,
-        channel: None,
-        unread_only: false,
-        search: None,
-        cursor: None,
         limit: 200,
+        ..ConversationQuery::new(org, viewer, see_all, view)
     }
 }
 
