@@ -11,7 +11,6 @@ use axum::routing::get;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -118,7 +117,8 @@ pub fn router(state: AppState) -> Router {
             crate::error::ApiError::new(StatusCode::NOT_FOUND, "not_found", "Rota não encontrada.")
         })
         .layer(axum::middleware::from_fn(ops::track))
-        .layer(RequestBodyLimitLayer::new(max_body))
+        // Bodies over the limit answer 413; routes that take files raise it.
+        .layer(axum::extract::DefaultBodyLimit::max(max_body))
         .layer(TraceLayer::new_for_http())
         .layer(CatchPanicLayer::new())
         .with_state(state)

@@ -120,6 +120,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(directory::router())
         .merge(conversations::router())
         .merge(events::router())
+        .merge(crate::whatsapp::upload::router())
 }
 
 /// Prefixes every documented path, as the router is nested under `prefix`.

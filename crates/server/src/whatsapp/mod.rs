@@ -4,6 +4,7 @@ pub mod ingest;
 pub mod intake;
 pub mod outbound;
 pub mod templates;
+pub mod upload;
 pub mod webhook;
 
 use std::collections::HashMap;

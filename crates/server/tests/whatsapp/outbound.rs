@@ -386,3 +386,57 @@ async fn contact_cards_locations_media_links_and_buttons_reach_graph_in_cloud_ap
         .await;
     assert_eq!(two.status(), 422);
 }
+
+#[tokio::test]
+async fn an_uploaded_file_is_sent_by_its_whatsapp_media_id() {
+    let wa = Wa::start().await;
+    let conv = wa.customer_writes("5511987654321", "Ana", "Oi").await;
+    let part = reqwest::multipart::Part::bytes(b"%PDF-1.4 fake".to_vec())
+        .file_name("orcamento.pdf")
+        .mime_str("application/pdf")
+        .unwrap();
+    let form = reqwest::multipart::Form::new().part("file", part);
+    let r = wa
+        .admin
+        .client
+        .post(
+            wa.app
+                .url(&format!("/api/v1/inboxes/{}/media", wa.inbox_id)),
+        )
+        .header("x-csrf-token", &wa.admin.csrf)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let up: Value = r.json().await.unwrap();
+    let id = up["id"].as_str().unwrap().to_string();
+    assert_eq!(wa.graph.uploaded(&id).unwrap().0, b"%PDF-1.4 fake");
+    let body = json!({"media": {"kind": "document", "id": id, "filename": "orcamento.pdf"}, "text": "Segue o orçamento"});
+    assert_eq!(
+        wa.admin
+            .post(&format!("/api/v1/conversations/{conv}/messages"), body)
+            .await
+            .status(),
+        202
+    );
+    let sent = wa.graph.wait_for_sends(1, Duration::from_secs(10)).await;
+    assert_eq!(
+        sent[0].body["document"],
+        json!({"id": id, "caption": "Segue o orçamento", "filename": "orcamento.pdf"})
+    );
+    let empty = reqwest::multipart::Form::new().text("other", "x");
+    let r = wa
+        .admin
+        .client
+        .post(
+            wa.app
+                .url(&format!("/api/v1/inboxes/{}/media", wa.inbox_id)),
+        )
+        .header("x-csrf-token", &wa.admin.csrf)
+        .multipart(empty)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+}

@@ -1,0 +1,129 @@
+//! Outbound media (CH-8): a file uploaded by an agent goes to the number's
+//! media store on WhatsApp, and the returned id is what a message sends.
+
+use atende_channels::whatsapp;
+use atende_domain::{Access, InboxId, Module};
+use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::http::StatusCode;
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::api::{AppJson, AppPath};
+use crate::auth::Auth;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+/// Largest file an agent may send (WhatsApp's document limit).
+const MAX_UPLOAD: usize = 100 * 1024 * 1024;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(upload))
+        .layer(DefaultBodyLimit::max(MAX_UPLOAD + 64 * 1024))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UploadOut {
+    /// Send it as `{"media": {"kind": …, "id": <this>}}` (valid 30 days).
+    pub id: String,
+    pub mime_type: String,
+    pub size: usize,
+    pub filename: Option<String>,
+}
+
+/// Uploads a file (multipart field `file`) to the inbox's WhatsApp number.
+#[utoipa::path(post, path = "/inboxes/{id}/media", tag = "inboxes", params(("id" = String, Path)),
+    request_body(content = String, content_type = "multipart/form-data", description = "field `file`"),
+    responses((status = 201, body = UploadOut), (status = 413, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody), (status = 502, body = crate::error::ErrorBody)))]
+async fn upload(
+    State(st): State<AppState>,
+    auth: Auth,
+    AppPath(id): AppPath<InboxId>,
+    mut form: Multipart,
+) -> ApiResult<(StatusCode, AppJson<UploadOut>)> {
+    auth.require(Module::Chat, Access::ViewEdit)?;
+    let inbox = st.store.inbox(auth.org(), id).await?;
+    let (Some(token), Some(phone_id)) = (
+        inbox.secrets.0.get("access_token").and_then(Value::as_str),
+        inbox.external_id.as_deref(),
+    ) else {
+        return Err(ApiError::invalid("Esta caixa de entrada não envia mídia."));
+    };
+    let mut file = None;
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|e| ApiError::new(e.status(), "bad_upload", e.body_text()))?
+    {
+        if field.name() == Some("file") {
+            let name = field.file_name().map(str::to_string);
+            let mime = field
+                .content_type()
+                .map(str::to_string)
+                .unwrap_or_else(|| "application/octet-stream".into());
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| ApiError::new(e.status(), "bad_upload", e.body_text()))?;
+            file = Some((name, mime, bytes));
+        }
+    }
+    let Some((filename, mime, bytes)) = file else {
+        return Err(ApiError::invalid("Envie o arquivo no campo \"file\"."));
+    };
+    if bytes.is_empty() {
+        return Err(ApiError::invalid("O arquivo está vazio."));
+    }
+    let size = bytes.len();
+    let part = reqwest::multipart::Part::bytes(bytes.to_vec())
+        .file_name(filename.clone().unwrap_or_else(|| "arquivo".into()))
+        .mime_str(&mime)
+        .map_err(|_| ApiError::invalid("Tipo de arquivo inválido."))?;
+    let form = reqwest::multipart::Form::new()
+        .part("file", part)
+        .text("type", mime.clone())
+        .text("messaging_product", "whatsapp");
+    let url = whatsapp::upload_url(&st.whatsapp.graph_url, &st.whatsapp.version, phone_id);
+    let r = st
+        .whatsapp
+        .http
+        .post(url)
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .map_err(|e| {
+            ApiError::new(
+                StatusCode::BAD_GATEWAY,
+                "provider_unreachable",
+                format!("WhatsApp não respondeu: {e}"),
+            )
+        })?;
+    let status = r.status().as_u16();
+    let body = r.bytes().await.unwrap_or_default();
+    if !(200..300).contains(&status) {
+        let err = whatsapp::parse_send_response(status, &body).err();
+        let msg = err
+            .map(|e| e.message)
+            .unwrap_or_else(|| format!("HTTP {status}"));
+        return Err(ApiError::new(
+            StatusCode::BAD_GATEWAY,
+            "upload_refused",
+            format!("O WhatsApp recusou o arquivo: {msg}"),
+        ));
+    }
+    let media_id = whatsapp::parse_upload_response(&body)
+        .map_err(|e| ApiError::new(StatusCode::BAD_GATEWAY, "upload_refused", e.to_string()))?;
+    Ok((
+        StatusCode::CREATED,
+        AppJson(UploadOut {
+            id: media_id,
+            mime_type: mime,
+            size,
+            filename,
+        }),
+    ))
+}
