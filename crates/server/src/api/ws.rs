@@ -1,7 +1,8 @@
 //! `/api/v1/ws`: committed events pushed live, filtered like `/events`.
 //!
 //! Messages from the server are JSON: `{"type":"hello","last_seq":N}` first,
-//! then `{"type":"event","event":{…}}` for each visible event. A client that
+//! then `{"type":"event","event":{…}}` for each visible event, in `seq`
+//! order with nothing skipped (gaps are filled from the events log). A client that
 //! falls too far behind gets `{"type":"resync"}` and the socket closes: it
 //! catches up with `GET /events?after=<its last seq>` and reconnects.
 
@@ -55,24 +56,41 @@ async fn serve(
         return;
     }
     let mut ping = tokio::time::interval(std::time::Duration::from_secs(25));
+    // The newest sequence this socket has handled: frames go out strictly
+    // in order, without gaps.
+    let mut seen = last_seq;
     loop {
         tokio::select! {
             ev = rx.recv() => match ev {
                 Ok(e) => {
-                    if e.seq <= last_seq || e.org_id != auth.org() {
-                        continue;
+                    if e.seq <= seen || e.org_id != auth.org() {
+                        continue; // already sent (or filled in from the log)
                     }
-                    if membership_changed(&e, &auth)
-                        && let Ok(d) = st.store.user_departments(auth.org(), auth.user.id).await
-                    {
-                        auth.departments = d;
-                    }
-                    if !visible(&auth, &e) {
-                        continue;
-                    }
-                    let text = json!({"type": "event", "event": EventOut::from(&*e)}).to_string();
-                    if socket.send(Message::Text(text.into())).await.is_err() {
-                        return;
+                    // Events publish after their own commits, so they can
+                    // arrive out of order, and another node's never arrive
+                    // here: fill any gap from the log, in order.
+                    let batch = if e.seq == seen + 1 {
+                        vec![e]
+                    } else {
+                        match st.store.events_after(auth.org(), seen, e.seq - seen).await {
+                            Ok(list) => list.into_iter().map(Arc::new).collect(),
+                            Err(_) => vec![e],
+                        }
+                    };
+                    for e in batch {
+                        seen = seen.max(e.seq);
+                        if membership_changed(&e, &auth)
+                            && let Ok(d) = st.store.user_departments(auth.org(), auth.user.id).await
+                        {
+                            auth.departments = d;
+                        }
+                        if !visible(&auth, &e) {
+                            continue;
+                        }
+                        let text = json!({"type": "event", "event": EventOut::from(&*e)}).to_string();
+                        if socket.send(Message::Text(text.into())).await.is_err() {
+                            return;
+                        }
                     }
                 }
                 Err(RecvError::Lagged(_)) => {

@@ -311,3 +311,35 @@ async fn a_cookie_upgrade_from_another_origin_is_refused() {
     let (_ws, hello) = connect(&app, &[("cookie", &cookie), ("origin", &app.addr)]).await;
     assert!(hello >= 0);
 }
+
+/// Events committed without being published here (another node, or a
+/// publish that lost the race) are filled in from the log, in order.
+#[tokio::test]
+async fn gaps_on_the_socket_are_filled_from_the_log_in_order() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let inbox = create_inbox(&admin, "PNID-GAP").await;
+    let chat = seed_conversation(&app, &inbox, "5511900000002", "Cliente").await;
+    let token = admin.create_token("painel").await;
+    let (mut ws, hello) = connect(&app, &[("authorization", &format!("Bearer {token}"))]).await;
+    // Committed straight through the store: nothing is published on the bus.
+    seed_conversation(&app, &inbox, "5511900000003", "Outra").await;
+    note(&admin, &chat, "depois").await;
+    let mut seqs = Vec::new();
+    loop {
+        let e = next_event(&mut ws).await;
+        seqs.push(e["seq"].as_i64().unwrap());
+        if e["kind"] == "message.created" && e["payload"]["message"]["text"] == "depois" {
+            break;
+        }
+        assert!(seqs.len() < 50, "the published event never arrived");
+    }
+    assert!(
+        seqs.len() >= 4,
+        "the unpublished events were not filled in: {seqs:?}"
+    );
+    assert_eq!(
+        seqs,
+        ((hello + 1)..=(hello + seqs.len() as i64)).collect::<Vec<_>>()
+    );
+}
