@@ -156,7 +156,8 @@ impl Tx {
                 "WITH v(id, n, at) AS (VALUES {values}) \
                  UPDATE conversations SET last_message_at = {now}, \
                  unread = unread + (SELECT n FROM v WHERE v.id = conversations.id), \
-                 last_inbound_at = (SELECT at FROM v WHERE v.id = conversations.id) \
+                 last_inbound_at = CASE WHEN last_inbound_at IS NULL OR last_inbound_at < (SELECT at FROM v WHERE v.id = conversations.id) \
+                 THEN (SELECT at FROM v WHERE v.id = conversations.id) ELSE last_inbound_at END \
                  WHERE org_id = $1 AND id IN (SELECT id FROM v) \
                  RETURNING id, (attendance_id IS NOT NULL), department_id, agent_id"
             );

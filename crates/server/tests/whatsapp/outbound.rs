@@ -132,11 +132,16 @@ async fn outside_the_window_free_form_is_422_but_templates_and_notes_go() {
     let wa = Wa::start().await;
     wa.graph
         .add_template(WABA, FakeTemplate::approved("pedido_enviado", "pt_BR"));
-    let conv = wa.customer_writes("5511987654321", "Ana", "Oi").await;
-    // Age the contact's last message past 24 h.
-    let org: atende_domain::OrgId = wa.app.org_id.parse().unwrap();
-    let conv_id: atende_domain::ConversationId = conv.parse().unwrap();
-    age_last_inbound(&wa, org, conv_id).await;
+    // The contact's last message, by WhatsApp's own timestamp, is 25 h old
+    // (a delivery Meta retried for a day).
+    let (_, mut payload) = wa.sim.text_payload("5511987654321", "Ana", "Oi");
+    let old = (chrono::Utc::now().timestamp() - 25 * 3600).to_string();
+    payload["entry"][0]["changes"][0]["value"]["messages"][0]["timestamp"] = json!(old);
+    assert_eq!(wa.sim.post(&wa.http, &payload).await.status, 200);
+    let conv = wa.conversations().await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let c = wa
         .admin
         .get_json(&format!("/api/v1/conversations/{conv}"))
@@ -187,32 +192,6 @@ async fn outside_the_window_free_form_is_422_but_templates_and_notes_go() {
         sent[0].body["template"]["components"][0]["parameters"][0]["text"],
         "Ana"
     );
-}
-
-async fn age_last_inbound(wa: &Wa, org: atende_domain::OrgId, conv: atende_domain::ConversationId) {
-    use atende_domain::{AuthorKind, ContentKind, Direction, ReceiptStatus};
-    use atende_store::chats::NewMessage;
-    let c = wa.app.store().conversation(org, conv).await.unwrap();
-    let mut tx = wa.app.store().begin().await.unwrap();
-    // An inbound message whose provider time is 25 h ago sets the window.
-    tx.insert_message(NewMessage {
-        org_id: org,
-        conversation_id: conv,
-        inbox_id: c.inbox_id,
-        direction: Direction::In,
-        author_kind: AuthorKind::Contact,
-        author_id: None,
-        internal: false,
-        kind: ContentKind::Text,
-        text: Some("antiga".into()),
-        payload: json!({}),
-        status: ReceiptStatus::Delivered,
-        provider_id: Some("wamid.OLD".into()),
-        provider_at: Some(atende_store::now_ms() - 25 * 3_600_000),
-    })
-    .await
-    .unwrap();
-    tx.commit().await.unwrap();
 }
 
 #[tokio::test]

@@ -127,7 +127,8 @@ impl Tx {
         let inbound = m.direction == Direction::In;
         let sql = "UPDATE conversations SET last_message_at = $3, \
                    unread = unread + $4, \
-                   last_inbound_at = CASE WHEN $5 THEN CAST($6 AS BIGINT) ELSE last_inbound_at END \
+                   last_inbound_at = CASE WHEN $5 AND (last_inbound_at IS NULL OR last_inbound_at < CAST($6 AS BIGINT)) \
+                   THEN CAST($6 AS BIGINT) ELSE last_inbound_at END \
                    WHERE org_id = $1 AND id = $2 RETURNING attendance_id IS NOT NULL, department_id, agent_id";
         let scope: Option<(bool, Option<atende_domain::DepartmentId>, Option<UserId>)> = with_tx!(self, c => sqlx::query_as(sql)
             .bind(msg.org_id).bind(msg.conversation_id).bind(now).bind(i64::from(inbound))

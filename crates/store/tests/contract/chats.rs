@@ -470,3 +470,38 @@ async fn early_statuses_wait_for_their_message() {
     tx.apply_pending_statuses(&sent).await.unwrap(); // nothing left: a no-op
     tx.commit().await.unwrap();
 }
+
+/// CH-5: a late delivery of an older message never moves the window back.
+#[tokio::test]
+async fn the_session_window_only_moves_forward() {
+    let db = TestDb::new().await;
+    let store = &db.store;
+    let org = super::org(store, "Org").await;
+    let inbox = super::inbox(store, org, "100").await;
+    let mut tx = store.begin().await.unwrap();
+    let c = tx
+        .upsert_contact(org, inbox.id, "5511999990000", "Maria", None)
+        .await
+        .unwrap();
+    let conv = tx.conversation_for(org, inbox.id, c.id).await.unwrap();
+    let mut newer = inbound(&conv, "wamid.new", "nova");
+    newer.provider_at = Some(2_000_000);
+    tx.insert_message(newer).await.unwrap();
+    let mut older = inbound(&conv, "wamid.old", "antiga");
+    older.provider_at = Some(1_000_000);
+    tx.insert_message(older.clone()).await.unwrap();
+    let mut bulk_older = older;
+    bulk_older.provider_id = Some("wamid.older".into());
+    tx.insert_inbound_bulk(org, inbox.id, vec![(c.id, bulk_older)])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        store
+            .conversation(org, conv.id)
+            .await
+            .unwrap()
+            .last_inbound_at,
+        Some(2_000_000)
+    );
+}
