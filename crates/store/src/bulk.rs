@@ -221,7 +221,7 @@ impl Tx {
                 org_id: org,
                 kind: "message.created",
                 chat: scope,
-                payload: json!({"message": &m}),
+                payload: json!({"message": m.event_json()}),
             });
             out.push(m);
         }

@@ -39,12 +39,12 @@ impl Default for Intake {
 }
 
 impl Intake {
-    /// Starts the writers: one on SQLite (a single writer anyway), several on
+    /// Starts the writers: one on SQLite (a single writer anyway), eight on
     /// PostgreSQL so batches overlap their round trips.
     pub fn start(&self, st: &AppState) {
         let writers = match st.store.backend() {
             Backend::Sqlite => 1,
-            Backend::Postgres => 4,
+            Backend::Postgres => 8,
         };
         for _ in 0..writers {
             tokio::spawn(writer(st.clone(), self.rx.clone()));

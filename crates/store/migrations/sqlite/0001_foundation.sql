@@ -205,7 +205,7 @@ CREATE TABLE messages (
     client_key      TEXT,
     created_at      BIGINT NOT NULL
 );
-CREATE UNIQUE INDEX messages_client_key ON messages(conversation_id, client_key);
+CREATE UNIQUE INDEX messages_client_key ON messages(conversation_id, client_key) WHERE client_key IS NOT NULL;
 CREATE INDEX messages_conversation ON messages(conversation_id, created_at, id);
 -- Dedupe of provider messages (one webhook delivered twice stores one row).
 CREATE UNIQUE INDEX messages_provider ON messages(inbox_id, provider_id);

@@ -35,6 +35,26 @@ pub struct Message {
     pub created_at: Millis,
 }
 
+impl Message {
+    /// The message as events carry it: everything but the provider's raw
+    /// payload (clients that need it read the message).
+    pub fn event_json(&self) -> serde_json::Value {
+        let mut payload = serde_json::Map::new();
+        if let Some(o) = self.payload.0.as_object() {
+            for (k, v) in o.iter().filter(|(k, _)| k.as_str() != "raw") {
+                payload.insert(k.clone(), v.clone());
+            }
+        }
+        json!({
+            "id": self.id, "conversation_id": self.conversation_id, "inbox_id": self.inbox_id,
+            "direction": self.direction, "author_kind": self.author_kind, "author_id": self.author_id,
+            "internal": self.internal, "kind": self.kind, "text": self.text, "payload": payload,
+            "status": self.status, "provider_id": self.provider_id, "error_code": self.error_code,
+            "error_text": self.error_text, "created_at": self.created_at,
+        })
+    }
+}
+
 /// A message to append to a conversation.
 #[derive(Debug, Clone)]
 pub struct NewMessage {
@@ -155,7 +175,7 @@ impl Tx {
                 department_id,
                 agent_id,
             }),
-            payload: json!({"message": &msg}),
+            payload: json!({"message": msg.event_json()}),
         });
         Ok(Some(msg))
     }
