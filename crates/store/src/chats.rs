@@ -119,6 +119,20 @@ impl Tx {
         if let Some(c) = self.contact_by_external(org, inbox, external_id).await? {
             return Ok(c);
         }
+        self.create_contact(org, inbox, external_id, name, phone)
+            .await
+    }
+
+    /// Creates a contact and its identity on `inbox` (the caller knows the
+    /// external id is not linked yet).
+    pub async fn create_contact(
+        &mut self,
+        org: OrgId,
+        inbox: InboxId,
+        external_id: &str,
+        name: &str,
+        phone: Option<&str>,
+    ) -> Result<Contact> {
         let contact = Contact {
             id: ContactId::new(),
             org_id: org,

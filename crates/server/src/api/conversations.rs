@@ -230,6 +230,21 @@ pub async fn visible_conversation(
     Ok(conv)
 }
 
+/// Starts a write transaction on a conversation the caller may see, read
+/// (and on PostgreSQL locked) inside it; anything else is 404.
+pub async fn begin_visible(
+    st: &AppState,
+    auth: &Auth,
+    id: ConversationId,
+) -> ApiResult<(atende_store::Tx, Conversation)> {
+    let mut tx = st.store.begin().await?;
+    let conv = tx.conversation(auth.org(), id).await?;
+    if !atende_domain::can_see(&conv.chat_state(), &auth.viewer()) {
+        return Err(ApiError::not_found());
+    }
+    Ok((tx, conv))
+}
+
 pub async fn conversation_out(
     st: &AppState,
     auth: &Auth,

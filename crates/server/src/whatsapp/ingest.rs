@@ -120,7 +120,7 @@ async fn message(tx: &mut Tx, route: &InboxRoute, m: InboundMessage) -> Result<(
                     c
                 }
                 None => {
-                    tx.upsert_contact(org, inbox, &key, &name, phone.as_deref())
+                    tx.create_contact(org, inbox, &key, &name, phone.as_deref())
                         .await?
                 }
             }

@@ -15,7 +15,7 @@ use utoipa::ToSchema;
 use super::compose::{
     self, ContactCard, LocationSend, MAX_TEXT, MediaSend, ReactionSend, TemplateSend,
 };
-use super::{ConversationOut, MessageOut, conversation_out, visible_conversation};
+use super::{ConversationOut, MessageOut, begin_visible, conversation_out, visible_conversation};
 use crate::api::{AppJson, AppPath, MaybeJson};
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
@@ -464,9 +464,7 @@ pub async fn cancel_close(
     AppPath(id): AppPath<ConversationId>,
 ) -> ApiResult<AppJson<ConversationOut>> {
     auth.require(Module::Chat, Access::ViewEdit)?;
-    visible_conversation(&st, &auth, id).await?;
-    let mut tx = st.store.begin().await?;
-    let conv = tx.conversation(auth.org(), id).await?;
+    let (mut tx, conv) = begin_visible(&st, &auth, id).await?;
     if !tx.cancel_scheduled_close(&conv, Some(auth.user.id)).await? {
         return Err(ApiError::new(
             StatusCode::NOT_FOUND,
@@ -486,9 +484,7 @@ pub async fn mark_read(
     AppPath(id): AppPath<ConversationId>,
 ) -> ApiResult<StatusCode> {
     auth.require(Module::Chat, Access::View)?;
-    visible_conversation(&st, &auth, id).await?;
-    let mut tx = st.store.begin().await?;
-    let conv = tx.conversation(auth.org(), id).await?;
+    let (mut tx, conv) = begin_visible(&st, &auth, id).await?;
     let had_unread = conv.unread > 0;
     tx.mark_read(&conv).await?;
     // Tell the channel too (blue checks on WhatsApp), once per batch read.
@@ -517,9 +513,7 @@ pub async fn mark_unread(
     AppPath(id): AppPath<ConversationId>,
 ) -> ApiResult<StatusCode> {
     auth.require(Module::Chat, Access::View)?;
-    visible_conversation(&st, &auth, id).await?;
-    let mut tx = st.store.begin().await?;
-    let conv = tx.conversation(auth.org(), id).await?;
+    let (mut tx, conv) = begin_visible(&st, &auth, id).await?;
     tx.mark_unread(&conv).await?;
     st.commit(tx).await?;
     Ok(StatusCode::NO_CONTENT)
