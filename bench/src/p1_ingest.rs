@@ -1,15 +1,24 @@
 //! P1: signed WhatsApp webhooks over loopback HTTP into a running server,
 //! sustained rate and latency percentiles, next to the raw insert rate of
 //! the same rows measured in the same run (DESIGN §7).
+//!
+//! The server is the release `atende serve` binary in its own process; this
+//! process prepares the database, pre-builds and signs every delivery, and
+//! posts them from C keep-alive connections on one thread.
 
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use atende_server::{Application, Config};
+use anyhow::{Context, bail};
 use atende_store::directory::NewInbox;
 use atende_store::testing::TestDb;
 use atende_testkit::Simulator;
+use bytes::Bytes;
 use clap::Parser;
+use http_body_util::{BodyExt, Full};
 use serde_json::json;
 
 #[derive(Parser)]
@@ -18,25 +27,96 @@ use serde_json::json;
 )]
 struct Args {
     /// Webhook deliveries (one message each).
-    #[arg(long, default_value_t = 20_000)]
+    #[arg(long, default_value_t = 50_000)]
     messages: usize,
-    /// Distinct customers the messages come from.
+    /// Distinct customers the messages come from (each one's first message
+    /// creates its contact and conversation).
     #[arg(long, default_value_t = 2_000)]
     contacts: usize,
-    /// Concurrent HTTP connections.
+    /// Concurrent keep-alive HTTP connections.
     #[arg(long, default_value_t = 64)]
     concurrency: usize,
-    /// Messages inserted directly for the raw-insert reference.
-    #[arg(long, default_value_t = 20_000)]
+    /// Message rows inserted directly for the raw-insert reference.
+    #[arg(long, default_value_t = 50_000)]
     raw: usize,
+    /// The server binary (default: `atende` next to this one).
+    #[arg(long)]
+    server: Option<PathBuf>,
+    /// The server's log filter; its log goes to this program's stderr.
+    #[arg(long, default_value = "warn")]
+    server_log: String,
 }
 
 const PHONE_ID: &str = "555000111";
 const SECRET: &str = "bench-secret";
 
-#[tokio::main]
+/// `atende serve` as a child process, killed on drop.
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_server(
+    bin: &PathBuf,
+    database_url: &str,
+    dir: &std::path::Path,
+    log: &str,
+) -> anyhow::Result<Server> {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(bin)
+        .arg("serve")
+        .current_dir(dir)
+        .env("ATENDE_DATABASE_URL", database_url)
+        .env("ATENDE_LISTEN", "127.0.0.1:0")
+        .env("ATENDE_LOG", format!("{log},atende_server::app=info"))
+        .env("ATENDE_LOG_FORMAT", "json")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .with_context(|| format!("starting {}", bin.display()))?;
+    let stderr = child.stderr.take().context("server stderr")?;
+    let mut lines = BufReader::new(stderr).lines();
+    let addr = loop {
+        let Some(line) = lines.next() else {
+            bail!("the server exited before announcing its address");
+        };
+        let line = line?;
+        let v: serde_json::Value = serde_json::from_str(&line).unwrap_or_default();
+        if v["fields"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("listening"))
+            && let Some(a) = v["fields"]["addr"].as_str()
+        {
+            break a.to_string();
+        }
+    };
+    // Keep draining the pipe so the server never blocks on logging.
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            eprintln!("{line}");
+        }
+    });
+    eprintln!("server pid {} on {addr}", child.id());
+    Ok(Server { child, addr })
+}
+
+#[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
+    let bin = match &args.server {
+        Some(b) => b.clone(),
+        None => std::env::current_exe()?
+            .parent()
+            .context("bench binary folder")?
+            .join("atende"),
+    };
     let db = TestDb::new().await;
     let backend = format!("{:?}", db.store.backend());
     let b = atende_server::bootstrap::bootstrap(
@@ -62,20 +142,20 @@ async fn main() -> anyhow::Result<()> {
         .await?;
     tx.commit().await?;
 
-    let config = Config {
-        listen: "127.0.0.1:0".into(),
-        database_url: db.url.clone(),
-        workers: 1,
-        log: "warn".into(),
-        ..Config::default()
-    };
-    let app = Application::build_with_store(config, db.store.clone()).await?;
-    let url = format!("http://127.0.0.1:{}/webhooks/whatsapp", app.port());
-    tokio::spawn(app.run_until_stopped());
+    let dir = tempfile::tempdir()?;
+    let server = start_server(&bin, &db.url, dir.path(), &args.server_log)?;
+    let addr = server.addr.clone();
 
     // Pre-build and sign every body, so the clock measures the server.
-    let sim = Simulator::new(url.clone(), SECRET, PHONE_ID, "5511900000000", "1");
-    let bodies: Vec<(Vec<u8>, String)> = (0..args.messages)
+    let sim = Simulator::new(
+        format!("http://{addr}/webhooks/whatsapp"),
+        SECRET,
+        PHONE_ID,
+        "5511900000000",
+        "1",
+    );
+    let mut sample_message = serde_json::Value::Null;
+    let bodies: Vec<(Bytes, String)> = (0..args.messages)
         .map(|i| {
             let wa = format!("55119{:08}", i % args.contacts);
             let (_, p) = sim.text_payload(
@@ -83,39 +163,46 @@ async fn main() -> anyhow::Result<()> {
                 &format!("Cliente {}", i % args.contacts),
                 &format!("Mensagem número {i} — olá!"),
             );
+            if i == 0 {
+                sample_message = p["entry"][0]["changes"][0]["value"]["messages"][0].clone();
+            }
             let body = atende_testkit::ascii_escape_json(&p).into_bytes();
             let sig = sim.sign(&body);
-            (body, sig)
+            (Bytes::from(body), sig)
         })
         .collect();
     let bodies = Arc::new(bodies);
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(args.concurrency)
-        .build()?;
-    // Warm-up: contacts and conversations of the first deliveries.
-    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+
+    let next = Arc::new(AtomicUsize::new(0));
     let start = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..args.concurrency {
-        let (client, url, bodies, next) =
-            (client.clone(), url.clone(), bodies.clone(), next.clone());
+        let (addr, bodies, next) = (addr.clone(), bodies.clone(), next.clone());
         tasks.push(tokio::spawn(async move {
+            let stream = tokio::net::TcpStream::connect(&addr).await?;
+            stream.set_nodelay(true)?;
+            let (mut sender, conn) =
+                hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+                    .await?;
+            tokio::spawn(conn);
             let mut lat = Vec::new();
             loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some((body, sig)) = bodies.get(i) else {
                     return Ok::<_, anyhow::Error>(lat);
                 };
-                let t = Instant::now();
-                let r = client
-                    .post(&url)
+                let req = hyper::Request::post("/webhooks/whatsapp")
+                    .header("host", addr.as_str())
                     .header("content-type", "application/json")
-                    .header("x-hub-signature-256", sig)
-                    .body(body.clone())
-                    .send()
-                    .await?;
-                if r.status() != 200 {
-                    anyhow::bail!("HTTP {}", r.status());
+                    .header("x-hub-signature-256", sig.as_str())
+                    .body(Full::new(body.clone()))?;
+                let t = Instant::now();
+                sender.ready().await?;
+                let r = sender.send_request(req).await?;
+                let status = r.status();
+                r.into_body().collect().await?;
+                if status != 200 {
+                    bail!("HTTP {status}");
                 }
                 lat.push(t.elapsed());
             }
@@ -126,50 +213,51 @@ async fn main() -> anyhow::Result<()> {
         lat.extend(t.await??);
     }
     let elapsed = start.elapsed();
+    let server_cpu = cpu_seconds(&format!("/proc/{}/stat", server.child.id()));
+    let client_cpu = cpu_seconds("/proc/self/stat");
+    drop(server);
     lat.sort();
     let rate = args.messages as f64 / elapsed.as_secs_f64();
     let pct = |p: f64| lat[((lat.len() as f64 * p) as usize).min(lat.len() - 1)];
 
-    // Reference: the same message rows inserted with plain multi-row
-    // INSERTs (200 per transaction): what the database itself can take.
-    let convs: Vec<_> = {
+    // Every acknowledged delivery must be stored, once.
+    let stored = atende_store::testing::count_messages(&db.store, org).await?;
+    if stored != args.messages as i64 {
+        bail!("{} deliveries acknowledged but {stored} messages stored", args.messages);
+    }
+
+    // Reference: the same message rows (text and provider JSON) inserted
+    // with plain multi-row INSERTs, 200 per transaction: what the database
+    // itself takes, with none of the product's work.
+    let conv = {
         let mut tx = db.store.begin().await?;
         let c = tx
             .upsert_contact(org, inbox.id, "5511000000001", "Raw", None)
             .await?;
         let conv = tx.conversation_for(org, inbox.id, c.id).await?;
         tx.commit().await?;
-        vec![conv]
+        conv
     };
-    let conv = &convs[0];
     // SQLite caps bound parameters per statement (32766); 200 rows × 5 fits.
-    let raw_rate =
-        atende_store::testing::raw_insert_messages(&db.store, conv, args.raw, 200).await?;
+    let raw_rate = atende_store::testing::raw_insert_messages(
+        &db.store,
+        &conv,
+        args.raw,
+        200,
+        &json!({"raw": sample_message}),
+    )
+    .await?;
 
-    let stored: i64 = match db.store.backend() {
-        atende_store::Backend::Sqlite | atende_store::Backend::Postgres => {
-            let mut total = 0;
-            let mut q = atende_store::chats::ConversationQuery::new(
-                org,
-                b.user_id.parse()?,
-                true,
-                atende_domain::ChatView::All,
-            );
-            q.limit = 200;
-            loop {
-                let (items, next) = db.store.conversations(&q).await?;
-                total += items.len() as i64;
-                match next {
-                    Some(c) => q.cursor = Some(c),
-                    None => break,
-                }
-            }
-            total
-        }
-    };
+    eprintln!(
+        "CPU: server {server_cpu:.1} s ({:.0} µs/msg), load generator {client_cpu:.1} s ({:.0} µs/msg), wall {:.1} s",
+        server_cpu * 1e6 / args.messages as f64,
+        client_cpu * 1e6 / args.messages as f64,
+        elapsed.as_secs_f64()
+    );
     println!(
-        "| {backend} | {} | {} | {:.0} msg/s | {:.1} ms | {:.1} ms | {:.1} ms | {:.0} msg/s | {:.0} % | {stored} chats |",
+        "| {backend} | {} | {} | {} | {:.0} msg/s | {:.1} ms | {:.1} ms | {:.1} ms | {:.0} msg/s | {:.0} % |",
         args.messages,
+        args.contacts,
         args.concurrency,
         rate,
         ms(pct(0.50)),
@@ -179,6 +267,19 @@ async fn main() -> anyhow::Result<()> {
         100.0 * rate / raw_rate
     );
     Ok(())
+}
+
+/// User plus system CPU time of a process so far, from `/proc/PID/stat`.
+fn cpu_seconds(stat: &str) -> f64 {
+    let Ok(text) = std::fs::read_to_string(stat) else {
+        return f64::NAN;
+    };
+    // Fields after the parenthesised command name; utime and stime are the
+    // 14th and 15th of the whole line, in clock ticks (100 per second).
+    let rest = text.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(f64::NAN);
+    (ticks(11) + ticks(12)) / 100.0
 }
 
 fn ms(d: Duration) -> f64 {

@@ -2,14 +2,16 @@
 //! statements (one lookup, one insert, one update per table), for the
 //! webhook intake's group commits.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use atende_domain::{ContactId, ConversationId, DepartmentId, InboxId, MessageId, OrgId, UserId};
+use serde::Serialize;
 use serde_json::json;
 use sqlx::types::Json;
 
 use crate::chats::{Message, NewMessage};
 use crate::events::ChatScope;
+use crate::rows::{Col, json_rows, org_eq};
 use crate::{NewEvent, Result, Tx, now_ms, with_tx};
 
 /// What a lookup of an external id found.
@@ -22,15 +24,33 @@ pub struct KnownChat {
     pub attendance_open: Option<bool>,
 }
 
-/// Rows per statement: keeps every statement under SQLite's bound-parameter
-/// limit.
-const CHUNK: usize = 200;
+#[derive(Serialize)]
+struct KeyRow<'a> {
+    key: &'a str,
+}
 
-fn placeholders(start: usize, n: usize) -> String {
-    (start..start + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+#[derive(Serialize)]
+struct MessageRow<'a> {
+    id: MessageId,
+    conversation_id: ConversationId,
+    author_kind: &'a str,
+    kind: &'a str,
+    text: Option<&'a str>,
+    payload: &'a serde_json::Value,
+    status: &'a str,
+    provider_id: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ConversationRow {
+    id: ConversationId,
+    n: i64,
+    at: i64,
+}
+
+#[derive(Serialize)]
+struct IdRow<T> {
+    id: T,
 }
 
 impl Tx {
@@ -41,26 +61,25 @@ impl Tx {
         inbox: InboxId,
         keys: &[String],
     ) -> Result<HashMap<String, KnownChat>> {
-        let mut out = HashMap::new();
-        for chunk in keys.chunks(CHUNK) {
-            let sql = format!(
-                "SELECT i.external_id, c.id AS contact_id, c.name AS contact_name, v.id AS conversation_id, \
-                 (v.attendance_id IS NOT NULL) AS attendance_open \
-                 FROM contact_identities i JOIN contacts c ON c.id = i.contact_id \
-                 LEFT JOIN conversations v ON v.contact_id = c.id AND v.inbox_id = i.inbox_id \
-                 WHERE i.org_id = $1 AND i.inbox_id = $2 AND i.external_id IN ({})",
-                placeholders(3, chunk.len())
-            );
-            let rows = with_tx!(self, c => {
-                let mut q = sqlx::query_as::<_, KnownChat>(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(inbox);
-                for k in chunk {
-                    q = q.bind(k.as_str());
-                }
-                q.fetch_all(c).await?
-            });
-            out.extend(rows.into_iter().map(|r| (r.external_id.clone(), r)));
+        if keys.is_empty() {
+            return Ok(HashMap::new());
         }
-        Ok(out)
+        let sql = format!(
+            "SELECT i.external_id, c.id AS contact_id, c.name AS contact_name, v.id AS conversation_id, \
+             (v.attendance_id IS NOT NULL) AS attendance_open \
+             FROM {} CROSS JOIN contact_identities i \
+             JOIN contacts c ON c.id = i.contact_id \
+             LEFT JOIN conversations v ON v.contact_id = c.id AND v.inbox_id = i.inbox_id \
+             WHERE i.org_id = $1 AND i.inbox_id = $2 AND i.external_id = k.key",
+            json_rows(self.backend, 3, "k", &[("key", Col::Text)])
+        );
+        let keys: Vec<KeyRow> = keys.iter().map(|k| KeyRow { key: k }).collect();
+        let rows = with_tx!(self, c => {
+            sqlx::query_as::<_, KnownChat>(sqlx::AssertSqlSafe(sql))
+                .bind(org).bind(inbox).bind(Json(&keys))
+                .fetch_all(c).await?
+        });
+        Ok(rows.into_iter().map(|r| (r.external_id.clone(), r)).collect())
     }
 
     /// Appends inbound messages to existing conversations in bulk. Messages
@@ -74,64 +93,80 @@ impl Tx {
         inbox: InboxId,
         rows: Vec<(ContactId, NewMessage)>,
     ) -> Result<Vec<Message>> {
-        let now = now_ms();
-        let mut inserted: Vec<(ContactId, Message, i64)> = Vec::new();
-        for chunk in rows.chunks(CHUNK) {
-            let mut values = Vec::with_capacity(chunk.len());
-            for r in 0..chunk.len() {
-                let b = 3 + r * 8;
-                values.push(format!(
-                    "(${b}, $1, ${}, $2, 'in', ${}, FALSE, ${}, ${}, ${}, ${}, ${}, {now})",
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4,
-                    b + 5,
-                    b + 6,
-                    b + 7
-                ));
-            }
-            let sql = format!(
-                "INSERT INTO messages (id, org_id, conversation_id, inbox_id, direction, author_kind, internal, kind, text, payload, \
-                 status, provider_id, created_at) VALUES {} ON CONFLICT DO NOTHING RETURNING id",
-                values.join(", ")
-            );
-            let msgs: Vec<(ContactId, Message, i64)> = chunk
-                .iter()
-                .map(|(contact, m)| {
-                    let msg = Message {
-                        id: MessageId::new(),
-                        org_id: org,
-                        conversation_id: m.conversation_id,
-                        inbox_id: inbox,
-                        direction: "in".into(),
-                        author_kind: m.author_kind.as_str().into(),
-                        author_id: None,
-                        internal: false,
-                        kind: m.kind.as_str().into(),
-                        text: m.text.clone(),
-                        payload: Json(m.payload.clone()),
-                        status: m.status.as_str().into(),
-                        provider_id: m.provider_id.clone(),
-                        error_code: None,
-                        error_text: None,
-                        client_key: None,
-                        created_at: now,
-                    };
-                    (*contact, msg, m.provider_at.unwrap_or(now))
-                })
-                .collect();
-            let ids: Vec<MessageId> = with_tx!(self, c => {
-                let mut q = sqlx::query_scalar::<_, MessageId>(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(inbox);
-                for (_, m, _) in &msgs {
-                    q = q.bind(m.id).bind(m.conversation_id).bind(m.author_kind.as_str()).bind(m.kind.as_str())
-                        .bind(m.text.as_deref()).bind(&m.payload).bind(m.status.as_str()).bind(m.provider_id.as_deref());
-                }
-                q.fetch_all(c).await?
-            });
-            let fresh: std::collections::HashSet<MessageId> = ids.into_iter().collect();
-            inserted.extend(msgs.into_iter().filter(|(_, m, _)| fresh.contains(&m.id)));
+        if rows.is_empty() {
+            return Ok(Vec::new());
         }
+        let now = now_ms();
+        let msgs: Vec<(ContactId, Message, i64)> = rows
+            .into_iter()
+            .map(|(contact, m)| {
+                let msg = Message {
+                    id: MessageId::new(),
+                    org_id: org,
+                    conversation_id: m.conversation_id,
+                    inbox_id: inbox,
+                    direction: "in".into(),
+                    author_kind: m.author_kind.as_str().into(),
+                    author_id: None,
+                    internal: false,
+                    kind: m.kind.as_str().into(),
+                    text: m.text,
+                    payload: Json(m.payload),
+                    status: m.status.as_str().into(),
+                    provider_id: m.provider_id,
+                    error_code: None,
+                    error_text: None,
+                    client_key: None,
+                    created_at: now,
+                };
+                (contact, msg, m.provider_at.unwrap_or(now))
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO messages (id, org_id, conversation_id, inbox_id, direction, author_kind, internal, kind, text, payload, \
+             status, provider_id, created_at) \
+             SELECT m.id, $1, m.conversation_id, $2, 'in', m.author_kind, FALSE, m.kind, m.text, m.payload, m.status, m.provider_id, $3 \
+             FROM {} WHERE TRUE ON CONFLICT DO NOTHING RETURNING id",
+            json_rows(
+                self.backend,
+                4,
+                "m",
+                &[
+                    ("id", Col::Uuid),
+                    ("conversation_id", Col::Uuid),
+                    ("author_kind", Col::Text),
+                    ("kind", Col::Text),
+                    ("text", Col::Text),
+                    ("payload", Col::Json),
+                    ("status", Col::Text),
+                    ("provider_id", Col::Text),
+                ]
+            )
+        );
+        let params: Vec<MessageRow> = msgs
+            .iter()
+            .map(|(_, m, _)| MessageRow {
+                id: m.id,
+                conversation_id: m.conversation_id,
+                author_kind: &m.author_kind,
+                kind: &m.kind,
+                text: m.text.as_deref(),
+                payload: &m.payload.0,
+                status: &m.status,
+                provider_id: m.provider_id.as_deref(),
+            })
+            .collect();
+        let ids: Vec<MessageId> = with_tx!(self, c => {
+            sqlx::query_scalar::<_, MessageId>(sqlx::AssertSqlSafe(sql))
+                .bind(org).bind(inbox).bind(now).bind(Json(&params))
+                .fetch_all(c).await?
+        });
+        drop(params);
+        let fresh: HashSet<MessageId> = ids.into_iter().collect();
+        let inserted: Vec<(ContactId, Message, i64)> = msgs
+            .into_iter()
+            .filter(|(_, m, _)| fresh.contains(&m.id))
+            .collect();
         if inserted.is_empty() {
             return Ok(Vec::new());
         }
@@ -142,34 +177,30 @@ impl Tx {
             e.0 += 1;
             e.1 = e.1.max(*at);
         }
-        let convs: Vec<(ConversationId, i64, i64)> = per_conv
+        let convs: Vec<ConversationRow> = per_conv
             .into_iter()
-            .map(|(k, (n, at))| (k, n, at))
+            .map(|(id, (n, at))| ConversationRow { id, n, at })
             .collect();
-        let mut scopes: HashMap<ConversationId, ChatScope> = HashMap::new();
-        for chunk in convs.chunks(CHUNK) {
-            let values = (0..chunk.len())
-                .map(|r| format!("(${}, ${}, ${})", 2 + r * 3, 3 + r * 3, 4 + r * 3))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let sql = format!(
-                "WITH v(id, n, at) AS (VALUES {values}) \
-                 UPDATE conversations SET last_message_at = {now}, \
-                 unread = unread + (SELECT n FROM v WHERE v.id = conversations.id), \
-                 last_inbound_at = CASE WHEN last_inbound_at IS NULL OR last_inbound_at < (SELECT at FROM v WHERE v.id = conversations.id) \
-                 THEN (SELECT at FROM v WHERE v.id = conversations.id) ELSE last_inbound_at END \
-                 WHERE org_id = $1 AND id IN (SELECT id FROM v) \
-                 RETURNING id, (attendance_id IS NOT NULL), department_id, agent_id"
-            );
-            let rows: Vec<(ConversationId, bool, Option<DepartmentId>, Option<UserId>)> = with_tx!(self, c => {
-                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(org);
-                for (id, n, at) in chunk {
-                    q = q.bind(*id).bind(*n).bind(*at);
-                }
-                q.fetch_all(c).await?
-            });
-            for (id, open, d, a) in rows {
-                scopes.insert(
+        let sql = format!(
+            "UPDATE conversations SET last_message_at = $2, unread = unread + v.n, \
+             last_inbound_at = CASE WHEN last_inbound_at IS NULL OR last_inbound_at < v.at THEN v.at ELSE last_inbound_at END \
+             FROM {} WHERE {} AND conversations.id = v.id \
+             RETURNING conversations.id, (conversations.attendance_id IS NOT NULL), conversations.department_id, conversations.agent_id",
+            json_rows(
+                self.backend,
+                3,
+                "v",
+                &[("id", Col::Uuid), ("n", Col::BigInt), ("at", Col::BigInt)]
+            ),
+            org_eq(self.backend, "conversations.org_id", 1)
+        );
+        let scoped: Vec<(ConversationId, bool, Option<DepartmentId>, Option<UserId>)> = with_tx!(self, c => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(org).bind(now).bind(Json(&convs)).fetch_all(c).await?
+        });
+        let scopes: HashMap<ConversationId, ChatScope> = scoped
+            .into_iter()
+            .map(|(id, open, d, a)| {
+                (
                     id,
                     ChatScope {
                         conversation_id: id,
@@ -177,43 +208,35 @@ impl Tx {
                         department_id: d,
                         agent_id: a,
                     },
-                );
-            }
-        }
-        let contacts: Vec<ContactId> = {
+                )
+            })
+            .collect();
+        let contacts: Vec<IdRow<ContactId>> = {
             let mut v: Vec<ContactId> = inserted.iter().map(|(c, _, _)| *c).collect();
             v.sort();
             v.dedup();
-            v
+            v.into_iter().map(|id| IdRow { id }).collect()
         };
-        for chunk in contacts.chunks(CHUNK) {
-            let sql = format!(
-                "UPDATE contacts SET last_interaction_at = {now} WHERE org_id = $1 AND id IN ({})",
-                placeholders(2, chunk.len())
-            );
-            with_tx!(self, c => {
-                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(org);
-                for id in chunk {
-                    q = q.bind(*id);
-                }
-                q.execute(c).await?.rows_affected()
-            });
-        }
-        let conv_ids: Vec<ConversationId> = convs.iter().map(|c| c.0).collect();
-        for chunk in conv_ids.chunks(CHUNK) {
-            let sql = format!(
-                "UPDATE attendances SET close_at = NULL WHERE org_id = $1 AND close_at IS NOT NULL AND NOT close_keep_on_reply \
-                 AND id IN (SELECT attendance_id FROM conversations WHERE id IN ({}))",
-                placeholders(2, chunk.len())
-            );
-            with_tx!(self, c => {
-                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(org);
-                for id in chunk {
-                    q = q.bind(*id);
-                }
-                q.execute(c).await?.rows_affected()
-            });
-        }
+        let sql = format!(
+            "UPDATE contacts SET last_interaction_at = $2 WHERE {} AND id IN (SELECT c.id FROM {})",
+            org_eq(self.backend, "org_id", 1),
+            json_rows(self.backend, 3, "c", &[("id", Col::Uuid)])
+        );
+        with_tx!(self, c => {
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org).bind(now).bind(Json(&contacts)).execute(c).await?.rows_affected()
+        });
+        let conv_ids: Vec<IdRow<ConversationId>> =
+            convs.iter().map(|c| IdRow { id: c.id }).collect();
+        let sql = format!(
+            "UPDATE attendances SET close_at = NULL WHERE {} AND close_at IS NOT NULL AND NOT close_keep_on_reply \
+             AND id IN (SELECT attendance_id FROM conversations WHERE {} AND id IN (SELECT v.id FROM {}))",
+            org_eq(self.backend, "org_id", 1),
+            org_eq(self.backend, "org_id", 1),
+            json_rows(self.backend, 2, "v", &[("id", Col::Uuid)])
+        );
+        with_tx!(self, c => {
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org).bind(Json(&conv_ids)).execute(c).await?.rows_affected()
+        });
         let mut out = Vec::with_capacity(inserted.len());
         for (_, m, _) in inserted {
             let scope = scopes.get(&m.conversation_id).copied();

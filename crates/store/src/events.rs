@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde_json::Value;
 use sqlx::types::Json;
 
+use crate::rows::{Col, json_rows};
 use crate::{Millis, Result, Store, Tx, now_ms, with_pool, with_tx};
 
 /// The chat an event is about, with its assignment at that moment, so that
@@ -61,6 +62,17 @@ impl Event {
     }
 }
 
+#[derive(Serialize)]
+struct EventRow<'a> {
+    seq: i64,
+    kind: &'a str,
+    conversation_id: Option<ConversationId>,
+    attendance_open: bool,
+    department_id: Option<DepartmentId>,
+    agent_id: Option<UserId>,
+    payload: &'a Value,
+}
+
 pub(crate) async fn append(tx: &mut Tx, mut events: Vec<NewEvent>) -> Result<Vec<Event>> {
     if events.is_empty() {
         return Ok(Vec::new());
@@ -81,55 +93,57 @@ pub(crate) async fn append(tx: &mut Tx, mut events: Vec<NewEvent>) -> Result<Vec
                    RETURNING last_seq";
         let last: i64 =
             with_tx!(tx, c => sqlx::query_scalar(sql).bind(org).bind(n).fetch_one(c).await?);
-        let mut seq = last - n;
+        let first = last - n;
         let group: Vec<NewEvent> = events.drain(..end).collect();
-        // Multi-row inserts: one statement per 100 events.
-        for chunk in group.chunks(100) {
-            let values = (0..chunk.len())
-                .map(|r| {
-                    let b = 3 + r * 7;
-                    format!(
-                        "($1, ${b}, ${}, ${}, ${}, ${}, ${}, ${}, $2)",
-                        b + 1,
-                        b + 2,
-                        b + 3,
-                        b + 4,
-                        b + 5,
-                        b + 6
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(", ");
-            let sql = format!(
-                "INSERT INTO events (org_id, seq, kind, conversation_id, attendance_open, department_id, agent_id, payload, created_at) VALUES {values}"
-            );
-            let first = seq;
-            with_tx!(tx, c => {
-                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(now);
-                let mut s = first;
-                for e in chunk {
-                    s += 1;
-                    let chat = e.chat;
-                    q = q.bind(s).bind(e.kind).bind(chat.map(|c| c.conversation_id)).bind(chat.is_some_and(|c| c.attendance_open))
-                        .bind(chat.and_then(|c| c.department_id)).bind(chat.and_then(|c| c.agent_id)).bind(Json(&e.payload));
-                }
-                q.execute(c).await?.rows_affected()
+        let rows: Vec<EventRow> = group
+            .iter()
+            .zip(first + 1..)
+            .map(|(e, seq)| EventRow {
+                seq,
+                kind: e.kind,
+                conversation_id: e.chat.map(|c| c.conversation_id),
+                attendance_open: e.chat.is_some_and(|c| c.attendance_open),
+                department_id: e.chat.and_then(|c| c.department_id),
+                agent_id: e.chat.and_then(|c| c.agent_id),
+                payload: &e.payload,
+            })
+            .collect();
+        // The whole group in one statement whose text never changes.
+        let sql = format!(
+            "INSERT INTO events (org_id, seq, kind, conversation_id, attendance_open, department_id, agent_id, payload, created_at) \
+             SELECT $1, e.seq, e.kind, e.conversation_id, e.attendance_open, e.department_id, e.agent_id, e.payload, $2 FROM {}",
+            json_rows(
+                tx.backend,
+                3,
+                "e",
+                &[
+                    ("seq", Col::BigInt),
+                    ("kind", Col::Text),
+                    ("conversation_id", Col::Uuid),
+                    ("attendance_open", Col::Bool),
+                    ("department_id", Col::Uuid),
+                    ("agent_id", Col::Uuid),
+                    ("payload", Col::Json),
+                ]
+            )
+        );
+        with_tx!(tx, c => {
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org).bind(now).bind(Json(&rows)).execute(c).await?.rows_affected()
+        });
+        drop(rows);
+        for (e, seq) in group.into_iter().zip(first + 1..) {
+            let chat = e.chat;
+            out.push(Event {
+                seq,
+                org_id: org,
+                kind: e.kind.to_string(),
+                conversation_id: chat.map(|c| c.conversation_id),
+                attendance_open: chat.is_some_and(|c| c.attendance_open),
+                department_id: chat.and_then(|c| c.department_id),
+                agent_id: chat.and_then(|c| c.agent_id),
+                payload: Json(e.payload),
+                created_at: now,
             });
-            for e in chunk {
-                seq += 1;
-                let chat = e.chat;
-                out.push(Event {
-                    seq,
-                    org_id: org,
-                    kind: e.kind.to_string(),
-                    conversation_id: chat.map(|c| c.conversation_id),
-                    attendance_open: chat.is_some_and(|c| c.attendance_open),
-                    department_id: chat.and_then(|c| c.department_id),
-                    agent_id: chat.and_then(|c| c.agent_id),
-                    payload: Json(e.payload.clone()),
-                    created_at: now,
-                });
-            }
         }
     }
     Ok(out)

@@ -7,6 +7,7 @@
 
 mod db;
 mod error;
+mod rows;
 pub mod events;
 pub mod jobs;
 mod tx;

@@ -124,12 +124,14 @@ impl Drop for TestDb {
 
 /// The raw reference of benchmark P1: `n` message rows of `conv` inserted
 /// with plain multi-row `INSERT`s, `batch` rows per transaction, no other
-/// work. Returns the rows per second achieved.
+/// work, each row with `payload` (the same JSON the ingest stores). Returns
+/// the rows per second achieved.
 pub async fn raw_insert_messages(
     store: &Store,
     conv: &crate::chats::Conversation,
     n: usize,
     batch: usize,
+    payload: &serde_json::Value,
 ) -> crate::Result<f64> {
     use crate::now_ms;
     let start = std::time::Instant::now();
@@ -152,7 +154,7 @@ pub async fn raw_insert_messages(
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(conv.org_id).bind(conv.id).bind(conv.inbox_id);
             for r in 0..rows {
                 let i = done + r;
-                q = q.bind(uuid::Uuid::now_v7()).bind(format!("Mensagem número {i} — olá!")).bind(sqlx::types::Json(serde_json::json!({})))
+                q = q.bind(uuid::Uuid::now_v7()).bind(format!("Mensagem número {i} — olá!")).bind(sqlx::types::Json(payload))
                     .bind(format!("raw.{i}")).bind(now);
             }
             q.execute(c).await?.rows_affected()
@@ -161,6 +163,13 @@ pub async fn raw_insert_messages(
         done += rows;
     }
     Ok(n as f64 / start.elapsed().as_secs_f64())
+}
+
+/// Messages stored in `org` (benchmarks check that every acknowledged
+/// delivery is stored once).
+pub async fn count_messages(store: &Store, org: atende_domain::OrgId) -> crate::Result<i64> {
+    let sql = "SELECT COUNT(*) FROM messages WHERE org_id = $1";
+    Ok(crate::with_pool!(store, p => sqlx::query_scalar(sql).bind(org).fetch_one(p).await?))
 }
 
 #[cfg(test)]

@@ -46,8 +46,18 @@ impl Intake {
             Backend::Sqlite => 1,
             Backend::Postgres => 8,
         };
-        for _ in 0..writers {
-            tokio::spawn(writer(st.clone(), self.rx.clone()));
+        // Each writer runs on a thread of its own: between its statements
+        // it must not wait behind the HTTP tasks on the shared workers.
+        for i in 0..writers {
+            let (st, rx) = (st.clone(), self.rx.clone());
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("ingest writer runtime");
+            std::thread::Builder::new()
+                .name(format!("ingest-{i}"))
+                .spawn(move || rt.block_on(writer(st, rx)))
+                .expect("ingest writer thread");
         }
     }
 
