@@ -182,8 +182,7 @@ async fn main() -> anyhow::Result<()> {
             let stream = tokio::net::TcpStream::connect(&addr).await?;
             stream.set_nodelay(true)?;
             let (mut sender, conn) =
-                hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
-                    .await?;
+                hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
             tokio::spawn(conn);
             let mut lat = Vec::new();
             loop {
@@ -223,7 +222,10 @@ async fn main() -> anyhow::Result<()> {
     // Every acknowledged delivery must be stored, once.
     let stored = atende_store::testing::count_messages(&db.store, org).await?;
     if stored != args.messages as i64 {
-        bail!("{} deliveries acknowledged but {stored} messages stored", args.messages);
+        bail!(
+            "{} deliveries acknowledged but {stored} messages stored",
+            args.messages
+        );
     }
 
     // Reference: the same message rows (text and provider JSON) inserted
@@ -278,7 +280,11 @@ fn cpu_seconds(stat: &str) -> f64 {
     // 14th and 15th of the whole line, in clock ticks (100 per second).
     let rest = text.rsplit_once(')').map_or("", |(_, r)| r);
     let f: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(f64::NAN);
+    let ticks = |i: usize| {
+        f.get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(f64::NAN)
+    };
     (ticks(11) + ticks(12)) / 100.0
 }
 

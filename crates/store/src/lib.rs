@@ -7,9 +7,9 @@
 
 mod db;
 mod error;
-mod rows;
 pub mod events;
 pub mod jobs;
+mod rows;
 mod tx;
 
 pub mod accounts;

@@ -20,7 +20,12 @@ pub(crate) enum Col {
 
 /// A `FROM` item named `alias` with the typed columns `cols`, read from the
 /// JSON array bound to placeholder `$param`.
-pub(crate) fn json_rows(backend: Backend, param: usize, alias: &str, cols: &[(&str, Col)]) -> String {
+pub(crate) fn json_rows(
+    backend: Backend,
+    param: usize,
+    alias: &str,
+    cols: &[(&str, Col)],
+) -> String {
     match backend {
         Backend::Postgres => {
             let defs = cols

@@ -4,6 +4,7 @@ use atende_channels::whatsapp::{
     Content, Event, InboundMessage, StatusUpdate, TemplateStatusUpdate, WaStatus,
 };
 use atende_domain::{AuthorKind, ContentKind, Direction, ReceiptStatus};
+use atende_store::bulk::NewChat;
 use atende_store::chats::NewMessage;
 use atende_store::ingest::{InboxRoute, Media};
 use atende_store::{NewJob, StoreError, Tx};
@@ -385,8 +386,11 @@ pub fn is_plain(m: &InboundMessage) -> bool {
             .is_none_or(|b| Some(b) == m.from.as_deref())
 }
 
-/// Applies plain messages of one inbox: those of known chats with an open
-/// attendance (and an unchanged profile name) in bulk, the rest one by one.
+/// Applies plain messages of one inbox in bulk: chats of new contacts are
+/// created and closed ones reopened together, then every message of a chat
+/// with an open attendance is appended in one go. Messages that need more
+/// (a changed profile name, a contact without a conversation on this inbox)
+/// take the one-by-one path.
 pub async fn apply_plain(
     tx: &mut Tx,
     route: &InboxRoute,
@@ -396,7 +400,59 @@ pub async fn apply_plain(
     let mut keys: Vec<String> = msgs.iter().filter_map(|m| m.from.clone()).collect();
     keys.sort();
     keys.dedup();
-    let known = tx.known_chats(org, inbox, &keys).await?;
+    let mut known = tx.known_chats(org, inbox, &keys).await?;
+    // Chats to open first: new contacts, and known ones with no attendance.
+    let mut new: Vec<NewChat> = Vec::new();
+    let mut reopen = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for m in &msgs {
+        let Some(key) = m.from.as_deref() else {
+            continue;
+        };
+        if !seen.insert(key) {
+            continue;
+        }
+        match known.get(key) {
+            None => new.push(NewChat {
+                key: key.to_string(),
+                name: m.profile_name.clone().unwrap_or_else(|| format!("+{key}")),
+                phone: atende_domain::PhoneE164::parse_international(key)
+                    .ok()
+                    .map(|p| p.as_str().to_string()),
+            }),
+            Some(k)
+                if k.conversation_id.is_some()
+                    && k.attendance_open == Some(false)
+                    && m.profile_name
+                        .as_deref()
+                        .is_none_or(|n| n == k.contact_name) =>
+            {
+                reopen.push(k.clone())
+            }
+            Some(_) => {}
+        }
+    }
+    // A delivery repeated after its chat was closed must not reopen it.
+    if !reopen.is_empty() {
+        let wamids: Vec<String> = msgs
+            .iter()
+            .filter(|m| {
+                m.from
+                    .as_deref()
+                    .is_some_and(|f| reopen.iter().any(|k| k.external_id == f))
+            })
+            .map(|m| m.wamid.clone())
+            .collect();
+        let stored = tx.stored_provider_ids(inbox, &wamids).await?;
+        reopen.retain(|k| {
+            msgs.iter().any(|m| {
+                m.from.as_deref() == Some(k.external_id.as_str()) && !stored.contains(&m.wamid)
+            })
+        });
+    }
+    if !new.is_empty() || !reopen.is_empty() {
+        known.extend(tx.open_chats_bulk(org, inbox, new, reopen).await?);
+    }
     let mut bulk = Vec::with_capacity(msgs.len());
     for m in msgs {
         let k = m.from.as_ref().and_then(|f| known.get(f));

@@ -3,12 +3,12 @@
 //! "200 only after commit" while paying one commit (and one hold of the
 //! organization's event-counter row) per batch instead of per message.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use atende_channels::whatsapp::{Event, InboundMessage};
 use atende_store::ingest::InboxRoute;
 use atende_store::{Backend, StoreError};
-use tokio::sync::{Mutex, mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot};
 
 use crate::state::AppState;
 
@@ -21,76 +21,61 @@ struct Item {
     done: oneshot::Sender<Result<(), String>>,
 }
 
-/// The queue in front of the ingest writers.
-#[derive(Clone)]
+/// The queues in front of the ingest writers, one per writer. Deliveries
+/// are spread by organization, so one organization's contacts and
+/// conversations are only ever written by one writer: no two writers race
+/// to create the same contact or lock the same rows in opposite orders.
+#[derive(Clone, Default)]
 pub struct Intake {
-    tx: mpsc::Sender<Item>,
-    rx: Arc<Mutex<mpsc::Receiver<Item>>>,
-}
-
-impl Default for Intake {
-    fn default() -> Self {
-        let (tx, rx) = mpsc::channel(8 * MAX_BATCH);
-        Intake {
-            tx,
-            rx: Arc::new(Mutex::new(rx)),
-        }
-    }
+    lanes: Arc<OnceLock<Vec<mpsc::Sender<Item>>>>,
 }
 
 impl Intake {
-    /// Starts the writers: one on SQLite (a single writer anyway), eight on
-    /// PostgreSQL so batches overlap their round trips.
+    /// Starts the writers: one on SQLite (a single writer anyway), four on
+    /// PostgreSQL so organizations' batches overlap their round trips.
     pub fn start(&self, st: &AppState) {
         let writers = match st.store.backend() {
             Backend::Sqlite => 1,
-            Backend::Postgres => 8,
+            Backend::Postgres => 4,
         };
-        // Each writer runs on a thread of its own: between its statements
-        // it must not wait behind the HTTP tasks on the shared workers.
-        for i in 0..writers {
-            let (st, rx) = (st.clone(), self.rx.clone());
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("ingest writer runtime");
-            std::thread::Builder::new()
-                .name(format!("ingest-{i}"))
-                .spawn(move || rt.block_on(writer(st, rx)))
-                .expect("ingest writer thread");
-        }
+        let lanes = (0..writers)
+            .map(|_| {
+                let (tx, rx) = mpsc::channel(4 * MAX_BATCH);
+                tokio::spawn(writer(st.clone(), rx));
+                tx
+            })
+            .collect();
+        let _ = self.lanes.set(lanes);
     }
 
     /// Applies `events` (verified as signed with `secret`) durably; returns
-    /// once they are committed.
-    pub async fn submit(&self, secret: String, events: Vec<Event>) -> Result<(), String> {
+    /// once they are committed. `key` picks the writer: the same key (the
+    /// organization) always goes to the same one.
+    pub async fn submit(&self, key: u64, secret: String, events: Vec<Event>) -> Result<(), String> {
+        let lanes = self.lanes.get().ok_or("ingest not started")?;
+        let lane = &lanes[(key % lanes.len() as u64) as usize];
         let (done, wait) = oneshot::channel();
-        self.tx
-            .send(Item {
-                secret,
-                events,
-                done,
-            })
-            .await
-            .map_err(|_| "ingest stopped".to_string())?;
+        lane.send(Item {
+            secret,
+            events,
+            done,
+        })
+        .await
+        .map_err(|_| "ingest stopped".to_string())?;
         wait.await.map_err(|_| "ingest stopped".to_string())?
     }
 }
 
-async fn writer(st: AppState, rx: Arc<Mutex<mpsc::Receiver<Item>>>) {
+async fn writer(st: AppState, mut rx: mpsc::Receiver<Item>) {
     loop {
-        let batch = {
-            let mut rx = rx.lock().await;
-            let Some(first) = rx.recv().await else { return };
-            let mut batch = vec![first];
-            while batch.len() < MAX_BATCH {
-                match rx.try_recv() {
-                    Ok(item) => batch.push(item),
-                    Err(_) => break,
-                }
+        let Some(first) = rx.recv().await else { return };
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(item) => batch.push(item),
+                Err(_) => break,
             }
-            batch
-        };
+        }
         metrics::histogram!("atende_ingest_batch_size").record(batch.len() as f64);
         let t0 = std::time::Instant::now();
         let res = apply(&st, &batch).await;

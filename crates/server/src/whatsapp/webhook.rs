@@ -70,13 +70,34 @@ async fn receive(State(st): State<AppState>, headers: HeaderMap, body: Bytes) ->
         Ok(ev) => ev,
         Err(e) => return ApiError::bad_request(e.to_string()).into_response(),
     };
-    if let Err(e) = st.intake.submit(secret, events).await {
+    let key = partition_key(&st, &events).await;
+    if let Err(e) = st.intake.submit(key, secret, events).await {
         // Not acknowledged: Meta delivers again, and dedupe keeps what was
         // already stored from doubling.
         return ApiError::internal(e).into_response();
     }
     metrics::counter!("atende_webhooks_total", "channel" => "whatsapp").increment(1);
     (StatusCode::OK, "ok").into_response()
+}
+
+/// Which ingest writer takes a delivery: its organization (through the
+/// first event's number), so one organization is written by one writer.
+async fn partition_key(st: &AppState, events: &[whatsapp::Event]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let number = events.iter().find_map(|e| match e {
+        whatsapp::Event::Message(m) => Some(m.phone_number_id.as_str()),
+        whatsapp::Event::Status(s) => Some(s.phone_number_id.as_str()),
+        _ => None,
+    });
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    match number {
+        Some(n) => match st.whatsapp.route(&st.store, n).await {
+            Ok(Some(route)) => route.org_id.hash(&mut h),
+            _ => n.hash(&mut h),
+        },
+        None => 0u8.hash(&mut h),
+    }
+    h.finish()
 }
 
 /// Whether an event belongs to an inbox of the app that signed it.

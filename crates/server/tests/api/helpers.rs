@@ -11,6 +11,8 @@ pub struct TestApp {
     pub db: TestDb,
     pub org_id: String,
     pub admin_email: String,
+    /// The data dir (media files); removed with the app.
+    _data: tempfile::TempDir,
 }
 
 pub const PASSWORD: &str = "senha-forte-123";
@@ -22,9 +24,11 @@ impl TestApp {
 
     pub async fn spawn_with(tune: impl FnOnce(&mut Config)) -> TestApp {
         let db = TestDb::new().await;
+        let data = tempfile::tempdir().expect("data dir");
         let mut config = Config {
             listen: "127.0.0.1:0".into(),
             database_url: db.url.clone(),
+            data_dir: data.path().to_path_buf(),
             workers: 1,
             ..Config::default()
         };
@@ -51,6 +55,7 @@ impl TestApp {
             db,
             org_id: b.org_id,
             admin_email,
+            _data: data,
         }
     }
 

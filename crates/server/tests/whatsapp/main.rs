@@ -6,6 +6,7 @@
 #[path = "../api/helpers.rs"]
 mod helpers;
 
+mod bulk;
 mod inbound;
 mod outbound;
 mod support;

@@ -2,6 +2,10 @@
 //! statements (one lookup, one insert, one update per table), for the
 //! webhook intake's group commits.
 
+mod open;
+
+pub use open::NewChat;
+
 use std::collections::{HashMap, HashSet};
 
 use atende_domain::{ContactId, ConversationId, DepartmentId, InboxId, MessageId, OrgId, UserId};
@@ -79,7 +83,30 @@ impl Tx {
                 .bind(org).bind(inbox).bind(Json(&keys))
                 .fetch_all(c).await?
         });
-        Ok(rows.into_iter().map(|r| (r.external_id.clone(), r)).collect())
+        Ok(rows
+            .into_iter()
+            .map(|r| (r.external_id.clone(), r))
+            .collect())
+    }
+
+    /// Which of `ids` are provider ids of messages already stored on `inbox`.
+    pub async fn stored_provider_ids(
+        &mut self,
+        inbox: InboxId,
+        ids: &[String],
+    ) -> Result<HashSet<String>> {
+        if ids.is_empty() {
+            return Ok(HashSet::new());
+        }
+        let sql = format!(
+            "SELECT m.provider_id FROM {} CROSS JOIN messages m WHERE m.inbox_id = $1 AND m.provider_id = k.key",
+            json_rows(self.backend, 2, "k", &[("key", Col::Text)])
+        );
+        let keys: Vec<KeyRow> = ids.iter().map(|k| KeyRow { key: k }).collect();
+        let found: Vec<String> = with_tx!(self, c => {
+            sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(inbox).bind(Json(&keys)).fetch_all(c).await?
+        });
+        Ok(found.into_iter().collect())
     }
 
     /// Appends inbound messages to existing conversations in bulk. Messages
