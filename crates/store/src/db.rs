@@ -1,5 +1,10 @@
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
+
+use sqlx::Connection;
+use sqlx::sqlite::SqliteConnection;
+use tokio::sync::Mutex;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
@@ -17,14 +22,26 @@ pub enum Backend {
 
 #[derive(Clone, Debug)]
 pub(crate) enum Db {
-    /// SQLite allows one writer at a time: writes go through a one-connection
-    /// pool (so they queue in order instead of spinning on SQLITE_BUSY), reads
-    /// through a pool of readers (WAL lets them run beside the writer).
+    /// SQLite allows one writer at a time: writes go through one connection
+    /// behind a fair lock (so they queue in order instead of spinning on
+    /// SQLITE_BUSY, and a transaction costs no pool checkout or release
+    /// ping), reads through a pool of readers (WAL lets them run beside the
+    /// writer).
     Sqlite {
-        write: SqlitePool,
+        write: Arc<Mutex<WriteLane>>,
         read: SqlitePool,
     },
     Pg(PgPool),
+}
+
+/// The SQLite write connection.
+#[derive(Debug)]
+pub(crate) struct WriteLane {
+    /// `None` once the store is closed.
+    pub(crate) conn: Option<SqliteConnection>,
+    /// A transaction was left open (its `Tx` dropped without commit): it is
+    /// rolled back before the next one begins.
+    pub(crate) dirty: bool,
 }
 
 /// Connection settings.
@@ -93,12 +110,10 @@ impl Store {
                 StoreError::Invalid(format!("cannot create {}: {e}", dir.display()))
             })?;
         }
-        let write = SqlitePoolOptions::new()
-            .max_connections(1)
-            .test_before_acquire(false)
-            .acquire_timeout(Duration::from_secs(60))
-            .connect_with(co.clone())
-            .await?;
+        let write = Arc::new(Mutex::new(WriteLane {
+            conn: Some(SqliteConnection::connect_with(&co).await?),
+            dirty: false,
+        }));
         let read = SqlitePoolOptions::new()
             .max_connections(opts.max_connections.max(1))
             .test_before_acquire(false)
@@ -120,7 +135,14 @@ impl Store {
     /// Applies the embedded migrations of this backend.
     pub async fn migrate(&self) -> Result<()> {
         match &self.db {
-            Db::Sqlite { write, .. } => SQLITE_MIGRATIONS.run(write).await?,
+            Db::Sqlite { write, .. } => {
+                let mut lane = write.lock().await;
+                let conn = lane
+                    .conn
+                    .as_mut()
+                    .ok_or(StoreError::Database(sqlx::Error::PoolClosed))?;
+                SQLITE_MIGRATIONS.run(conn).await?
+            }
             Db::Pg(pool) => PG_MIGRATIONS.run(pool).await?,
         }
         Ok(())
@@ -172,7 +194,9 @@ impl Store {
         match &self.db {
             Db::Sqlite { write, read } => {
                 read.close().await;
-                write.close().await;
+                if let Some(conn) = write.lock().await.conn.take() {
+                    let _ = conn.close().await;
+                }
             }
             Db::Pg(p) => p.close().await,
         }

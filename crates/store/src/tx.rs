@@ -1,13 +1,18 @@
-use sqlx::{PgConnection, Postgres, Sqlite, SqliteConnection, Transaction};
+use sqlx::{PgConnection, Postgres, SqliteConnection, Transaction};
+use tokio::sync::OwnedMutexGuard;
 
-use crate::db::{Db, Store};
-use crate::error::Result;
+use crate::db::{Db, Store, WriteLane};
+use crate::error::{Result, StoreError};
 use crate::events::{Event, NewEvent};
 
 enum TxInner {
-    Sqlite(Transaction<'static, Sqlite>),
+    /// The SQLite write connection, held for the whole transaction (begun
+    /// with `BEGIN IMMEDIATE`; `lane.dirty` until committed).
+    Sqlite(OwnedMutexGuard<WriteLane>),
     Pg(Transaction<'static, Postgres>),
 }
+
+const CLOSED: StoreError = StoreError::Database(sqlx::Error::PoolClosed);
 
 pub(crate) enum TxConn<'a> {
     Sqlite(&'a mut SqliteConnection),
@@ -29,7 +34,19 @@ impl Store {
     /// Starts a write transaction.
     pub async fn begin(&self) -> Result<Tx> {
         let inner = match &self.db {
-            Db::Sqlite { write, .. } => TxInner::Sqlite(write.begin().await?),
+            Db::Sqlite { write, .. } => {
+                let mut lane = write.clone().lock_owned().await;
+                let WriteLane { conn, dirty } = &mut *lane;
+                let conn = conn.as_mut().ok_or(CLOSED)?;
+                if *dirty {
+                    // The last transaction was dropped without a commit (an
+                    // error if it had already ended: nothing to undo).
+                    let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await;
+                }
+                *dirty = true;
+                sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut *conn).await?;
+                TxInner::Sqlite(lane)
+            }
             Db::Pg(pool) => TxInner::Pg(pool.begin().await?),
         };
         Ok(Tx {
@@ -44,7 +61,11 @@ impl Store {
 impl Tx {
     pub(crate) fn conn(&mut self) -> TxConn<'_> {
         match &mut self.inner {
-            TxInner::Sqlite(t) => TxConn::Sqlite(t),
+            // The lane is only handed out with its connection present.
+            TxInner::Sqlite(lane) => match lane.conn.as_mut() {
+                Some(c) => TxConn::Sqlite(c),
+                None => unreachable!("a transaction holds an open write connection"),
+            },
             TxInner::Pg(t) => TxConn::Pg(t),
         }
     }
@@ -66,7 +87,12 @@ impl Tx {
         let events = std::mem::take(&mut self.events);
         let committed = crate::events::append(&mut self, events).await?;
         match self.inner {
-            TxInner::Sqlite(t) => t.commit().await?,
+            TxInner::Sqlite(mut lane) => {
+                let WriteLane { conn, dirty } = &mut *lane;
+                let conn = conn.as_mut().ok_or(CLOSED)?;
+                sqlx::raw_sql("COMMIT").execute(&mut *conn).await?;
+                *dirty = false;
+            }
             TxInner::Pg(t) => t.commit().await?,
         }
         Ok(committed)
