@@ -1,0 +1,29 @@
+/** Short names for the API's schemas (generated from openapi.json). */
+import type { components } from './schema';
+
+type Schemas = components['schemas'];
+
+export type Conversation = Schemas['ConversationOut'];
+export type ConversationPage = Schemas['ConversationPage'];
+export type Message = Schemas['MessageOut'];
+export type MessagePage = Schemas['MessagePage'];
+export type ApiEvent = Schemas['EventOut'];
+export type EventPage = Schemas['EventPage'];
+export type Session = Schemas['SessionOut'];
+export type User = Schemas['UserOut'];
+export type Department = Schemas['DepartmentOut'];
+export type Tag = Schemas['TagOut'];
+export type SendRequest = Schemas['SendRequest'];
+export type ErrorBody = Schemas['ErrorBody'];
+
+/** LC-1 views, as the `view` query parameter names them. */
+export const VIEWS = ['all', 'open', 'mine', 'in_service'] as const;
+export type View = (typeof VIEWS)[number];
+
+/** LC-3 orderings, as the `order` query parameter names them. */
+export const ORDERS = ['newest', 'oldest', 'newest_opening', 'oldest_opening'] as const;
+export type Order = (typeof ORDERS)[number];
+
+/** The `channel` filter's values. */
+export const CHANNELS = ['whatsapp', 'instagram', 'messenger', 'telegram', 'widget'] as const;
+export type Channel = (typeof CHANNELS)[number];

@@ -1,0 +1,178 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { Conversation, ConversationPage, MessagePage } from '../../api/types';
+import { ApiFailure } from '../../api/errors';
+import { conv, event, messageCreated, msg } from '../../test/fixtures';
+import type { ChatApi } from './console.svelte';
+import { ConsoleStore } from './console.svelte';
+
+const at = (min: number) => new Date(Date.UTC(2026, 2, 10, 10, min)).toISOString();
+
+function fakeApi(over: Partial<ChatApi> = {}) {
+  const calls = { read: [] as string[], unread: [] as string[], fetched: [] as string[] };
+  const server = new Map<string, Conversation>();
+  const api = {
+    LIST_PAGE: 50,
+    MESSAGE_PAGE: 50,
+    EVENT_PAGE: 500,
+    fetchList: vi.fn(async (): Promise<ConversationPage> => ({ items: [...server.values()], next_cursor: null })),
+    fetchConversation: vi.fn(async (id: string) => {
+      calls.fetched.push(id);
+      const c = server.get(id);
+      if (!c) throw new ApiFailure(404, 'not_found', 'Não encontrado.');
+      return c;
+    }),
+    fetchMessages: vi.fn(async (): Promise<MessagePage> => ({ items: [], next_cursor: null })),
+    fetchEvents: vi.fn(),
+    sendMessage: vi.fn(),
+    markRead: vi.fn(async (id: string) => void calls.read.push(id)),
+    markUnread: vi.fn(async (id: string) => void calls.unread.push(id)),
+    ...over,
+  } as unknown as ChatApi;
+  return { api, server, calls };
+}
+
+async function flush() {
+  await vi.advanceTimersByTimeAsync(1000);
+}
+
+describe('ConsoleStore applies events', () => {
+  it('moves a chat to the top and counts an inbound message once', async () => {
+    const { api, server } = fakeApi();
+    server.set('a', conv('a', { last_message_at: at(5) }));
+    server.set('b', conv('b', { last_message_at: at(3) }));
+    const store = new ConsoleStore(api);
+    await store.reloadList();
+    expect(store.items.map((c) => c.id)).toEqual(['a', 'b']);
+
+    const m = msg('m1', { conversation_id: 'b', created_at: at(8) });
+    store.apply([messageCreated(m)]);
+    expect(store.items.map((c) => c.id)).toEqual(['b', 'a']);
+    expect(store.items[0]?.unread).toBe(1);
+
+    // The same message again (e.g. read back during a catch-up): no change.
+    store.apply([messageCreated(m)]);
+    expect(store.items[0]?.unread).toBe(1);
+  });
+
+  it('shows new messages in the open chat and marks it read (LC-7)', async () => {
+    vi.useFakeTimers();
+    try {
+      const { api, server, calls } = fakeApi();
+      server.set('c1', conv('c1', { unread: 2 }));
+      const store = new ConsoleStore(api);
+      await store.reloadList();
+      await store.openChat('c1');
+      expect(calls.read).toEqual(['c1']);
+      expect(store.items[0]?.unread).toBe(0);
+
+      store.apply([messageCreated(msg('m2', { conversation_id: 'c1', created_at: at(30) }))]);
+      expect(store.messages.map((m) => m.id)).toEqual(['m2']);
+      expect(store.items[0]?.unread).toBe(0);
+      await flush();
+      expect(calls.read).toEqual(['c1', 'c1']);
+
+      store.apply([
+        event('message.updated', 'c1', {
+          message_id: 'm2',
+          conversation_id: 'c1',
+          status: 'failed',
+          error_code: '190',
+          error_text: 'Error validating access token',
+        }),
+      ]);
+      expect(store.messages[0]).toMatchObject({ status: 'failed', error_text: 'Error validating access token' });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('drops a chat from "Chats abertos" once an agent takes it', async () => {
+    vi.useFakeTimers();
+    try {
+      const { api, server, calls } = fakeApi();
+      server.set('a', conv('a'));
+      const store = new ConsoleStore(api);
+      store.query = { ...store.query, view: 'open' };
+      await store.reloadList();
+      server.set('a', conv('a', { agent_id: 'u1', views: ['all', 'mine', 'in_service'] }));
+      store.apply([event('conversation.assigned', 'a', { conversation_id: 'a', agent_id: 'u1', department_id: null })]);
+      expect(store.items[0]?.agent_id).toBe('u1');
+      await flush();
+      expect(calls.fetched).toEqual(['a']);
+      expect(store.items).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('adds a new chat that appears in the current view', async () => {
+    vi.useFakeTimers();
+    try {
+      const { api, server } = fakeApi();
+      const store = new ConsoleStore(api);
+      await store.reloadList();
+      server.set('n', conv('n'));
+      store.apply([event('conversation.created', 'n', {}), messageCreated(msg('x', { conversation_id: 'n' }))]);
+      await flush();
+      expect(store.items.map((c) => c.id)).toEqual(['n']);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('replays events that arrive while the list loads', async () => {
+    const { api, server } = fakeApi();
+    server.set('a', conv('a', { last_message_at: at(1) }));
+    server.set('b', conv('b', { last_message_at: at(2) }));
+    let answer: (p: ConversationPage) => void = () => {};
+    (api.fetchList as ReturnType<typeof vi.fn>).mockImplementationOnce(
+      () => new Promise<ConversationPage>((r) => (answer = r)),
+    );
+    const store = new ConsoleStore(api);
+    const loading = store.reloadList();
+    // The page was read before this message was committed.
+    store.apply([messageCreated(msg('late', { conversation_id: 'a', created_at: at(9) }))]);
+    answer({ items: [server.get('b') as Conversation, server.get('a') as Conversation], next_cursor: null });
+    await loading;
+    expect(store.items.map((c) => c.id)).toEqual(['a', 'b']);
+    expect(store.items[0]?.unread).toBe(1);
+  });
+
+  it('keeps unread counts the server sends with read/unread events', async () => {
+    const { api, server } = fakeApi();
+    server.set('a', conv('a', { unread: 3 }));
+    const store = new ConsoleStore(api);
+    await store.reloadList();
+    store.apply([event('conversation.read', 'a', { conversation_id: 'a', unread: 0 })]);
+    expect(store.items[0]?.unread).toBe(0);
+    store.apply([event('conversation.unread', 'a', { conversation_id: 'a', unread: 1 })]);
+    expect(store.items[0]?.unread).toBe(1);
+  });
+
+  it('renames contacts on contact.updated', async () => {
+    const { api, server } = fakeApi();
+    server.set('a', conv('a'));
+    const store = new ConsoleStore(api);
+    await store.reloadList();
+    store.apply([event('contact.updated', null, { contact_id: 'contact-a', name: 'Maria 🌻' })]);
+    expect(store.items[0]?.contact.name).toBe('Maria 🌻');
+  });
+});
+
+describe('ConsoleStore with "unread only"', () => {
+  it('keeps the open chat listed after reading it, drops others that are read', async () => {
+    const { api, server } = fakeApi();
+    server.set('a', conv('a', { unread: 2, last_message_at: at(2) }));
+    server.set('b', conv('b', { unread: 1, last_message_at: at(1) }));
+    const store = new ConsoleStore(api);
+    store.query = { ...store.query, unreadOnly: true };
+    await store.reloadList();
+    await store.openChat('a');
+    expect(store.items.map((c) => [c.id, c.unread])).toEqual([
+      ['a', 0],
+      ['b', 1],
+    ]);
+    store.apply([event('conversation.read', 'b', { conversation_id: 'b', unread: 0 })]);
+    expect(store.items.map((c) => c.id)).toEqual(['a']);
+  });
+});

@@ -1,0 +1,44 @@
+/**
+ * CH-5 session window, as the list and the composer show it. The server
+ * sends `window` and `window_expires_at` with each chat; the tag is worked
+ * out again against the clock so "Expirando"/"Expirado" appear on time
+ * while the page stays open.
+ */
+import type { Conversation } from '../../api/types';
+
+export type SessionWindow = 'open' | 'expiring' | 'expired';
+
+/** The channel's customer-service window after a contact's message (CH-5). */
+export const WINDOW_MS = 24 * 60 * 60 * 1000;
+/** "Expirando" shows this long before the window ends (CH-5). */
+export const EXPIRING_MS = 30 * 60 * 1000;
+
+type WindowFields = Pick<Conversation, 'window' | 'window_expires_at'>;
+
+export function sessionWindow(c: WindowFields, now: number): SessionWindow {
+  const expires = c.window_expires_at ? Date.parse(c.window_expires_at) : Number.NaN;
+  if (!Number.isNaN(expires)) {
+    if (now >= expires) return 'expired';
+    if (expires - now <= EXPIRING_MS) return 'expiring';
+    return 'open';
+  }
+  // No end time: the contact never wrote (or the server could not tell).
+  if (c.window === 'expiring' || c.window === 'open') return c.window;
+  return 'expired';
+}
+
+/** The tag to show on a chat, if any. */
+export function windowTag(c: WindowFields, now: number): 'expiring' | 'expired' | null {
+  const w = sessionWindow(c, now);
+  return w === 'open' ? null : w;
+}
+
+/** Free-form (non-template) messages may be sent to the contact. */
+export function canSendFreeForm(c: WindowFields, now: number): boolean {
+  return sessionWindow(c, now) !== 'expired';
+}
+
+/** The window fields after a contact's message at `at` (ms). */
+export function windowAfterInbound(at: number): Pick<Conversation, 'window' | 'window_expires_at'> {
+  return { window: 'open', window_expires_at: new Date(at + WINDOW_MS).toISOString() };
+}

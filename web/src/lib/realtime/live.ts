@@ -1,0 +1,64 @@
+/** Wires the browser's WebSocket and the events API to the console store. */
+import type { ConsoleStore } from '../chats/console.svelte';
+import { fetchEvents } from '../chats/api';
+import { EventSync, type SocketLike } from './sync';
+import { memberUserId } from './payloads';
+
+export function wsUrl(loc: Pick<Location, 'protocol' | 'host'>): string {
+  return `${loc.protocol === 'https:' ? 'wss:' : 'ws:'}//${loc.host}/api/v1/ws`;
+}
+
+export interface LiveHooks {
+  /** Departments, tags or users changed: names may have changed. */
+  onDirectoryChanged(): void;
+  /** The signed-in user joined or left a department: views change. */
+  onMembershipChanged(): void;
+  userId(): string | null;
+}
+
+export function startLive(store: ConsoleStore, hooks: LiveHooks): EventSync {
+  const sync = new EventSync({
+    openSocket: () => browserSocket(wsUrl(location)),
+    fetchEvents,
+    apply(events) {
+      store.apply(events);
+      let directory = false;
+      let membership = false;
+      for (const e of events) {
+        if (/^(department|tag|user)\./.test(e.kind)) directory = true;
+        if (e.kind === 'department.deleted') membership = true;
+        if (e.kind === 'department.member_added' || e.kind === 'department.member_removed') {
+          if (memberUserId(e.payload) === hooks.userId()) membership = true;
+        }
+      }
+      if (directory) hooks.onDirectoryChanged();
+      if (membership) hooks.onMembershipChanged();
+    },
+    onStatus(s) {
+      store.sync = s;
+    },
+    onBaseline() {
+      void store.reloadList();
+      if (store.openId) void store.openChat(store.openId);
+    },
+  });
+  sync.start();
+  return sync;
+}
+
+/** The browser's WebSocket behind the engine's small socket interface. */
+function browserSocket(url: string): SocketLike {
+  const ws = new WebSocket(url);
+  const socket: SocketLike = {
+    onopen: null,
+    onmessage: null,
+    onclose: null,
+    onerror: null,
+    close: () => ws.close(),
+  };
+  ws.onopen = (e) => socket.onopen?.(e);
+  ws.onmessage = (e: MessageEvent) => socket.onmessage?.({ data: e.data });
+  ws.onclose = (e) => socket.onclose?.(e);
+  ws.onerror = (e) => socket.onerror?.(e);
+  return socket;
+}

@@ -1,0 +1,274 @@
+/**
+ * Keeps the client's copy of the organization's event stream (LC-13):
+ * one WebSocket, events handed to `apply` strictly in `seq` order, each at
+ * most once. A reconnect that finds the server ahead (`hello.last_seq`
+ * beyond what we have), a `{"type":"resync"}` from the server, or the
+ * "Ressincronizar" button all catch up through `GET /events?after=N`,
+ * page by page, before live events are applied again.
+ *
+ * Pure TypeScript with its socket and fetch injected, so it is unit-tested.
+ */
+import type { ApiEvent, EventPage } from '../../api/types';
+
+export type SyncStatus =
+  /** Opening the socket (first time or after a resync). */
+  | 'connecting'
+  /** Socket open and caught up. */
+  | 'live'
+  /** Fetching missed events before going live again. */
+  | 'catching_up'
+  /** The socket dropped: the user should press "Ressincronizar". */
+  | 'lost'
+  /** The server could not be reached while resynchronizing. */
+  | 'offline'
+  | 'stopped';
+
+/** What the engine needs of a WebSocket. */
+export interface SocketLike {
+  onopen: ((ev: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onclose: ((ev: unknown) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+  close(): void;
+}
+
+export interface SyncDeps {
+  openSocket(): SocketLike;
+  /** `GET /api/v1/events?after=…`; rejects when the server is unreachable. */
+  fetchEvents(after: number): Promise<EventPage>;
+  /** Applies events, already in order and never seen before. */
+  apply(events: ApiEvent[]): void;
+  onStatus(status: SyncStatus): void;
+  /**
+   * Load the lists now: the first `hello` arrived (the stream starts at
+   * `lastSeq`), or the first connection failed (`null`: load without live
+   * updates; a later `hello` calls this again).
+   */
+  onBaseline(lastSeq: number | null): void;
+  /** After a catch-up, e.g. to refresh what events cannot rebuild. */
+  onCaughtUp?(): void;
+}
+
+type Frame =
+  | { type: 'hello'; last_seq: number }
+  | { type: 'event'; event: ApiEvent }
+  | { type: 'resync' };
+
+export function parseFrame(data: unknown): Frame | null {
+  if (typeof data !== 'string') return null;
+  let v: unknown;
+  try {
+    v = JSON.parse(data);
+  } catch {
+    return null;
+  }
+  if (typeof v !== 'object' || v === null) return null;
+  const f = v as { type?: unknown; last_seq?: unknown; event?: unknown };
+  if (f.type === 'hello' && typeof f.last_seq === 'number') return { type: 'hello', last_seq: f.last_seq };
+  if (f.type === 'resync') return { type: 'resync' };
+  if (f.type === 'event' && typeof f.event === 'object' && f.event !== null) {
+    const e = f.event as ApiEvent;
+    if (typeof e.seq === 'number' && typeof e.kind === 'string') return { type: 'event', event: e };
+  }
+  return null;
+}
+
+/** Stop paging after this many pages in one catch-up (a runaway guard). */
+const MAX_PAGES = 10_000;
+
+export class EventSync {
+  private socket: SocketLike | null = null;
+  private lastSeq: number | null = null;
+  private status: SyncStatus = 'stopped';
+  /** Live events that arrived while catching up. */
+  private buffer: ApiEvent[] = [];
+  private catchingUp = false;
+  private resyncAsked = false;
+  private stopped = true;
+  /** `onBaseline(null)` was called (first connection failed). */
+  private baselineGiven = false;
+
+  constructor(private readonly deps: SyncDeps) {}
+
+  /** The newest `seq` applied (or covered by a catch-up). */
+  get seq(): number | null {
+    return this.lastSeq;
+  }
+
+  get currentStatus(): SyncStatus {
+    return this.status;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.dropSocket();
+    this.buffer = [];
+    this.setStatus('stopped');
+  }
+
+  /**
+   * The "Ressincronizar" button: catch up through `/events`, then reconnect.
+   * Resolves to false when the server could not be reached.
+   */
+  async resync(): Promise<boolean> {
+    if (this.stopped || this.catchingUp) return false;
+    this.dropSocket();
+    if (this.lastSeq !== null) {
+      this.setStatus('catching_up');
+      const ok = await this.catchUp();
+      if (!ok) {
+        this.setStatus('offline');
+        return false;
+      }
+    }
+    if (this.stopped) return false;
+    this.connect();
+    return true;
+  }
+
+  private setStatus(s: SyncStatus): void {
+    if (this.status === s) return;
+    this.status = s;
+    this.deps.onStatus(s);
+  }
+
+  private connect(): void {
+    this.dropSocket();
+    this.resyncAsked = false;
+    this.setStatus('connecting');
+    const socket = this.deps.openSocket();
+    this.socket = socket;
+    socket.onmessage = (ev) => {
+      if (this.socket === socket) this.onFrame(parseFrame(ev.data));
+    };
+    socket.onclose = () => {
+      if (this.socket === socket) this.onClosed();
+    };
+    socket.onerror = () => {
+      // A close event follows; that is where the loss is handled.
+    };
+  }
+
+  private dropSocket(): void {
+    const s = this.socket;
+    this.socket = null;
+    if (s) {
+      s.onmessage = null;
+      s.onclose = null;
+      s.onerror = null;
+      s.onopen = null;
+      s.close();
+    }
+  }
+
+  private onFrame(frame: Frame | null): void {
+    if (!frame || this.stopped) return;
+    switch (frame.type) {
+      case 'hello':
+        void this.onHello(frame.last_seq);
+        return;
+      case 'resync':
+        // The server closes the socket next; catch up then.
+        this.resyncAsked = true;
+        return;
+      case 'event':
+        if (this.catchingUp || this.status === 'connecting') {
+          this.buffer.push(frame.event);
+        } else {
+          this.applyInOrder([frame.event]);
+        }
+    }
+  }
+
+  private async onHello(serverSeq: number): Promise<void> {
+    if (this.lastSeq === null) {
+      this.lastSeq = serverSeq;
+      this.setStatus('live');
+      this.deps.onBaseline(serverSeq);
+      this.flushBuffer();
+      return;
+    }
+    if (serverSeq > this.lastSeq) {
+      // Events committed while we were away: the socket starts after them.
+      this.setStatus('catching_up');
+      const ok = await this.catchUp();
+      if (this.stopped) return;
+      if (!ok) {
+        this.dropSocket();
+        this.setStatus('offline');
+        return;
+      }
+    }
+    this.setStatus('live');
+    this.flushBuffer();
+  }
+
+  private onClosed(): void {
+    this.socket = null;
+    if (this.stopped) return;
+    if (this.resyncAsked) {
+      // The server told us we lagged: catch up and reconnect on our own.
+      void this.resync();
+      return;
+    }
+    if (this.catchingUp) return;
+    this.setStatus('lost');
+    if (this.lastSeq === null && !this.baselineGiven) {
+      this.baselineGiven = true;
+      this.deps.onBaseline(null);
+    }
+  }
+
+  /** Pages through `/events` from `lastSeq`; false if the server is unreachable. */
+  private async catchUp(): Promise<boolean> {
+    this.catchingUp = true;
+    try {
+      for (let page = 0; page < MAX_PAGES; page++) {
+        const after = this.lastSeq ?? 0;
+        let p: EventPage;
+        try {
+          p = await this.deps.fetchEvents(after);
+        } catch {
+          return false;
+        }
+        if (this.stopped) return false;
+        this.applyInOrder(p.events);
+        // `last_seq` also covers events we may not see.
+        if (p.last_seq > (this.lastSeq ?? 0)) this.lastSeq = p.last_seq;
+        if (!p.has_more) break;
+      }
+      this.deps.onCaughtUp?.();
+      return true;
+    } finally {
+      this.catchingUp = false;
+    }
+  }
+
+  private flushBuffer(): void {
+    const pending = this.buffer;
+    this.buffer = [];
+    this.applyInOrder(pending);
+  }
+
+  /** Applies the events newer than `lastSeq`, in `seq` order, once each. */
+  private applyInOrder(events: readonly ApiEvent[]): void {
+    const fresh = events
+      .filter((e) => this.lastSeq === null || e.seq > this.lastSeq)
+      .sort((a, b) => a.seq - b.seq);
+    const out: ApiEvent[] = [];
+    for (const e of fresh) {
+      const last = out[out.length - 1];
+      if (last && last.seq === e.seq) continue;
+      out.push(e);
+    }
+    if (out.length === 0) return;
+    const newest = out[out.length - 1];
+    if (newest) this.lastSeq = newest.seq;
+    this.deps.apply(out);
+  }
+}

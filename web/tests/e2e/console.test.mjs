@@ -1,0 +1,203 @@
+// The agent console against a real `atende demo`: login, the chat list,
+// replies with receipts, internal notes, live updates, "Ressincronizar",
+// the language switch, "Marcar como não lida" and logout.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  apiSession,
+  cleanup,
+  launchBrowser,
+  loginInBrowser,
+  startAtende,
+  startPreview,
+  USERS,
+  WEB_DIR,
+} from './helpers.mjs';
+
+const OFFLINE = 'Não foi possível reconectar ao servidor. Verifique sua conexão com a internet.';
+const INTERNAL_LABEL = 'Mensagem interna, não será enviada para o contato';
+const tag = Math.random().toString(36).slice(2, 7);
+
+/** @type {Awaited<ReturnType<typeof startAtende>>} */
+let atende;
+/** @type {string} */
+let appUrl;
+/** @type {import('playwright-core').Page} */
+let page;
+/** @type {Awaited<ReturnType<typeof apiSession>>} */
+let admin;
+/** The chat Ana opens and answers. */
+let chatId = '';
+let chatName = '';
+
+/**
+ * Runs a test body; on failure saves a screenshot under test-results/.
+ * @param {string} name
+ * @param {() => Promise<void>} body
+ */
+function step(name, body) {
+  it(name, { timeout: 90_000 }, async () => {
+    try {
+      await body();
+    } catch (e) {
+      const dir = join(WEB_DIR, 'test-results');
+      mkdirSync(dir, { recursive: true });
+      await page?.screenshot({ path: join(dir, `${name.replace(/\W+/g, '-')}.png`) }).catch(() => {});
+      throw e;
+    }
+  });
+}
+
+const pane = () => page.getByRole('region', { name: 'Conversa' });
+const composer = () => page.getByLabel('Mensagem', { exact: true });
+const item = (/** @type {string} */ id) => page.locator(`.item[data-conversation-id="${id}"]`);
+
+describe('agent console', { concurrency: false }, () => {
+  before(async () => {
+    atende = await startAtende({ rate: 30 });
+    appUrl = (await startPreview(atende.url)).url;
+    const browser = await launchBrowser();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 820 }, locale: 'pt-BR' });
+    page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    admin = await apiSession(atende.url, USERS.admin);
+  });
+
+  after(cleanup);
+
+  step('logs in and fills "Chats abertos" with the demo chats', async () => {
+    await loginInBrowser(page, appUrl, USERS.ana);
+    await page.getByRole('button', { name: 'Menu do usuário' }).waitFor();
+    assert.match(await page.locator('.user-name').innerText(), /Ana \(Vendas\)/);
+    const open = page.getByRole('tab', { name: 'Chats abertos' });
+    assert.equal(await open.getAttribute('aria-selected'), 'true');
+    await page.locator('[data-chat-button]').first().waitFor();
+    // What the list shows is what the API lists for Ana in that view.
+    const ana = await apiSession(atende.url, USERS.ana);
+    const listed = await ana.call('GET', '/conversations?view=open&limit=200');
+    const apiNames = new Set(listed.items.map((/** @type {any} */ c) => c.contact.name));
+    const shown = await page.locator('[data-chat-button] .name').allInnerTexts();
+    assert.ok(shown.length > 0, 'no chats shown');
+    for (const name of shown.slice(0, 5)) assert.ok(apiNames.has(name), `${name} is not in Ana's open view`);
+  });
+
+  step('opening a chat shows its messages and marks it read', async () => {
+    const unread = page.locator('.item.unread').first();
+    await unread.waitFor();
+    chatId = (await unread.getAttribute('data-conversation-id')) ?? '';
+    chatName = await unread.locator('.name').innerText();
+    await unread.locator('[data-chat-button]').click();
+    await pane().locator('h2', { hasText: chatName }).waitFor();
+    await pane().locator('article.bubble').first().waitFor();
+    assert.ok(new URL(page.url()).searchParams.get('chat') === chatId);
+    await page.waitForFunction((id) => !document.querySelector(`.item.unread[data-conversation-id="${id}"]`), chatId);
+  });
+
+  step('sends a reply that shows its receipt and assigns the chat to Ana', async () => {
+    const text = `Olá! Aqui é a Ana, vou verificar seu pedido (${tag}).`;
+    await composer().fill(text);
+    await composer().press('Enter');
+    const bubble = pane().locator('article.bubble', { hasText: text });
+    await bubble.waitFor();
+    assert.equal(await composer().inputValue(), '');
+    assert.equal(await bubble.getAttribute('data-internal'), null);
+    // The fake WhatsApp number acknowledges: grey ✓ → ✓✓ (or green when read).
+    await bubble.locator('.receipt[data-status="delivered"], .receipt[data-status="read"]').waitFor();
+    const label = await bubble.locator('.receipt').getAttribute('aria-label');
+    assert.ok(label === 'Entregue' || label === 'Lida', `receipt label ${label}`);
+    // LC-9: replying makes Ana the chat's agent; the header follows live.
+    await pane().getByText('Agente: Ana (Vendas)').waitFor();
+  });
+
+  step('"Interna?" sends an internal note as a red bubble', async () => {
+    await page.getByLabel('Interna?').check();
+    const send = pane().locator('button[type="submit"]');
+    assert.equal(await send.getAttribute('data-internal'), 'true');
+    assert.equal(await send.evaluate((b) => getComputedStyle(b).backgroundColor), 'rgb(198, 40, 40)');
+    const note = `Cliente pediu retorno amanhã (${tag})`;
+    await composer().fill(note);
+    await composer().press('Enter');
+    const bubble = pane().locator('article.bubble[data-internal="true"]', { hasText: note });
+    await bubble.waitFor();
+    await bubble.getByText(INTERNAL_LABEL, { exact: true }).waitFor();
+    assert.equal(await bubble.evaluate((b) => getComputedStyle(b).backgroundColor), 'rgb(253, 236, 236)');
+    assert.equal(await bubble.locator('.receipt').count(), 0);
+    await page.getByLabel('Interna?').uncheck();
+    assert.equal(await send.getAttribute('data-internal'), 'false');
+  });
+
+  step('the /interna prefix also makes an internal note', async () => {
+    const send = pane().locator('button[type="submit"]');
+    await composer().fill(`/interna conferir estoque (${tag})`);
+    assert.equal(await send.getAttribute('data-internal'), 'true');
+    await composer().press('Enter');
+    await pane().locator('article.bubble[data-internal="true"]', { hasText: `conferir estoque (${tag})` }).waitFor();
+  });
+
+  step('a message written by someone else appears live', async () => {
+    const text = `Nota da supervisão ao vivo (${tag})`;
+    await admin.call('POST', `/conversations/${chatId}/messages`, { text, internal: true });
+    await pane().locator('article.bubble', { hasText: text }).waitFor({ timeout: 10_000 });
+  });
+
+  step('losing the server shows "Ressincronizar", then the offline text', async () => {
+    await atende.stop();
+    const resync = page.getByRole('button', { name: 'Ressincronizar' });
+    await resync.waitFor({ timeout: 10_000 });
+    await resync.click();
+    await page.getByText(OFFLINE, { exact: true }).waitFor({ timeout: 10_000 });
+  });
+
+  step('"Ressincronizar" loads what changed while disconnected', async () => {
+    await atende.start();
+    const text = `Escrita enquanto a Ana estava desconectada (${tag})`;
+    await admin.call('POST', `/conversations/${chatId}/messages`, { text, internal: true });
+    const bubble = pane().locator('article.bubble', { hasText: text });
+    await page.waitForTimeout(1500);
+    assert.equal(await bubble.count(), 0, 'shown before resynchronizing: the socket should be down');
+    await page.getByRole('button', { name: 'Ressincronizar' }).click();
+    await bubble.waitFor({ timeout: 10_000 });
+    await page.getByRole('button', { name: 'Ressincronizar' }).waitFor({ state: 'detached' });
+    // Live again: the next change arrives without pressing anything.
+    const after = `De volta ao vivo (${tag})`;
+    await admin.call('POST', `/conversations/${chatId}/messages`, { text: after, internal: true });
+    await pane().locator('article.bubble', { hasText: after }).waitFor({ timeout: 10_000 });
+  });
+
+  step('switches the language to English, keeps it on reload, and back', async () => {
+    await page.getByLabel('Idioma').selectOption('en');
+    await page.getByRole('tab', { name: 'Open chats' }).waitFor();
+    await page.getByLabel('Internal?').waitFor();
+    assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+    await page.reload();
+    await page.getByRole('tab', { name: 'My chats' }).waitFor();
+    assert.equal(await page.getByRole('tab', { name: 'Chats abertos' }).count(), 0);
+    await page.getByLabel('Language').selectOption('pt-BR');
+    await page.getByRole('tab', { name: 'Chats abertos' }).waitFor();
+    assert.equal(await page.locator('html').getAttribute('lang'), 'pt-BR');
+  });
+
+  step('"Meus chats" lists the answered chat; "Marcar como não lida" marks it', async () => {
+    await page.goto(appUrl); // no chat open, so nothing marks it read again
+    await page.getByRole('tab', { name: 'Meus chats' }).click();
+    const row = item(chatId);
+    await row.waitFor();
+    assert.equal(await row.locator('.badge').count(), 0);
+    await row.getByRole('button', { name: `Mais ações para ${chatName}` }).click();
+    await page.getByRole('menuitem', { name: 'Marcar como não lida' }).click();
+    await row.locator('.badge').waitFor();
+    const ana = await apiSession(atende.url, USERS.ana);
+    const conv = await ana.call('GET', `/conversations/${chatId}`);
+    assert.ok(conv.unread >= 1, `server unread ${conv.unread}`);
+  });
+
+  step('logs out', async () => {
+    await page.getByRole('button', { name: 'Menu do usuário' }).click();
+    await page.getByRole('menuitem', { name: 'Sair' }).click();
+    await page.getByRole('button', { name: 'Entrar' }).waitFor();
+    const me = await page.request.get(new URL('/api/v1/me', appUrl).href);
+    assert.equal(me.status(), 401);
+  });
+});

@@ -1,0 +1,200 @@
+// Shared pieces of the browser tests: the atende server (`atende demo` in a
+// temporary directory), Vite's preview server proxying to it, Chromium, and
+// a small API client for acting as another user. Everything started here is
+// stopped by `cleanup()` and, as a last resort, when the process exits.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const ATENDE_BIN = resolve(WEB_DIR, process.env.ATENDE_BIN ?? '../target/release/atende');
+export const PASSWORD = 'demo1234';
+export const USERS = {
+  admin: 'admin@demo.atende.dev',
+  ana: 'ana@demo.atende.dev',
+  bruno: 'bruno@demo.atende.dev',
+};
+
+/** @type {Array<() => Promise<void> | void>} */
+const cleanups = [];
+/** @type {Set<import('node:child_process').ChildProcess>} */
+const children = new Set();
+
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+});
+
+/** Runs every registered cleanup, newest first; never throws. */
+export async function cleanup() {
+  while (cleanups.length) {
+    const f = cleanups.pop();
+    try {
+      await f?.();
+    } catch (e) {
+      console.error('cleanup failed:', e);
+    }
+  }
+}
+
+/** @returns {Promise<number>} */
+export function freePort() {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => res(port));
+    });
+  });
+}
+
+/** @param {number} ms */
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Starts `atende demo` on a free port with a fresh SQLite database.
+ * @param {{ rate?: number, env?: Record<string, string> }} [opts]
+ */
+export async function startAtende(opts = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'atende-e2e-'));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const env = { ...process.env };
+  delete env.ATENDE_URL;
+  delete env.ATENDE_BIN;
+  Object.assign(env, {
+    ATENDE_LISTEN: `127.0.0.1:${port}`,
+    ATENDE_DATABASE_URL: `sqlite://${join(dir, 'atende.db')}`,
+    ...opts.env,
+  });
+  /** @type {import('node:child_process').ChildProcess | null} */
+  let child = null;
+  let log = '';
+
+  async function start() {
+    const c = spawn(ATENDE_BIN, ['demo', '--rate', String(opts.rate ?? 30)], {
+      cwd: dir,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child = c;
+    children.add(c);
+    c.stdout?.on('data', (d) => (log += d));
+    c.stderr?.on('data', (d) => (log += d));
+    c.on('exit', () => children.delete(c));
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
+      if (c.exitCode !== null) throw new Error(`atende exited (${c.exitCode}):\n${log}`);
+      try {
+        const r = await fetch(`${url}/healthz`);
+        if (r.ok) return;
+      } catch {
+        // not listening yet
+      }
+      await sleep(100);
+    }
+    throw new Error(`atende did not answer /healthz within 20 s:\n${log}`);
+  }
+
+  async function stop() {
+    const c = child;
+    child = null;
+    if (!c || c.exitCode !== null) return;
+    const exited = new Promise((r) => c.once('exit', r));
+    c.kill('SIGTERM');
+    const timer = setTimeout(() => c.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  await start();
+  cleanups.push(async () => {
+    await stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return { url, port, dir, start, stop, log: () => log };
+}
+
+/**
+ * Vite's preview server for the built app (`npm run build` first), its
+ * proxy pointed at `atendeUrl`.
+ * @param {string} atendeUrl
+ */
+export async function startPreview(atendeUrl) {
+  process.env.ATENDE_URL = atendeUrl;
+  const { preview } = await import('vite');
+  const port = await freePort();
+  const server = await preview({
+    root: WEB_DIR,
+    configFile: join(WEB_DIR, 'vite.config.ts'),
+    logLevel: 'warn',
+    preview: { host: '127.0.0.1', port, strictPort: true, open: false },
+  });
+  cleanups.push(() => server.close());
+  return { url: `http://127.0.0.1:${port}/` };
+}
+
+export async function launchBrowser() {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  cleanups.push(() => browser.close());
+  return browser;
+}
+
+/**
+ * A second user acting through the API (cookie session + CSRF token).
+ * @param {string} baseUrl
+ * @param {string} email
+ */
+export async function apiSession(baseUrl, email) {
+  const r = await fetch(`${baseUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  });
+  if (!r.ok) throw new Error(`login ${email}: ${r.status} ${await r.text()}`);
+  /** @type {{ user: any, csrf_token: string }} */
+  const body = /** @type {any} */ (await r.json());
+  const cookie = (r.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  /**
+   * @param {string} method
+   * @param {string} path
+   * @param {unknown} [json]
+   */
+  async function call(method, path, json) {
+    const res = await fetch(`${baseUrl}/api/v1${path}`, {
+      method,
+      headers: {
+        cookie,
+        'x-csrf-token': body.csrf_token,
+        ...(json === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: json === undefined ? undefined : JSON.stringify(json),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  }
+  return { user: body.user, call };
+}
+
+/**
+ * Logs in through the login page.
+ * @param {import('playwright-core').Page} page
+ * @param {string} appUrl
+ * @param {string} email
+ */
+export async function loginInBrowser(page, appUrl, email) {
+  await page.goto(appUrl);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Senha').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Entrar' }).click();
+}
