@@ -5,8 +5,6 @@ use std::net::SocketAddr;
 
 use atende_store::{Store, StoreOptions};
 use axum::Router;
-use axum::http::StatusCode;
-use axum::response::Html;
 use axum::routing::get;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -98,6 +96,12 @@ async fn shutdown_signal() {
     tracing::info!("shutting down");
 }
 
+/// The OpenAPI document of the HTTP API (served at `/api/v1/openapi.json`).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, openapi) = api::router().split_for_parts();
+    api::prefix_paths(openapi, "/api/v1")
+}
+
 /// The whole HTTP surface.
 pub fn router(state: AppState) -> Router {
     let (api_router, openapi) = api::router().split_for_parts();
@@ -112,25 +116,11 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))
-        .route("/", get(index))
-        .fallback(|| async {
-            crate::error::ApiError::new(StatusCode::NOT_FOUND, "not_found", "Rota não encontrada.")
-        })
+        .fallback(crate::web::serve)
         .layer(axum::middleware::from_fn(ops::track))
         // Bodies over the limit answer 413; routes that take files raise it.
         .layer(axum::extract::DefaultBodyLimit::max(max_body))
         .layer(TraceLayer::new_for_http())
         .layer(CatchPanicLayer::new())
         .with_state(state)
-}
-
-/// Until the web app is built into the binary, the root page says how.
-async fn index() -> Html<&'static str> {
-    Html(
-        "<!doctype html><html lang=\"pt-BR\"><meta charset=\"utf-8\"><title>Atende</title>\
-         <body style=\"font-family:sans-serif;max-width:40rem;margin:3rem auto\">\
-         <h1>Atende</h1><p>O servidor está no ar. A interface web ainda não foi compilada: \
-         rode <code>make run</code> na raiz do repositório.</p>\
-         <p>API: <a href=\"/api/docs\">/api/docs</a> · <a href=\"/api/v1/openapi.json\">openapi.json</a></p></body></html>",
-    )
 }

@@ -12,6 +12,7 @@ pub mod media;
 pub mod ops;
 pub mod state;
 pub mod telemetry;
+pub mod web;
 pub mod whatsapp;
 
 pub use app::Application;

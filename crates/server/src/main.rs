@@ -34,6 +34,9 @@ enum Command {
     },
     /// Applies pending database migrations and exits.
     Migrate,
+    /// Prints the HTTP API's OpenAPI document (JSON) and exits; the web app
+    /// generates its typed client from it (`make api-types`).
+    Openapi,
     /// Creates the first organization and its administrator (idempotent);
     /// prints {"org_id":…,"user_id":…} as JSON.
     Bootstrap {
@@ -79,6 +82,10 @@ async fn main() -> anyhow::Result<()> {
             eprintln!("{}", atende_server::demo::banner(&url));
             tokio::spawn(atende_server::demo::simulate(graph, webhook, rate));
             app.run_until_stopped().await
+        }
+        Command::Openapi => {
+            println!("{}", atende_server::app::openapi().to_pretty_json()?);
+            Ok(())
         }
         Command::Migrate => {
             let store = Store::open(&StoreOptions::new(&config.database_url)).await?;

@@ -249,3 +249,50 @@ async fn health_ready_metrics_and_openapi_answer() {
         StatusCode::OK
     );
 }
+
+/// The web app answers every path of its own; server paths never fall
+/// through to it.
+#[tokio::test]
+async fn the_web_app_serves_its_routes_and_never_shadows_the_api() {
+    let app = TestApp::spawn().await;
+    let c = reqwest::Client::new();
+    let root = c.get(app.url("/")).send().await.unwrap();
+    assert_eq!(root.status(), StatusCode::OK);
+    assert!(
+        root.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let root = root.text().await.unwrap();
+    assert!(root.contains("<title>Atende</title>"), "{root}");
+    let deep = c.get(app.url("/conversas?chat=1")).send().await.unwrap();
+    assert_eq!(deep.status(), StatusCode::OK);
+    assert_eq!(
+        deep.text().await.unwrap(),
+        root,
+        "app routes get index.html"
+    );
+    for path in ["/api/v1/nada", "/webhooks/nada", "/media/nada"] {
+        let r = c.get(app.url(path)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
+        let v: Value = r.json().await.unwrap();
+        assert_eq!(v["error"]["code"], "not_found", "{path}");
+    }
+    let missing = c.get(app.url("/assets/nada.js")).send().await.unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+}
+
+/// The web app's typed client is generated from `web/openapi.json`: it must
+/// be the server's current document (`make api-types` regenerates both).
+#[test]
+fn the_web_apps_api_document_is_current() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../web/openapi.json");
+    let committed: Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("web/openapi.json")).unwrap();
+    let current = serde_json::to_value(atende_server::app::openapi()).unwrap();
+    assert!(
+        committed == current,
+        "web/openapi.json is out of date: run `make api-types` and commit the result"
+    );
+}
