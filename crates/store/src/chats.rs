@@ -59,6 +59,26 @@ pub struct Conversation {
 }
 
 impl Conversation {
+    /// A new thread between `contact` and `inbox`, without an attendance.
+    pub(crate) fn fresh(org: OrgId, inbox: InboxId, contact: ContactId, now: Millis) -> Self {
+        Conversation {
+            id: ConversationId::new(),
+            org_id: org,
+            inbox_id: inbox,
+            contact_id: contact,
+            attendance_id: None,
+            protocol: None,
+            opened_at: None,
+            department_id: None,
+            agent_id: None,
+            flow_running: false,
+            last_message_at: now,
+            last_inbound_at: None,
+            unread: 0,
+            created_at: now,
+        }
+    }
+
     /// The chat's visibility scope for events (LC-1).
     pub fn scope(&self) -> ChatScope {
         ChatScope {
@@ -181,23 +201,7 @@ impl Tx {
         {
             return Ok(c);
         }
-        let now = now_ms();
-        let conv = Conversation {
-            id: ConversationId::new(),
-            org_id: org,
-            inbox_id: inbox,
-            contact_id: contact,
-            attendance_id: None,
-            protocol: None,
-            opened_at: None,
-            department_id: None,
-            agent_id: None,
-            flow_running: false,
-            last_message_at: now,
-            last_inbound_at: None,
-            unread: 0,
-            created_at: now,
-        };
+        let conv = Conversation::fresh(org, inbox, contact, now_ms());
         let sql = format!(
             "INSERT INTO conversations ({CONV_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
         );

@@ -127,26 +127,8 @@ impl Tx {
         let msgs: Vec<(ContactId, Message, i64)> = rows
             .into_iter()
             .map(|(contact, m)| {
-                let msg = Message {
-                    id: MessageId::new(),
-                    org_id: org,
-                    conversation_id: m.conversation_id,
-                    inbox_id: inbox,
-                    direction: "in".into(),
-                    author_kind: m.author_kind.as_str().into(),
-                    author_id: None,
-                    internal: false,
-                    kind: m.kind.as_str().into(),
-                    text: m.text,
-                    payload: Json(m.payload),
-                    status: m.status.as_str().into(),
-                    provider_id: m.provider_id,
-                    error_code: None,
-                    error_text: None,
-                    client_key: None,
-                    created_at: now,
-                };
-                (contact, msg, m.provider_at.unwrap_or(now))
+                let at = m.provider_at.unwrap_or(now);
+                (contact, Message::from_new(m, None, now), at)
             })
             .collect();
         let sql = format!(

@@ -81,22 +81,7 @@ impl Tx {
         let mut new_convs: Vec<(Conversation, Conversation)> = Vec::with_capacity(created.len());
         for (key, contact) in created {
             let protocol = protocols.next().ok_or(StoreError::NotFound)?;
-            let before = Conversation {
-                id: ConversationId::new(),
-                org_id: org,
-                inbox_id: inbox,
-                contact_id: contact.id,
-                attendance_id: None,
-                protocol: None,
-                opened_at: None,
-                department_id: None,
-                agent_id: None,
-                flow_running: false,
-                last_message_at: now,
-                last_inbound_at: None,
-                unread: 0,
-                created_at: now,
-            };
+            let before = Conversation::fresh(org, inbox, contact.id, now);
             let mut after = before.clone();
             after.attendance_id = Some(AttendanceId::new());
             after.protocol = Some(protocol.as_str().to_string());

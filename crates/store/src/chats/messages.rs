@@ -36,6 +36,29 @@ pub struct Message {
 }
 
 impl Message {
+    /// The row a [`NewMessage`] becomes, with a fresh id, created `now`.
+    pub(crate) fn from_new(m: NewMessage, client_key: Option<String>, now: Millis) -> Message {
+        Message {
+            id: MessageId::new(),
+            org_id: m.org_id,
+            conversation_id: m.conversation_id,
+            inbox_id: m.inbox_id,
+            direction: m.direction.as_str().into(),
+            author_kind: m.author_kind.as_str().into(),
+            author_id: m.author_id,
+            internal: m.internal,
+            kind: m.kind.as_str().into(),
+            text: m.text,
+            payload: Json(m.payload),
+            status: m.status.as_str().into(),
+            provider_id: m.provider_id,
+            error_code: None,
+            error_text: None,
+            client_key,
+            created_at: now,
+        }
+    }
+
     /// The message as events carry it: everything but the provider's raw
     /// payload (clients that need it read the message).
     pub fn event_json(&self) -> serde_json::Value {
@@ -114,25 +137,8 @@ impl Tx {
         client_key: Option<String>,
     ) -> Result<Option<Message>> {
         let now = now_ms();
-        let msg = Message {
-            id: MessageId::new(),
-            org_id: m.org_id,
-            conversation_id: m.conversation_id,
-            inbox_id: m.inbox_id,
-            direction: m.direction.as_str().into(),
-            author_kind: m.author_kind.as_str().into(),
-            author_id: m.author_id,
-            internal: m.internal,
-            kind: m.kind.as_str().into(),
-            text: m.text,
-            payload: Json(m.payload),
-            status: m.status.as_str().into(),
-            provider_id: m.provider_id,
-            error_code: None,
-            error_text: None,
-            client_key,
-            created_at: now,
-        };
+        let (direction, provider_at) = (m.direction, m.provider_at);
+        let msg = Message::from_new(m, client_key, now);
         let sql = format!(
             "INSERT INTO messages ({MSG_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
              ON CONFLICT DO NOTHING"
@@ -144,7 +150,7 @@ impl Tx {
         if n == 0 {
             return Ok(None);
         }
-        let inbound = m.direction == Direction::In;
+        let inbound = direction == Direction::In;
         let sql = "UPDATE conversations SET last_message_at = $3, \
                    unread = unread + $4, \
                    last_inbound_at = CASE WHEN $5 AND (last_inbound_at IS NULL OR last_inbound_at < CAST($6 AS BIGINT)) \
@@ -152,7 +158,7 @@ impl Tx {
                    WHERE org_id = $1 AND id = $2 RETURNING attendance_id IS NOT NULL, department_id, agent_id";
         let scope: Option<(bool, Option<atende_domain::DepartmentId>, Option<UserId>)> = with_tx!(self, c => sqlx::query_as(sql)
             .bind(msg.org_id).bind(msg.conversation_id).bind(now).bind(i64::from(inbound))
-            .bind(inbound).bind(m.provider_at.unwrap_or(now)).fetch_optional(c).await?);
+            .bind(inbound).bind(provider_at.unwrap_or(now)).fetch_optional(c).await?);
         let Some((attendance_open, department_id, agent_id)) = scope else {
             return Err(StoreError::NotFound);
         };
