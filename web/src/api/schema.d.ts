@@ -4,6 +4,26 @@
  */
 
 export interface paths {
+    "/api/v1/agents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Lists the organization's active users for any signed-in user (names,
+         *     presence and departments), e.g. to forward a chat or name an agent.
+         */
+        get: operations["list_agents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -560,6 +580,23 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description A colleague as every user of the organization sees them: who can take or
+         *     be handed a chat (LC-9), and whose name to show on an agent's messages
+         *     and on the "in service" icon (LC-7). No e-mail, no permissions.
+         */
+        AgentOut: {
+            departments: string[];
+            id: string;
+            name: string;
+            /** @description admin | manager | agent */
+            role: string;
+            /**
+             * @description online | paused | offline (an invisible colleague shows as offline,
+             *     LC-19; the caller sees their own status as it is)
+             */
+            status: string;
+        };
         AssignRequest: {
             /** @description Forward to this agent (replaces the department). */
             agent_id?: string | null;
@@ -958,6 +995,25 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_agents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentOut"][];
+                };
+            };
+        };
+    };
     login: {
         parameters: {
             query?: never;

@@ -18,6 +18,7 @@ use crate::state::AppState;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_users, create_user))
+        .routes(routes!(list_agents))
         .routes(routes!(get_user, update_user))
 }
 
@@ -101,6 +102,46 @@ fn check_grant(auth: &Auth, role: Role, perms: &Permissions) -> Result<(), ApiEr
     } else {
         Ok(())
     }
+}
+
+/// A colleague as every user of the organization sees them: who can take or
+/// be handed a chat (LC-9), and whose name to show on an agent's messages
+/// and on the "in service" icon (LC-7). No e-mail, no permissions.
+#[derive(Serialize, ToSchema)]
+pub struct AgentOut {
+    #[schema(value_type = String)]
+    pub id: UserId,
+    pub name: String,
+    /// admin | manager | agent
+    pub role: String,
+    /// online | paused | offline (an invisible colleague shows as offline,
+    /// LC-19; the caller sees their own status as it is)
+    pub status: String,
+    #[schema(value_type = Vec<String>)]
+    pub departments: Vec<DepartmentId>,
+}
+
+/// Lists the organization's active users for any signed-in user (names,
+/// presence and departments), e.g. to forward a chat or name an agent.
+#[utoipa::path(get, path = "/agents", tag = "users", responses((status = 200, body = Vec<AgentOut>)))]
+async fn list_agents(State(st): State<AppState>, auth: Auth) -> ApiResult<AppJson<Vec<AgentOut>>> {
+    let users = st.store.users(auth.org()).await?;
+    let mut out = Vec::with_capacity(users.len());
+    for u in users.iter().filter(|u| u.active) {
+        let status = if u.status == "invisible" && u.id != auth.user.id {
+            "offline".to_string()
+        } else {
+            u.status.clone()
+        };
+        out.push(AgentOut {
+            id: u.id,
+            name: u.name.clone(),
+            role: u.role.clone(),
+            status,
+            departments: st.store.user_departments(u.org_id, u.id).await?,
+        });
+    }
+    Ok(AppJson(out))
 }
 
 /// Lists the organization's users.

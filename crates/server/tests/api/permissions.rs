@@ -461,3 +461,60 @@ async fn missing_invalid_revoked_and_deactivated_credentials_are_401() {
     .await;
     assert_eq!(admin.get_json("/api/v1/tags").await, json!([]));
 }
+
+/// Every signed-in user sees their colleagues' names, presence and
+/// departments (to forward chats, to name agents), but no e-mail; an
+/// invisible colleague shows as offline; other organizations stay out.
+#[tokio::test]
+async fn any_user_lists_colleagues_without_private_fields() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let ana = app.named_user(&admin, "agent", "Ana Atendente").await;
+    let bruno = app.named_user(&admin, "agent", "Bruno Sombra").await;
+    let dept = create_department(&admin, "Suporte").await;
+    crate::helpers::add_member(&admin, &dept, &ana.user_id).await;
+    let r = bruno
+        .patch(
+            &format!("/api/v1/users/{}", bruno.user_id),
+            json!({"status": "invisible"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let other = app.other_org().await;
+
+    // Ana has no Users module: /users is closed to her, /agents is not.
+    assert_error(
+        ana.get("/api/v1/users").await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    let list = ana.get_json("/api/v1/agents").await;
+    let list = list.as_array().unwrap();
+    let find = |id: &str| list.iter().find(|a| a["id"] == id).cloned();
+    let me = find(&ana.user_id).expect("Ana listed");
+    assert_eq!(me["name"], "Ana Atendente");
+    assert_eq!(me["departments"], json!([dept]));
+    assert!(
+        me.get("email").is_none() && me.get("permissions").is_none(),
+        "{me}"
+    );
+    assert_eq!(
+        find(&bruno.user_id).expect("Bruno listed")["status"],
+        "offline"
+    );
+    assert!(
+        find(&other.user_id).is_none(),
+        "another organization's user"
+    );
+    // Bruno sees himself as he is.
+    let own = bruno.get_json("/api/v1/agents").await;
+    let own = own
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == bruno.user_id.as_str())
+        .cloned()
+        .unwrap();
+    assert_eq!(own["status"], "invisible");
+}
