@@ -11,6 +11,8 @@ export type ApiEvent = Schemas['EventOut'];
 export type EventPage = Schemas['EventPage'];
 export type Session = Schemas['SessionOut'];
 export type User = Schemas['UserOut'];
+/** A colleague as any signed-in user sees them (`GET /agents`: no e-mail). */
+export type Agent = Schemas['AgentOut'];
 export type Department = Schemas['DepartmentOut'];
 export type Tag = Schemas['TagOut'];
 export type SendRequest = Schemas['SendRequest'];

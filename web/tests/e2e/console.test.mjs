@@ -1,6 +1,7 @@
 // The agent console against a real `atende demo`: login, the chat list,
 // replies with receipts, internal notes, live updates, "Ressincronizar",
-// the language switch, "Marcar como não lida" and logout.
+// the language switch, "Marcar como não lida", colleagues' names (LC-7) and
+// logout.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -136,10 +137,14 @@ describe('agent console', { concurrency: false }, () => {
     await pane().locator('article.bubble[data-internal="true"]', { hasText: `conferir estoque (${tag})` }).waitFor();
   });
 
-  step('a message written by someone else appears live', async () => {
+  step('a message written by someone else appears live, with the author\'s name', async () => {
     const text = `Nota da supervisão ao vivo (${tag})`;
     await admin.call('POST', `/conversations/${chatId}/messages`, { text, internal: true });
-    await pane().locator('article.bubble', { hasText: text }).waitFor({ timeout: 10_000 });
+    const bubble = pane().locator('article.bubble', { hasText: text });
+    await bubble.waitFor({ timeout: 10_000 });
+    // Ana has no Users module: the name comes from GET /agents.
+    assert.equal(admin.user.name, 'Administradora');
+    assert.equal(await bubble.locator('.sender').innerText(), admin.user.name);
   });
 
   step('losing the server shows "Ressincronizar", then the offline text', async () => {
@@ -191,6 +196,27 @@ describe('agent console', { concurrency: false }, () => {
     const ana = await apiSession(atende.url, USERS.ana);
     const conv = await ana.call('GET', `/conversations/${chatId}`);
     assert.ok(conv.unread >= 1, `server unread ${conv.unread}`);
+  });
+
+  step('a chat forwarded to a colleague names them on the agent icon and in the header (LC-7)', async () => {
+    const bruno = await apiSession(atende.url, USERS.bruno);
+    await admin.call('POST', `/conversations/${chatId}/assign`, { agent_id: bruno.user.id, confirm: true });
+    await page.getByRole('tab', { name: 'Em atendimento', exact: true }).click();
+    const icon = item(chatId).getByTestId('item-agent');
+    const label = `Em atendimento por ${bruno.user.name}`;
+    // The hover (title) names the agent once the forward arrives live.
+    await icon.hover();
+    await page.waitForFunction(
+      ([id, want]) =>
+        document
+          .querySelector(`.item[data-conversation-id="${id}"] [data-testid="item-agent"]`)
+          ?.getAttribute('title') === want,
+      [chatId, label],
+    );
+    assert.equal(await icon.getAttribute('title'), label);
+    assert.equal(await icon.getAttribute('aria-label'), label);
+    await item(chatId).locator('[data-chat-button]').click();
+    await pane().getByTestId('pane-agent').filter({ hasText: `Agente: ${bruno.user.name}` }).waitFor();
   });
 
   step('logs out', async () => {

@@ -1,6 +1,7 @@
 /** Wires the browser's WebSocket and the events API to the console store. */
 import type { ConsoleStore } from '../chats/console.svelte';
 import { fetchEvents } from '../chats/api';
+import { assignedAgentIds, reloadAgentsIfUnknown } from '../directory.svelte';
 import { EventSync, type SocketLike } from './sync';
 import { memberUserId } from './payloads';
 
@@ -32,6 +33,8 @@ export function startLive(store: ConsoleStore, hooks: LiveHooks): EventSync {
         }
       }
       if (directory) hooks.onDirectoryChanged();
+      // An agent the directory does not know yet (e.g. created after login).
+      else reloadAgentsIfUnknown(assignedAgentIds(events));
       if (membership) hooks.onMembershipChanged();
     },
     onStatus(s) {
