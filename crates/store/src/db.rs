@@ -110,8 +110,11 @@ impl Store {
                 StoreError::Invalid(format!("cannot create {}: {e}", dir.display()))
             })?;
         }
+        // The writer's batch statements return a row per message or chat:
+        // a deeper row buffer lets SQLite's thread finish a statement
+        // without waiting for the caller to drain every 50 rows.
         let write = Arc::new(Mutex::new(WriteLane {
-            conn: Some(SqliteConnection::connect_with(&co).await?),
+            conn: Some(SqliteConnection::connect_with(&co.clone().row_buffer_size(1024)).await?),
             dirty: false,
         }));
         let read = SqlitePoolOptions::new()

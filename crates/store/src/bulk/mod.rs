@@ -135,7 +135,7 @@ impl Tx {
             "INSERT INTO messages (id, org_id, conversation_id, inbox_id, direction, author_kind, internal, kind, text, payload, \
              status, provider_id, created_at) \
              SELECT m.id, $1, m.conversation_id, $2, 'in', m.author_kind, FALSE, m.kind, m.text, m.payload, m.status, m.provider_id, $3 \
-             FROM {} WHERE TRUE ON CONFLICT DO NOTHING RETURNING id",
+             FROM {} WHERE TRUE ON CONFLICT DO NOTHING",
             json_rows(
                 self.backend,
                 4,
@@ -165,17 +165,31 @@ impl Tx {
                 provider_id: m.provider_id.as_deref(),
             })
             .collect();
-        let ids: Vec<MessageId> = with_tx!(self, c => {
-            sqlx::query_scalar::<_, MessageId>(sqlx::AssertSqlSafe(sql))
+        let n = with_tx!(self, c => {
+            sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(org).bind(inbox).bind(now).bind(Json(&params))
-                .fetch_all(c).await?
+                .execute(c).await?.rows_affected()
         });
         drop(params);
-        let fresh: HashSet<MessageId> = ids.into_iter().collect();
-        let inserted: Vec<(ContactId, Message, i64)> = msgs
-            .into_iter()
-            .filter(|(_, m, _)| fresh.contains(&m.id))
-            .collect();
+        // Usually every row is new; otherwise find which ones were (the
+        // rest were duplicates of stored messages).
+        let inserted: Vec<(ContactId, Message, i64)> = if n == msgs.len() as u64 {
+            msgs
+        } else {
+            let ids: Vec<IdRow<MessageId>> =
+                msgs.iter().map(|(_, m, _)| IdRow { id: m.id }).collect();
+            let sql = format!(
+                "SELECT m.id FROM {} CROSS JOIN messages m WHERE m.id = k.id",
+                json_rows(self.backend, 1, "k", &[("id", Col::Uuid)])
+            );
+            let found: Vec<MessageId> = with_tx!(self, c => {
+                sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(Json(&ids)).fetch_all(c).await?
+            });
+            let fresh: HashSet<MessageId> = found.into_iter().collect();
+            msgs.into_iter()
+                .filter(|(_, m, _)| fresh.contains(&m.id))
+                .collect()
+        };
         if inserted.is_empty() {
             return Ok(Vec::new());
         }
