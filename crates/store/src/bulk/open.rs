@@ -141,29 +141,21 @@ impl Tx {
             }
         }
         // Known conversations get their attendance set.
-        let mut reopened = Vec::with_capacity(reopen.len());
+        let first_reopened = attendances.len();
         for k in reopen {
             let Some(conversation_id) = k.conversation_id else {
                 continue;
             };
             let protocol = protocols.next().ok_or(StoreError::NotFound)?;
-            reopened.push(ConversationRow {
-                id: conversation_id,
-                contact_id: k.contact_id,
-                attendance_id: AttendanceId::new(),
-                protocol: "",
-            });
+            let scope = crate::events::ChatScope {
+                conversation_id,
+                attendance_open: true,
+                department_id: None,
+                agent_id: None,
+            };
             attendances.push((
-                crate::events::ChatScope {
-                    conversation_id,
-                    attendance_open: true,
-                    department_id: None,
-                    agent_id: None,
-                },
-                reopened
-                    .last()
-                    .map(|r| r.attendance_id)
-                    .ok_or(StoreError::NotFound)?,
+                scope,
+                AttendanceId::new(),
                 conversation_id,
                 protocol.as_str().to_string(),
             ));
@@ -175,26 +167,27 @@ impl Tx {
                 },
             );
         }
+        let reopened: Vec<AttendanceRow> = attendances[first_reopened..]
+            .iter()
+            .map(|(_, id, conversation_id, protocol)| AttendanceRow {
+                id: *id,
+                conversation_id: *conversation_id,
+                protocol,
+            })
+            .collect();
         if !reopened.is_empty() {
             let n = reopened.len();
-            let protocols: Vec<&str> = attendances[attendances.len() - n..]
-                .iter()
-                .map(|a| a.3.as_str())
-                .collect();
-            for (row, p) in reopened.iter_mut().zip(protocols) {
-                row.protocol = p;
-            }
             let sql = format!(
-                "UPDATE conversations SET attendance_id = v.attendance_id, protocol = v.protocol, opened_at = $2, \
+                "UPDATE conversations SET attendance_id = v.id, protocol = v.protocol, opened_at = $2, \
                  department_id = NULL, agent_id = NULL \
-                 FROM {} WHERE {} AND conversations.id = v.id AND conversations.attendance_id IS NULL",
+                 FROM {} WHERE {} AND conversations.id = v.conversation_id AND conversations.attendance_id IS NULL",
                 json_rows(
                     self.backend,
                     3,
                     "v",
                     &[
+                        ("conversation_id", Col::Uuid),
                         ("id", Col::Uuid),
-                        ("attendance_id", Col::Uuid),
                         ("protocol", Col::Text),
                     ]
                 ),
