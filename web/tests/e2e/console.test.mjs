@@ -3,9 +3,7 @@
 // the language switch, "Marcar como não lida", colleagues' names (LC-7) and
 // logout.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe } from 'node:test';
 import {
   apiSession,
   cleanup,
@@ -14,7 +12,7 @@ import {
   startAtende,
   startPreview,
   USERS,
-  WEB_DIR,
+  step as stepOn,
 } from './helpers.mjs';
 
 const OFFLINE = 'Não foi possível reconectar ao servidor. Verifique sua conexão com a internet.';
@@ -34,22 +32,10 @@ let chatId = '';
 let chatName = '';
 
 /**
- * Runs a test body; on failure saves a screenshot under test-results/.
  * @param {string} name
  * @param {() => Promise<void>} body
  */
-function step(name, body) {
-  it(name, { timeout: 90_000 }, async () => {
-    try {
-      await body();
-    } catch (e) {
-      const dir = join(WEB_DIR, 'test-results');
-      mkdirSync(dir, { recursive: true });
-      await page?.screenshot({ path: join(dir, `${name.replace(/\W+/g, '-')}.png`) }).catch(() => {});
-      throw e;
-    }
-  });
-}
+const step = (name, body) => stepOn(name, () => page, body);
 
 const pane = () => page.getByRole('region', { name: 'Conversa' });
 const composer = () => page.getByLabel('Mensagem', { exact: true });

@@ -2,10 +2,8 @@
 // certeza que deseja alterar o agente?" confirmation, and closing the
 // attendance now with the user's pre-filled closing message (LC-11).
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { apiSession, cleanup, launchBrowser, loginInBrowser, startAtende, startPreview, USERS, WEB_DIR } from './helpers.mjs';
+import { after, before, describe } from 'node:test';
+import { apiSession, cleanup, launchBrowser, loginInBrowser, startAtende, startPreview, USERS, step as stepOn } from './helpers.mjs';
 
 const tag = Math.random().toString(36).slice(2, 7);
 const CLOSING = `Obrigado pelo contato! Atendimento encerrado (${tag}).`;
@@ -22,18 +20,7 @@ let chatId = '';
  * @param {string} name
  * @param {() => Promise<void>} body
  */
-function step(name, body) {
-  it(name, { timeout: 90_000 }, async () => {
-    try {
-      await body();
-    } catch (e) {
-      const dir = join(WEB_DIR, 'test-results');
-      mkdirSync(dir, { recursive: true });
-      await page?.screenshot({ path: join(dir, `${name.replace(/\W+/g, '-')}.png`) }).catch(() => {});
-      throw e;
-    }
-  });
-}
+const step = (name, body) => stepOn(name, () => page, body);
 
 const pane = () => page.getByRole('region', { name: 'Conversa' });
 const header = () => pane().locator('header');

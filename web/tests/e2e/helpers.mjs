@@ -3,10 +3,11 @@
 // a small API client for acting as another user. Everything started here is
 // stopped by `cleanup()` and, as a last resort, when the process exits.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -197,4 +198,24 @@ export async function loginInBrowser(page, appUrl, email) {
   await page.getByLabel('E-mail').fill(email);
   await page.getByLabel('Senha').fill(PASSWORD);
   await page.getByRole('button', { name: 'Entrar' }).click();
+}
+
+/**
+ * A test step that saves a screenshot of `page()` under test-results/ when
+ * it fails.
+ * @param {string} name
+ * @param {() => import('playwright-core').Page | undefined} page
+ * @param {() => Promise<void>} body
+ */
+export function step(name, page, body) {
+  it(name, { timeout: 90_000 }, async () => {
+    try {
+      await body();
+    } catch (e) {
+      const dir = join(WEB_DIR, 'test-results');
+      mkdirSync(dir, { recursive: true });
+      await page()?.screenshot({ path: join(dir, `${name.replace(/\W+/g, '-')}.png`) }).catch(() => {});
+      throw e;
+    }
+  });
 }
