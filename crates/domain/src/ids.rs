@@ -116,6 +116,16 @@ id_type!(
     "etiqueta"
 );
 id_type!(
+    /// A category of ready responses (LC-20).
+    ReadyCategoryId,
+    "categoria de respostas prontas"
+);
+id_type!(
+    /// A ready response (LC-20): a short text agents insert in the composer.
+    ReadyResponseId,
+    "resposta pronta"
+);
+id_type!(
     /// A custom contact field defined by an organization.
     CustomFieldId,
     "campo personalizado"

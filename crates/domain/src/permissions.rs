@@ -41,6 +41,9 @@ named_enum! {
         Tags = "tags",
         /// Custom contact fields.
         CustomFields = "custom_fields",
+        /// Ready responses (LC-20): everyone who chats inserts them, editing
+        /// is this module's edit level.
+        ReadyResponses = "ready_responses",
         /// Bot flows.
         Flows = "flows",
         /// Reports.
@@ -141,6 +144,7 @@ impl Permissions {
                     (Departments, ViewEdit),
                     (Tags, ViewEdit),
                     (CustomFields, ViewEdit),
+                    (ReadyResponses, ViewEdit),
                     (Flows, ViewEdit),
                     (Reports, ViewEdit),
                     (Users, View),
@@ -159,6 +163,7 @@ impl Permissions {
                     (Tags, View),
                     (Departments, View),
                     (CustomFields, View),
+                    (ReadyResponses, View),
                 ],
                 &[Capability::ContactObservations],
             ),

@@ -2,8 +2,9 @@
 
 mod list;
 mod messages;
+mod tags;
 
-pub use list::{ChatOrder, ConversationItem, ConversationQuery};
+pub use list::{ChatOrder, ConversationItem, ConversationQuery, ViewCounts};
 pub use messages::{Message, NewMessage};
 
 use atende_domain::{
@@ -99,9 +100,9 @@ impl Conversation {
     }
 }
 
-const CONTACT_COLS: &str = "id, org_id, name, phone, email, document, rg, birth_date, customer_code, \
+pub(crate) const CONTACT_COLS: &str = "id, org_id, name, phone, email, document, rg, birth_date, customer_code, \
      blocked, broadcast_opt_in, custom, created_at, last_interaction_at";
-const CONV_COLS: &str = "id, org_id, inbox_id, contact_id, attendance_id, protocol, opened_at, department_id, \
+pub(crate) const CONV_COLS: &str = "id, org_id, inbox_id, contact_id, attendance_id, protocol, opened_at, department_id, \
      agent_id, flow_running, last_message_at, last_inbound_at, unread, created_at";
 
 impl Tx {

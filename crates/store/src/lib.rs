@@ -15,8 +15,10 @@ mod tx;
 pub mod accounts;
 pub mod bulk;
 pub mod chats;
+pub mod contacts;
 pub mod directory;
 pub mod ingest;
+pub mod ready;
 
 pub use db::{Backend, Store, StoreOptions};
 pub use error::{Result, StoreError};

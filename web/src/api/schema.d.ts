@@ -78,6 +78,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/contacts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A contact with the inboxes it wrote to. */
+        get: operations["get_contact"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Edits a contact (CT-1, CT-5). Every chat of the contact gets a
+         *     `contact.updated` event naming the changed fields.
+         */
+        patch: operations["update_contact"];
+        trace?: never;
+    };
     "/api/v1/conversations": {
         parameters: {
             query?: never;
@@ -90,6 +111,27 @@ export interface paths {
          *     (LC-4), with cursor pagination.
          */
         get: operations["list_conversations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How many chats the caller has in each LC-1 view (the tab counters).
+         *     The web app gets the same numbers pushed over the WebSocket
+         *     (`{"type":"counts"}`) whenever they may have changed.
+         */
+        get: operations["view_counts"];
         put?: never;
         post?: never;
         delete?: never;
@@ -194,6 +236,26 @@ export interface paths {
         put?: never;
         /** Marks a conversation read (opening it in the app does this). */
         post: operations["mark_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{id}/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Sets a chat's tags (the LC-2 tag filter reads them). Emits
+         *     `conversation.tagged` when they change.
+         */
+        put: operations["set_tags"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -469,6 +531,72 @@ export interface paths {
         patch: operations["update_org"];
         trace?: never;
     };
+    "/api/v1/ready-responses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every category with its responses, categories by name. */
+        get: operations["list_ready"];
+        put?: never;
+        post: operations["create_category"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ready-responses/{category_id}/responses/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["delete_response"];
+        options?: never;
+        head?: never;
+        patch: operations["update_response"];
+        trace?: never;
+    };
+    "/api/v1/ready-responses/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Deletes a category and every response in it. */
+        delete: operations["delete_category"];
+        options?: never;
+        head?: never;
+        patch: operations["rename_category"];
+        trace?: never;
+    };
+    "/api/v1/ready-responses/{id}/responses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["create_response"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tags": {
         parameters: {
             query?: never;
@@ -608,6 +736,10 @@ export interface components {
             /** @description Forward to this department (back to its queue). */
             department_id?: string | null;
         };
+        CategoryRequest: {
+            /** @description At most 60 characters, unique in the organization. */
+            name: string;
+        };
         CloseRequest: {
             /** @description …or at this RFC 3339 time. */
             at?: string | null;
@@ -630,16 +762,61 @@ export interface components {
             name: string;
             phone?: string | null;
         };
+        /** @description A contact (CT-1). */
+        ContactOut: {
+            /** @description `AAAA-MM-DD`. */
+            birth_date?: string | null;
+            /** @description CT-4. */
+            blocked: boolean;
+            /** @description CT-5: off ⇒ never included in broadcasts. */
+            broadcast_opt_in: boolean;
+            created_at: string;
+            /** @description Values of the contact's custom fields, by field key. */
+            custom: Record<string, never>;
+            customer_code?: string | null;
+            /** @description CPF or CNPJ, digits only. */
+            document?: string | null;
+            /** @description `cpf` or `cnpj` when `document` is set. */
+            document_kind?: string | null;
+            email?: string | null;
+            id: string;
+            identities: components["schemas"]["IdentityOut"][];
+            last_interaction_at?: string | null;
+            /** @description Display name (from the channel profile until someone edits it). */
+            name: string;
+            /** @description E.164, e.g. `+5511987654321`. */
+            phone?: string | null;
+            rg?: string | null;
+        };
         ContactRef: {
             id: string;
             name: string;
             phone?: string | null;
+        };
+        /**
+         * @description An edit of a contact: only the fields present change. An empty string
+         *     clears an optional field.
+         */
+        ContactUpdate: {
+            /** @description `AAAA-MM-DD`. */
+            birth_date?: string | null;
+            broadcast_opt_in?: boolean | null;
+            /** @description Custom field values by key; `null` or `""` removes a value. */
+            custom?: Record<string, never> | null;
+            customer_code?: string | null;
+            /** @description CPF or CNPJ, with or without punctuation. */
+            document?: string | null;
+            email?: string | null;
+            name?: string | null;
+            rg?: string | null;
         };
         /** @description A chat as listed (and as `GET /conversations/{id}` returns it). */
         ConversationOut: {
             agent_id?: string | null;
             attendance_open: boolean;
             channel: string;
+            /** @description When the attendance's scheduled closing is due (LC-11), if one is. */
+            close_at?: string | null;
             contact: components["schemas"]["ContactRef"];
             department_id?: string | null;
             /** @description A bot flow is waiting for this contact (LC-7 automation icon). */
@@ -651,6 +828,8 @@ export interface components {
             opened_at?: string | null;
             /** @description Protocol of the open (or last) attendance. */
             protocol?: string | null;
+            /** @description The chat's tags (ids of `GET /tags`), by name. */
+            tags: string[];
             /** Format: int64 */
             unread: number;
             /** @description The LC-1 views this chat is in for the caller. */
@@ -724,6 +903,14 @@ export interface components {
             options?: string[] | null;
             required_at_closing?: boolean | null;
             target?: string | null;
+        };
+        /** @description Where the contact wrote from. */
+        IdentityOut: {
+            channel: string;
+            /** @description The contact's id on the channel (WhatsApp: the number, digits only). */
+            external_id: string;
+            inbox_id: string;
+            inbox_name: string;
         };
         /**
          * @description An inbox as shown: settings without secrets; `needs_reauth` when the
@@ -872,6 +1059,32 @@ export interface components {
             /** @description Our id of the message reacted to. */
             message_id: string;
         };
+        ReadyCategoryOut: {
+            id: string;
+            name: string;
+            /** @description The category's responses, by title. */
+            responses: components["schemas"]["ReadyResponseOut"][];
+        };
+        ReadyResponseOut: {
+            category_id: string;
+            id: string;
+            /** @description May hold `{nome}` and custom-field variables, filled in on send. */
+            text: string;
+            title: string;
+            updated_at: string;
+        };
+        ResponseRequest: {
+            /** @description Text only (no media); `{nome}` and custom-field variables allowed. */
+            text: string;
+            /** @description At most 30 characters, unique in its category. */
+            title: string;
+        };
+        ResponseUpdate: {
+            /** @description Moves the response to another category. */
+            category_id?: string | null;
+            text?: string | null;
+            title?: string | null;
+        };
         SendRequest: {
             /** @description Contact cards (CH-9). */
             contacts?: components["schemas"]["ContactCard"][] | null;
@@ -904,6 +1117,10 @@ export interface components {
             /** @description `#rrggbb` */
             color?: string | null;
             name?: string | null;
+        };
+        TagsRequest: {
+            /** @description The chat's tags after the call (ids of `GET /tags`); `[]` removes all. */
+            tags: string[];
         };
         TemplateOut: {
             /** @description UTILITY, MARKETING or AUTHENTICATION (Utility is cheaper). */
@@ -977,6 +1194,17 @@ export interface components {
             role?: string | null;
             /** @description online | paused | invisible (LC-19) */
             status?: string | null;
+        };
+        /** @description Chats per LC-1 view. */
+        ViewCountsOut: {
+            /** Format: int64 */
+            all: number;
+            /** Format: int64 */
+            in_service: number;
+            /** Format: int64 */
+            mine: number;
+            /** Format: int64 */
+            open: number;
         };
         /** @description WhatsApp Cloud API credentials of one phone number. */
         WhatsappConfig: {
@@ -1109,6 +1337,76 @@ export interface operations {
             };
         };
     };
+    get_contact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactOut"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_contact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContactUpdate"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactOut"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_conversations: {
         parameters: {
             query?: {
@@ -1149,6 +1447,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    view_counts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ViewCountsOut"];
                 };
             };
         };
@@ -1391,6 +1708,47 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    set_tags: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TagsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationOut"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -2162,6 +2520,260 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_ready: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadyCategoryOut"][];
+                };
+            };
+        };
+    };
+    create_category: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CategoryRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadyCategoryOut"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_response: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                category_id: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_response: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                category_id: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResponseUpdate"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadyResponseOut"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_category: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    rename_category: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CategoryRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadyCategoryOut"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_response: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description category id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResponseRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadyResponseOut"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -18,11 +18,18 @@ const DEFAULTS: &str = "padrão por papel (AD-1), sem frase no seed";
 fn role_defaults_per_module() {
     use Access::{None as No, View as V, ViewEdit as VE};
     // Columns follow Module::ALL: chat, contacts, departments, users,
-    // inboxes, tags, custom_fields, flows, reports, settings, organizations.
-    let cases: [(Role, [Access; 11]); 3] = [
-        (Role::Admin, [VE, VE, VE, VE, VE, VE, VE, VE, VE, VE, VE]),
-        (Role::Manager, [VE, VE, VE, V, V, VE, VE, VE, VE, No, No]),
-        (Role::Agent, [VE, V, V, No, No, V, V, No, No, No, No]),
+    // inboxes, tags, custom_fields, ready_responses, flows, reports,
+    // settings, organizations.
+    let cases: [(Role, [Access; 12]); 3] = [
+        (
+            Role::Admin,
+            [VE, VE, VE, VE, VE, VE, VE, VE, VE, VE, VE, VE],
+        ),
+        (
+            Role::Manager,
+            [VE, VE, VE, V, V, VE, VE, VE, VE, VE, No, No],
+        ),
+        (Role::Agent, [VE, V, V, No, No, V, V, V, No, No, No, No]),
     ];
     for (role, accesses) in cases {
         let permissions = Permissions::for_role(role);
@@ -148,6 +155,7 @@ fn names() {
             "inboxes",
             "tags",
             "custom_fields",
+            "ready_responses",
             "flows",
             "reports",
             "settings",

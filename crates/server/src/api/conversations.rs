@@ -32,6 +32,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(actions::mark_read))
         .routes(routes!(actions::mark_unread))
         .routes(routes!(new_chat::new_chat))
+        .routes(routes!(view_counts))
+        .routes(routes!(actions::set_tags))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -69,6 +71,11 @@ pub struct ConversationOut {
     pub window_expires_at: Option<String>,
     /// The LC-1 views this chat is in for the caller.
     pub views: Vec<String>,
+    /// The chat's tags (ids of `GET /tags`), by name.
+    #[schema(value_type = Vec<String>)]
+    pub tags: Vec<TagId>,
+    /// When the attendance's scheduled closing is due (LC-11), if one is.
+    pub close_at: Option<String>,
 }
 
 fn window(last_inbound_at: Option<i64>) -> (String, Option<String>) {
@@ -115,6 +122,8 @@ impl ConversationOut {
             window,
             window_expires_at,
             views,
+            tags: i.tags,
+            close_at: opt_time(i.close_at),
         }
     }
 }
@@ -216,6 +225,38 @@ async fn list_conversations(
     }))
 }
 
+/// How many chats the caller has in each LC-1 view (the tab counters).
+/// The web app gets the same numbers pushed over the WebSocket
+/// (`{"type":"counts"}`) whenever they may have changed.
+#[utoipa::path(get, path = "/conversations/counts", tag = "conversations",
+    responses((status = 200, body = ViewCountsOut)))]
+async fn view_counts(State(st): State<AppState>, auth: Auth) -> ApiResult<AppJson<ViewCountsOut>> {
+    auth.require(Module::Chat, Access::View)?;
+    Ok(AppJson(counts_of(&st, &auth).await?))
+}
+
+/// Chats per LC-1 view.
+#[derive(Serialize, ToSchema)]
+pub struct ViewCountsOut {
+    pub all: i64,
+    pub open: i64,
+    pub mine: i64,
+    pub in_service: i64,
+}
+
+pub async fn counts_of(st: &AppState, auth: &Auth) -> ApiResult<ViewCountsOut> {
+    let c = st
+        .store
+        .view_counts(auth.org(), auth.user.id, auth.viewer().see_all_chats)
+        .await?;
+    Ok(ViewCountsOut {
+        all: c.all,
+        open: c.open,
+        mine: c.mine,
+        in_service: c.in_service,
+    })
+}
+
 /// Loads a conversation the caller may see (404 otherwise, like another
 /// organization's id).
 pub async fn visible_conversation(
@@ -252,6 +293,16 @@ pub async fn conversation_out(
 ) -> ApiResult<ConversationOut> {
     let contact = st.store.contact(auth.org(), conv.contact_id).await?;
     let inbox = st.store.inbox(auth.org(), conv.inbox_id).await?;
+    let close_at = match conv.attendance_id {
+        Some(a) => st.store.attendance(auth.org(), a).await?.close_at,
+        None => None,
+    };
+    let tags = st
+        .store
+        .tags_of_conversations(auth.org(), &[conv.id])
+        .await?
+        .remove(&conv.id)
+        .unwrap_or_default();
     Ok(ConversationOut::from_item(
         ConversationItem {
             id: conv.id,
@@ -269,6 +320,8 @@ pub async fn conversation_out(
             last_message_at: conv.last_message_at,
             last_inbound_at: conv.last_inbound_at,
             unread: conv.unread,
+            close_at,
+            tags,
         },
         auth,
     ))

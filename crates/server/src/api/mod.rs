@@ -1,10 +1,12 @@
 //! The JSON API under `/api/v1`. Each module exports `router()`.
 
 pub mod auth;
+pub mod contacts;
 pub mod conversations;
 pub mod directory;
 pub mod events;
 pub mod orgs;
+pub mod ready;
 pub mod users;
 pub mod ws;
 
@@ -119,6 +121,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(users::router())
         .merge(directory::router())
         .merge(conversations::router())
+        .merge(contacts::router())
+        .merge(ready::router())
         .merge(events::router())
         .merge(crate::whatsapp::upload::router())
 }

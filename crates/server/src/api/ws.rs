@@ -5,6 +5,10 @@
 //! order with nothing skipped (gaps are filled from the events log). A client that
 //! falls too far behind gets `{"type":"resync"}` and the socket closes: it
 //! catches up with `GET /events?after=<its last seq>` and reconnects.
+//!
+//! The tab counters (LC-1 views) come as `{"type":"counts","counts":{…}}`:
+//! once after `hello`, then at most once a second while events that can
+//! move chats between views arrive, so clients never poll for them.
 
 use std::sync::Arc;
 
@@ -55,7 +59,13 @@ async fn serve(
     if socket.send(Message::Text(hello.into())).await.is_err() {
         return;
     }
+    if send_counts(&st, &auth, &mut socket).await.is_err() {
+        return;
+    }
     let mut ping = tokio::time::interval(std::time::Duration::from_secs(25));
+    let mut counts_tick = tokio::time::interval(COUNTS_EVERY);
+    counts_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut counts_dirty = false;
     // The newest sequence this socket has handled: frames go out strictly
     // in order, without gaps.
     let mut seen = last_seq;
@@ -84,6 +94,7 @@ async fn serve(
                         {
                             auth.departments = d;
                         }
+                        counts_dirty |= moves_chats(&e);
                         if !visible(&auth, &e) {
                             continue;
                         }
@@ -104,6 +115,12 @@ async fn serve(
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
                 Some(Ok(_)) => {}
             },
+            _ = counts_tick.tick(), if counts_dirty => {
+                counts_dirty = false;
+                if send_counts(&st, &auth, &mut socket).await.is_err() {
+                    return;
+                }
+            }
             _ = ping.tick() => {
                 if socket.send(Message::Ping(Vec::new().into())).await.is_err() {
                     return;
@@ -111,6 +128,37 @@ async fn serve(
             }
         }
     }
+}
+
+/// Shortest time between two counter updates on one socket.
+const COUNTS_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Events after which a chat may be in other LC-1 views than before (or a
+/// chat may have appeared), so the counters are worth recomputing.
+fn moves_chats(e: &Event) -> bool {
+    matches!(
+        e.kind.as_str(),
+        "conversation.created"
+            | "conversation.assigned"
+            | "conversation.moved"
+            | "attendance.opened"
+            | "attendance.closed"
+            | "department.member_added"
+            | "department.member_removed"
+            | "department.deleted"
+    )
+}
+
+async fn send_counts(st: &AppState, auth: &Auth, socket: &mut WebSocket) -> Result<(), ()> {
+    let counts = match super::conversations::counts_of(st, auth).await {
+        Ok(c) => c,
+        Err(_) => return Ok(()), // the next change retries
+    };
+    let text = json!({"type": "counts", "counts": counts}).to_string();
+    socket
+        .send(Message::Text(text.into()))
+        .await
+        .map_err(|_| ())
 }
 
 /// The `Origin` header (when present) names the host the request was sent to.

@@ -3,7 +3,9 @@
 
 mod auth;
 mod chats;
+mod contacts;
 mod helpers;
 mod isolation;
 mod permissions;
+mod ready;
 mod realtime;

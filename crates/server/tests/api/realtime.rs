@@ -157,11 +157,26 @@ async fn next_frame(ws: &mut Ws) -> Value {
     }
 }
 
-/// The next event frame's event.
+/// The next event frame's event (counter updates skipped).
 async fn next_event(ws: &mut Ws) -> Value {
-    let f = next_frame(ws).await;
-    assert_eq!(f["type"], "event", "{f}");
-    f["event"].clone()
+    loop {
+        let f = next_frame(ws).await;
+        if f["type"] == "counts" {
+            continue;
+        }
+        assert_eq!(f["type"], "event", "{f}");
+        return f["event"].clone();
+    }
+}
+
+/// The next counter update (events skipped).
+async fn next_counts(ws: &mut Ws) -> Value {
+    loop {
+        let f = next_frame(ws).await;
+        if f["type"] == "counts" {
+            return f["counts"].clone();
+        }
+    }
 }
 
 /// Reads events until the `message.created` of `message_id`; returns every
@@ -342,4 +357,62 @@ async fn gaps_on_the_socket_are_filled_from_the_log_in_order() {
         seqs,
         ((hello + 1)..=(hello + seqs.len() as i64)).collect::<Vec<_>>()
     );
+}
+
+#[tokio::test]
+async fn tab_counters_come_after_hello_and_follow_assignments() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let inbox = create_inbox(&admin, "PNID-1").await;
+    let vendas = create_department(&admin, "Vendas").await;
+    let suporte = create_department(&admin, "Suporte").await;
+    let ana = app.named_user(&admin, "agent", "Ana").await;
+    add_member(&admin, &vendas, &ana.user_id).await;
+    let chat = seed_conversation(&app, &inbox, "5511900000001", "Cliente A").await;
+    let other = seed_conversation(&app, &inbox, "5511900000002", "Cliente B").await;
+    let r = admin
+        .post(
+            &format!("/api/v1/conversations/{other}/assign"),
+            json!({"department_id": suporte}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+
+    // The REST answer and the first frame after hello agree.
+    let rest = ana.get_json("/api/v1/conversations/counts").await;
+    let cookie = app.session_cookie(&ana.email).await;
+    let (mut ws, _) = connect(&app, &[("cookie", &cookie), ("origin", &app.addr)]).await;
+    let first = next_frame(&mut ws).await;
+    assert_eq!(first["type"], "counts", "{first}");
+    assert_eq!(first["counts"], rest);
+    // Support's chat is invisible to Ana: only her visible chat counts.
+    assert_eq!(rest["all"], 1, "{rest}");
+    assert_eq!(rest["mine"], 0, "{rest}");
+
+    // Assigning the chat to Ana moves it into Mine and In service.
+    let r = admin
+        .post(
+            &format!("/api/v1/conversations/{chat}/assign"),
+            json!({"agent_id": ana.user_id}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let pushed = next_counts(&mut ws).await;
+    assert_eq!(pushed["all"], 1, "{pushed}");
+    assert_eq!(pushed["mine"], 1, "{pushed}");
+    assert_eq!(pushed["in_service"], 1, "{pushed}");
+    assert_eq!(pushed["open"], 0, "{pushed}");
+    assert_eq!(ana.get_json("/api/v1/conversations/counts").await, pushed);
+
+    // Each view's count is the size of the list the same user gets.
+    for view in ["all", "open", "mine", "in_service"] {
+        let page = ana
+            .get_json(&format!("/api/v1/conversations?view={view}&limit=200"))
+            .await;
+        assert_eq!(
+            page["items"].as_array().unwrap().len() as i64,
+            pushed[view].as_i64().unwrap(),
+            "{view}"
+        );
+    }
 }

@@ -113,6 +113,11 @@ pub struct ConversationItem {
     pub last_message_at: Millis,
     pub last_inbound_at: Option<Millis>,
     pub unread: i64,
+    /// When the open attendance's scheduled closing is due (LC-11).
+    pub close_at: Option<Millis>,
+    /// The chat's tags (filled after the query, ordered by name).
+    #[sqlx(skip)]
+    pub tags: Vec<TagId>,
 }
 
 enum Arg {
@@ -216,12 +221,13 @@ impl Store {
         let sql = format!(
             "SELECT c.id, c.inbox_id, i.channel, c.contact_id, k.name AS contact_name, k.phone AS contact_phone, \
              c.attendance_id, c.protocol, c.opened_at, c.department_id, c.agent_id, c.flow_running, \
-             c.last_message_at, c.last_inbound_at, c.unread \
+             c.last_message_at, c.last_inbound_at, c.unread, a.close_at \
              FROM conversations c JOIN contacts k ON k.id = c.contact_id JOIN inboxes i ON i.id = c.inbox_id \
+             LEFT JOIN attendances a ON a.id = c.attendance_id \
              WHERE {} ORDER BY {col} {dir}, c.id {dir} LIMIT {pl}",
             wh.join(" AND ")
         );
-        let mut rows = with_pool!(self, p => {
+        let mut rows: Vec<ConversationItem> = with_pool!(self, p => {
             let mut qq = sqlx::query_as::<_, ConversationItem>(sqlx::AssertSqlSafe(sql.as_str()));
             for a in &args {
                 qq = match a {
@@ -232,8 +238,16 @@ impl Store {
             }
             qq.fetch_all(p).await?
         });
-        let next = if rows.len() as i64 > limit {
+        let more = rows.len() as i64 > limit;
+        if more {
             rows.truncate(limit as usize);
+        }
+        let ids: Vec<ConversationId> = rows.iter().map(|r| r.id).collect();
+        let mut tags = self.tags_of_conversations(q.org_id, &ids).await?;
+        for r in &mut rows {
+            r.tags = tags.remove(&r.id).unwrap_or_default();
+        }
+        let next = if more {
             rows.last().map(|r| {
                 let key = match q.order {
                     ChatOrder::Newest | ChatOrder::Oldest => r.last_message_at,
@@ -245,5 +259,75 @@ impl Store {
             None
         };
         Ok((rows, next))
+    }
+}
+
+/// How many chats a viewer has in each LC-1 view (the tab counters).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct ViewCounts {
+    pub all: i64,
+    pub open: i64,
+    pub mine: i64,
+    pub in_service: i64,
+}
+
+impl Store {
+    /// Counts of every LC-1 view for one viewer, in one pass over the
+    /// chats they may see.
+    pub async fn view_counts(
+        &self,
+        org: OrgId,
+        viewer: UserId,
+        see_all_chats: bool,
+    ) -> Result<ViewCounts> {
+        let visibility = if see_all_chats {
+            ""
+        } else {
+            " AND (c.agent_id = $2 OR c.department_id IS NULL OR c.department_id IN \
+             (SELECT department_id FROM department_members WHERE user_id = $2))"
+        };
+        let sql = format!(
+            "SELECT COUNT(*) AS \"all\", \
+             COALESCE(SUM(CASE WHEN c.attendance_id IS NOT NULL AND c.agent_id IS NULL THEN 1 ELSE 0 END), 0) AS open, \
+             COALESCE(SUM(CASE WHEN c.attendance_id IS NOT NULL AND c.agent_id = $2 THEN 1 ELSE 0 END), 0) AS mine, \
+             COALESCE(SUM(CASE WHEN c.attendance_id IS NOT NULL AND c.agent_id IS NOT NULL THEN 1 ELSE 0 END), 0) AS in_service \
+             FROM conversations c WHERE c.org_id = $1{visibility}"
+        );
+        Ok(with_pool!(self, p => {
+            sqlx::query_as::<_, ViewCounts>(sqlx::AssertSqlSafe(sql.as_str()))
+                .bind(org).bind(viewer).fetch_one(p).await?
+        }))
+    }
+
+    /// The tags of some conversations, by conversation.
+    pub async fn tags_of_conversations(
+        &self,
+        org: OrgId,
+        ids: &[ConversationId],
+    ) -> Result<std::collections::HashMap<ConversationId, Vec<TagId>>> {
+        let mut out: std::collections::HashMap<ConversationId, Vec<TagId>> =
+            std::collections::HashMap::new();
+        if ids.is_empty() {
+            return Ok(out);
+        }
+        #[derive(Serialize)]
+        struct Row {
+            id: ConversationId,
+        }
+        let rows: Vec<Row> = ids.iter().map(|&id| Row { id }).collect();
+        let backend = self.backend();
+        let sql = format!(
+            "SELECT ct.conversation_id, ct.tag_id FROM {} CROSS JOIN conversation_tags ct \
+             JOIN tags t ON t.id = ct.tag_id \
+             WHERE ct.conversation_id = k.id AND ct.org_id = $1 ORDER BY t.name",
+            crate::rows::json_rows(backend, 2, "k", &[("id", crate::rows::Col::Uuid)])
+        );
+        let found: Vec<(ConversationId, TagId)> = with_pool!(self, p => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(org).bind(sqlx::types::Json(&rows)).fetch_all(p).await?
+        });
+        for (c, t) in found {
+            out.entry(c).or_default().push(t);
+        }
+        Ok(out)
     }
 }

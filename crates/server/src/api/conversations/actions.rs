@@ -518,3 +518,35 @@ pub async fn mark_unread(
     st.commit(tx).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TagsRequest {
+    /// The chat's tags after the call (ids of `GET /tags`); `[]` removes all.
+    #[schema(value_type = Vec<String>)]
+    pub tags: Vec<atende_domain::TagId>,
+}
+
+/// Sets a chat's tags (the LC-2 tag filter reads them). Emits
+/// `conversation.tagged` when they change.
+#[utoipa::path(put, path = "/conversations/{id}/tags", tag = "conversations", params(("id" = String, Path)),
+    request_body = TagsRequest,
+    responses((status = 200, body = ConversationOut), (status = 404, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)))]
+pub async fn set_tags(
+    State(st): State<AppState>,
+    auth: Auth,
+    AppPath(id): AppPath<ConversationId>,
+    AppJson(req): AppJson<TagsRequest>,
+) -> ApiResult<AppJson<ConversationOut>> {
+    auth.require(Module::Chat, Access::ViewEdit)?;
+    let known = st.store.tags(auth.org()).await?;
+    if let Some(bad) = req.tags.iter().find(|t| !known.iter().any(|k| k.id == **t)) {
+        return Err(ApiError::invalid(format!("Etiqueta desconhecida: {bad}.")));
+    }
+    let (mut tx, conv) = begin_visible(&st, &auth, id).await?;
+    tx.set_conversation_tags(&conv, &req.tags).await?;
+    st.commit(tx).await?;
+    let conv = visible_conversation(&st, &auth, id).await?;
+    Ok(AppJson(conversation_out(&st, &auth, &conv).await?))
+}
