@@ -8,3 +8,4 @@ export type Template = Schemas['TemplateOut'];
 export type CustomField = Schemas['FieldOut'];
 export type FieldRequest = Schemas['FieldRequest'];
 export type WhatsappConfig = Schemas['WhatsappConfig'];
+export type UserUpdate = Schemas['UserUpdate'];
