@@ -197,6 +197,45 @@ describe('admin pages and profile', { concurrency: false }, () => {
     await shot('inboxes');
   });
 
+  step('flags an inbox whose token was refused, and a new token clears it', async () => {
+    const card = page.locator('.card', { hasText: 'WhatsApp da Loja' });
+    /** @param {string} token */
+    async function saveCredentials(token) {
+      await card.getByRole('button', { name: 'Editar WhatsApp da Loja' }).click();
+      const form = page.getByRole('dialog', { name: 'Editar WhatsApp da Loja' });
+      const change = form.getByLabel('Alterar as credenciais');
+      if (!(await change.isChecked())) await change.check();
+      // The non-secret settings come filled in; secrets never do.
+      assert.equal(await form.getByLabel('ID do número de telefone (phone_number_id)').inputValue(), '100000000000001');
+      assert.equal(await form.getByLabel('Token de acesso', { exact: true }).inputValue(), '');
+      await form.getByLabel('Token de acesso', { exact: true }).fill(token);
+      await form.getByLabel('Chave secreta do app (app secret)').fill('demo-app-secret');
+      await form.getByLabel('Token de verificação do webhook').fill('demo');
+      return form;
+    }
+
+    let form = await saveCredentials('token-revogado');
+    await form.getByRole('button', { name: 'Salvar' }).click();
+    await form.waitFor({ state: 'detached' });
+    // A sync with the refused token marks the inbox; the page reads it again.
+    await card.getByRole('button', { name: 'Modelos: WhatsApp da Loja' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Modelos de WhatsApp da Loja' });
+    await dialog.getByRole('button', { name: 'Sincronizar modelos' }).click();
+    await card.getByText('Precisa de um novo token de acesso').waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await card.getByText(/cole um novo token de acesso/).waitFor();
+    await shot('inbox-needs-reauth');
+
+    form = await saveCredentials('demo-access-token');
+    await form.getByText(/O WhatsApp recusou o token de acesso/).waitFor();
+    await form.getByRole('button', { name: 'Salvar' }).click();
+    await form.waitFor({ state: 'detached' });
+    await card.getByText('Conectado').waitFor();
+    const inboxes = await admin.call('GET', '/inboxes');
+    assert.equal(inboxes[0].needs_reauth, false);
+  });
+
   step('creates an option custom field', async () => {
     await openSection('Campos personalizados');
     await page.getByRole('button', { name: 'Novo campo' }).click();
