@@ -162,6 +162,7 @@ describe('admin pages and profile', { concurrency: false }, () => {
     await page.getByRole('button', { name: `Editar ${USER_NAME}` }).click();
     const dialog = page.getByRole('dialog', { name: `Editar ${USER_NAME}` });
     assert.equal(await dialog.getByRole('radio', { name: 'Usuários: Visualizar', exact: true }).isChecked(), true);
+    await dialog.getByRole('radio', { name: 'Usuários: Visualizar e editar', exact: true }).check();
     await dialog.getByRole('radio', { name: 'Configurações: Visualizar', exact: true }).check();
     await dialog.getByRole('checkbox', { name: 'Ver o código de suporte' }).check();
     await shot('user-edit');
@@ -170,7 +171,7 @@ describe('admin pages and profile', { concurrency: false }, () => {
     const user = (await admin.call('GET', '/users')).find((/** @type {any} */ u) => u.email === USER_EMAIL);
     assert.equal(user.role, 'manager');
     assert.equal(user.permissions.modules.settings, 'view');
-    assert.equal(user.permissions.modules.users, 'view');
+    assert.equal(user.permissions.modules.users, 'view_edit');
     assert.ok(user.permissions.capabilities.includes('support_code'));
     await shot('users');
   });
@@ -295,6 +296,24 @@ describe('admin pages and profile', { concurrency: false }, () => {
     assert.equal(await dialog.getByLabel('Mensagem de encerramento').inputValue(), CLOSING);
     await dialog.getByRole('button', { name: 'Cancelar' }).click();
     await dialog.waitFor({ state: 'detached' });
+  });
+
+  step('the new user may edit users but not grant more than they have', async () => {
+    const p = current;
+    await p.getByRole('button', { name: 'Menu do usuário' }).click();
+    await p.getByRole('menuitem', { name: 'Administração' }).click();
+    await p.getByRole('heading', { level: 1, name: 'Usuários' }).waitFor();
+    await p.getByRole('button', { name: 'Editar Bruno (Suporte)' }).click();
+    const dialog = p.getByRole('dialog', { name: 'Editar Bruno (Suporte)' });
+    await dialog.getByRole('radio', { name: 'Organizações: Visualizar', exact: true }).check();
+    await dialog.getByText(/Você só pode conceder o que você mesmo tem; o servidor recusará: Organizações/).waitFor();
+    await dialog.getByRole('button', { name: 'Salvar' }).click();
+    await dialog.getByRole('alert').filter({ hasText: 'Você não tem permissão para esta ação.' }).waitFor();
+    assert.equal(await dialog.getByRole('radio', { name: 'Organizações: Visualizar', exact: true }).isChecked(), true);
+    await shot('grant-refused');
+    await dialog.getByRole('button', { name: 'Cancelar' }).click();
+    const bruno = (await admin.call('GET', '/users')).find((/** @type {any} */ u) => u.email === USERS.bruno);
+    assert.equal(bruno.permissions.modules.organizations, 'none');
   });
 
   step('an agent sees "Meu perfil" but not "Administração", and view-only pages', async () => {
