@@ -6,6 +6,7 @@ export const adminEn: Record<keyof typeof adminPtBR, string> = {
   'admin.menu': 'Administration',
   'admin.nav': 'Administration pages',
   'admin.backToConsole': 'Back to the console',
+  'admin.skipToMain': 'Skip to the page content',
   'admin.section.users': 'Users',
   'admin.section.departments': 'Departments',
   'admin.section.inboxes': 'Channels',

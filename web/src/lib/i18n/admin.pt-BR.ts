@@ -7,6 +7,7 @@ export const adminPtBR = {
   'admin.menu': 'Administração',
   'admin.nav': 'Páginas de administração',
   'admin.backToConsole': 'Voltar ao atendimento',
+  'admin.skipToMain': 'Ir para o conteúdo da página',
   'admin.section.users': 'Usuários',
   'admin.section.departments': 'Departamentos',
   'admin.section.inboxes': 'Canais',
