@@ -16,8 +16,10 @@ const proxy = {
 
 export default defineConfig({
   plugins: [svelte()],
-  // Relative asset paths: the atende binary serves the build at `/`.
-  base: './',
+  // Absolute asset paths: the atende binary serves the build at `/`, and the
+  // app has nested routes (`/admin/users`) whose index.html must still find
+  // `/assets/…` (a relative `./assets/…` would resolve under `/admin/`).
+  base: '/',
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: false },
   server: { proxy },
   preview: { proxy },

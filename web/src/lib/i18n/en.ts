@@ -1,3 +1,4 @@
+import { adminEn } from './admin.en';
 import type { MessageKey } from './pt-BR';
 
 /** The English catalog: every key of the pt-BR one (checked by the type). */
@@ -190,4 +191,6 @@ export const en: Record<MessageKey, string> = {
   'resync.offline': 'Could not reconnect to the server. Check your internet connection.',
   'resync.connecting': 'Connecting to the message server…',
   'resync.catchingUp': 'Catching up with recent changes…',
+
+  ...adminEn,
 };

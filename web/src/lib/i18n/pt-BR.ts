@@ -1,3 +1,5 @@
+import { adminPtBR } from './admin.pt-BR';
+
 /**
  * The pt-BR catalog: the default language and the source of the key set.
  * Texts quoted in the seeds (tab names, "Ressincronizar", the offline
@@ -193,6 +195,8 @@ export const ptBR = {
   'resync.offline': 'Não foi possível reconectar ao servidor. Verifique sua conexão com a internet.',
   'resync.connecting': 'Conectando ao servidor de mensagens…',
   'resync.catchingUp': 'Atualizando com as mudanças recentes…',
+
+  ...adminPtBR,
 } as const;
 
 /** Every message key; the English catalog must define each one. */

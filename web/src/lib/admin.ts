@@ -1,0 +1,134 @@
+/**
+ * What the admin area shows for a session's permissions (AD-1), and the
+ * permissions object the users page sends (`{modules, capabilities}`).
+ */
+import type { AdminSection } from './router.svelte';
+import { ADMIN_SECTIONS } from './router.svelte';
+
+export type Access = 'none' | 'view' | 'view_edit';
+export const ACCESS_LEVELS: readonly Access[] = ['none', 'view', 'view_edit'];
+
+/** Every module the server knows, in the order the grid lists them. */
+export const MODULES = [
+  'chat',
+  'contacts',
+  'departments',
+  'users',
+  'inboxes',
+  'tags',
+  'custom_fields',
+  'flows',
+  'reports',
+  'settings',
+  'organizations',
+] as const;
+export type Module = (typeof MODULES)[number];
+
+export const CAPABILITIES = ['see_all_chats', 'contact_observations', 'support_code', 'analytics'] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+export const ROLES = ['admin', 'manager', 'agent'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The module behind each admin page. */
+export const SECTION_MODULE: Record<AdminSection, Module> = {
+  users: 'users',
+  departments: 'departments',
+  inboxes: 'inboxes',
+  tags: 'tags',
+  fields: 'custom_fields',
+};
+
+export interface PermissionsForm {
+  modules: Record<Module, Access>;
+  capabilities: Record<Capability, boolean>;
+}
+
+function isAccess(v: unknown): v is Access {
+  return typeof v === 'string' && (ACCESS_LEVELS as readonly string[]).includes(v);
+}
+
+/** The access `permissions` (as `/me` or `UserOut` give them) grant to a module. */
+export function accessTo(permissions: unknown, module: Module): Access {
+  const v = (permissions as { modules?: Record<string, unknown> } | null | undefined)?.modules?.[module];
+  return isAccess(v) ? v : 'none';
+}
+
+export function canView(permissions: unknown, module: Module): boolean {
+  return accessTo(permissions, module) !== 'none';
+}
+
+export function canEdit(permissions: unknown, module: Module): boolean {
+  return accessTo(permissions, module) === 'view_edit';
+}
+
+/** The admin pages a user may open (module at least visible), in menu order. */
+export function visibleSections(permissions: unknown): AdminSection[] {
+  return ADMIN_SECTIONS.filter((s) => canView(permissions, SECTION_MODULE[s]));
+}
+
+/**
+ * Whether the "Administração" entry shows. Every agent may *see*
+ * departments, tags and custom fields (the console names them), so viewing
+ * those alone does not make someone an administrator: the entry needs edit
+ * access to one admin module, or a view of users or inboxes (which agents
+ * do not get by default).
+ */
+export function showAdmin(permissions: unknown): boolean {
+  const sections = visibleSections(permissions);
+  return sections.some(
+    (s) => canEdit(permissions, SECTION_MODULE[s]) || s === 'users' || s === 'inboxes',
+  );
+}
+
+/** The editable form of a user's permissions (unknown values read as none / off). */
+export function permissionsForm(permissions: unknown): PermissionsForm {
+  const caps = (permissions as { capabilities?: unknown } | null | undefined)?.capabilities;
+  const list = Array.isArray(caps) ? caps : [];
+  return {
+    modules: Object.fromEntries(MODULES.map((m) => [m, accessTo(permissions, m)])) as Record<Module, Access>,
+    capabilities: Object.fromEntries(CAPABILITIES.map((c) => [c, list.includes(c)])) as Record<
+      Capability,
+      boolean
+    >,
+  };
+}
+
+/** The `permissions` object the API takes: every module, the capabilities that are on. */
+export function permissionsBody(form: PermissionsForm): {
+  modules: Record<Module, Access>;
+  capabilities: Capability[];
+} {
+  return {
+    modules: Object.fromEntries(MODULES.map((m) => [m, form.modules[m] ?? 'none'])) as Record<Module, Access>,
+    capabilities: CAPABILITIES.filter((c) => form.capabilities[c]),
+  };
+}
+
+/** Whether two permission forms grant the same. */
+export function samePermissions(a: PermissionsForm, b: PermissionsForm): boolean {
+  return JSON.stringify(permissionsBody(a)) === JSON.stringify(permissionsBody(b));
+}
+
+/**
+ * The modules and capabilities of `form` that go beyond what `mine` grants:
+ * the server refuses such a grant, so the grid points them out.
+ */
+export function beyondMine(form: PermissionsForm, mine: unknown): { modules: Module[]; capabilities: Capability[] } {
+  const rank = (a: Access) => ACCESS_LEVELS.indexOf(a);
+  const own = permissionsForm(mine);
+  return {
+    modules: MODULES.filter((m) => rank(form.modules[m]) > rank(own.modules[m])),
+    capabilities: CAPABILITIES.filter((c) => form.capabilities[c] && !own.capabilities[c]),
+  };
+}
+
+/** Options of an "option" custom field, one per line: trimmed, blanks and repeats dropped. */
+export function parseOptions(text: string): string[] {
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    const v = line.trim();
+    if (v && !out.includes(v)) out.push(v);
+  }
+  return out;
+}

@@ -1,0 +1,81 @@
+/**
+ * A small client-side router over the History API. The server (and Vite's
+ * dev and preview servers) answer every app path with `index.html`; this
+ * decides what to show for `location.pathname`. The console lives at `/`
+ * (its `?chat=` query is its own business); the admin pages at `/admin/…`.
+ */
+
+export const ADMIN_SECTIONS = ['users', 'departments', 'inboxes', 'tags', 'fields'] as const;
+export type AdminSection = (typeof ADMIN_SECTIONS)[number];
+
+export type Route =
+  | { kind: 'console' }
+  /** `section` is null for `/admin` itself (the first page the user may see). */
+  | { kind: 'admin'; section: AdminSection | null }
+  | { kind: 'not_found'; path: string };
+
+function isSection(s: string): s is AdminSection {
+  return (ADMIN_SECTIONS as readonly string[]).includes(s);
+}
+
+/** The route of a path (trailing slashes and repeated ones do not matter). */
+export function parseRoute(pathname: string): Route {
+  const parts = pathname.split('/').filter(Boolean);
+  if (parts.length === 0) return { kind: 'console' };
+  if (parts[0] === 'admin') {
+    if (parts.length === 1) return { kind: 'admin', section: null };
+    const section = parts[1] ?? '';
+    if (parts.length === 2 && isSection(section)) return { kind: 'admin', section };
+  }
+  return { kind: 'not_found', path: pathname };
+}
+
+/** The path of a route (the inverse of `parseRoute`). */
+export function pathOf(route: Route): string {
+  switch (route.kind) {
+    case 'console':
+      return '/';
+    case 'admin':
+      return route.section ? `/admin/${route.section}` : '/admin';
+    case 'not_found':
+      return route.path;
+  }
+}
+
+export const router = $state<{ route: Route }>({
+  route: parseRoute(globalThis.location?.pathname ?? '/'),
+});
+
+/**
+ * Goes to `path` (may carry a `?query`): pushes a history entry (or replaces
+ * the current one) and updates `router.route`. Going to the path already
+ * shown does nothing.
+ */
+export function navigate(path: string, opts: { replace?: boolean } = {}): void {
+  const url = new URL(path, location.href);
+  if (url.pathname === location.pathname && url.search === location.search) return;
+  if (opts.replace) history.replaceState(null, '', url);
+  else history.pushState(null, '', url);
+  router.route = parseRoute(url.pathname);
+}
+
+function onPopState(): void {
+  router.route = parseRoute(location.pathname);
+}
+
+/** Follows the browser's back and forward buttons; returns the stopper. */
+export function startRouter(): () => void {
+  router.route = parseRoute(location.pathname);
+  addEventListener('popstate', onPopState);
+  return () => removeEventListener('popstate', onPopState);
+}
+
+/**
+ * A click on an in-app link: navigates without reloading, unless the user
+ * asked for a new tab or window (modifier keys, middle button).
+ */
+export function linkClick(e: MouseEvent, path: string): void {
+  if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+  e.preventDefault();
+  navigate(path);
+}
