@@ -55,6 +55,17 @@ export function createChat(body: NewChatRequest): Promise<Conversation> {
   return call(api.POST('/api/v1/chats', { body }));
 }
 
+/**
+ * The WhatsApp inboxes of the chats this user sees, for users who may not
+ * list inboxes (the API gives them no names).
+ */
+export async function inboxIdsFromChats(): Promise<string[]> {
+  const page = await call(
+    api.GET('/api/v1/conversations', { params: { query: { view: 'all', channel: 'whatsapp', limit: 200 } } }),
+  );
+  return [...new Set(page.items.map((c) => c.inbox_id))];
+}
+
 /** Whether a failure is "Conversa já existente". */
 export function isConversationExists(e: unknown): boolean {
   return e instanceof ApiFailure && e.status === 409 && e.code === CONVERSATION_EXISTS;
