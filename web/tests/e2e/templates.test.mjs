@@ -198,6 +198,32 @@ describe('templates, Novo chat and target_phone', { concurrency: false }, () => 
     assert.equal(await composer().getByRole('textbox').count(), 0);
   });
 
+  step('inside the window a button opens the same picker', async () => {
+    const open = await eventually(async () => {
+      const list = await admin.call('GET', '/conversations?view=all&limit=100');
+      return list.items.find(
+        (/** @type {any} */ c) => c.window !== 'expired' && c.channel === 'whatsapp' && c.id !== chatId,
+      );
+    }, 'a chat inside its window');
+    await page.goto(`${appUrl}?chat=${open.id}`);
+    await pane().locator('h2', { hasText: open.contact.name }).waitFor();
+    await composer().getByRole('textbox', { name: 'Mensagem' }).waitFor();
+    await composer().getByRole('button', { name: 'Mensagem template' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Enviar mensagem template' });
+    await dialog.getByRole('button', { name: /^pedido_enviado \(Utilidade\)/ }).click();
+    await dialog.getByLabel('Variável {{1}}').fill('Ana');
+    assert.equal(await dialog.getByRole('button', { name: 'Enviar mensagem template' }).isDisabled(), true);
+    await dialog.getByLabel('Variável {{2}}').fill('4521');
+    await dialog
+      .getByTestId('template-preview')
+      .filter({ hasText: 'Olá Ana, seu pedido 4521 foi enviado e chega em até 3 dias úteis.' })
+      .waitFor();
+    await dialog.getByRole('button', { name: 'Cancelar' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.goto(`${appUrl}?chat=${chatId}`);
+    await pane().locator('h2', { hasText: EXPIRED_NAME }).waitFor();
+  });
+
   step('"Interna?" still writes an internal note outside the window', async () => {
     await composer().getByLabel('Interna?').check();
     await composer().getByRole('textbox', { name: 'Mensagem' }).waitFor();
@@ -238,6 +264,22 @@ describe('templates, Novo chat and target_phone', { concurrency: false }, () => 
     // {nome} was filled by the server with the contact's name.
     await pane().locator('article.bubble.out', { hasText: WELCOME(NEW_NAME) }).waitFor();
     await pane().locator('header').getByText('Sem atendimento aberto').waitFor({ state: 'detached' });
+  });
+
+  step('an agent, who may not list inboxes, gets the templates in Novo chat', async () => {
+    const context = await page.context().browser()?.newContext({ viewport: { width: 1280, height: 860 }, locale: 'pt-BR' });
+    assert.ok(context);
+    const agentPage = await context.newPage();
+    agentPage.setDefaultTimeout(15_000);
+    try {
+      await loginInBrowser(agentPage, appUrl, USERS.ana);
+      await agentPage.getByRole('button', { name: 'Menu do usuário' }).waitFor();
+      await agentPage.getByRole('button', { name: 'Novo chat', exact: true }).click();
+      const dialog = agentPage.getByRole('dialog', { name: 'Novo chat' });
+      await dialog.getByRole('button', { name: /^boas_vindas \(Marketing\)/ }).waitFor();
+    } finally {
+      await context.close();
+    }
   });
 
   step('Novo chat with an existing number says "Conversa já existente"', async () => {
