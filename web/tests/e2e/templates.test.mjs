@@ -282,6 +282,18 @@ describe('templates, Novo chat and target_phone', { concurrency: false }, () => 
     }
   });
 
+  step('Novo chat shows the server’s refusal of a bad number in the dialog', async () => {
+    await page.getByRole('button', { name: 'Novo chat', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Novo chat' });
+    await dialog.getByLabel('Nome do cliente').fill('Número Curto');
+    await dialog.getByLabel('Número do cliente').fill('12 345');
+    await fillWelcome(dialog, 'Curto');
+    await dialog.getByRole('button', { name: 'Enviar e abrir chat' }).click();
+    await dialog.getByRole('alert').filter({ hasText: /^Não foi possível iniciar o chat: \S/ }).waitFor();
+    await dialog.getByRole('button', { name: 'Cancelar' }).click();
+    await dialog.waitFor({ state: 'detached' });
+  });
+
   step('Novo chat with an existing number says "Conversa já existente"', async () => {
     await page.getByRole('button', { name: 'Novo chat', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: 'Novo chat' });
