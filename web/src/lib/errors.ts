@@ -8,6 +8,7 @@ const KNOWN: Record<string, MessageKey> = {
   forbidden: 'errors.forbidden',
   unauthorized: 'errors.sessionExpired',
   session_expired: 'window.expiredTitle',
+  conversation_exists: 'newChat.exists',
 };
 
 /** A user-facing sentence for any failure. */

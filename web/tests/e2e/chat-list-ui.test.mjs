@@ -131,7 +131,7 @@ describe('chat list and composer with routed data', { concurrency: false }, () =
     await page.context().close();
   });
 
-  it('blocks free-form text when the session expired, but allows internal notes', async () => {
+  it('offers only templates when the session expired, but allows internal notes', async () => {
     const page = await (await browser.newContext({ viewport: { width: 1200, height: 800 } })).newPage();
     page.setDefaultTimeout(15_000);
     // The real chat, with its window moved into the past.
@@ -146,8 +146,9 @@ describe('chat list and composer with routed data', { concurrency: false }, () =
     await page.locator('[data-chat-button]').first().click();
     const composer = page.getByLabel('Mensagem', { exact: true });
     await page.getByText(/A sessão de 24 horas com este contato expirou/).waitFor();
-    assert.equal(await composer.isDisabled(), true);
-    assert.equal(await page.locator('form button[type="submit"]').isDisabled(), true);
+    // CH-6: the template list takes the place of the text box.
+    await page.getByText('Escolha uma mensagem template para enviar ao contato:').waitFor();
+    assert.equal(await composer.count(), 0, 'no free-text box');
     assert.ok((await page.locator('section [data-window="expired"]').count()) > 0, 'header shows "Expirado"');
     await page.getByLabel('Interna?').check();
     assert.equal(await composer.isDisabled(), false);

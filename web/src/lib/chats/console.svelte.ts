@@ -13,6 +13,7 @@ import * as chatApi from './api';
 import { appendPage, DEFAULT_QUERY, type ListQuery, place } from './listQuery';
 import { mergeMessages } from './messages';
 import { windowAfterInbound } from './sessionWindow';
+import type { TemplateSend } from '../templates/templates';
 
 export type ChatApi = typeof chatApi;
 export type LoadState = 'idle' | 'loading' | 'ready' | 'error';
@@ -188,6 +189,12 @@ export class ConsoleStore {
   /** Sends a text or internal note; throws the failure for the composer. */
   async send(id: string, text: string, internal: boolean, idempotencyKey: string): Promise<void> {
     const msg = await this.chats.sendMessage(id, { text, internal }, idempotencyKey);
+    if (this.openId === msg.conversation_id) this.messages = mergeMessages(this.messages, [msg]);
+  }
+
+  /** Sends a template (CH-6, allowed outside the window); throws the failure. */
+  async sendTemplate(id: string, template: TemplateSend, idempotencyKey: string): Promise<void> {
+    const msg = await this.chats.sendMessage(id, { template }, idempotencyKey);
     if (this.openId === msg.conversation_id) this.messages = mergeMessages(this.messages, [msg]);
   }
 
