@@ -217,6 +217,8 @@ describe('media in the conversation', { concurrency: false }, () => {
       type: 'document',
       document: { id: doc, mime_type: 'application/pdf', sha256: 'x', filename: `nota-fiscal-${tag}.pdf` },
     });
+    // A file WhatsApp no longer has: its download fails.
+    await inbound({ type: 'image', image: { id: `9${Date.now()}`, mime_type: 'image/jpeg', sha256: 'x', caption: `Foto perdida ${tag}` } });
     await inbound({
       type: 'location',
       location: { latitude: -23.561414, longitude: -46.655881, name: 'Loja Paulista', address: 'Av. Paulista, 1000' },
@@ -258,6 +260,9 @@ describe('media in the conversation', { concurrency: false }, () => {
     await card.waitFor();
     assert.equal(await card.getByRole('link', { name: 'Telefone: +55 11 91234-5678' }).getAttribute('href'), 'tel:+5511912345678');
     assert.equal(await card.getByRole('link', { name: 'E-mail: joana@exemplo.com' }).getAttribute('href'), 'mailto:joana@exemplo.com');
+    const lost = pane().locator('article.bubble', { hasText: `Foto perdida ${tag}` });
+    await lost.getByText(/^O arquivo não pôde ser baixado: .+/).waitFor();
+    assert.equal(await lost.locator('img').count(), 0);
     await screenshot('inbound');
   });
 
@@ -296,6 +301,7 @@ describe('media in the conversation', { concurrency: false }, () => {
     await waitForSent('image', 2);
     await outBubbles().locator('img').nth(1).waitFor();
     assert.equal(await composer().inputValue(), '', 'nothing pasted as text');
+    assert.ok(await composer().evaluate((el) => el === document.activeElement), 'focus back in the text box');
   });
 
   step('sends a contact card after its checks', async () => {
@@ -315,6 +321,11 @@ describe('media in the conversation', { concurrency: false }, () => {
     await dialog.getByLabel('E-mail').fill('marcos@exemplo.com');
     await dialog.getByRole('button', { name: 'Enviar contato' }).click();
     await dialog.waitFor({ state: 'detached' });
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.getAttribute('aria-label')),
+      'Enviar contato',
+      'focus back on the button',
+    );
     const card = outBubbles().getByTestId('contact-card').filter({ hasText: `Marcos Técnico ${tag}` });
     await card.waitFor();
     await card.getByText('+5511987654321').waitFor();
@@ -323,6 +334,41 @@ describe('media in the conversation', { concurrency: false }, () => {
     assert.equal(c.name.formatted_name, `Marcos Técnico ${tag}`);
     assert.equal(c.phones[0].phone, '+5511987654321');
     assert.equal(c.emails[0].email, 'marcos@exemplo.com');
+  });
+
+  step('drops a document on the conversation; a refused send shows the error, the retry uploads once', async () => {
+    const uploads = () => page.evaluate(() => /** @type {any} */ (window).__uploads.length);
+    const uploadsBefore = await uploads();
+    let refused = false;
+    await page.route('**/api/v1/conversations/*/messages', async (route) => {
+      if (route.request().method() === 'POST' && !refused) {
+        refused = true;
+        await route.fulfill({
+          status: 422,
+          contentType: 'application/json',
+          body: JSON.stringify({ error: { code: 'session_expired', message: 'A sessão de 24 horas com este contato expirou.' } }),
+        });
+      } else {
+        await route.fallback();
+      }
+    });
+    await pane().evaluate((el, name) => {
+      const data = new DataTransfer();
+      data.items.add(new File(['%PDF-1.4\n% orçamento\n'], name, { type: 'application/pdf' }));
+      el.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
+      el.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    }, `orcamento-${tag}.pdf`);
+    const dialog = page.getByRole('dialog', { name: 'Enviar arquivo' });
+    await dialog.getByText('Será enviado como: Documento').waitFor();
+    await dialog.getByRole('button', { name: 'Enviar', exact: true }).click();
+    await dialog.getByText('Arquivo não enviado: A sessão de 24 horas com este contato expirou.').waitFor();
+    await dialog.getByRole('button', { name: 'Enviar', exact: true }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.unroute('**/api/v1/conversations/*/messages');
+    const [sent] = await waitForSent('document', 1);
+    assert.equal(sent.payload.media.filename, `orcamento-${tag}.pdf`);
+    assert.equal((await uploads()) - uploadsBefore, 1, 'the file was uploaded once');
+    await outBubbles().getByRole('link', { name: `Baixar orcamento-${tag}.pdf` }).waitFor();
   });
 
   step('records a voice message and sends it at once (no confirmation set)', async () => {
