@@ -418,6 +418,25 @@ describe('media in the conversation', { concurrency: false }, () => {
     await admin.call('PATCH', `/users/${admin.user.id}`, { confirm_audio: false });
   });
 
+  step('says so when the microphone is refused or missing', async () => {
+    const mic = pane().getByRole('button', { name: 'Gravar mensagem de voz' });
+    for (const [error, text] of [
+      ['NotAllowedError', /^O navegador não permitiu usar o microfone/],
+      ['NotFoundError', /^Nenhum microfone disponível/],
+    ]) {
+      await page.evaluate((name) => {
+        /** @type {any} */ (window).__getUserMedia ??= navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+        navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('e2e', String(name)));
+      }, error);
+      await mic.click();
+      await pane().getByRole('alert').filter({ hasText: text }).waitFor();
+      assert.ok(await mic.isEnabled(), 'the button stays usable');
+    }
+    await page.evaluate(() => {
+      navigator.mediaDevices.getUserMedia = /** @type {any} */ (window).__getUserMedia;
+    });
+  });
+
   step('internal notes are text only: the media tools are off', async () => {
     await pane().getByLabel('Interna?').check();
     for (const name of ['Anexar arquivo', 'Enviar contato', 'Gravar mensagem de voz']) {
