@@ -48,6 +48,7 @@ let admin;
 let chatId = '';
 let inboxId = '';
 let wamids = 0;
+let recordingShown = false;
 
 /**
  * @param {string} name
@@ -153,6 +154,10 @@ async function record(ms) {
   await pane().getByRole('button', { name: 'Gravar mensagem de voz' }).click();
   await pane().getByText('Gravando áudio').waitFor();
   await sleep(ms);
+  if (!recordingShown) {
+    recordingShown = true;
+    await screenshot('recording');
+  }
   assert.notEqual(await pane().getByTestId('voice-clock').innerText(), '0:00', 'the timer runs');
   await pane().getByRole('button', { name: 'Parar gravação' }).click();
 }
@@ -275,6 +280,7 @@ describe('media in the conversation', { concurrency: false }, () => {
     await dialog.getByRole('img', { name: 'Prévia de catalogo.png' }).waitFor();
     await dialog.getByText('Será enviado como: Imagem').waitFor();
     await dialog.getByLabel('Legenda (opcional)').fill(`Nosso catálogo ${tag}`);
+    await screenshot('preview');
     await dialog.getByRole('button', { name: 'Enviar', exact: true }).click();
     await dialog.waitFor({ state: 'detached' });
     const bubble = outBubbles().filter({ hasText: `Nosso catálogo ${tag}` });
@@ -316,6 +322,7 @@ describe('media in the conversation', { concurrency: false }, () => {
     await dialog.getByLabel('Telefone').fill('1234');
     await dialog.getByRole('button', { name: 'Enviar contato' }).click();
     await dialog.getByText(/^Telefone inválido/).waitFor();
+    await screenshot('contact-card-checks');
     assert.equal(await sentCount('contacts'), 0, 'nothing sent while invalid');
     await dialog.getByLabel('Telefone').fill('(11) 98765-4321');
     await dialog.getByLabel('E-mail').fill('marcos@exemplo.com');
