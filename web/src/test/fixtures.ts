@@ -19,6 +19,8 @@ export function conv(id: string, over: Partial<Conversation> = {}): Conversation
     window: 'open',
     window_expires_at: '2026-03-11T10:00:00.000Z',
     views: ['all', 'open'],
+    tags: [],
+    close_at: null,
     ...over,
   };
 }

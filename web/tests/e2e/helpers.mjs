@@ -141,10 +141,17 @@ export async function startPreview(atendeUrl) {
   return { url: `http://127.0.0.1:${port}/` };
 }
 
-export async function launchBrowser() {
+/**
+ * Headless Chromium. `fakeMedia`: a fake microphone and camera, allowed
+ * without asking (for recording voice messages).
+ * @param {{ fakeMedia?: boolean }} [opts]
+ */
+export async function launchBrowser(opts = {}) {
+  const args = ['--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+  if (opts.fakeMedia) args.push('--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream');
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    args,
   });
   cleanups.push(() => browser.close());
   return browser;
@@ -184,7 +191,23 @@ export async function apiSession(baseUrl, email) {
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
     return text ? JSON.parse(text) : null;
   }
-  return { user: body.user, call };
+  /**
+   * A call with any body (e.g. multipart); returns the parsed JSON answer.
+   * @param {string} method
+   * @param {string} path
+   * @param {BodyInit} payload
+   */
+  async function send(method, path, payload) {
+    const res = await fetch(`${baseUrl}/api/v1${path}`, {
+      method,
+      headers: { cookie, 'x-csrf-token': body.csrf_token },
+      body: payload,
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  }
+  return { user: body.user, call, send };
 }
 
 /**

@@ -3,7 +3,16 @@
  * open conversation and the connection status. Server changes arrive as
  * events from `EventSync`, in `seq` order, and are applied here only.
  */
-import { type ApiEvent, type Conversation, type Message, type Order, ORDERS, type View, VIEWS } from '../../api/types';
+import {
+  type ApiEvent,
+  type Conversation,
+  type Message,
+  type Order,
+  ORDERS,
+  type SendRequest,
+  type View,
+  VIEWS,
+} from '../../api/types';
 import { describeError } from '../errors';
 import { t } from '../i18n/index.svelte';
 import { notify } from '../notices.svelte';
@@ -188,8 +197,14 @@ export class ConsoleStore {
 
   /** Sends a text or internal note; throws the failure for the composer. */
   async send(id: string, text: string, internal: boolean, idempotencyKey: string): Promise<void> {
-    const msg = await this.chats.sendMessage(id, { text, internal }, idempotencyKey);
+    await this.sendRequest(id, { text, internal }, idempotencyKey);
+  }
+
+  /** Sends any message body (media, contact card…); returns the message. */
+  async sendRequest(id: string, body: SendRequest, idempotencyKey: string): Promise<Message> {
+    const msg = await this.chats.sendMessage(id, body, idempotencyKey);
     if (this.openId === msg.conversation_id) this.messages = mergeMessages(this.messages, [msg]);
+    return msg;
   }
 
   /** Sends a template (CH-6, allowed outside the window); throws the failure. */
