@@ -34,6 +34,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(new_chat::new_chat))
         .routes(routes!(view_counts))
         .routes(routes!(actions::set_tags))
+        .routes(routes!(actions::request_transfer))
 }
 
 #[derive(Serialize, ToSchema)]

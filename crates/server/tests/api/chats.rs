@@ -605,3 +605,51 @@ async fn read_and_unread_set_the_counter() {
     assert!(t.ana.conversation(&c).await["unread"].as_i64().unwrap() >= 1);
     assert!(unread_ids("true").await.contains(&c));
 }
+
+#[tokio::test]
+async fn asking_the_serving_agent_for_a_transfer() {
+    let t = team().await;
+    let chat = t.chat(1).await;
+    let path = format!("/api/v1/conversations/{chat}/transfer-request");
+    // Nobody serves it yet: nothing to ask.
+    assert_error(
+        t.manager.post_empty(&path).await,
+        StatusCode::CONFLICT,
+        "not_served_by_another_agent",
+    )
+    .await;
+    let r = assign(&t.admin, &chat, json!({"agent_id": t.ana.user_id})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    // Ana serves it: she cannot ask herself.
+    assert_error(
+        t.ana.post_empty(&path).await,
+        StatusCode::CONFLICT,
+        "not_served_by_another_agent",
+    )
+    .await;
+    let r = t.manager.post_empty(&path).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let last = t.ana.messages(&chat).await.pop().unwrap();
+    assert_eq!(last["author_kind"], "system");
+    assert_eq!(
+        last["text"],
+        "Gerente pediu a transferência deste atendimento."
+    );
+    let events = t.ana.get_json("/api/v1/events?after=0&limit=5000").await;
+    let asked = events["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "conversation.transfer_requested")
+        .expect("Ana is told");
+    assert_eq!(asked["payload"]["agent_id"], t.ana.user_id.as_str());
+    assert_eq!(asked["payload"]["requested_by"], t.manager.user_id.as_str());
+    // Another organization's user cannot even find the chat.
+    let other = t.app.other_org().await;
+    assert_error(
+        other.post_empty(&path).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+}

@@ -550,3 +550,47 @@ pub async fn set_tags(
     let conv = visible_conversation(&st, &auth, id).await?;
     Ok(AppJson(conversation_out(&st, &auth, &conv).await?))
 }
+
+/// Asks the agent serving a chat to hand it over (LC-18): a system line in
+/// the chat names who asked, and `conversation.transfer_requested` tells the
+/// serving agent (whose console offers to forward the chat to the asker).
+#[utoipa::path(post, path = "/conversations/{id}/transfer-request", tag = "conversations", params(("id" = String, Path)),
+    responses((status = 200, body = ConversationOut), (status = 404, body = crate::error::ErrorBody),
+        (status = 409, body = crate::error::ErrorBody)))]
+pub async fn request_transfer(
+    State(st): State<AppState>,
+    auth: Auth,
+    AppPath(id): AppPath<ConversationId>,
+) -> ApiResult<AppJson<ConversationOut>> {
+    auth.require(Module::Chat, Access::ViewEdit)?;
+    let (mut tx, conv) = begin_visible(&st, &auth, id).await?;
+    let serving = match (conv.attendance_id, conv.agent_id) {
+        (Some(_), Some(agent)) if agent != auth.user.id => agent,
+        _ => {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "not_served_by_another_agent",
+                "Este chat não está sendo atendido por outro agente.",
+            ));
+        }
+    };
+    let line = format!(
+        "{} pediu a transferência deste atendimento.",
+        auth.user.name
+    );
+    tx.insert_message(NewMessage::system(&conv, line)).await?;
+    tx.emit(atende_store::NewEvent {
+        org_id: conv.org_id,
+        kind: "conversation.transfer_requested",
+        chat: Some(conv.scope()),
+        payload: json!({
+            "conversation_id": conv.id,
+            "agent_id": serving,
+            "requested_by": auth.user.id,
+            "requested_by_name": auth.user.name,
+        }),
+    });
+    st.commit(tx).await?;
+    let conv = visible_conversation(&st, &auth, id).await?;
+    Ok(AppJson(conversation_out(&st, &auth, &conv).await?))
+}
