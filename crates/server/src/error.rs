@@ -14,6 +14,8 @@ pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
+    /// Machine-readable facts about the error (e.g. which record conflicts).
+    pub details: Option<serde_json::Value>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -27,6 +29,11 @@ pub struct ErrorDetail {
     pub code: String,
     /// Human text (pt-BR where users see it).
     pub message: String,
+    /// Facts a client can act on, when the code documents them (e.g.
+    /// `conversation_exists` gives the existing `conversation_id`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub details: Option<serde_json::Value>,
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -37,7 +44,14 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            details: None,
         }
+    }
+
+    /// The same error with `details` for the client.
+    pub fn with_details(mut self, details: serde_json::Value) -> ApiError {
+        self.details = Some(details);
+        self
     }
     pub fn bad_request(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, "bad_request", message)
@@ -81,6 +95,7 @@ impl IntoResponse for ApiError {
             error: ErrorDetail {
                 code: self.code.to_string(),
                 message: self.message,
+                details: self.details,
             },
         };
         (self.status, Json(body)).into_response()
@@ -126,6 +141,7 @@ impl From<JsonRejection> for ApiError {
             status,
             code,
             message: r.body_text(),
+            details: None,
         }
     }
 }
@@ -133,11 +149,7 @@ impl From<JsonRejection> for ApiError {
 impl From<PathRejection> for ApiError {
     fn from(r: PathRejection) -> Self {
         // A malformed id can name nothing that exists.
-        ApiError {
-            status: StatusCode::NOT_FOUND,
-            code: "not_found",
-            message: r.body_text(),
-        }
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", r.body_text())
     }
 }
 

@@ -877,6 +877,11 @@ export interface components {
         ErrorDetail: {
             /** @description Stable, snake_case. */
             code: string;
+            /**
+             * @description Facts a client can act on, when the code documents them (e.g.
+             *     `conversation_exists` gives the existing `conversation_id`).
+             */
+            details?: Record<string, never> | null;
             /** @description Human text (pt-BR where users see it). */
             message: string;
         };
@@ -951,7 +956,7 @@ export interface components {
         InboxUpdate: {
             chatbot_enabled?: boolean | null;
             name?: string | null;
-            whatsapp?: components["schemas"]["WhatsappConfig"] | null;
+            whatsapp?: components["schemas"]["WhatsappPatch"] | null;
         };
         /** @description A point on the map. */
         LocationSend: {
@@ -1234,6 +1239,14 @@ export interface components {
             phone_number_id: string;
             verify_token: string;
             waba_id: string;
+        };
+        /** @description Some WhatsApp credentials of an inbox; the others stay as they are. */
+        WhatsappPatch: {
+            access_token?: string | null;
+            app_secret?: string | null;
+            phone_number_id?: string | null;
+            verify_token?: string | null;
+            waba_id?: string | null;
         };
     };
     responses: never;

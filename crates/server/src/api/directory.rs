@@ -340,7 +340,11 @@ fn whatsapp_parts(w: WhatsappConfig) -> Result<(String, Value, Value), ApiError>
 
 #[utoipa::path(get, path = "/inboxes", tag = "inboxes", responses((status = 200, body = Vec<InboxOut>)))]
 async fn list_inboxes(State(st): State<AppState>, auth: Auth) -> ApiResult<AppJson<Vec<InboxOut>>> {
-    auth.require(Module::Inboxes, Access::View)?;
+    // Agents pick an inbox for a new chat (CT-7) and see where a chat came
+    // from: the list (never secrets) is open to anyone who chats.
+    if auth.permissions().access(Module::Chat) < Access::View {
+        auth.require(Module::Inboxes, Access::View)?;
+    }
     Ok(AppJson(
         st.store
             .inboxes(auth.org())
@@ -420,8 +424,42 @@ async fn get_inbox(
 pub struct InboxUpdate {
     pub name: Option<String>,
     pub chatbot_enabled: Option<bool>,
-    /// New credentials (e.g. a new access token after "Error validating access token").
-    pub whatsapp: Option<WhatsappConfig>,
+    /// New credentials (e.g. only a new access token after "Error
+    /// validating access token"): fields left out or blank keep their
+    /// current values.
+    pub whatsapp: Option<WhatsappPatch>,
+}
+
+/// Some WhatsApp credentials of an inbox; the others stay as they are.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct WhatsappPatch {
+    pub phone_number_id: Option<String>,
+    pub waba_id: Option<String>,
+    pub access_token: Option<String>,
+    pub app_secret: Option<String>,
+    pub verify_token: Option<String>,
+}
+
+impl WhatsappPatch {
+    /// The inbox's credentials with this patch applied.
+    fn over(self, settings: &Value, secrets: &Value) -> WhatsappConfig {
+        let pick = |new: Option<String>, old: &Value, key: &str| {
+            new.filter(|v| !v.trim().is_empty()).unwrap_or_else(|| {
+                old.get(key)
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string()
+            })
+        };
+        WhatsappConfig {
+            phone_number_id: pick(self.phone_number_id, settings, "phone_number_id"),
+            waba_id: pick(self.waba_id, settings, "waba_id"),
+            access_token: pick(self.access_token, secrets, "access_token"),
+            app_secret: pick(self.app_secret, secrets, "app_secret"),
+            verify_token: pick(self.verify_token, secrets, "verify_token"),
+        }
+    }
 }
 
 #[utoipa::path(patch, path = "/inboxes/{id}", tag = "inboxes", params(("id" = String, Path)), request_body = InboxUpdate,
@@ -449,7 +487,8 @@ async fn update_inbox(
                 "Esta caixa de entrada não é do WhatsApp.",
             ));
         }
-        let (external_id, settings, secrets) = whatsapp_parts(w)?;
+        let (external_id, settings, secrets) =
+            whatsapp_parts(w.over(&current.settings.0, &current.secrets.0))?;
         patch.external_id = Some(external_id);
         patch.settings = Some(settings);
         patch.secrets = Some(secrets);

@@ -77,7 +77,8 @@ fn table(role: &str, victim: &str, inbox: &str, doomed_department: &str) -> Vec<
             Some(json!({"name": format!("Caixa {role}")})),
             [403, 403, 200],
         ),
-        case(Method::GET, "/api/v1/inboxes".into(), None, [403, 200, 200]),
+        // Everyone who chats lists inboxes (no secrets): agents pick one for a new chat.
+        case(Method::GET, "/api/v1/inboxes".into(), None, [200, 200, 200]),
         case(
             Method::POST,
             "/api/v1/tags".into(),

@@ -227,12 +227,25 @@ async fn an_expired_token_marks_the_inbox_and_fails_the_message_until_replaced()
         .admin
         .patch(
             &format!("/api/v1/inboxes/{}", wa.inbox_id),
-            json!({"whatsapp": {"phone_number_id": PHONE_ID, "waba_id": WABA, "access_token": TOKEN, "app_secret": crate::support::APP_SECRET, "verify_token": "verifica"}}),
+            // Only the new token: the other credentials stay.
+            json!({"whatsapp": {"access_token": TOKEN, "app_secret": ""}}),
         )
         .await;
     assert_eq!(r.status(), 200);
     let inbox: Value = r.json().await.unwrap();
     assert_eq!(inbox["needs_reauth"], false);
+    assert_eq!(inbox["settings"]["phone_number_id"], PHONE_ID);
+    assert_eq!(inbox["settings"]["waba_id"], WABA);
+    let mut set: Vec<&str> = inbox["secrets_set"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    set.sort();
+    assert_eq!(set, vec!["access_token", "app_secret", "verify_token"]);
+    // The kept app secret still verifies the customer's webhooks.
+    wa.customer_writes("5511987654321", "Ana", "Voltou?").await;
 }
 
 #[tokio::test]
@@ -282,6 +295,9 @@ async fn new_chat_sends_a_template_and_refuses_an_existing_contact() {
     assert_eq!(again.status(), 409);
     let e: Value = again.json().await.unwrap();
     assert_eq!(e["error"]["message"], "Conversa já existente");
+    // It names the existing chat, so a client can open it.
+    assert_eq!(e["error"]["details"]["conversation_id"], c["id"]);
+    assert_eq!(e["error"]["details"]["contact_id"], c["contact"]["id"]);
 }
 
 #[tokio::test]

@@ -59,15 +59,25 @@ pub async fn new_chat(
     };
     let mut tx = st.store.begin().await?;
     for variant in phone.wa_id_variants() {
-        if tx
+        if let Some(contact) = tx
             .contact_by_identity(auth.org(), inbox.id, &variant)
             .await?
-            .is_some()
         {
+            drop(tx);
+            let conversation = st
+                .store
+                .contact_conversations(auth.org(), contact)
+                .await?
+                .into_iter()
+                .find(|c| c.inbox_id == inbox.id)
+                .map(|c| c.id);
             return Err(ApiError::new(
                 StatusCode::CONFLICT,
                 "conversation_exists",
                 "Conversa já existente",
+            )
+            .with_details(
+                serde_json::json!({"conversation_id": conversation, "contact_id": contact}),
             ));
         }
     }
