@@ -7,6 +7,8 @@ export class ApiFailure extends Error {
     message: string,
     /** Seconds from a `Retry-After` header (rate limits). */
     readonly retryAfter: number | null = null,
+    /** The error's `details`, for codes that document them. */
+    readonly details: Record<string, unknown> | null = null,
   ) {
     super(message);
     this.name = 'ApiFailure';
@@ -17,7 +19,7 @@ export class ApiFailure extends Error {
   }
 }
 
-function isErrorBody(v: unknown): v is { error: { code: string; message: string } } {
+function isErrorBody(v: unknown): v is { error: { code: string; message: string; details?: unknown } } {
   if (typeof v !== 'object' || v === null || !('error' in v)) return false;
   const e = (v as { error: unknown }).error;
   return (
@@ -33,7 +35,9 @@ export function failureFrom(response: Response, body: unknown): ApiFailure {
   const retry = Number.parseInt(response.headers.get('retry-after') ?? '', 10);
   const retryAfter = Number.isFinite(retry) ? retry : null;
   if (isErrorBody(body)) {
-    return new ApiFailure(response.status, body.error.code, body.error.message, retryAfter);
+    const d = body.error.details;
+    const details = typeof d === 'object' && d !== null ? (d as Record<string, unknown>) : null;
+    return new ApiFailure(response.status, body.error.code, body.error.message, retryAfter, details);
   }
   return new ApiFailure(response.status, 'http_error', '', retryAfter);
 }

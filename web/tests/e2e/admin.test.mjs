@@ -200,8 +200,11 @@ describe('admin pages and profile', { concurrency: false }, () => {
 
   step('flags an inbox whose token was refused, and a new token clears it', async () => {
     const card = page.locator('.card', { hasText: 'WhatsApp da Loja' });
-    /** @param {string} token */
-    async function saveCredentials(token) {
+    /**
+     * @param {string} token
+     * @param {boolean} [onlyToken] leave the other secrets blank (kept as they are)
+     */
+    async function saveCredentials(token, onlyToken = false) {
       await card.getByRole('button', { name: 'Editar WhatsApp da Loja' }).click();
       const form = page.getByRole('dialog', { name: 'Editar WhatsApp da Loja' });
       const change = form.getByLabel('Alterar as credenciais');
@@ -210,8 +213,10 @@ describe('admin pages and profile', { concurrency: false }, () => {
       assert.equal(await form.getByLabel('ID do número de telefone (phone_number_id)').inputValue(), '100000000000001');
       assert.equal(await form.getByLabel('Token de acesso', { exact: true }).inputValue(), '');
       await form.getByLabel('Token de acesso', { exact: true }).fill(token);
-      await form.getByLabel('Chave secreta do app (app secret)').fill('demo-app-secret');
-      await form.getByLabel('Token de verificação do webhook').fill('demo');
+      if (!onlyToken) {
+        await form.getByLabel('Chave secreta do app (app secret)').fill('demo-app-secret');
+        await form.getByLabel('Token de verificação do webhook').fill('demo');
+      }
       return form;
     }
 
@@ -228,13 +233,15 @@ describe('admin pages and profile', { concurrency: false }, () => {
     await card.getByText(/cole um novo token de acesso/).waitFor();
     await shot('inbox-needs-reauth');
 
-    form = await saveCredentials('demo-access-token');
+    // Only the new token: the app secret and verify token stay as they were.
+    form = await saveCredentials('demo-access-token', true);
     await form.getByText(/O WhatsApp recusou o token de acesso/).waitFor();
     await form.getByRole('button', { name: 'Salvar' }).click();
     await form.waitFor({ state: 'detached' });
     await card.getByText('Conectado').waitFor();
     const inboxes = await admin.call('GET', '/inboxes');
     assert.equal(inboxes[0].needs_reauth, false);
+    assert.deepEqual([...inboxes[0].secrets_set].sort(), ['access_token', 'app_secret', 'verify_token']);
   });
 
   step('creates an option custom field', async () => {

@@ -100,7 +100,7 @@ export const adminEn: Record<keyof typeof adminPtBR, string> = {
   'admin.inboxes.ok': 'Connected',
   'admin.inboxes.needsReauth': 'Needs a new access token',
   'admin.inboxes.needsReauthHelp':
-    'WhatsApp rejected this channel\'s access token and no message is sent or received through it. To fix it: open "Edit", paste a new access token (generated in Meta\'s dashboard) together with the other credentials, and save.',
+    'WhatsApp rejected this channel\'s access token and no message is sent or received through it. To fix it: open "Edit", paste a new access token (generated in Meta\'s dashboard) and save.',
   'admin.inboxes.chatbot': 'Service bot on',
   'admin.inboxes.chatbotHint': 'When off, new chats go straight to "Open chats".',
   'admin.inboxes.credentials': 'WhatsApp Cloud API credentials',
@@ -113,7 +113,7 @@ export const adminEn: Record<keyof typeof adminPtBR, string> = {
   'admin.inboxes.secretUnset': 'Not set',
   'admin.inboxes.changeCredentials': 'Change the credentials',
   'admin.inboxes.credentialsHint':
-    'Secrets are never shown. To replace the access token the server needs every credential again: fill in all five fields. Leave this unchecked to keep the current credentials.',
+    'Secrets are never shown. Fill in only what changes (for instance just the new access token): fields left blank keep their current value.',
   'admin.inboxes.templates': 'Templates',
   'admin.inboxes.templatesOf': 'Templates of {name}',
   'admin.inboxes.sync': 'Sync templates',

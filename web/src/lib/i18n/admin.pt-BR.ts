@@ -101,7 +101,7 @@ export const adminPtBR = {
   'admin.inboxes.ok': 'Conectado',
   'admin.inboxes.needsReauth': 'Precisa de um novo token de acesso',
   'admin.inboxes.needsReauthHelp':
-    'O WhatsApp recusou o token de acesso deste canal e nenhuma mensagem é enviada ou recebida por ele. Para corrigir: abra "Editar", cole um novo token de acesso (gerado no painel da Meta) junto com as demais credenciais e salve.',
+    'O WhatsApp recusou o token de acesso deste canal e nenhuma mensagem é enviada ou recebida por ele. Para corrigir: abra "Editar", cole um novo token de acesso (gerado no painel da Meta) e salve.',
   'admin.inboxes.chatbot': 'Bot de atendimento ligado',
   'admin.inboxes.chatbotHint': 'Desligado, os chats novos vão direto para "Chats abertos".',
   'admin.inboxes.credentials': 'Credenciais do WhatsApp Cloud API',
@@ -114,7 +114,7 @@ export const adminPtBR = {
   'admin.inboxes.secretUnset': 'Não definido',
   'admin.inboxes.changeCredentials': 'Alterar as credenciais',
   'admin.inboxes.credentialsHint':
-    'Os segredos nunca são exibidos. Para trocar o token de acesso, o servidor exige todas as credenciais de novo: preencha os cinco campos. Deixe a opção desmarcada para manter as credenciais atuais.',
+    'Os segredos nunca são exibidos. Preencha só o que muda (por exemplo, apenas o novo token de acesso): os campos deixados em branco mantêm o valor atual.',
   'admin.inboxes.templates': 'Modelos',
   'admin.inboxes.templatesOf': 'Modelos de {name}',
   'admin.inboxes.sync': 'Sincronizar modelos',
