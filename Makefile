@@ -1,7 +1,7 @@
 # Atende — the two commands a newcomer needs are `make run` and `make test`.
 CARGO ?= cargo
 
-.PHONY: run serve web api-types test test-rust test-web test-pg test-browser lint fmt release
+.PHONY: run serve web api-types test test-rust test-web test-pg test-browser bench-web lint fmt release
 
 # Where cargo puts binaries (CI keeps its cache outside the clone).
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
@@ -49,6 +49,11 @@ test-web: web/node_modules/.package-lock.json
 test-browser: web
 	$(CARGO) build --release --bin atende
 	cd web && ATENDE_BIN="$(abspath $(TARGET_DIR))/release/atende" npm run test:e2e
+
+## The chat list with 10,000 conversations in Chromium (bench/RESULTS.md).
+bench-web: web
+	$(CARGO) build --release --bin atende
+	ATENDE_BIN="$(abspath $(TARGET_DIR))/release/atende" node bench/web-list/list-bench.mjs 10000
 
 ## The Rust suites against PostgreSQL.
 test-pg:
