@@ -397,6 +397,7 @@ export class ConsoleStore {
             contactName: known?.contact.name ?? null,
           },
         ];
+        if (!known) void this.nameTransferContact(r.conversationId);
         return;
       }
       case 'conversation.created':
@@ -468,6 +469,18 @@ export class ConsoleStore {
       if (next !== listed) this.items = place(this.items, next, this.queryFor(id), this.nextCursor !== null);
     }
     if (this.openConversation?.id === id) this.openConversation = f(this.openConversation);
+  }
+
+  /** A request for a chat not on screen: read the chat for its contact's name. */
+  private async nameTransferContact(id: string): Promise<void> {
+    try {
+      const c = await this.chats.fetchConversation(id);
+      this.transferRequests = this.transferRequests.map((r) =>
+        r.conversationId === id ? { ...r, contactName: c.contact.name } : r,
+      );
+    } catch {
+      // The notice names no contact then.
+    }
   }
 
   /** A contact's new name, wherever its chats are shown. */

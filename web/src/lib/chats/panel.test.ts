@@ -198,6 +198,17 @@ describe('transfer requests (LC-18)', () => {
     expect(store.transferRequests).toEqual([]);
   });
 
+  it('reads a chat that is not listed for its contact’s name', async () => {
+    const { api, server } = fakeApi();
+    const store = new ConsoleStore(api);
+    store.userId = 'bruno';
+    await store.reloadList();
+    server.set('a', conv('a', { agent_id: 'bruno' }));
+    store.apply([requested('bruno')]);
+    expect(store.transferRequests[0]?.contactName).toBeNull();
+    await vi.waitFor(() => expect(store.transferRequests[0]?.contactName).toBe('Contato a'));
+  });
+
   it('"Transferir" assigns the chat to whoever asked, with the confirmation', async () => {
     const { api, server, calls } = fakeApi();
     server.set('a', conv('a', { agent_id: 'bruno' }));
