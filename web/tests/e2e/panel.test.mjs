@@ -130,6 +130,19 @@ describe('settings panel and transfer requests', { concurrency: false }, () => {
     await screenshot(page, 'open');
   });
 
+  step('on a narrow screen the panel lies over the conversation', async () => {
+    await page.setViewportSize({ width: 900, height: 800 });
+    try {
+      assert.equal(await panel().evaluate((el) => getComputedStyle(el).position), 'absolute');
+      const box = await panel().boundingBox();
+      assert.ok(box && box.x + box.width >= 899, 'the panel sits at the right edge');
+      await screenshot(page, 'narrow');
+    } finally {
+      await page.setViewportSize({ width: 1360, height: 860 });
+    }
+    assert.equal(await panel().evaluate((el) => getComputedStyle(el).position), 'static');
+  });
+
   step('edits name and e-mail; a bad CPF shows the server’s error and keeps the input', async () => {
     await panel().getByRole('button', { name: 'Editar dados' }).click();
     const name = panel().getByLabel('Nome', { exact: true });
@@ -232,9 +245,9 @@ describe('settings panel and transfer requests', { concurrency: false }, () => {
     bp.setDefaultTimeout(15_000);
     await loginInBrowser(bp, appUrl, USERS.bruno);
     await bp.getByRole('button', { name: 'Menu do usuário' }).waitFor();
-    // Wait for Bruno's socket before asking (the request is a live event).
-    await bp.locator('[data-chat-button]').first().waitFor();
-    await bp.waitForTimeout(500);
+    // The list loads once Bruno's socket said hello: then the request arrives live.
+    await bp.getByRole('tab', { name: 'Meus chats' }).click();
+    await bp.locator(`.item[data-conversation-id="${chatId}"]`).waitFor();
 
     await pane().getByRole('button', { name: 'Solicitar transferência' }).click();
     await pane().getByText('Transferência solicitada: Bruno (Suporte) foi avisado(a).').waitFor();
