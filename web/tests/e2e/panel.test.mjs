@@ -125,6 +125,12 @@ describe('settings panel and transfer requests', { concurrency: false }, () => {
     await panel().getByRole('button', { name: 'Fechar configurações do chat' }).click();
     await panel().waitFor({ state: 'detached' });
     assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+    // Esc closes it too, focus back on the toggle.
+    await toggle.click();
+    await panel().getByRole('button', { name: 'Editar dados' }).focus();
+    await page.keyboard.press('Escape');
+    await panel().waitFor({ state: 'detached' });
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'chat-settings-toggle');
     await toggle.click();
     await panel().getByRole('button', { name: 'Editar dados' }).waitFor();
     await screenshot(page, 'open');
