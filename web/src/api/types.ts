@@ -17,6 +17,11 @@ export type Department = Schemas['DepartmentOut'];
 export type Tag = Schemas['TagOut'];
 export type SendRequest = Schemas['SendRequest'];
 export type ErrorBody = Schemas['ErrorBody'];
+/** A contact's data (CT-1) with the inboxes it wrote to. */
+export type Contact = Schemas['ContactOut'];
+export type ContactUpdate = Schemas['ContactUpdate'];
+export type ContactIdentity = Schemas['IdentityOut'];
+export type CustomFieldDef = Schemas['FieldOut'];
 
 /** LC-1 views, as the `view` query parameter names them. */
 export const VIEWS = ['all', 'open', 'mine', 'in_service'] as const;

@@ -1,6 +1,15 @@
 /** The chat API calls the console makes. */
 import { api, call } from '../../api/client';
-import type { Conversation, ConversationPage, EventPage, Message, MessagePage, SendRequest } from '../../api/types';
+import type {
+  Contact,
+  ContactUpdate,
+  Conversation,
+  ConversationPage,
+  EventPage,
+  Message,
+  MessagePage,
+  SendRequest,
+} from '../../api/types';
 import { type ListQuery, toParams } from './listQuery';
 
 export const LIST_PAGE = 50;
@@ -44,4 +53,39 @@ export async function markRead(id: string): Promise<void> {
 
 export async function markUnread(id: string): Promise<void> {
   await call(api.POST('/api/v1/conversations/{id}/unread', { params: { path: { id } } }));
+}
+
+// ---- the settings panel (CT-1, CT-5, tags, LC-11) and LC-18 -------------
+
+export function fetchContact(id: string): Promise<Contact> {
+  return call(api.GET('/api/v1/contacts/{id}', { params: { path: { id } } }));
+}
+
+/** Only the fields that changed; `""` clears one. Answers the saved contact. */
+export function updateContact(id: string, body: ContactUpdate): Promise<Contact> {
+  return call(api.PATCH('/api/v1/contacts/{id}', { params: { path: { id } }, body }));
+}
+
+export function setTags(id: string, tags: string[]): Promise<Conversation> {
+  return call(api.PUT('/api/v1/conversations/{id}/tags', { params: { path: { id } }, body: { tags } }));
+}
+
+/** Cancels a scheduled closing (LC-11). */
+export function cancelClose(id: string): Promise<Conversation> {
+  return call(api.DELETE('/api/v1/conversations/{id}/close', { params: { path: { id } } }));
+}
+
+/** LC-18: asks the agent serving the chat to hand it over. */
+export function requestTransfer(id: string): Promise<Conversation> {
+  return call(api.POST('/api/v1/conversations/{id}/transfer-request', { params: { path: { id } } }));
+}
+
+/** Hands the chat to an agent, replacing the current one (the asked-for transfer). */
+export function assignToAgent(id: string, agentId: string): Promise<Conversation> {
+  return call(
+    api.POST('/api/v1/conversations/{id}/assign', {
+      params: { path: { id } },
+      body: { agent_id: agentId, confirm: true },
+    }),
+  );
 }

@@ -5,6 +5,8 @@
  */
 import {
   type ApiEvent,
+  type Contact,
+  type ContactUpdate,
   type Conversation,
   type Message,
   type Order,
@@ -26,6 +28,15 @@ import type { TemplateSend } from '../templates/templates';
 
 export type ChatApi = typeof chatApi;
 export type LoadState = 'idle' | 'loading' | 'ready' | 'error';
+
+/** LC-18: a colleague asked the signed-in agent to hand over a chat. */
+export interface TransferRequest {
+  conversationId: string;
+  requestedBy: string;
+  requestedByName: string;
+  /** The chat's contact when the request arrived (null if not listed). */
+  contactName: string | null;
+}
 
 const QUERY_KEY = 'atende.chatList';
 /** Coalesce refetches of chats touched by a burst of events. */
@@ -71,6 +82,16 @@ export class ConsoleStore {
 
   sync = $state<SyncStatus>('connecting');
 
+  /** The open chat's contact (CT-1), read with the chat and again when it changes. */
+  contact = $state.raw<Contact | null>(null);
+  contactState = $state<LoadState>('idle');
+  contactError = $state<string | null>(null);
+
+  /** The signed-in user: transfer requests (LC-18) addressed to them are kept. */
+  userId: string | null = null;
+  /** LC-18: colleagues asking for chats this user serves, newest last. */
+  transferRequests = $state.raw<TransferRequest[]>([]);
+
   private listGen = 0;
   private paneGen = 0;
   /** Events applied while the list was loading, replayed onto the result. */
@@ -78,6 +99,7 @@ export class ConsoleStore {
   private refetchIds = new Set<string>();
   private refetchTimer: ReturnType<typeof setTimeout> | null = null;
   private readTimer: ReturnType<typeof setTimeout> | null = null;
+  private contactTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly chats: ChatApi = chatApi) {}
 
@@ -153,6 +175,9 @@ export class ConsoleStore {
     this.olderError = null;
     this.paneState = 'loading';
     this.paneError = null;
+    if (this.contact && this.contact.id !== listed?.contact.id) this.contact = null;
+    this.contactState = 'idle';
+    this.contactError = null;
     try {
       const [conv, page] = await Promise.all([this.chats.fetchConversation(id), this.chats.fetchMessages(id, null)]);
       if (gen !== this.paneGen) return;
@@ -166,7 +191,67 @@ export class ConsoleStore {
       if (gen !== this.paneGen) return;
       this.paneState = 'error';
       this.paneError = describeError(e);
+      return;
     }
+    await this.loadContact();
+  }
+
+  /** Reads the open chat's contact (again); a failure leaves the last one read. */
+  async loadContact(): Promise<void> {
+    const id = this.openConversation?.contact.id;
+    if (!id) return;
+    const gen = this.paneGen;
+    if (this.contact?.id !== id) this.contactState = 'loading';
+    try {
+      const c = await this.chats.fetchContact(id);
+      if (gen !== this.paneGen || this.openConversation?.contact.id !== id) return;
+      this.contact = c;
+      this.contactState = 'ready';
+      this.contactError = null;
+    } catch (e) {
+      if (gen !== this.paneGen) return;
+      this.contactState = 'error';
+      this.contactError = describeError(e);
+    }
+  }
+
+  /**
+   * Saves an edit of the open chat's contact (only changed fields); throws
+   * the failure (e.g. 422 with the server's message) for the form.
+   */
+  async saveContact(patch: ContactUpdate): Promise<Contact> {
+    const c = this.contact;
+    if (!c) throw new Error('no contact');
+    const saved = await this.chats.updateContact(c.id, patch);
+    if (this.contact?.id === saved.id) this.contact = saved;
+    this.renameContact(saved.id, saved.name);
+    return saved;
+  }
+
+  /** Sets a chat's tags (ids); throws the failure. */
+  async setTags(id: string, tags: string[]): Promise<void> {
+    this.replaceConversation(await this.chats.setTags(id, tags));
+  }
+
+  /** Cancels a scheduled closing (LC-11); throws the failure. */
+  async cancelScheduledClose(id: string): Promise<void> {
+    this.replaceConversation(await this.chats.cancelClose(id));
+  }
+
+  /** LC-18: asks the serving agent for the chat; throws the failure (409 when nobody else serves it). */
+  async requestTransfer(id: string): Promise<void> {
+    this.replaceConversation(await this.chats.requestTransfer(id));
+  }
+
+  /** LC-18: hands the chat to the colleague who asked; throws the failure. */
+  async acceptTransfer(r: TransferRequest): Promise<void> {
+    const c = await this.chats.assignToAgent(r.conversationId, r.requestedBy);
+    this.dismissTransfer(r.conversationId);
+    this.replaceConversation(c);
+  }
+
+  dismissTransfer(conversationId: string): void {
+    this.transferRequests = this.transferRequests.filter((r) => r.conversationId !== conversationId);
   }
 
   closeChat(): void {
@@ -175,6 +260,9 @@ export class ConsoleStore {
     this.openConversation = null;
     this.messages = [];
     this.paneState = 'idle';
+    this.contact = null;
+    this.contactState = 'idle';
+    this.contactError = null;
   }
 
   async loadOlder(): Promise<void> {
@@ -261,6 +349,8 @@ export class ConsoleStore {
         if (id) {
           const a = payloads.assignment(e.payload);
           this.patch(id, (c) => ({ ...c, ...a }));
+          // A request for a chat that is no longer mine is moot.
+          if (a.agent_id !== this.userId) this.dismissTransfer(id);
           this.refetchSoon(id);
         }
         return;
@@ -274,20 +364,51 @@ export class ConsoleStore {
         return;
       case 'attendance.closed':
         if (id) {
-          this.patch(id, (c) => ({ ...c, attendance_open: false, agent_id: null, department_id: null }));
+          this.patch(id, (c) => ({ ...c, attendance_open: false, agent_id: null, department_id: null, close_at: null }));
+          this.dismissTransfer(id);
           this.refetchSoon(id);
         }
         return;
+      case 'attendance.close_scheduled':
+        if (id) {
+          const at = payloads.closeAt(e.payload);
+          this.patch(id, (c) => ({ ...c, close_at: at }));
+        }
+        return;
+      case 'attendance.close_cancelled':
+        if (id) this.patch(id, (c) => ({ ...c, close_at: null }));
+        return;
+      case 'conversation.tagged': {
+        const tags = payloads.tagsOf(e.payload);
+        if (id && tags) this.patch(id, (c) => ({ ...c, tags }));
+        return;
+      }
+      case 'conversation.transfer_requested': {
+        const r = payloads.transferRequested(e.payload);
+        if (!r || !this.userId || r.agentId !== this.userId) return;
+        const known = this.items.find((c) => c.id === r.conversationId) ??
+          (this.openConversation?.id === r.conversationId ? this.openConversation : null);
+        this.transferRequests = [
+          ...this.transferRequests.filter((x) => x.conversationId !== r.conversationId),
+          {
+            conversationId: r.conversationId,
+            requestedBy: r.requestedBy,
+            requestedByName: r.requestedByName,
+            contactName: known?.contact.name ?? null,
+          },
+        ];
+        if (!known) void this.nameTransferContact(r.conversationId);
+        return;
+      }
       case 'conversation.created':
         if (id) this.refetchSoon(id);
         return;
       case 'contact.updated': {
         const r = payloads.contactRename(e.payload);
         if (!r) return;
-        const rename = (c: Conversation): Conversation =>
-          c.contact.id === r.contactId ? { ...c, contact: { ...c.contact, name: r.name } } : c;
-        this.items = this.items.map(rename);
-        if (this.openConversation) this.openConversation = rename(this.openConversation);
+        this.renameContact(r.contactId, r.name);
+        // The open chat's contact changed (e.g. a colleague edited it): read it again.
+        if (this.openConversation?.contact.id === r.contactId) this.reloadContactSoon();
         return;
       }
     }
@@ -350,6 +471,40 @@ export class ConsoleStore {
     if (this.openConversation?.id === id) this.openConversation = f(this.openConversation);
   }
 
+  /** A request for a chat not on screen: read the chat for its contact's name. */
+  private async nameTransferContact(id: string): Promise<void> {
+    try {
+      const c = await this.chats.fetchConversation(id);
+      this.transferRequests = this.transferRequests.map((r) =>
+        r.conversationId === id ? { ...r, contactName: c.contact.name } : r,
+      );
+    } catch {
+      // The notice names no contact then.
+    }
+  }
+
+  /** A contact's new name, wherever its chats are shown. */
+  private renameContact(contactId: string, name: string): void {
+    const rename = (c: Conversation): Conversation =>
+      c.contact.id === contactId && c.contact.name !== name ? { ...c, contact: { ...c.contact, name } } : c;
+    this.items = this.items.map(rename);
+    if (this.openConversation) this.openConversation = rename(this.openConversation);
+  }
+
+  /** One read for a burst of `contact.updated` (one event per chat of the contact). */
+  private reloadContactSoon(): void {
+    this.contactTimer ??= setTimeout(() => {
+      this.contactTimer = null;
+      void this.loadContact();
+    }, REFETCH_DELAY_MS);
+  }
+
+  /** A chat as an action answered it: placed in the list, shown in the pane. */
+  private replaceConversation(c: Conversation): void {
+    this.items = place(this.items, c, this.queryFor(c.id), this.nextCursor !== null);
+    if (this.openConversation?.id === c.id) this.openConversation = c;
+  }
+
   /** Reads chats again whose list membership or details events can't tell. */
   private refetchSoon(id: string): void {
     this.refetchIds.add(id);
@@ -395,8 +550,12 @@ export class ConsoleStore {
     this.paneGen++;
     if (this.refetchTimer) clearTimeout(this.refetchTimer);
     if (this.readTimer) clearTimeout(this.readTimer);
+    if (this.contactTimer) clearTimeout(this.contactTimer);
     this.refetchTimer = null;
     this.readTimer = null;
+    this.contactTimer = null;
+    this.transferRequests = [];
+    this.userId = null;
     this.refetchIds.clear();
     this.items = [];
     this.nextCursor = null;

@@ -115,6 +115,42 @@ export function contactRename(payload: unknown): { contactId: string; name: stri
   return contactId && name ? { contactId, name } : null;
 }
 
+/** `contact.updated`'s changed field names (`fields`; absent when a channel profile renamed it). */
+export function contactFields(payload: unknown): string[] {
+  const f = obj(payload)?.fields;
+  return Array.isArray(f) ? f.filter((x): x is string => typeof x === 'string') : ['name'];
+}
+
+/** `conversation.tagged`: the chat's tag ids after the change. */
+export function tagsOf(payload: unknown): string[] | null {
+  const v = obj(payload)?.tags;
+  if (!Array.isArray(v)) return null;
+  return v.filter((x): x is string => typeof x === 'string');
+}
+
+/** `attendance.close_scheduled`: when the closing is due, as RFC 3339. */
+export function closeAt(payload: unknown): string | null {
+  return isoTime(obj(payload)?.close_at);
+}
+
+/** `conversation.transfer_requested` (LC-18). */
+export interface TransferRequested {
+  conversationId: string;
+  /** The agent serving the chat, who is asked. */
+  agentId: string;
+  requestedBy: string;
+  requestedByName: string;
+}
+
+export function transferRequested(payload: unknown): TransferRequested | null {
+  const p = obj(payload);
+  const conversationId = str(p?.conversation_id);
+  const agentId = str(p?.agent_id);
+  const requestedBy = str(p?.requested_by);
+  if (!conversationId || !agentId || !requestedBy) return null;
+  return { conversationId, agentId, requestedBy, requestedByName: str(p?.requested_by_name) ?? '' };
+}
+
 /** The `user_id` of department membership events. */
 export function memberUserId(payload: unknown): string | null {
   return str(obj(payload)?.user_id);
