@@ -380,7 +380,11 @@ export class ConsoleStore {
         return;
       case 'conversation.tagged': {
         const tags = payloads.tagsOf(e.payload);
-        if (id && tags) this.patch(id, (c) => ({ ...c, tags }));
+        if (!id || !tags) return;
+        this.patch(id, (c) => ({ ...c, tags }));
+        // A chat that just got the filtered tag is read to join the list.
+        const tag = this.query.tag;
+        if (tag && tags.includes(tag) && !this.items.some((c) => c.id === id)) this.refetchSoon(id);
         return;
       }
       case 'conversation.transfer_requested': {

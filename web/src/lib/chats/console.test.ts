@@ -175,4 +175,27 @@ describe('ConsoleStore with "unread only"', () => {
     store.apply([event('conversation.read', 'b', { conversation_id: 'b', unread: 0 })]);
     expect(store.items.map((c) => c.id)).toEqual(['a']);
   });
+
+  it('a tag filter keeps the list in step with conversation.tagged', async () => {
+    vi.useFakeTimers();
+    try {
+      const { api, server, calls } = fakeApi();
+      server.set('a', conv('a', { last_message_at: at(5), tags: ['vip'], views: ['all', 'open'] }));
+      const store = new ConsoleStore(api);
+      store.setQuery({ view: 'all', tag: 'vip' });
+      await flush();
+      expect(store.items.map((c) => c.id)).toEqual(['a']);
+
+      // b gets the tag: it is read and joins; a loses it: it leaves.
+      server.set('b', conv('b', { last_message_at: at(9), tags: ['vip'], views: ['all', 'open'] }));
+      store.apply([event('conversation.tagged', 'b', { conversation_id: 'b', tags: ['vip'] })]);
+      await flush();
+      expect(calls.fetched).toContain('b');
+      expect(store.items.map((c) => c.id)).toEqual(['b', 'a']);
+      store.apply([event('conversation.tagged', 'a', { conversation_id: 'a', tags: [] })]);
+      expect(store.items.map((c) => c.id)).toEqual(['b']);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Conversation } from '../../api/types';
 import { conv } from '../../test/fixtures';
 import { activeFilterCount, appendPage, compare, DEFAULT_QUERY, matches, place, sortKey, toParams } from './listQuery';
 
@@ -45,7 +46,11 @@ describe('chat list query', () => {
     expect(matches(conv('a', { department_id: 'd2' }), { ...q, department: 'd1' })).toBe(false);
     expect(matches(conv('a', { unread: 0 }), { ...q, unreadOnly: true })).toBe(false);
     expect(matches(conv('a', { channel: 'telegram' }), { ...q, channel: 'whatsapp' })).toBe(false);
-    expect(matches(conv('a'), { ...q, tag: 'vip' })).toBeNull();
+    // Chats carry their tags: a tag filter is decided on the client.
+    expect(matches(conv('a'), { ...q, tag: 'vip' })).toBe(false);
+    expect(matches(conv('a', { tags: ['vip'] }), { ...q, tag: 'vip' })).toBe(true);
+    // Without tags (an older payload) only the server can tell.
+    expect(matches({ ...conv('a'), tags: undefined } as unknown as Conversation, { ...q, tag: 'vip' })).toBeNull();
     expect(matches(conv('a'), { ...q, search: 'maria' })).toBeNull();
   });
 
@@ -65,12 +70,20 @@ describe('chat list query', () => {
     expect(place(items, conv('z', { last_message_at: at(0) }), q, false).map((c) => c.id)).toEqual(['a', 'z']);
   });
 
-  it('with a tag filter or search, updates listed chats but adds none', () => {
-    const tagged = { ...q, tag: 'vip' };
+  it('with a search, updates listed chats but adds none', () => {
+    const searched = { ...q, search: 'ana' };
     const items = [conv('a', { last_message_at: at(1) })];
-    expect(place(items, conv('b', { last_message_at: at(5) }), tagged, false).map((c) => c.id)).toEqual(['a']);
-    const updated = place(items, conv('a', { unread: 3, last_message_at: at(1) }), tagged, false);
+    expect(place(items, conv('b', { last_message_at: at(5) }), searched, false).map((c) => c.id)).toEqual(['a']);
+    const updated = place(items, conv('a', { unread: 3, last_message_at: at(1) }), searched, false);
     expect(updated[0]?.unread).toBe(3);
+  });
+
+  it('with a tag filter, adds a chat that gets the tag and drops one that loses it', () => {
+    const tagged = { ...q, tag: 'vip' };
+    const items = [conv('a', { last_message_at: at(1), tags: ['vip'] })];
+    const added = place(items, conv('b', { last_message_at: at(5), tags: ['vip'] }), tagged, false);
+    expect(added.map((c) => c.id)).toEqual(['b', 'a']);
+    expect(place(added, conv('a', { last_message_at: at(1), tags: [] }), tagged, false).map((c) => c.id)).toEqual(['b']);
   });
 
   it('appends pages without duplicates', () => {

@@ -79,7 +79,8 @@ export function compare(a: Conversation, b: Conversation, order: Order): number 
 
 /**
  * Whether a chat belongs in the list for `q`: `true`/`false` when the
- * client can tell, `null` when it cannot (tag and search need the server).
+ * client can tell, `null` when it cannot (a search needs the server; so does
+ * a tag filter for a chat whose tags are unknown).
  */
 export function matches(c: Conversation, q: ListQuery): boolean | null {
   if (!c.views.includes(q.view)) return false;
@@ -88,7 +89,11 @@ export function matches(c: Conversation, q: ListQuery): boolean | null {
   if (q.agent && c.agent_id !== q.agent) return false;
   if (q.channel && c.channel !== q.channel) return false;
   if (q.unreadOnly && c.unread <= 0) return false;
-  if (q.tag || q.search.trim()) return null;
+  if (q.tag) {
+    if (!Array.isArray(c.tags)) return null;
+    if (!c.tags.includes(q.tag)) return false;
+  }
+  if (q.search.trim()) return null;
   return true;
 }
 
