@@ -32,6 +32,8 @@ function syntheticChat(i) {
     window: 'expired',
     window_expires_at: null,
     views: ['all', 'open'],
+    tags: [],
+    close_at: null,
   };
 }
 
