@@ -183,6 +183,46 @@ impl Tx {
     }
 }
 
+impl Tx {
+    /// Blocks or unblocks a contact (CT-4); tells every chat of the contact.
+    /// Returns the contact as saved.
+    pub async fn set_contact_blocked(
+        &mut self,
+        org: OrgId,
+        id: ContactId,
+        blocked: bool,
+    ) -> Result<Contact> {
+        let mut c = self.contact(org, id).await?;
+        if c.blocked == blocked {
+            return Ok(c);
+        }
+        with_tx!(self, x => sqlx::query("UPDATE contacts SET blocked = $3 WHERE org_id = $1 AND id = $2")
+            .bind(org).bind(id).bind(blocked).execute(x).await?.rows_affected());
+        c.blocked = blocked;
+        let sql = format!(
+            "SELECT {} FROM conversations WHERE org_id = $1 AND contact_id = $2",
+            crate::chats::CONV_COLS
+        );
+        let convs: Vec<Conversation> = with_tx!(self, x => sqlx::query_as::<_, Conversation>(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(org).bind(id).fetch_all(x).await?);
+        for conv in convs {
+            self.emit(NewEvent {
+                org_id: org,
+                kind: "contact.updated",
+                chat: Some(conv.scope()),
+                payload: json!({
+                    "contact_id": id,
+                    "conversation_id": conv.id,
+                    "name": c.name,
+                    "fields": ["blocked"],
+                    "blocked": blocked,
+                }),
+            });
+        }
+        Ok(c)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

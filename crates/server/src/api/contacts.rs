@@ -24,7 +24,9 @@ use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(get_contact, update_contact))
+    OpenApiRouter::new()
+        .routes(routes!(get_contact, update_contact))
+        .routes(routes!(block_contact, unblock_contact))
 }
 
 /// Where the contact wrote from.
@@ -298,6 +300,76 @@ async fn update_contact(
     let changes = changes_of(&st, &auth, req).await?;
     let mut tx = st.store.begin().await?;
     let (contact, _) = tx.update_contact(auth.org(), id, &changes).await?;
+    st.commit(tx).await?;
+    let identities = st.store.contact_identities(auth.org(), id).await?;
+    Ok(AppJson(contact_out(contact, identities)))
+}
+
+/// How recent the contact's last message must be to block them (CT-4).
+const BLOCK_WINDOW_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// Blocks a contact (CT-4): from then on nothing is sent to them and their
+/// messages are not taken in. Only a contact who wrote in the last 24 hours
+/// may be blocked.
+#[utoipa::path(post, path = "/contacts/{id}/block", tag = "contacts", params(("id" = String, Path)),
+    responses((status = 200, body = ContactOut), (status = 404, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)))]
+async fn block_contact(
+    State(st): State<AppState>,
+    auth: Auth,
+    AppPath(id): AppPath<ContactId>,
+) -> ApiResult<AppJson<ContactOut>> {
+    check_access(&st, &auth, id, Access::ViewEdit).await?;
+    let last = st
+        .store
+        .contact_conversations(auth.org(), id)
+        .await?
+        .iter()
+        .filter_map(|c| c.last_inbound_at)
+        .max();
+    let now = atende_store::now_ms();
+    if last.is_none_or(|t| now - t > BLOCK_WINDOW_MS) {
+        return Err(ApiError::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "block_needs_recent_message",
+            "Só é possível bloquear um contato que enviou mensagem nas últimas 24 horas.",
+        ));
+    }
+    set_blocked(&st, &auth, id, true).await
+}
+
+/// Unblocks a contact (always allowed).
+#[utoipa::path(delete, path = "/contacts/{id}/block", tag = "contacts", params(("id" = String, Path)),
+    responses((status = 200, body = ContactOut), (status = 404, body = crate::error::ErrorBody)))]
+async fn unblock_contact(
+    State(st): State<AppState>,
+    auth: Auth,
+    AppPath(id): AppPath<ContactId>,
+) -> ApiResult<AppJson<ContactOut>> {
+    check_access(&st, &auth, id, Access::ViewEdit).await?;
+    set_blocked(&st, &auth, id, false).await
+}
+
+async fn set_blocked(
+    st: &AppState,
+    auth: &Auth,
+    id: ContactId,
+    blocked: bool,
+) -> ApiResult<AppJson<ContactOut>> {
+    let mut tx = st.store.begin().await?;
+    let contact = tx.set_contact_blocked(auth.org(), id, blocked).await?;
+    tx.audit(
+        auth.org(),
+        Some(auth.user.id),
+        if blocked {
+            "contact.blocked"
+        } else {
+            "contact.unblocked"
+        },
+        &id.to_string(),
+        serde_json::json!({}),
+    )
+    .await?;
     st.commit(tx).await?;
     let identities = st.store.contact_identities(auth.org(), id).await?;
     Ok(AppJson(contact_out(contact, identities)))

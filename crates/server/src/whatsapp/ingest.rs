@@ -130,6 +130,10 @@ async fn message(tx: &mut Tx, route: &InboxRoute, m: InboundMessage) -> Result<(
     if let Some(b) = bsuid {
         tx.link_identity(org, inbox, b, contact.id).await?;
     }
+    if contact.blocked {
+        tracing::info!(wamid = %m.wamid, contact = %contact.id, "message from a blocked contact not taken in (CT-4)");
+        return Ok(());
+    }
     if let Some(n) = &m.profile_name {
         tx.set_contact_name(&contact, n).await?;
     }
@@ -413,6 +417,7 @@ pub async fn apply_plain(
             continue;
         }
         match known.get(key) {
+            Some(k) if k.blocked => {}
             None => new.push(NewChat {
                 key: key.to_string(),
                 name: m.profile_name.clone().unwrap_or_else(|| format!("+{key}")),
@@ -456,6 +461,10 @@ pub async fn apply_plain(
     let mut bulk = Vec::with_capacity(msgs.len());
     for m in msgs {
         let k = m.from.as_ref().and_then(|f| known.get(f));
+        if let Some(k) = k.filter(|k| k.blocked) {
+            tracing::info!(wamid = %m.wamid, contact = %k.contact_id, "message from a blocked contact not taken in (CT-4)");
+            continue;
+        }
         match k {
             Some(k)
                 if k.attendance_open == Some(true)

@@ -435,3 +435,88 @@ async fn an_uploaded_file_is_sent_by_its_whatsapp_media_id() {
         .unwrap();
     assert_eq!(r.status(), 422);
 }
+
+#[tokio::test]
+async fn a_blocked_contact_neither_sends_nor_receives() {
+    let wa = Wa::start().await;
+    // Blocking needs a message from the contact in the last 24 hours.
+    let (_, mut old) = wa.sim.text_payload("5511911112222", "Bia", "Oi, faz tempo");
+    let two_days_ago = (chrono::Utc::now().timestamp() - 2 * 86_400).to_string();
+    old["entry"][0]["changes"][0]["value"]["messages"][0]["timestamp"] = json!(two_days_ago);
+    assert_eq!(wa.sim.post(&wa.http, &old).await.status, 200);
+    let stale = wa
+        .conversations()
+        .await
+        .into_iter()
+        .find(|c| c["contact"]["phone"] == "+5511911112222")
+        .expect("Bia's chat");
+    let r = wa
+        .admin
+        .post_empty(&format!(
+            "/api/v1/contacts/{}/block",
+            stale["contact"]["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(r.status(), 422);
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(e["error"]["code"], "block_needs_recent_message");
+
+    let conv = wa.customer_writes("5511987654321", "Ana", "Oi").await;
+    let contact = wa.admin.conversation(&conv).await["contact"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let block = format!("/api/v1/contacts/{contact}/block");
+    let r = wa.admin.post_empty(&block).await;
+    assert_eq!(r.status(), 200);
+    let c: Value = r.json().await.unwrap();
+    assert_eq!(c["blocked"], true);
+
+    // Nothing goes out: a clear error and no request to the Graph API.
+    let before = wa.graph.sent_messages().len();
+    let r = wa
+        .admin
+        .post(
+            &format!("/api/v1/conversations/{conv}/messages"),
+            json!({"text": "Olá"}),
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(e["error"]["code"], "contact_blocked");
+    assert_eq!(
+        e["error"]["message"],
+        "Contato bloqueado, não é possível enviar ou receber mensagem"
+    );
+    // Internal notes are still written; they never reach the contact.
+    let r = wa
+        .admin
+        .post(
+            &format!("/api/v1/conversations/{conv}/messages"),
+            json!({"text": "cliente bloqueado por spam", "internal": true}),
+        )
+        .await;
+    assert!(r.status().is_success(), "{}", r.status());
+    // Nothing comes in either: acknowledged, not stored.
+    let count = wa.messages(&conv).await.len();
+    let (_, payload) = wa.sim.text_payload("5511987654321", "Ana", "Alô?");
+    let r = wa.sim.post(&wa.http, &payload).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(wa.messages(&conv).await.len(), count);
+    assert_eq!(wa.graph.sent_messages().len(), before);
+
+    // Unblocking is always allowed, and sending works again.
+    let r = wa.admin.delete(&block).await;
+    assert_eq!(r.status(), 200);
+    let r = wa
+        .admin
+        .post(
+            &format!("/api/v1/conversations/{conv}/messages"),
+            json!({"text": "Olá de novo"}),
+        )
+        .await;
+    assert!(r.status().is_success(), "{}", r.status());
+    wa.graph
+        .wait_for_sends(before + 1, Duration::from_secs(10))
+        .await;
+}

@@ -26,6 +26,8 @@ pub struct KnownChat {
     pub contact_name: String,
     pub conversation_id: Option<ConversationId>,
     pub attendance_open: Option<bool>,
+    /// CT-4: a blocked contact's messages are not taken in.
+    pub blocked: bool,
 }
 
 #[derive(Serialize)]
@@ -70,7 +72,7 @@ impl Tx {
         }
         let sql = format!(
             "SELECT i.external_id, c.id AS contact_id, c.name AS contact_name, v.id AS conversation_id, \
-             (v.attendance_id IS NOT NULL) AS attendance_open \
+             (v.attendance_id IS NOT NULL) AS attendance_open, c.blocked \
              FROM {} CROSS JOIN contact_identities i \
              JOIN contacts c ON c.id = i.contact_id \
              LEFT JOIN conversations v ON v.contact_id = c.id AND v.inbox_id = i.inbox_id \

@@ -94,6 +94,7 @@ impl Tx {
                     contact_name: contact.name.clone(),
                     conversation_id: Some(before.id),
                     attendance_open: Some(true),
+                    blocked: false,
                 },
             );
             new_convs.push((before, after));

@@ -22,6 +22,9 @@ use crate::error::{ApiError, ApiResult};
 use crate::jobs::kinds;
 use crate::state::AppState;
 
+/// CT-4's text, shown where the composer would be.
+pub const CONTACT_BLOCKED: &str = "Contato bloqueado, não é possível enviar ou receber mensagem";
+
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SendRequest {
@@ -129,6 +132,14 @@ pub async fn send_message(
         return Err(ApiError::invalid("A mensagem está vazia."));
     };
     let internal = composed.internal;
+    // CT-4: nothing reaches a blocked contact (internal notes still may be written).
+    if !internal && contact.blocked {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "contact_blocked",
+            CONTACT_BLOCKED,
+        ));
+    }
     let mut tx = st.store.begin().await?;
     let mut conv = tx.conversation(auth.org(), id).await?;
     if !internal {
