@@ -1,4 +1,5 @@
 import { adminEn } from './admin.en';
+import { readyEn } from './ready.en';
 import type { MessageKey } from './pt-BR';
 
 /** The English catalog: every key of the pt-BR one (checked by the type). */
@@ -250,6 +251,7 @@ export const en: Record<MessageKey, string> = {
   'resync.catchingUp': 'Catching up with recent changes…',
 
   ...adminEn,
+  ...readyEn,
   'templates.open': 'Template message',
   'templates.openHint': 'Pick a template message to send',
   'templates.title': 'Send a template message',

@@ -1,4 +1,5 @@
 import { adminPtBR } from './admin.pt-BR';
+import { readyPtBR } from './ready.pt-BR';
 
 /**
  * The pt-BR catalog: the default language and the source of the key set.
@@ -254,6 +255,7 @@ export const ptBR = {
   'resync.catchingUp': 'Atualizando com as mudanças recentes…',
 
   ...adminPtBR,
+  ...readyPtBR,
   'templates.open': 'Mensagem template',
   'templates.openHint': 'Escolher uma mensagem template para enviar',
   'templates.title': 'Enviar mensagem template',
