@@ -251,4 +251,60 @@ describe('tab counters and ready responses', { concurrency: false }, () => {
     assert.equal(await composer().inputValue(), `Bom dia! ${TEXT}`);
     await composer().fill('');
   });
+
+  step('the admin moves the response, renames and deletes categories; a duplicate name is refused', async () => {
+    current = adminPage;
+    const OTHER = `Entrega ${tag}`;
+    await adminPage.getByRole('button', { name: 'Nova categoria' }).click();
+    let dialog = adminPage.getByRole('dialog', { name: 'Nova categoria' });
+    // 409: the name is taken; the form says so and keeps the input.
+    await dialog.getByLabel('Nome da categoria').fill(CATEGORY);
+    await dialog.getByRole('button', { name: 'Criar' }).click();
+    await dialog.getByRole('alert').filter({ hasText: 'Já existe uma categoria com este nome.' }).waitFor();
+    await dialog.getByLabel('Nome da categoria').fill(OTHER);
+    await dialog.getByRole('button', { name: 'Criar' }).click();
+    await dialog.waitFor({ state: 'detached' });
+
+    // Move the response to the new category.
+    await adminPage.getByRole('region', { name: CATEGORY }).getByRole('button', { name: `Editar ${TITLE}` }).click();
+    dialog = adminPage.getByRole('dialog', { name: `Editar a resposta ${TITLE}` });
+    await dialog.getByLabel('Categoria').selectOption({ label: OTHER });
+    await dialog.getByRole('button', { name: 'Salvar' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await adminPage.getByRole('region', { name: OTHER }).getByRole('cell', { name: TITLE, exact: true }).waitFor();
+    await adminPage.getByRole('region', { name: CATEGORY }).getByText('Nenhuma resposta pronta nesta categoria.').waitFor();
+
+    // Rename, then delete the category with its response (the dialog warns).
+    await adminPage.getByRole('button', { name: `Renomear ${OTHER}` }).click();
+    dialog = adminPage.getByRole('dialog', { name: `Renomear a categoria ${OTHER}` });
+    const RENAMED = `Entregas ${tag}`;
+    await dialog.getByLabel('Nome da categoria').fill(RENAMED);
+    await dialog.getByRole('button', { name: 'Salvar' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await adminPage.getByRole('button', { name: `Excluir ${RENAMED}` }).click();
+    dialog = adminPage.getByRole('dialog', { name: `Excluir ${RENAMED}?` });
+    await dialog.getByText('A categoria e as respostas prontas dela (1) serão excluídas.', { exact: false }).waitFor();
+    await dialog.getByRole('button', { name: 'Excluir' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await adminPage.getByRole('heading', { level: 2, name: RENAMED }).waitFor({ state: 'detached' });
+    const listed = await admin.call('GET', '/ready-responses');
+    assert.ok(!listed.some((/** @type {any} */ c) => c.name === RENAMED || c.name === OTHER), 'category not deleted');
+    assert.ok(
+      !listed.some((/** @type {any} */ c) => c.responses.some((/** @type {any} */ r) => r.title === TITLE)),
+      'its response was not deleted',
+    );
+  });
+
+  step('an agent may only view "Respostas prontas" and gets no "Administração" entry', async () => {
+    current = ana;
+    await ana.getByRole('button', { name: 'Menu do usuário' }).click();
+    assert.equal(await ana.getByRole('menuitem', { name: 'Administração' }).count(), 0);
+    await ana.keyboard.press('Escape');
+    await ana.goto(`${appUrl}admin/ready-responses`);
+    await ana.getByRole('heading', { level: 1, name: 'Respostas prontas' }).waitFor();
+    await ana.getByText('Você pode consultar esta página, mas não alterá-la.').waitFor();
+    await ana.getByRole('heading', { level: 2, name: CATEGORY }).waitFor();
+    assert.equal(await ana.getByRole('button', { name: 'Nova categoria' }).count(), 0);
+    assert.equal(await ana.getByRole('button', { name: /^Renomear|^Excluir|^Nova resposta/ }).count(), 0);
+  });
 });
