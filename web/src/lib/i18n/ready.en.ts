@@ -40,7 +40,7 @@ export const readyEn: Record<keyof typeof readyPtBR, string> = {
   'ready.retry': 'Try again',
   'ready.close': 'Close',
   'ready.suggestions': 'Ready response suggestions',
-  'ready.suggestionsCount': '{count} suggestions: ↑ and ↓ choose, Enter or Tab inserts, Esc closes.',
+  'ready.suggestionsCount': 'Suggestions: {count}. ↑ and ↓ choose, Enter or Tab inserts, Esc closes.',
   'ready.internal': 'Internal message',
   'ready.internalHint': '/interna: only the team sees it',
 };

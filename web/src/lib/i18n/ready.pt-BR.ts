@@ -43,7 +43,7 @@ export const readyPtBR = {
   'ready.retry': 'Tentar de novo',
   'ready.close': 'Fechar',
   'ready.suggestions': 'Sugestões de respostas prontas',
-  'ready.suggestionsCount': '{count} sugestões: ↑ e ↓ escolhem, Enter ou Tab insere, Esc fecha.',
+  'ready.suggestionsCount': 'Sugestões: {count}. ↑ e ↓ escolhem, Enter ou Tab insere, Esc fecha.',
   'ready.internal': 'Mensagem interna',
   'ready.internalHint': '/interna: só a equipe vê',
 } as const;
