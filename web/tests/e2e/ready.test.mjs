@@ -163,6 +163,13 @@ describe('tab counters and ready responses', { concurrency: false }, () => {
     await ana.getByRole('region', { name: 'Conversa' }).locator('h2', { hasText: chat.contact.name }).waitFor();
     await composer().fill('/int');
     await suggestions().waitFor();
+    // Esc closes the list and leaves the text; a new "/" opens it again.
+    await composer().press('Escape');
+    await suggestions().waitFor({ state: 'detached' });
+    assert.equal(await composer().inputValue(), '/int');
+    await composer().fill('');
+    await composer().fill('/int');
+    await suggestions().waitFor();
     const first = suggestions().getByRole('option').first();
     assert.match(await first.innerText(), /Mensagem interna/);
     assert.equal(await first.getAttribute('aria-selected'), 'true');
