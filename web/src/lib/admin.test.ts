@@ -24,6 +24,7 @@ const manager = {
     departments: 'view_edit',
     tags: 'view_edit',
     custom_fields: 'view_edit',
+    ready_responses: 'view_edit',
     flows: 'view_edit',
     reports: 'view_edit',
     users: 'view',
@@ -32,15 +33,24 @@ const manager = {
   capabilities: ['see_all_chats', 'contact_observations', 'analytics'],
 };
 const agent = {
-  modules: { ...none, chat: 'view_edit', contacts: 'view', tags: 'view', departments: 'view', custom_fields: 'view' },
+  modules: {
+    ...none,
+    chat: 'view_edit',
+    contacts: 'view',
+    tags: 'view',
+    departments: 'view',
+    custom_fields: 'view',
+    ready_responses: 'view',
+  },
   capabilities: ['contact_observations'],
 };
 
 describe('admin entry and pages', () => {
   it('lists the pages whose module is visible, in menu order', () => {
-    expect(visibleSections(admin)).toEqual(['users', 'departments', 'inboxes', 'tags', 'fields']);
-    expect(visibleSections(manager)).toEqual(['users', 'departments', 'inboxes', 'tags', 'fields']);
-    expect(visibleSections(agent)).toEqual(['departments', 'tags', 'fields']);
+    const all = ['users', 'departments', 'inboxes', 'tags', 'fields', 'ready-responses'];
+    expect(visibleSections(admin)).toEqual(all);
+    expect(visibleSections(manager)).toEqual(all);
+    expect(visibleSections(agent)).toEqual(['departments', 'tags', 'fields', 'ready-responses']);
     expect(visibleSections(null)).toEqual([]);
     expect(visibleSections({ modules: { users: 'bogus' } })).toEqual([]);
   });
@@ -53,6 +63,9 @@ describe('admin entry and pages', () => {
     // An agent given edit on tags, or a view of users, gets it.
     expect(showAdmin({ ...agent, modules: { ...agent.modules, tags: 'view_edit' } })).toBe(true);
     expect(showAdmin({ ...agent, modules: { ...agent.modules, users: 'view' } })).toBe(true);
+    // Editing ready responses (LC-20) is administration; viewing them is not.
+    expect(showAdmin({ ...agent, modules: { ...agent.modules, ready_responses: 'view_edit' } })).toBe(true);
+    expect(showAdmin({ modules: { ready_responses: 'view' } })).toBe(false);
   });
 });
 

@@ -17,6 +17,7 @@ export const MODULES = [
   'inboxes',
   'tags',
   'custom_fields',
+  'ready_responses',
   'flows',
   'reports',
   'settings',
@@ -37,6 +38,7 @@ export const SECTION_MODULE: Record<AdminSection, Module> = {
   inboxes: 'inboxes',
   tags: 'tags',
   fields: 'custom_fields',
+  'ready-responses': 'ready_responses',
 };
 
 export interface PermissionsForm {
@@ -69,10 +71,10 @@ export function visibleSections(permissions: unknown): AdminSection[] {
 
 /**
  * Whether the "Administração" entry shows. Every agent may *see*
- * departments, tags and custom fields (the console names them), so viewing
- * those alone does not make someone an administrator: the entry needs edit
- * access to one admin module, or a view of users or inboxes (which agents
- * do not get by default).
+ * departments, tags, custom fields and ready responses (the console uses
+ * them), so viewing those alone does not make someone an administrator: the
+ * entry needs edit access to one admin module (ready responses included),
+ * or a view of users or inboxes (which agents do not get by default).
  */
 export function showAdmin(permissions: unknown): boolean {
   const sections = visibleSections(permissions);

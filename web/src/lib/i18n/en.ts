@@ -1,5 +1,6 @@
 import { adminEn } from './admin.en';
 import { panelEn } from './panel.en';
+import { readyEn } from './ready.en';
 import type { MessageKey } from './pt-BR';
 
 /** The English catalog: every key of the pt-BR one (checked by the type). */
@@ -252,6 +253,7 @@ export const en: Record<MessageKey, string> = {
 
   ...adminEn,
   ...panelEn,
+  ...readyEn,
   'templates.open': 'Template message',
   'templates.openHint': 'Pick a template message to send',
   'templates.title': 'Send a template message',

@@ -1,5 +1,6 @@
 import { adminPtBR } from './admin.pt-BR';
 import { panelPtBR } from './panel.pt-BR';
+import { readyPtBR } from './ready.pt-BR';
 
 /**
  * The pt-BR catalog: the default language and the source of the key set.
@@ -256,6 +257,7 @@ export const ptBR = {
 
   ...adminPtBR,
   ...panelPtBR,
+  ...readyPtBR,
   'templates.open': 'Mensagem template',
   'templates.openHint': 'Escolher uma mensagem template para enviar',
   'templates.title': 'Enviar mensagem template',

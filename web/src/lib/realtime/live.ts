@@ -1,7 +1,10 @@
 /** Wires the browser's WebSocket and the events API to the console store. */
 import type { ConsoleStore } from '../chats/console.svelte';
 import { fetchEvents } from '../chats/api';
+import { fetchCounts } from '../counts/api';
+import { tabCounts } from '../counts/store.svelte';
 import { assignedAgentIds, reloadAgentsIfUnknown } from '../directory.svelte';
+import { readyResponses } from '../ready/store.svelte';
 import { EventSync, type SocketLike } from './sync';
 import { memberUserId } from './payloads';
 
@@ -25,7 +28,9 @@ export function startLive(store: ConsoleStore, hooks: LiveHooks): EventSync {
       store.apply(events);
       let directory = false;
       let membership = false;
+      let ready = false;
       for (const e of events) {
+        if (e.kind === 'ready_responses.changed') ready = true;
         if (/^(department|tag|user)\./.test(e.kind)) directory = true;
         if (e.kind === 'department.deleted') membership = true;
         if (e.kind === 'department.member_added' || e.kind === 'department.member_removed') {
@@ -36,11 +41,22 @@ export function startLive(store: ConsoleStore, hooks: LiveHooks): EventSync {
       // An agent the directory does not know yet (e.g. created after login).
       else reloadAgentsIfUnknown(assignedAgentIds(events));
       if (membership) hooks.onMembershipChanged();
+      if (ready) readyResponses.changed();
+    },
+    onCounts(counts) {
+      tabCounts.set(counts);
     },
     onStatus(s) {
       store.sync = s;
     },
-    onBaseline() {
+    onBaseline(seq) {
+      // No socket (first connection failed): read the counters once; the
+      // socket's frames bring them after it connects.
+      if (seq === null) {
+        fetchCounts()
+          .then((c) => c && tabCounts.current === null && tabCounts.set(c))
+          .catch(() => {});
+      }
       void store.reloadList();
       if (store.openId) void store.openChat(store.openId);
     },

@@ -77,6 +77,47 @@ describe('parseFrame', () => {
     expect(parseFrame('{"type":"event","event":{"kind":"x"}}')).toBeNull();
     expect(parseFrame(42)).toBeNull();
   });
+
+  it('reads the tab counters frame and rejects a malformed one', () => {
+    expect(parseFrame('{"type":"counts","counts":{"all":9,"open":2,"mine":1,"in_service":3}}')).toEqual({
+      type: 'counts',
+      counts: { all: 9, open: 2, mine: 1, in_service: 3 },
+    });
+    expect(parseFrame('{"type":"counts","counts":{"all":9,"open":2}}')).toBeNull();
+    expect(parseFrame('{"type":"counts"}')).toBeNull();
+  });
+});
+
+describe('EventSync counters', () => {
+  it('hands every counts frame to onCounts, without touching events or their order', () => {
+    const counts: number[] = [];
+    const applied: number[] = [];
+    let socket: FakeSocket | null = null;
+    const sync = new EventSync({
+      openSocket() {
+        socket = new FakeSocket();
+        return socket;
+      },
+      fetchEvents: async () => ({ events: [], last_seq: 0, has_more: false }),
+      apply: (events) => applied.push(...events.map((e) => e.seq)),
+      onStatus() {},
+      onBaseline() {},
+      onCounts: (c) => counts.push(c.mine),
+    });
+    sync.start();
+    const s = socket as unknown as FakeSocket;
+    s.hello(4);
+    s.send({ type: 'counts', counts: { all: 9, open: 2, mine: 1, in_service: 3 } });
+    s.event(5);
+    s.send({ type: 'counts', counts: { all: 9, open: 1, mine: 2, in_service: 4 } });
+    s.send({ type: 'counts', counts: { all: 'x' } });
+    expect(counts).toEqual([1, 2]);
+    expect(applied).toEqual([5]);
+    expect(sync.seq).toBe(5);
+    sync.stop();
+    s.send({ type: 'counts', counts: { all: 9, open: 1, mine: 3, in_service: 4 } });
+    expect(counts, 'nothing after stop').toEqual([1, 2]);
+  });
 });
 
 describe('EventSync', () => {

@@ -4,11 +4,13 @@
  * most once. A reconnect that finds the server ahead (`hello.last_seq`
  * beyond what we have), a `{"type":"resync"}` from the server, or the
  * "Ressincronizar" button all catch up through `GET /events?after=N`,
- * page by page, before live events are applied again.
+ * page by page, before live events are applied again. The tab counters
+ * (`{"type":"counts"}`, LC-1) ride the same socket and go to `onCounts`.
  *
  * Pure TypeScript with its socket and fetch injected, so it is unit-tested.
  */
 import type { ApiEvent, EventPage } from '../../api/types';
+import { parseCounts, type ViewCounts } from '../counts/counts';
 
 export type SyncStatus =
   /** Opening the socket (first time or after a resync). */
@@ -47,12 +49,15 @@ export interface SyncDeps {
   onBaseline(lastSeq: number | null): void;
   /** After a catch-up, e.g. to refresh what events cannot rebuild. */
   onCaughtUp?(): void;
+  /** The tab counters the server pushed (`{"type":"counts"}`), as they arrive. */
+  onCounts?(counts: ViewCounts): void;
 }
 
 type Frame =
   | { type: 'hello'; last_seq: number }
   | { type: 'event'; event: ApiEvent }
-  | { type: 'resync' };
+  | { type: 'resync' }
+  | { type: 'counts'; counts: ViewCounts };
 
 export function parseFrame(data: unknown): Frame | null {
   if (typeof data !== 'string') return null;
@@ -63,9 +68,13 @@ export function parseFrame(data: unknown): Frame | null {
     return null;
   }
   if (typeof v !== 'object' || v === null) return null;
-  const f = v as { type?: unknown; last_seq?: unknown; event?: unknown };
+  const f = v as { type?: unknown; last_seq?: unknown; event?: unknown; counts?: unknown };
   if (f.type === 'hello' && typeof f.last_seq === 'number') return { type: 'hello', last_seq: f.last_seq };
   if (f.type === 'resync') return { type: 'resync' };
+  if (f.type === 'counts') {
+    const counts = parseCounts(f.counts);
+    return counts ? { type: 'counts', counts } : null;
+  }
   if (f.type === 'event' && typeof f.event === 'object' && f.event !== null) {
     const e = f.event as ApiEvent;
     if (typeof e.seq === 'number' && typeof e.kind === 'string') return { type: 'event', event: e };
@@ -175,6 +184,10 @@ export class EventSync {
       case 'resync':
         // The server closes the socket next; catch up then.
         this.resyncAsked = true;
+        return;
+      case 'counts':
+        // Absolute numbers, not ordered with events: the newest frame wins.
+        this.deps.onCounts?.(frame.counts);
         return;
       case 'event':
         if (this.catchingUp || this.status === 'connecting') {
