@@ -9,6 +9,8 @@ const KNOWN: Record<string, MessageKey> = {
   unauthorized: 'errors.sessionExpired',
   session_expired: 'window.expiredTitle',
   conversation_exists: 'newChat.exists',
+  contact_blocked: 'contact.blockedState',
+  block_needs_recent_message: 'contact.blockHint',
 };
 
 /** A user-facing sentence for any failure. */

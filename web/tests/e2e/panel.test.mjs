@@ -82,6 +82,7 @@ async function screenshot(p, name) {
 const pane = () => page.getByRole('region', { name: 'Conversa' });
 const header = () => pane().locator('header');
 const panel = () => page.getByRole('complementary', { name: 'Configurações do chat' });
+const COMPOSER = 'Escrever mensagem';
 const item = () => page.locator(`.item[data-conversation-id="${chatId}"]`);
 
 describe('settings panel and transfer requests', { concurrency: false }, () => {
@@ -202,6 +203,20 @@ describe('settings panel and transfer requests', { concurrency: false }, () => {
     await toggle.click();
     await panel().getByTestId('opt-in-state').filter({ hasText: 'Ativado' }).waitFor();
     assert.equal((await admin.call('GET', `/contacts/${contactId}`)).broadcast_opt_in, true);
+  });
+
+  step('blocks the contact (CT-4): the composer gives way to the notice; unblocks it', async () => {
+    const blockedText = 'Contato bloqueado, não é possível enviar ou receber mensagem';
+    await panel().getByRole('button', { name: 'Bloquear contato' }).click();
+    await panel().getByRole('button', { name: 'Confirmar bloqueio' }).click();
+    await panel().getByTestId('block-state').filter({ hasText: blockedText }).waitFor();
+    await pane().getByText(blockedText).first().waitFor();
+    assert.equal(await pane().getByRole('form', { name: COMPOSER }).count(), 0);
+    assert.equal((await admin.call('GET', `/contacts/${contactId}`)).blocked, true);
+    await screenshot(page, 'blocked');
+    await panel().getByRole('button', { name: 'Desbloquear contato' }).click();
+    await pane().getByRole('form', { name: COMPOSER }).waitFor();
+    assert.equal((await admin.call('GET', `/contacts/${contactId}`)).blocked, false);
   });
 
   step('adds a tag: a chip in the panel and in the chat list; removes it', async () => {

@@ -66,6 +66,12 @@ export function updateContact(id: string, body: ContactUpdate): Promise<Contact>
   return call(api.PATCH('/api/v1/contacts/{id}', { params: { path: { id } }, body }));
 }
 
+/** Blocks (CT-4: needs a message from the contact in the last 24 h) or unblocks a contact. */
+export function setContactBlocked(id: string, blocked: boolean): Promise<Contact> {
+  const path = { params: { path: { id } } };
+  return call(blocked ? api.POST('/api/v1/contacts/{id}/block', path) : api.DELETE('/api/v1/contacts/{id}/block', path));
+}
+
 export function setTags(id: string, tags: string[]): Promise<Conversation> {
   return call(api.PUT('/api/v1/conversations/{id}/tags', { params: { path: { id } }, body: { tags } }));
 }

@@ -228,6 +228,15 @@ export class ConsoleStore {
     return saved;
   }
 
+  /** Blocks or unblocks the open chat's contact (CT-4); throws the failure. */
+  async setContactBlocked(blocked: boolean): Promise<Contact> {
+    const c = this.contact;
+    if (!c) throw new Error('no contact');
+    const saved = await this.chats.setContactBlocked(c.id, blocked);
+    if (this.contact?.id === saved.id) this.contact = saved;
+    return saved;
+  }
+
   /** Sets a chat's tags (ids); throws the failure. */
   async setTags(id: string, tags: string[]): Promise<void> {
     this.replaceConversation(await this.chats.setTags(id, tags));

@@ -57,6 +57,15 @@ export const panelPtBR = {
     'Os dados deste contato foram alterados por outra pessoa enquanto você editava. Salvar grava os seus valores; Cancelar mostra os novos.',
   'contact.fieldsError': 'Não foi possível carregar os campos personalizados: {message}',
   'contact.blocked': 'Contato bloqueado, não é possível enviar ou receber mensagem',
+  'contact.blockSection': 'Bloqueio',
+  'contact.block': 'Bloquear contato',
+  'contact.blockConfirm': 'Confirmar bloqueio',
+  'contact.blockCancel': 'Cancelar',
+  'contact.unblock': 'Desbloquear contato',
+  'contact.blockHint':
+    'Um contato bloqueado não envia nem recebe mensagens. Só é possível bloquear quem enviou mensagem nas últimas 24 horas.',
+  'contact.blockedState': 'Contato bloqueado, não é possível enviar ou receber mensagem',
+  'contact.blockError': 'Não foi possível alterar o bloqueio: {message}',
   'contact.broadcast': 'Receber transmissões',
   'contact.broadcastOn': 'Ativado: o contato receberá as mensagens das transmissões.',
   'contact.broadcastOff':
