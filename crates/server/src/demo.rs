@@ -130,9 +130,9 @@ pub async fn seed(store: &Store) -> anyhow::Result<()> {
 }
 
 /// Prints where to go and who to log in as.
-pub fn banner(url: &str) -> String {
+pub fn banner(url: &str, graph_url: &str) -> String {
     let mut s = format!(
-        "\n  Atende demo: {url}\n  API: {url}/api/docs\n\n  Logins (senha {DEMO_PASSWORD}):\n"
+        "\n  Atende demo: {url}\n  API: {url}/api/docs\n  WhatsApp falso (mensagens recebidas): {graph_url}/__fake/messages\n\n  Logins (senha {DEMO_PASSWORD}):\n"
     );
     for (email, name, role, _) in PEOPLE {
         s.push_str(&format!("    {email:<26} {name} ({})\n", role.as_str()));

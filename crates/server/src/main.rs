@@ -79,7 +79,7 @@ async fn main() -> anyhow::Result<()> {
             atende_server::demo::seed(&app.state().store).await?;
             let url = app.state().config.public_url.clone();
             let webhook = format!("http://127.0.0.1:{}/webhooks/whatsapp", app.port());
-            eprintln!("{}", atende_server::demo::banner(&url));
+            eprintln!("{}", atende_server::demo::banner(&url, &graph.base_url()));
             tokio::spawn(atende_server::demo::simulate(graph, webhook, rate));
             app.run_until_stopped().await
         }

@@ -39,6 +39,20 @@ async fn text_send_succeeds_with_meta_shape_and_is_recorded() {
     assert_eq!(sent[0].body["text"]["body"], "Olá!");
     assert_eq!(sent[0].status, 200);
     assert_eq!(sent[0].wamid(), Some(id));
+
+    // The same log over HTTP (for a running demo), itself not recorded.
+    let log: serde_json::Value = client
+        .get(format!("{}/__fake/messages", graph.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(log.as_array().unwrap().len(), 1);
+    assert_eq!(log[0]["body"]["text"]["body"], "Olá!");
+    assert_eq!(log[0]["status"], 200);
+    assert_eq!(graph.requests().len(), 1);
 }
 
 #[tokio::test]

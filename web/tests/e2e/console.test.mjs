@@ -96,6 +96,11 @@ describe('agent console', { concurrency: false }, () => {
     assert.ok(label === 'Entregue' || label === 'Lida', `receipt label ${label}`);
     // LC-9: replying makes Ana the chat's agent; the header follows live.
     await pane().getByText('Agente: Ana (Vendas)').waitFor();
+    // The fake WhatsApp received exactly this text, once, as a Cloud API send.
+    const got = (await atende.fakeMessages()).filter((r) => r.body?.text?.body === text);
+    assert.equal(got.length, 1);
+    assert.equal(got[0].body.messaging_product, 'whatsapp');
+    assert.equal(got[0].body.type, 'text');
   });
 
   step('"Interna?" sends an internal note as a red bubble', async () => {
@@ -111,6 +116,9 @@ describe('agent console', { concurrency: false }, () => {
     await bubble.getByText(INTERNAL_LABEL, { exact: true }).waitFor();
     assert.equal(await bubble.evaluate((b) => getComputedStyle(b).backgroundColor), 'rgb(253, 236, 236)');
     assert.equal(await bubble.locator('.receipt').count(), 0);
+    // LC-8: never delivered to the contact.
+    const sent = await atende.fakeMessages();
+    assert.ok(!sent.some((r) => JSON.stringify(r.body).includes(note)), 'the internal note reached WhatsApp');
     await page.getByLabel('Interna?').uncheck();
     assert.equal(await send.getAttribute('data-internal'), 'false');
   });

@@ -119,7 +119,20 @@ export async function startAtende(opts = {}) {
     await stop();
     rmSync(dir, { recursive: true, force: true });
   });
-  return { url, port, dir, start, stop, log: () => log };
+  /**
+   * What the demo's fake WhatsApp (Graph API) received: every successful
+   * message send, oldest first, from the log URL the banner prints.
+   * @returns {Promise<Array<{ path: string, body: any, status: number }>>}
+   */
+  async function fakeMessages() {
+    const m = log.match(/WhatsApp falso \(mensagens recebidas\): (\S+)/);
+    if (!m) throw new Error(`no fake WhatsApp log URL in the demo's banner:\n${log}`);
+    const r = await fetch(m[1]);
+    if (!r.ok) throw new Error(`fake WhatsApp log: ${r.status}`);
+    return r.json();
+  }
+
+  return { url, port, dir, start, stop, log: () => log, fakeMessages };
 }
 
 /**

@@ -227,7 +227,17 @@ fn router(inner: Arc<Inner>) -> Router {
             inner.clone(),
             record::record,
         ))
+        // Not part of Graph and not recorded: what the fake received, for
+        // people and browser tests looking at a running demo.
+        .route("/__fake/messages", get(sent_log))
         .with_state(inner)
+}
+
+/// The successful message sends received so far, oldest first.
+async fn sent_log(
+    axum::extract::State(inner): axum::extract::State<Arc<Inner>>,
+) -> axum::Json<Vec<RecordedRequest>> {
+    axum::Json(inner.recorded(true))
 }
 
 /// What Graph answers for a path it has no handler for.
