@@ -33,6 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(actions::mark_unread))
         .routes(routes!(new_chat::new_chat))
         .routes(routes!(view_counts))
+        .routes(routes!(search_messages))
         .routes(routes!(actions::set_tags))
         .routes(routes!(actions::request_transfer))
 }
@@ -433,6 +434,50 @@ pub struct MessagePage {
     pub items: Vec<MessageOut>,
     /// Pass as `before` to load older messages.
     pub next_cursor: Option<String>,
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchParams {
+    /// Text to find (at least 2 characters; case is ignored).
+    pub q: String,
+    /// At most this many hits (default 50, max 200).
+    pub limit: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MessageHits {
+    /// Newest first. Load older pages (`before`) until a hit's id is in
+    /// the thread to show it in place.
+    pub items: Vec<MessageOut>,
+}
+
+/// Search inside one conversation (LC-5): messages whose text contains `q`.
+#[utoipa::path(get, path = "/conversations/{id}/messages/search", tag = "conversations", params(("id" = String, Path), SearchParams),
+    responses((status = 200, body = MessageHits), (status = 404, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)))]
+async fn search_messages(
+    State(st): State<AppState>,
+    auth: Auth,
+    AppPath(id): AppPath<ConversationId>,
+    AppQuery(p): AppQuery<SearchParams>,
+) -> ApiResult<AppJson<MessageHits>> {
+    auth.require(Module::Chat, Access::View)?;
+    let conv = visible_conversation(&st, &auth, id).await?;
+    let q = p.q.trim();
+    if q.chars().count() < 2 {
+        return Err(ApiError::invalid(
+            "Digite ao menos 2 caracteres para buscar.",
+        ));
+    }
+    let limit = p.limit.unwrap_or(50).clamp(1, 200);
+    let hits = st
+        .store
+        .search_messages(auth.org(), conv.id, q, limit)
+        .await?;
+    Ok(AppJson(MessageHits {
+        items: hits.into_iter().map(Into::into).collect(),
+    }))
 }
 
 /// Messages of a conversation, oldest first, newest page first.

@@ -653,3 +653,69 @@ async fn asking_the_serving_agent_for_a_transfer() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn searching_inside_a_conversation() {
+    let t = team().await;
+    let chat = t.chat(1).await;
+    for text in [
+        "Pedido 123 enviado",
+        "Cupom de 50% no PEDIDO seguinte",
+        "código pedido_9",
+        "Outra coisa",
+    ] {
+        let r = t
+            .admin
+            .post(
+                &messages_path(&chat),
+                json!({"text": text, "internal": true}),
+            )
+            .await;
+        assert!(r.status().is_success());
+    }
+    let search = |q: &str| format!("/api/v1/conversations/{chat}/messages/search?q={q}");
+    let texts = |v: Value| -> Vec<String> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["text"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // Case is ignored; newest first.
+    assert_eq!(
+        texts(t.admin.get_json(&search("pedido")).await),
+        vec![
+            "código pedido_9",
+            "Cupom de 50% no PEDIDO seguinte",
+            "Pedido 123 enviado"
+        ]
+    );
+    // % and _ are plain characters, not wildcards.
+    assert_eq!(
+        texts(t.admin.get_json(&search("50%25")).await),
+        vec!["Cupom de 50% no PEDIDO seguinte"]
+    );
+    assert_eq!(
+        texts(t.admin.get_json(&search("o_9")).await),
+        vec!["código pedido_9"]
+    );
+    assert_eq!(
+        texts(t.admin.get_json(&search("xyz")).await),
+        Vec::<String>::new()
+    );
+    assert_error(
+        t.admin.get(&search("p")).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+    )
+    .await;
+    // Only for those who see the chat.
+    let other = t.app.other_org().await;
+    assert_error(
+        other.get(&search("pedido")).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+}

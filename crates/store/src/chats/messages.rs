@@ -276,6 +276,33 @@ impl Store {
         Ok(rows)
     }
 
+    /// Messages of a conversation whose text contains `query` (case-folded),
+    /// newest first (LC-5's search inside the conversation).
+    pub async fn search_messages(
+        &self,
+        org: OrgId,
+        conv: ConversationId,
+        query: &str,
+        limit: i64,
+    ) -> Result<Vec<Message>> {
+        let pattern = format!(
+            "%{}%",
+            query
+                .to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        let sql = format!(
+            "SELECT {MSG_COLS} FROM messages WHERE org_id = $1 AND conversation_id = $2 \
+             AND text IS NOT NULL AND LOWER(text) LIKE $3 ESCAPE '\\' ORDER BY created_at DESC, id DESC LIMIT $4"
+        );
+        Ok(
+            with_pool!(self, p => sqlx::query_as::<_, Message>(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(org).bind(conv).bind(pattern).bind(limit).fetch_all(p).await?),
+        )
+    }
+
     pub async fn message(&self, org: OrgId, id: MessageId) -> Result<Message> {
         let sql = format!("SELECT {MSG_COLS} FROM messages WHERE org_id = $1 AND id = $2");
         with_pool!(self, p => sqlx::query_as::<_, Message>(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(id).fetch_optional(p).await?)
