@@ -7,6 +7,8 @@ export type Conversation = Schemas['ConversationOut'];
 export type ConversationPage = Schemas['ConversationPage'];
 export type Message = Schemas['MessageOut'];
 export type MessagePage = Schemas['MessagePage'];
+/** LC-5: hits of a search inside one conversation, newest first. */
+export type MessageHits = Schemas['MessageHits'];
 export type ApiEvent = Schemas['EventOut'];
 export type EventPage = Schemas['EventPage'];
 export type Session = Schemas['SessionOut'];

@@ -7,6 +7,7 @@ import type {
   ConversationPage,
   EventPage,
   Message,
+  MessageHits,
   MessagePage,
   SendRequest,
 } from '../../api/types';
@@ -15,6 +16,10 @@ import { type ListQuery, toParams } from './listQuery';
 export const LIST_PAGE = 50;
 export const MESSAGE_PAGE = 50;
 export const EVENT_PAGE = 500;
+/** Older pages read when jumping to a search hit (LC-5): the API's largest. */
+export const JUMP_PAGE = 200;
+/** Hits asked for in one search inside a conversation (the API's largest). */
+export const SEARCH_LIMIT = 200;
 
 export function fetchList(q: ListQuery, cursor: string | null): Promise<ConversationPage> {
   return call(api.GET('/api/v1/conversations', { params: { query: toParams(q, cursor, LIST_PAGE) } }));
@@ -24,12 +29,22 @@ export function fetchConversation(id: string): Promise<Conversation> {
   return call(api.GET('/api/v1/conversations/{id}', { params: { path: { id } } }));
 }
 
-export function fetchMessages(id: string, before: string | null): Promise<MessagePage> {
+export function fetchMessages(id: string, before: string | null, limit: number = MESSAGE_PAGE): Promise<MessagePage> {
   return call(
     api.GET('/api/v1/conversations/{id}/messages', {
-      params: { path: { id }, query: { before: before ?? undefined, limit: MESSAGE_PAGE } },
+      params: { path: { id }, query: { before: before ?? undefined, limit } },
     }),
   );
+}
+
+/** LC-5: messages of the chat whose text contains `q` (≥ 2 characters), newest first. */
+export async function searchMessages(id: string, q: string): Promise<Message[]> {
+  const hits = await call(
+    api.GET('/api/v1/conversations/{id}/messages/search', {
+      params: { path: { id }, query: { q, limit: SEARCH_LIMIT } },
+    }),
+  );
+  return hits.items;
 }
 
 export function fetchEvents(after: number): Promise<EventPage> {

@@ -41,6 +41,14 @@ export interface TransferRequest {
 const QUERY_KEY = 'atende.chatList';
 /** Coalesce refetches of chats touched by a burst of events. */
 const REFETCH_DELAY_MS = 150;
+/** How many older pages (of `JUMP_PAGE`) a jump to a search hit reads at most. */
+export const JUMP_MAX_PAGES = 25;
+
+/**
+ * Where `ensureLoaded` left a message: in `messages`, beyond the pages it may
+ * read (`tooOld`), not in the conversation (`notFound`), or the chat changed.
+ */
+export type EnsureResult = 'loaded' | 'tooOld' | 'notFound' | 'cancelled';
 
 /** The list settings kept from the last visit (search is not kept). */
 function storedQuery(): ListQuery {
@@ -94,6 +102,8 @@ export class ConsoleStore {
 
   private listGen = 0;
   private paneGen = 0;
+  /** The older-messages read under way (`loadOlder` or `ensureLoaded`), one at a time. */
+  private olderTask: Promise<unknown> | null = null;
   /** Events applied while the list was loading, replayed onto the result. */
   private listBacklog: ApiEvent[] = [];
   private refetchIds = new Set<string>();
@@ -173,6 +183,8 @@ export class ConsoleStore {
     this.messages = [];
     this.olderCursor = null;
     this.olderError = null;
+    this.loadingOlder = false;
+    this.olderTask = null;
     this.paneState = 'loading';
     this.paneError = null;
     if (this.contact && this.contact.id !== listed?.contact.id) this.contact = null;
@@ -268,6 +280,9 @@ export class ConsoleStore {
     this.openId = null;
     this.openConversation = null;
     this.messages = [];
+    this.olderCursor = null;
+    this.loadingOlder = false;
+    this.olderTask = null;
     this.paneState = 'idle';
     this.contact = null;
     this.contactState = 'idle';
@@ -276,19 +291,81 @@ export class ConsoleStore {
 
   async loadOlder(): Promise<void> {
     const id = this.openId;
-    if (!id || !this.olderCursor || this.loadingOlder) return;
+    const cursor = this.olderCursor;
+    if (!id || !cursor || this.loadingOlder) return;
     const gen = this.paneGen;
     this.loadingOlder = true;
     this.olderError = null;
-    try {
-      const page = await this.chats.fetchMessages(id, this.olderCursor);
+    const task = (async () => {
+      try {
+        const page = await this.chats.fetchMessages(id, cursor);
+        if (gen !== this.paneGen) return;
+        this.messages = mergeMessages(this.messages, page.items);
+        this.olderCursor = page.next_cursor ?? null;
+      } catch (e) {
+        if (gen === this.paneGen) this.olderError = describeError(e);
+      } finally {
+        if (gen === this.paneGen) this.loadingOlder = false;
+      }
+    })();
+    this.olderTask = task;
+    await task;
+    if (this.olderTask === task) this.olderTask = null;
+  }
+
+  /**
+   * LC-5: makes sure a message of the open chat (a search hit) is in
+   * `messages`, reading older pages of `JUMP_PAGE` until it is, at most
+   * `maxPages` of them. The pages read are kept (in one update, so the list
+   * redraws once). A failed read throws, after keeping the pages read before it.
+   */
+  async ensureLoaded(messageId: string, maxPages = JUMP_MAX_PAGES): Promise<EnsureResult> {
+    const id = this.openId;
+    if (!id || this.paneState !== 'ready') return 'cancelled';
+    const gen = this.paneGen;
+    // A page the scroll asked for first (its result may hold the message).
+    while (this.olderTask) await this.olderTask.catch(() => undefined);
+    if (gen !== this.paneGen) return 'cancelled';
+    const has = () => this.messages.some((m) => m.id === messageId);
+    if (has()) return 'loaded';
+    if (!this.olderCursor) return 'notFound';
+
+    this.loadingOlder = true;
+    this.olderError = null;
+    let cursor: string | null = this.olderCursor;
+    let read: Message[] = [];
+    const keep = () => {
       if (gen !== this.paneGen) return;
-      this.messages = mergeMessages(this.messages, page.items);
-      this.olderCursor = page.next_cursor ?? null;
-    } catch (e) {
-      if (gen === this.paneGen) this.olderError = describeError(e);
+      this.messages = mergeMessages(this.messages, read);
+      this.olderCursor = cursor;
+      read = [];
+    };
+    const task = (async (): Promise<EnsureResult> => {
+      try {
+        for (let n = 0; n < maxPages && cursor; n++) {
+          const page = await this.chats.fetchMessages(id, cursor, chatApi.JUMP_PAGE);
+          if (gen !== this.paneGen) return 'cancelled';
+          read = read.concat(page.items);
+          cursor = page.next_cursor ?? null;
+          if (page.items.some((m) => m.id === messageId)) {
+            keep();
+            return 'loaded';
+          }
+        }
+        keep();
+        return cursor ? 'tooOld' : 'notFound';
+      } catch (e) {
+        keep();
+        throw e;
+      } finally {
+        if (gen === this.paneGen) this.loadingOlder = false;
+      }
+    })();
+    this.olderTask = task;
+    try {
+      return await task;
     } finally {
-      if (gen === this.paneGen) this.loadingOlder = false;
+      if (this.olderTask === task) this.olderTask = null;
     }
   }
 

@@ -35,6 +35,8 @@ describe('i18n catalogs', () => {
     expect(ptBR['window.expiring']).toBe('Expirando');
     expect(ptBR['window.expired']).toBe('Expirado');
     expect(ptBR['item.markUnread']).toBe('Marcar como não lida');
+    // The server's 422 for a too-short search inside the conversation (LC-5).
+    expect(ptBR['search.minChars']).toBe('Digite ao menos 2 caracteres para buscar.');
   });
 
   it('English differs from pt-BR where words are translated', () => {

@@ -1,6 +1,7 @@
 import { adminEn } from './admin.en';
 import { panelEn } from './panel.en';
 import { readyEn } from './ready.en';
+import { searchEn } from './search.en';
 import type { MessageKey } from './pt-BR';
 
 /** The English catalog: every key of the pt-BR one (checked by the type). */
@@ -254,6 +255,7 @@ export const en: Record<MessageKey, string> = {
   ...adminEn,
   ...panelEn,
   ...readyEn,
+  ...searchEn,
   'templates.open': 'Template message',
   'templates.openHint': 'Pick a template message to send',
   'templates.title': 'Send a template message',

@@ -1,6 +1,7 @@
 import { adminPtBR } from './admin.pt-BR';
 import { panelPtBR } from './panel.pt-BR';
 import { readyPtBR } from './ready.pt-BR';
+import { searchPtBR } from './search.pt-BR';
 
 /**
  * The pt-BR catalog: the default language and the source of the key set.
@@ -258,6 +259,7 @@ export const ptBR = {
   ...adminPtBR,
   ...panelPtBR,
   ...readyPtBR,
+  ...searchPtBR,
   'templates.open': 'Mensagem template',
   'templates.openHint': 'Escolher uma mensagem template para enviar',
   'templates.title': 'Enviar mensagem template',
