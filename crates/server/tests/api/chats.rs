@@ -663,6 +663,7 @@ async fn searching_inside_a_conversation() {
         "Cupom de 50% no PEDIDO seguinte",
         "código pedido_9",
         "Outra coisa",
+        "AÇÃO CONFIRMADA",
     ] {
         let r = t
             .admin

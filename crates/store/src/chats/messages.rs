@@ -276,8 +276,11 @@ impl Store {
         Ok(rows)
     }
 
-    /// Messages of a conversation whose text contains `query` (case-folded),
-    /// newest first (LC-5's search inside the conversation).
+    /// Messages of a conversation whose text contains `query`, ignoring
+    /// case (Unicode: "AÇÃO" matches "ação"), newest first, at most `limit`
+    /// (LC-5's search inside the conversation). The thread is read newest
+    /// first and folded here rather than with SQL `LOWER`, which SQLite
+    /// (and PostgreSQL under the C locale) applies to ASCII letters only.
     pub async fn search_messages(
         &self,
         org: OrgId,
@@ -285,22 +288,25 @@ impl Store {
         query: &str,
         limit: i64,
     ) -> Result<Vec<Message>> {
-        let pattern = format!(
-            "%{}%",
-            query
-                .to_lowercase()
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
+        use futures::TryStreamExt;
+        let needle = query.to_lowercase();
+        let limit = usize::try_from(limit).unwrap_or(0);
         let sql = format!(
             "SELECT {MSG_COLS} FROM messages WHERE org_id = $1 AND conversation_id = $2 \
-             AND text IS NOT NULL AND LOWER(text) LIKE $3 ESCAPE '\\' ORDER BY created_at DESC, id DESC LIMIT $4"
+             AND text IS NOT NULL ORDER BY created_at DESC, id DESC"
         );
-        Ok(
-            with_pool!(self, p => sqlx::query_as::<_, Message>(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(org).bind(conv).bind(pattern).bind(limit).fetch_all(p).await?),
-        )
+        let mut hits = Vec::new();
+        with_pool!(self, p => {
+            let mut rows = sqlx::query_as::<_, Message>(sqlx::AssertSqlSafe(sql.as_str()))
+                .bind(org).bind(conv).fetch(p);
+            while hits.len() < limit {
+                let Some(m) = rows.try_next().await? else { break };
+                if m.text.as_deref().is_some_and(|t| t.to_lowercase().contains(&needle)) {
+                    hits.push(m);
+                }
+            }
+        });
+        Ok(hits)
     }
 
     pub async fn message(&self, org: OrgId, id: MessageId) -> Result<Message> {
