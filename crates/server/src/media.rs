@@ -31,7 +31,7 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/media/{org}/{id}", get(serve))
 }
 
-fn media_dir(st: &AppState) -> PathBuf {
+pub(crate) fn media_dir(st: &AppState) -> PathBuf {
     st.config.data_dir.join("media")
 }
 

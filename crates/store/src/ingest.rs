@@ -362,3 +362,51 @@ impl Tx {
         Ok(())
     }
 }
+
+/// A file an agent uploaded to send (CH-8), kept under the media folder.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Upload {
+    pub inbox_id: InboxId,
+    pub provider_media_id: String,
+    #[serde(skip)]
+    pub org_id: OrgId,
+    pub mime_type: String,
+    pub filename: Option<String>,
+    pub size: i64,
+    pub sha256: String,
+    pub path: String,
+    pub created_at: Millis,
+}
+
+const UPLOAD_COLS: &str =
+    "inbox_id, provider_media_id, org_id, mime_type, filename, size, sha256, path, created_at";
+
+impl Store {
+    /// Records an uploaded file (idempotent on the provider's media id).
+    pub async fn insert_upload(&self, u: &Upload) -> Result<()> {
+        let sql = format!(
+            "INSERT INTO uploads ({UPLOAD_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING"
+        );
+        let mut tx = self.begin().await?;
+        with_tx!(tx, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(u.inbox_id).bind(&u.provider_media_id)
+            .bind(u.org_id).bind(&u.mime_type).bind(&u.filename).bind(u.size).bind(&u.sha256).bind(&u.path)
+            .bind(u.created_at).execute(c).await?.rows_affected());
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The upload behind a provider media id on `inbox`, if it was made here.
+    pub async fn upload(
+        &self,
+        org: OrgId,
+        inbox: InboxId,
+        provider_media_id: &str,
+    ) -> Result<Option<Upload>> {
+        let sql = format!(
+            "SELECT {UPLOAD_COLS} FROM uploads WHERE org_id = $1 AND inbox_id = $2 AND provider_media_id = $3"
+        );
+        Ok(
+            with_pool!(self, p => sqlx::query_as::<_, Upload>(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(inbox).bind(provider_media_id).fetch_optional(p).await?),
+        )
+    }
+}

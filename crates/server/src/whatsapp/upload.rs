@@ -78,6 +78,7 @@ async fn upload(
         return Err(ApiError::invalid("O arquivo está vazio."));
     }
     let size = bytes.len();
+    let kept = bytes.clone();
     let part = reqwest::multipart::Part::bytes(bytes.to_vec())
         .file_name(filename.clone().unwrap_or_else(|| "arquivo".into()))
         .mime_str(&mime)
@@ -117,6 +118,16 @@ async fn upload(
     }
     let media_id = whatsapp::parse_upload_response(&body)
         .map_err(|e| ApiError::new(StatusCode::BAD_GATEWAY, "upload_refused", e.to_string()))?;
+    keep(
+        &st,
+        &auth,
+        &inbox,
+        &media_id,
+        &mime,
+        filename.as_deref(),
+        &kept,
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         AppJson(UploadOut {
@@ -126,4 +137,48 @@ async fn upload(
             filename,
         }),
     ))
+}
+
+/// Keeps a copy of an uploaded file under the media folder, so the message
+/// that sends it can show it (and its type can be checked against the kind
+/// it is sent as).
+async fn keep(
+    st: &AppState,
+    auth: &Auth,
+    inbox: &atende_store::directory::Inbox,
+    media_id: &str,
+    mime: &str,
+    filename: Option<&str>,
+    bytes: &[u8],
+) -> ApiResult<()> {
+    use sha2::Digest;
+    let rel = format!("{}/out/{}", auth.org(), uuid::Uuid::now_v7());
+    let path = crate::media::media_dir(st).join(&rel);
+    let write = async {
+        if let Some(dir) = path.parent() {
+            tokio::fs::create_dir_all(dir).await?;
+        }
+        let tmp = path.with_extension("part");
+        tokio::fs::write(&tmp, bytes).await?;
+        tokio::fs::rename(&tmp, &path).await
+    };
+    write.await.map_err(ApiError::internal)?;
+    let sha = base64::Engine::encode(
+        &base64::engine::general_purpose::STANDARD,
+        sha2::Sha256::digest(bytes),
+    );
+    st.store
+        .insert_upload(&atende_store::ingest::Upload {
+            inbox_id: inbox.id,
+            provider_media_id: media_id.to_string(),
+            org_id: auth.org(),
+            mime_type: mime.to_string(),
+            filename: filename.map(str::to_string),
+            size: bytes.len() as i64,
+            sha256: sha,
+            path: rel,
+            created_at: atende_store::now_ms(),
+        })
+        .await?;
+    Ok(())
 }

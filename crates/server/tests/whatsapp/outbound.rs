@@ -420,6 +420,38 @@ async fn an_uploaded_file_is_sent_by_its_whatsapp_media_id() {
         sent[0].body["document"],
         json!({"id": id, "caption": "Segue o orçamento", "filename": "orcamento.pdf"})
     );
+    // The thread keeps the file: read back, the message links to it.
+    let msgs = wa.messages(&conv).await;
+    let doc = msgs
+        .iter()
+        .find(|m| m["kind"] == "document")
+        .expect("document");
+    assert_eq!(doc["media"]["filename"], "orcamento.pdf");
+    assert_eq!(doc["media"]["mime_type"], "application/pdf");
+    let url = doc["media"]["url"].as_str().expect("signed link");
+    let file = wa.admin.client.get(url).send().await.unwrap();
+    assert_eq!(file.status(), 200);
+    assert_eq!(&file.bytes().await.unwrap()[..], b"%PDF-1.4 fake");
+    // The same file as an image: WhatsApp would refuse it, so we do first.
+    let before = wa.graph.sent_messages().len();
+    let r = wa
+        .admin
+        .post(
+            &format!("/api/v1/conversations/{conv}/messages"),
+            json!({"media": {"kind": "image", "id": id}}),
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(e["error"]["code"], "media_not_accepted");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("JPEG ou PNG"),
+        "{e}"
+    );
+    assert_eq!(wa.graph.sent_messages().len(), before);
     let empty = reqwest::multipart::Form::new().text("other", "x");
     let r = wa
         .admin

@@ -132,6 +132,19 @@ pub async fn send_message(
         return Err(ApiError::invalid("A mensagem está vazia."));
     };
     let internal = composed.internal;
+    // A file uploaded here: its type must suit the kind, and the message
+    // keeps it so the thread shows what was sent.
+    let upload = match req.media.as_ref().and_then(|m| m.id.as_deref()) {
+        Some(media_id) => {
+            st.store
+                .upload(auth.org(), current.inbox_id, media_id)
+                .await?
+        }
+        None => None,
+    };
+    if let (Some(m), Some(u)) = (&req.media, &upload) {
+        compose::check_media_type(&m.kind, &u.mime_type, u.size)?;
+    }
     // CT-4: nothing reaches a blocked contact (internal notes still may be written).
     if !internal && contact.blocked {
         return Err(ApiError::new(
@@ -194,6 +207,24 @@ pub async fn send_message(
             .ok_or_else(|| ApiError::internal("keyed message vanished"))?;
         return Ok((StatusCode::OK, AppJson(earlier.into())));
     };
+    if let Some(u) = upload {
+        tx.insert_media(&atende_store::ingest::Media {
+            id: uuid::Uuid::now_v7(),
+            org_id: auth.org(),
+            message_id: msg.id,
+            inbox_id: u.inbox_id,
+            provider_media_id: Some(u.provider_media_id),
+            mime_type: Some(u.mime_type),
+            filename: u.filename,
+            size: Some(u.size),
+            sha256: Some(u.sha256),
+            path: Some(u.path),
+            status: "stored".into(),
+            error: None,
+            created_at: atende_store::now_ms(),
+        })
+        .await?;
+    }
     if !internal {
         let job = NewJob {
             idempotency_key: Some(format!("send:{}", msg.id)),
