@@ -160,26 +160,34 @@ impl Tx {
             .bind(org).bind(id).bind(&c.name).bind(&c.email).bind(&c.document).bind(&c.rg)
             .bind(&c.birth_date).bind(&c.customer_code).bind(c.broadcast_opt_in).bind(&c.custom)
             .execute(x).await?.rows_affected());
+        self.tell_chats(&c, &changed).await?;
+        Ok((c, changed))
+    }
+
+    /// `contact.updated` for every chat of the contact, scoped to each chat
+    /// so only those who see it are told.
+    async fn tell_chats(&mut self, c: &Contact, fields: &[&str]) -> Result<()> {
         let sql = format!(
             "SELECT {} FROM conversations WHERE org_id = $1 AND contact_id = $2",
             crate::chats::CONV_COLS
         );
         let convs: Vec<Conversation> = with_tx!(self, x => sqlx::query_as::<_, Conversation>(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(org).bind(id).fetch_all(x).await?);
+            .bind(c.org_id).bind(c.id).fetch_all(x).await?);
         for conv in convs {
             self.emit(NewEvent {
-                org_id: org,
+                org_id: c.org_id,
                 kind: "contact.updated",
                 chat: Some(conv.scope()),
                 payload: json!({
-                    "contact_id": id,
+                    "contact_id": c.id,
                     "conversation_id": conv.id,
                     "name": c.name,
-                    "fields": changed,
+                    "fields": fields,
+                    "blocked": c.blocked,
                 }),
             });
         }
-        Ok((c, changed))
+        Ok(())
     }
 }
 
@@ -199,26 +207,7 @@ impl Tx {
         with_tx!(self, x => sqlx::query("UPDATE contacts SET blocked = $3 WHERE org_id = $1 AND id = $2")
             .bind(org).bind(id).bind(blocked).execute(x).await?.rows_affected());
         c.blocked = blocked;
-        let sql = format!(
-            "SELECT {} FROM conversations WHERE org_id = $1 AND contact_id = $2",
-            crate::chats::CONV_COLS
-        );
-        let convs: Vec<Conversation> = with_tx!(self, x => sqlx::query_as::<_, Conversation>(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(org).bind(id).fetch_all(x).await?);
-        for conv in convs {
-            self.emit(NewEvent {
-                org_id: org,
-                kind: "contact.updated",
-                chat: Some(conv.scope()),
-                payload: json!({
-                    "contact_id": id,
-                    "conversation_id": conv.id,
-                    "name": c.name,
-                    "fields": ["blocked"],
-                    "blocked": blocked,
-                }),
-            });
-        }
+        self.tell_chats(&c, &["blocked"]).await?;
         Ok(c)
     }
 }
