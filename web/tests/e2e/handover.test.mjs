@@ -25,6 +25,8 @@ let bruno;
 let chatId;
 /** @type {string} */
 let appUrl;
+/** @type {string} */
+let protocol;
 
 /** @param {import('playwright-core').Page} p @param {string} name */
 async function screenshot(p, name) {
@@ -49,6 +51,8 @@ describe('forward to a department, seen by two agents', { concurrency: false }, 
     const open = listed.items.find((/** @type {any} */ c) => c.attendance_open && !c.agent_id && !c.department_id);
     assert.ok(open, 'no unassigned chat with an open attendance');
     chatId = open.id;
+    protocol = open.protocol;
+    assert.match(protocol, /^\d{17}$/);
     await admin.call('POST', `/conversations/${chatId}/assign`, { agent_id: anaApi.user.id });
     for (const [who, email] of /** @type {const} */ ([
       ['ana', USERS.ana],
@@ -87,5 +91,17 @@ describe('forward to a department, seen by two agents', { concurrency: false }, 
     await item(bruno).locator('.tag-department', { hasText: 'Suporte' }).waitFor();
     await screenshot(ana, 'ana-after');
     await screenshot(bruno, 'bruno-after');
+  });
+
+  step('Bruno finds the chat by its protocol (LC-4)', async () => {
+    await bruno.getByRole('tab', { name: /^Todos os chats/ }).click();
+    await bruno.getByLabel('Buscar chats').fill(protocol);
+    // Only that chat is listed once the search has run.
+    await bruno.waitForFunction((id) => {
+      const items = Array.from(document.querySelectorAll('#chat-list .item'));
+      return items.length === 1 && items[0].getAttribute('data-conversation-id') === id;
+    }, chatId);
+    await item(bruno).waitFor();
+    await screenshot(bruno, 'protocol-search');
   });
 });
