@@ -80,7 +80,8 @@ pub struct CustomField {
 const INBOX_COLS: &str = "id, org_id, name, channel, external_id, settings, secrets, chatbot_enabled, needs_reauth, created_at";
 const FIELD_COLS: &str = "id, org_id, key, label, field_type, target, options, ask_at_closing, required_at_closing, created_at";
 
-fn found(n: u64) -> Result<()> {
+/// `NotFound` when a write touched no row.
+pub(crate) fn found(n: u64) -> Result<()> {
     if n == 0 {
         Err(StoreError::NotFound)
     } else {

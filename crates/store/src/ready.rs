@@ -5,6 +5,7 @@
 use atende_domain::{OrgId, ReadyCategoryId, ReadyResponseId};
 use serde::Serialize;
 
+use crate::directory::found;
 use crate::{Millis, Result, Store, StoreError, Tx, now_ms, with_pool, with_tx};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -29,14 +30,6 @@ pub struct ReadyResponse {
 }
 
 const RESPONSE_COLS: &str = "id, org_id, category_id, title, text, created_at, updated_at";
-
-fn found(n: u64) -> Result<()> {
-    if n == 0 {
-        Err(StoreError::NotFound)
-    } else {
-        Ok(())
-    }
-}
 
 impl Store {
     /// Every category, by name.
