@@ -3,7 +3,7 @@
 // a conversation whose 24 h session has expired (CH-5).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { cleanup, launchBrowser, loginInBrowser, startAtende, startPreview, USERS } from './helpers.mjs';
+import { cleanup, eventually, launchBrowser, loginInBrowser, startAtende, startPreview, USERS } from './helpers.mjs';
 
 /** @type {string} */
 let appUrl;
@@ -108,13 +108,16 @@ describe('chat list and composer with routed data', { concurrency: false }, () =
     assert.equal(asked[0]?.get('view'), 'open');
     assert.equal(asked[0]?.get('order'), 'newest');
     assert.equal(asked[0]?.get('cursor'), null);
-    await page.locator('.viewport').evaluate((el) => {
-      el.scrollTop = el.scrollHeight;
-    });
-    await page.locator('.viewport').evaluate((el) => {
-      el.scrollTop = el.scrollHeight;
-    });
-    await page.getByText('Contato sintético 100', { exact: true }).waitFor();
+    // The list is virtual: the 100th chat is drawn only once the second page
+    // has arrived and the viewport sits at its new bottom, so keep scrolling
+    // down until it shows (the page may arrive between two scrolls).
+    const last = page.getByText('Contato sintético 100', { exact: true });
+    await eventually(async () => {
+      await page.locator('.viewport').evaluate((el) => {
+        el.scrollTop = el.scrollHeight;
+      });
+      return last.isVisible();
+    }, 'the second page at the bottom of the list');
     assert.ok(asked.some((p) => p.get('cursor') === 'page-2'), 'second page asked with the cursor');
 
     const before = asked.length;
