@@ -131,6 +131,12 @@ id_type!(
     "campo personalizado"
 );
 id_type!(
+    /// A campaign (LC-2): the marketing action a chat came from, such as a
+    /// click-to-WhatsApp ad or (later) a broadcast.
+    CampaignId,
+    "campanha"
+);
+id_type!(
     /// An API token of a user, for integrations.
     ApiTokenId,
     "token de API"

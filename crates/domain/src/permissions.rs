@@ -44,6 +44,10 @@ named_enum! {
         /// Ready responses (LC-20): everyone who chats inserts them, editing
         /// is this module's edit level.
         ReadyResponses = "ready_responses",
+        /// Campaigns (LC-2): every chatting user lists them for the chat list
+        /// filter and marks a chat's campaign; this module's view shows the
+        /// management page, edit creates, renames and deletes them.
+        Campaigns = "campaigns",
         /// Bot flows.
         Flows = "flows",
         /// Reports.
@@ -128,10 +132,10 @@ impl Permissions {
     ///
     /// - Admin: view and edit everything, every capability.
     /// - Manager: view and edit chat, contacts, departments, tags, custom
-    ///   fields, flows and reports; view users and inboxes; no settings nor
+    ///   fields, ready responses, campaigns, flows and reports; view users and inboxes; no settings nor
     ///   organizations; see all chats, contact observations, analytics.
-    /// - Agent: view and edit chat; view contacts, tags, departments and
-    ///   custom fields; contact observations.
+    /// - Agent: view and edit chat; view contacts, tags, departments,
+    ///   custom fields, ready responses and campaigns; contact observations.
     pub fn for_role(role: Role) -> Self {
         use Access::{View, ViewEdit};
         use Module::*;
@@ -145,6 +149,7 @@ impl Permissions {
                     (Tags, ViewEdit),
                     (CustomFields, ViewEdit),
                     (ReadyResponses, ViewEdit),
+                    (Campaigns, ViewEdit),
                     (Flows, ViewEdit),
                     (Reports, ViewEdit),
                     (Users, View),
@@ -164,6 +169,7 @@ impl Permissions {
                     (Departments, View),
                     (CustomFields, View),
                     (ReadyResponses, View),
+                    (Campaigns, View),
                 ],
                 &[Capability::ContactObservations],
             ),

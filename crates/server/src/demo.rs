@@ -12,6 +12,7 @@ use atende_store::accounts::NewUser;
 use atende_store::directory::NewInbox;
 use atende_testkit::conversation::{customer_names, follow_ups, opening_lines, random_wa_id};
 use atende_testkit::{FakeGraph, FakeTemplate, Simulator};
+use rand::Rng;
 use rand::seq::IndexedRandom;
 use serde_json::json;
 
@@ -51,28 +52,43 @@ const PEOPLE: &[(&str, &str, Role, Option<&str>)] = &[
 pub async fn fake_graph() -> FakeGraph {
     let graph = FakeGraph::start().await;
     graph.add_number(PHONE_ID, WABA, TOKEN);
-    for (name, body) in [
+    let body = |text: &str| json!({"type": "BODY", "text": text, "example": {"body_text": [["Maria", "4521"]]}});
+    for (name, category, components) in [
         (
             "boas_vindas",
-            "Olá {{1}}! Aqui é da Loja Demonstração. Como podemos ajudar?",
+            "MARKETING",
+            json!([body(
+                "Olá {{1}}! Aqui é da Loja Demonstração. Como podemos ajudar?"
+            )]),
         ),
         (
             "pedido_enviado",
-            "Olá {{1}}, seu pedido {{2}} foi enviado e chega em até 3 dias úteis.",
+            "UTILITY",
+            json!([
+                {"type": "HEADER", "format": "TEXT", "text": "Pedido {{1}}", "example": {"header_text": ["4521"]}},
+                body("Olá {{1}}, seu pedido {{2}} foi enviado e chega em até 3 dias úteis."),
+                {"type": "FOOTER", "text": "Loja Demonstração"}
+            ]),
         ),
         (
             "retomar_atendimento",
-            "Oi {{1}}! Ainda precisa de ajuda com o seu atendimento?",
+            "MARKETING",
+            json!([body(
+                "Oi {{1}}! Ainda precisa de ajuda com o seu atendimento?"
+            )]),
+        ),
+        (
+            "colecao_nova",
+            "MARKETING",
+            json!([
+                {"type": "HEADER", "format": "IMAGE", "example": {"header_handle": ["https://exemplo.com.br/colecao.png"]}},
+                body("Oi {{1}}! Chegou a coleção nova, com frete grátis até domingo.")
+            ]),
         ),
     ] {
         let mut t = FakeTemplate::approved(name, "pt_BR");
-        t.category = if name == "pedido_enviado" {
-            "UTILITY".into()
-        } else {
-            "MARKETING".into()
-        };
-        t.components =
-            json!([{"type": "BODY", "text": body, "example": {"body_text": [["Maria", "4521"]]}}]);
+        t.category = category.into();
+        t.components = components;
         graph.add_template(WABA, t);
     }
     graph
@@ -140,6 +156,12 @@ pub fn banner(url: &str, graph_url: &str) -> String {
     s
 }
 
+/// The demo's click-to-WhatsApp ads: (ad id, headline).
+const DEMO_ADS: &[(&str, &str)] = &[
+    ("120200000000000001", "Promoção de inverno"),
+    ("120200000000000002", "Frete grátis no Pix"),
+];
+
 /// Customers writing at `per_minute` messages per minute, and receipts for
 /// every reply the fake Graph receives. Runs until the process ends.
 pub async fn simulate(graph: FakeGraph, webhook_url: String, per_minute: f64) {
@@ -156,23 +178,35 @@ pub async fn simulate(graph: FakeGraph, webhook_url: String, per_minute: f64) {
     let mut written: HashSet<String> = HashSet::new();
     let pause = Duration::from_secs_f64(60.0 / per_minute.max(0.1));
     loop {
-        let (wa_id, name, text) = {
+        let (wa_id, name, text, ad) = {
             let mut rng = rand::rng();
             let Some((wa_id, name)) = customers.choose(&mut rng) else {
                 return;
             };
-            let lines = if written.contains(wa_id) {
-                follow_ups()
-            } else {
-                opening_lines()
-            };
+            let first = !written.contains(wa_id);
+            let lines = if first { opening_lines() } else { follow_ups() };
+            // One first message in four comes from a click-to-WhatsApp ad.
+            let ad = (first && rng.random_ratio(1, 4))
+                .then(|| DEMO_ADS.choose(&mut rng))
+                .flatten();
             (
                 wa_id.clone(),
                 *name,
                 lines.choose(&mut rng).copied().unwrap_or("Oi!"),
+                ad,
             )
         };
-        let (_, payload) = sim.text_payload(&wa_id, name, text);
+        let (_, mut payload) = sim.text_payload(&wa_id, name, text);
+        if let Some((source_id, headline)) = ad {
+            payload["entry"][0]["changes"][0]["value"]["messages"][0]["referral"] = json!({
+                "source_url": format!("https://fb.me/demo{source_id}"),
+                "source_id": source_id,
+                "source_type": "ad",
+                "headline": headline,
+                "media_type": "image",
+                "ctwa_clid": format!("demo-{source_id}"),
+            });
+        }
         let r = sim.post(&http, &payload).await;
         if r.status == 200 {
             written.insert(wa_id);

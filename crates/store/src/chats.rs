@@ -8,8 +8,8 @@ pub use list::{ChatOrder, ConversationItem, ConversationQuery, ViewCounts};
 pub use messages::{Message, NewMessage};
 
 use atende_domain::{
-    Assignment, AssignmentAction, AssignmentEffect, AttendanceId, ContactId, ConversationId,
-    DepartmentId, InboxId, OrgId, Protocol, UserId,
+    Assignment, AssignmentAction, AssignmentEffect, AttendanceId, CampaignId, ContactId,
+    ConversationId, DepartmentId, InboxId, OrgId, Protocol, UserId,
 };
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -57,6 +57,8 @@ pub struct Conversation {
     pub last_inbound_at: Option<Millis>,
     pub unread: i64,
     pub created_at: Millis,
+    /// The campaign the chat came from (LC-2), if any.
+    pub campaign_id: Option<CampaignId>,
 }
 
 impl Conversation {
@@ -77,6 +79,7 @@ impl Conversation {
             last_inbound_at: None,
             unread: 0,
             created_at: now,
+            campaign_id: None,
         }
     }
 
@@ -103,7 +106,7 @@ impl Conversation {
 pub(crate) const CONTACT_COLS: &str = "id, org_id, name, phone, email, document, rg, birth_date, customer_code, \
      blocked, broadcast_opt_in, custom, created_at, last_interaction_at";
 pub(crate) const CONV_COLS: &str = "id, org_id, inbox_id, contact_id, attendance_id, protocol, opened_at, department_id, \
-     agent_id, flow_running, last_message_at, last_inbound_at, unread, created_at";
+     agent_id, flow_running, last_message_at, last_inbound_at, unread, created_at, campaign_id";
 
 impl Tx {
     /// The contact behind `external_id` on `inbox`, if known.
@@ -204,12 +207,12 @@ impl Tx {
         }
         let conv = Conversation::fresh(org, inbox, contact, now_ms());
         let sql = format!(
-            "INSERT INTO conversations ({CONV_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+            "INSERT INTO conversations ({CONV_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
         );
         with_tx!(self, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(conv.id).bind(org).bind(inbox).bind(contact)
             .bind(conv.attendance_id).bind(&conv.protocol).bind(conv.opened_at).bind(conv.department_id)
             .bind(conv.agent_id).bind(conv.flow_running).bind(conv.last_message_at).bind(conv.last_inbound_at)
-            .bind(conv.unread).bind(conv.created_at).execute(c).await?.rows_affected());
+            .bind(conv.unread).bind(conv.created_at).bind(conv.campaign_id).execute(c).await?.rows_affected());
         self.emit(NewEvent {
             org_id: org,
             kind: "conversation.created",
@@ -435,10 +438,12 @@ pub struct Attendance {
     pub close_keep_on_reply: bool,
     pub close_message: Option<String>,
     pub close_by: Option<UserId>,
+    /// Values of the attendance's custom fields (asked at closing), by key.
+    pub custom: Json<Value>,
 }
 
 const ATT_COLS: &str = "id, org_id, conversation_id, protocol, department_id, agent_id, opened_by, opened_at, \
-     assigned_at, first_reply_at, closed_at, closed_by, close_at, close_keep_on_reply, close_message, close_by";
+     assigned_at, first_reply_at, closed_at, closed_by, close_at, close_keep_on_reply, close_message, close_by, custom";
 
 impl Tx {
     /// An attendance of `org`.
@@ -446,6 +451,34 @@ impl Tx {
         let sql = format!("SELECT {ATT_COLS} FROM attendances WHERE org_id = $1 AND id = $2");
         with_tx!(self, c => sqlx::query_as::<_, Attendance>(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(id).fetch_optional(c).await?)
             .ok_or(StoreError::NotFound)
+    }
+
+    /// Sets (`Some`) or removes (`None`) values of an attendance's custom
+    /// fields, by key.
+    pub async fn set_attendance_fields(
+        &mut self,
+        org: OrgId,
+        id: AttendanceId,
+        values: &[(String, Option<String>)],
+    ) -> Result<()> {
+        if values.is_empty() {
+            return Ok(());
+        }
+        let mut custom = self.attendance(org, id).await?.custom.0;
+        if !custom.is_object() {
+            custom = Value::Object(Default::default());
+        }
+        if let Some(map) = custom.as_object_mut() {
+            for (k, v) in values {
+                match v {
+                    Some(v) => map.insert(k.clone(), Value::String(v.clone())),
+                    None => map.remove(k),
+                };
+            }
+        }
+        let sql = "UPDATE attendances SET custom = $3 WHERE org_id = $1 AND id = $2";
+        with_tx!(self, c => sqlx::query(sql).bind(org).bind(id).bind(Json(&custom)).execute(c).await?.rows_affected());
+        Ok(())
     }
 
     /// Schedules (or reschedules) the closing of an open attendance (LC-11).

@@ -14,6 +14,7 @@ mod tx;
 
 pub mod accounts;
 pub mod bulk;
+pub mod campaigns;
 pub mod chats;
 pub mod contacts;
 pub mod directory;

@@ -4,7 +4,7 @@ mod common;
 
 use atende_testkit::FakeTemplate;
 use common::*;
-use serde_json::json;
+use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
 #[tokio::test]
@@ -124,6 +124,53 @@ async fn templates_must_be_approved_in_that_language() {
     )
     .await;
     assert_eq!(s, 404, "templates belong to the number's WABA");
+}
+
+#[tokio::test]
+async fn template_parameters_must_match_the_template() {
+    let (graph, client) = (graph().await, client());
+    let mut promo = FakeTemplate::approved("promo_foto", "pt_BR");
+    promo.components = json!([
+        {"type": "HEADER", "format": "IMAGE"},
+        {"type": "BODY", "text": "Oi {{1}}, veja {{2}}"}
+    ]);
+    graph.add_template(WABA, promo);
+    let send = |components: Value| {
+        json!({"messaging_product": "whatsapp", "to": "5511999990000", "type": "template",
+               "template": {"name": "promo_foto", "language": {"code": "pt_BR"}, "components": components}})
+    };
+    let image =
+        json!({"type": "header", "parameters": [{"type": "image", "image": {"id": "123"}}]});
+    let body = |n: usize| json!({"type": "body", "parameters": (0..n).map(|i| json!({"type": "text", "text": i.to_string()})).collect::<Vec<_>>()});
+    for (components, code) in [
+        (json!([image, body(1)]), 132000),
+        (json!([body(2)]), 132012),
+        (
+            json!([{"type": "header", "parameters": [{"type": "video", "video": {"id": "1"}}]}, body(2)]),
+            132012,
+        ),
+    ] {
+        let (s, b) = post_json(
+            &client,
+            &graph,
+            &messages_path(),
+            Some(TOKEN),
+            &send(components),
+        )
+        .await;
+        assert_eq!(s, 400, "{b}");
+        assert_eq!(b["error"]["code"], code, "{b}");
+    }
+    let (s, b) = post_json(
+        &client,
+        &graph,
+        &messages_path(),
+        Some(TOKEN),
+        &send(json!([image, body(2)])),
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(graph.sent_messages().len(), 1);
 }
 
 #[tokio::test]

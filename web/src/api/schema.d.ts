@@ -58,6 +58,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every campaign, by name, with how many chats it has. */
+        get: operations["list_campaigns"];
+        put?: never;
+        /** Creates a campaign to mark chats with. */
+        post: operations["create_campaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Deletes a campaign; its chats are left without one. */
+        delete: operations["delete_campaign"];
+        options?: never;
+        head?: never;
+        /** Renames a campaign (an ad's too: its first name is the ad's headline). */
+        patch: operations["rename_campaign"];
+        trace?: never;
+    };
     "/api/v1/chats": {
         parameters: {
             query?: never;
@@ -199,6 +235,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/conversations/{id}/campaign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Marks the campaign a chat came from (the LC-2 campaign filter reads it).
+         *     Emits `conversation.campaign` when it changes. Chats from a
+         *     click-to-WhatsApp ad are marked with the ad's campaign on their own.
+         */
+        put: operations["set_campaign"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/conversations/{id}/close": {
         parameters: {
             query?: never;
@@ -215,6 +272,26 @@ export interface paths {
         post: operations["close"];
         /** Cancels a scheduled closing. */
         delete: operations["cancel_close"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{id}/closing-fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The custom fields the closing dialog asks (LC-11), mandatory ones
+         *     marked, with the values they have now.
+         */
+        get: operations["closing_fields"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -796,6 +873,36 @@ export interface components {
             /** @description Forward to this department (back to its queue). */
             department_id?: string | null;
         };
+        CampaignNameRequest: {
+            /** @description At most 60 characters, unique in the organization. */
+            name: string;
+        };
+        CampaignOut: {
+            /**
+             * Format: int64
+             * @description Chats marked with it.
+             */
+            conversations: number;
+            created_at: string;
+            /** @description For an ad: the ad's id (`referral.source_id`). */
+            external_id?: string | null;
+            id: string;
+            name: string;
+            /**
+             * @description `manual` (created here) or `ctwa` (a click-to-WhatsApp ad, created
+             *     with the first chat it brought).
+             */
+            source: string;
+            /** @description For an ad: the ad's or post's link. */
+            source_url?: string | null;
+        };
+        CampaignRequest: {
+            /**
+             * @description The campaign the chat came from (an id of `GET /campaigns`); null
+             *     unmarks it.
+             */
+            campaign_id?: string | null;
+        };
         CategoryRequest: {
             /** @description At most 60 characters, unique in the organization. */
             name: string;
@@ -803,6 +910,14 @@ export interface components {
         CloseRequest: {
             /** @description …or at this RFC 3339 time. */
             at?: string | null;
+            /**
+             * @description Values of the custom fields asked at closing
+             *     (`GET …/closing-fields`), by key; null clears a value ("Excluir valor
+             *     atual"). Mandatory fields must have a value, given here or kept.
+             */
+            fields?: {
+                [key: string]: string | null;
+            };
             /**
              * Format: int64
              * @description Close later instead of now: in this many minutes (1..=10080)…
@@ -815,6 +930,19 @@ export interface components {
             keep_if_contact_replies?: boolean;
             /** @description Closing message sent to the contact (blank: none). */
             message?: string | null;
+        };
+        /** @description A field the closing dialog asks, with the value it has now. */
+        ClosingFieldOut: {
+            field_type: string;
+            key: string;
+            label: string;
+            options: string[];
+            /** @description The attendance cannot close without a value. */
+            required: boolean;
+            /** @description contact | attendance */
+            target: string;
+            /** @description The value it has now (the contact's, or this attendance's). */
+            value?: string | null;
         };
         /** @description A contact card (CH-9): another person's name, e-mail and/or phone. */
         ContactCard: {
@@ -874,6 +1002,8 @@ export interface components {
         ConversationOut: {
             agent_id?: string | null;
             attendance_open: boolean;
+            /** @description The campaign the chat came from (`GET /campaigns`), if any (LC-2). */
+            campaign_id?: string | null;
             channel: string;
             /** @description When the attendance's scheduled closing is due (LC-11), if one is. */
             close_at?: string | null;
@@ -968,6 +1098,13 @@ export interface components {
             options?: string[] | null;
             required_at_closing?: boolean | null;
             target?: string | null;
+        };
+        /** @description A template header's file: an upload id or a public link. */
+        HeaderMedia: {
+            /** @description Documents only: the name the contact sees. */
+            filename?: string | null;
+            id?: string | null;
+            link?: string | null;
         };
         /** @description Where the contact wrote from. */
         IdentityOut: {
@@ -1208,17 +1345,29 @@ export interface components {
             status: string;
             updated_at: string;
         };
-        /** @description A template to send (the only thing allowed outside the 24 h window). */
+        /**
+         * @description A template to send (the only thing allowed outside the 24 h window).
+         *     Give the values of its placeholders and, for an image, video or document
+         *     header, the file; the server builds the Cloud API components. `{nome}`
+         *     and custom-field variables inside any value are filled too (CH-10).
+         */
         TemplateSend: {
-            /** @description Full Cloud API components (header media, buttons…), sent as given. */
+            /**
+             * @description Full Cloud API components (e.g. button parameters), sent as given
+             *     instead of the fields above; variables in their texts are filled.
+             */
             components?: Record<string, never>[] | null;
+            header_media?: components["schemas"]["HeaderMedia"] | null;
+            /** @description Values of a text header's `{{1}}`… (numbered apart from the body's). */
+            header_variables?: string[];
             /** @description e.g. `pt_BR`; default: the first synced language of that name. */
             language?: string | null;
             name: string;
-            /**
-             * @description Values of `{{1}}`, `{{2}}`… in the body, in order. `{nome}` and
-             *     custom-field variables inside them are filled too.
-             */
+            /** @description Values of named placeholders (`{{pedido}}`) in the header or body. */
+            named_variables?: {
+                [key: string]: string;
+            };
+            /** @description Values of the body's `{{1}}`, `{{2}}`…, in order. */
             variables?: string[];
         };
         TokenOut: {
@@ -1375,6 +1524,140 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    list_campaigns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignOut"][];
+                };
+            };
+        };
+    };
+    create_campaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignNameRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignOut"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_campaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    rename_campaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignNameRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignOut"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
         };
     };
@@ -1561,6 +1844,8 @@ export interface operations {
                 /** @description newest | oldest | newest_opening | oldest_opening (LC-3). */
                 order?: string;
                 tag?: string;
+                /** @description Chats of this campaign (LC-2). */
+                campaign?: string;
                 department?: string;
                 agent?: string;
                 inbox?: string;
@@ -1686,6 +1971,47 @@ export interface operations {
             };
         };
     };
+    set_campaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationOut"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     close: {
         parameters: {
             query?: never;
@@ -1744,6 +2070,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ConversationOut"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    closing_fields: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClosingFieldOut"][];
                 };
             };
             404: {

@@ -17,6 +17,7 @@ export type User = Schemas['UserOut'];
 export type Agent = Schemas['AgentOut'];
 export type Department = Schemas['DepartmentOut'];
 export type Tag = Schemas['TagOut'];
+export type Campaign = Schemas['CampaignOut'];
 export type SendRequest = Schemas['SendRequest'];
 export type ErrorBody = Schemas['ErrorBody'];
 /** A contact's data (CT-1) with the inboxes it wrote to. */

@@ -25,6 +25,7 @@ const manager = {
     tags: 'view_edit',
     custom_fields: 'view_edit',
     ready_responses: 'view_edit',
+    campaigns: 'view_edit',
     flows: 'view_edit',
     reports: 'view_edit',
     users: 'view',
@@ -41,16 +42,17 @@ const agent = {
     departments: 'view',
     custom_fields: 'view',
     ready_responses: 'view',
+    campaigns: 'view',
   },
   capabilities: ['contact_observations'],
 };
 
 describe('admin entry and pages', () => {
   it('lists the pages whose module is visible, in menu order', () => {
-    const all = ['users', 'departments', 'inboxes', 'tags', 'fields', 'ready-responses'];
+    const all = ['users', 'departments', 'inboxes', 'tags', 'fields', 'ready-responses', 'campaigns'];
     expect(visibleSections(admin)).toEqual(all);
     expect(visibleSections(manager)).toEqual(all);
-    expect(visibleSections(agent)).toEqual(['departments', 'tags', 'fields', 'ready-responses']);
+    expect(visibleSections(agent)).toEqual(['departments', 'tags', 'fields', 'ready-responses', 'campaigns']);
     expect(visibleSections(null)).toEqual([]);
     expect(visibleSections({ modules: { users: 'bogus' } })).toEqual([]);
   });
@@ -66,6 +68,8 @@ describe('admin entry and pages', () => {
     // Editing ready responses (LC-20) is administration; viewing them is not.
     expect(showAdmin({ ...agent, modules: { ...agent.modules, ready_responses: 'view_edit' } })).toBe(true);
     expect(showAdmin({ modules: { ready_responses: 'view' } })).toBe(false);
+    // So is managing campaigns (LC-2); agents only list them.
+    expect(showAdmin({ ...agent, modules: { ...agent.modules, campaigns: 'view_edit' } })).toBe(true);
   });
 });
 

@@ -18,6 +18,7 @@ export const MODULES = [
   'tags',
   'custom_fields',
   'ready_responses',
+  'campaigns',
   'flows',
   'reports',
   'settings',
@@ -39,6 +40,7 @@ export const SECTION_MODULE: Record<AdminSection, Module> = {
   tags: 'tags',
   fields: 'custom_fields',
   'ready-responses': 'ready_responses',
+  campaigns: 'campaigns',
 };
 
 export interface PermissionsForm {

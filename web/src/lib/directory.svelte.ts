@@ -1,12 +1,12 @@
 /**
- * Names the chat list and the pane show for ids: departments, tags and
- * users. User names come from `GET /agents`, which every signed-in user may
+ * Names the chat list and the pane show for ids: departments, tags,
+ * campaigns and users. User names come from `GET /agents`, which every signed-in user may
  * read (no e-mail), so an agent sees who serves a chat and who wrote a
  * message (LC-7). An id that is still unknown gets a generic label.
  */
 import { api, call } from '../api/client';
 import { ApiFailure } from '../api/errors';
-import type { Agent, ApiEvent, Department, Tag } from '../api/types';
+import type { Agent, ApiEvent, Campaign, Department, Tag } from '../api/types';
 import { describeError } from './errors';
 import { t } from './i18n/index.svelte';
 import { assignment } from './realtime/payloads';
@@ -15,10 +15,12 @@ import { session } from './session.svelte';
 export const directory = $state<{
   departments: Department[];
   tags: Tag[];
+  /** Campaigns (LC-2), for the list filter and the chat panel. */
+  campaigns: Campaign[];
   /** The organization's active users: names for ids and the agent filter. */
   agents: Agent[];
   error: string | null;
-}>({ departments: [], tags: [], agents: [], error: null });
+}>({ departments: [], tags: [], campaigns: [], agents: [], error: null });
 
 /** Bumped by every agents load (and by logout): only the newest one lands. */
 let agentsGen = 0;
@@ -57,11 +59,13 @@ export async function loadDirectory(permissions: unknown): Promise<void> {
   const results = await Promise.allSettled([
     may('departments') ? optional(call(api.GET('/api/v1/departments'))) : null,
     may('tags') ? optional(call(api.GET('/api/v1/tags'))) : null,
+    may('chat') || may('campaigns') ? optional(call(api.GET('/api/v1/campaigns'))) : null,
     loadAgents(),
   ]);
-  const [departments, tags] = results;
+  const [departments, tags, campaigns] = results;
   if (departments.status === 'fulfilled') directory.departments = departments.value ?? [];
   if (tags.status === 'fulfilled') directory.tags = tags.value ?? [];
+  if (campaigns.status === 'fulfilled') directory.campaigns = campaigns.value ?? [];
   const failed = results.find((r) => r.status === 'rejected');
   directory.error = failed ? describeError(failed.reason) : null;
 }
@@ -71,6 +75,7 @@ export function clearDirectory(): void {
   reloadedFor.clear();
   directory.departments = [];
   directory.tags = [];
+  directory.campaigns = [];
   directory.agents = [];
   directory.error = null;
 }
@@ -107,6 +112,11 @@ export function reloadAgentsIfUnknown(ids: readonly string[]): boolean {
 export function departmentName(id: string | null | undefined): string | null {
   if (!id) return null;
   return directory.departments.find((d) => d.id === id)?.name ?? null;
+}
+
+export function campaignName(id: string | null | undefined): string | null {
+  if (!id) return null;
+  return directory.campaigns.find((k) => k.id === id)?.name ?? null;
 }
 
 /** A user's name: from the agents list, or the signed-in user's own; null when unknown. */

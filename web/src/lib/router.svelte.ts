@@ -5,7 +5,15 @@
  * (its `?chat=` query is its own business); the admin pages at `/admin/…`.
  */
 
-export const ADMIN_SECTIONS = ['users', 'departments', 'inboxes', 'tags', 'fields', 'ready-responses'] as const;
+export const ADMIN_SECTIONS = [
+  'users',
+  'departments',
+  'inboxes',
+  'tags',
+  'fields',
+  'ready-responses',
+  'campaigns',
+] as const;
 export type AdminSection = (typeof ADMIN_SECTIONS)[number];
 
 export type Route =

@@ -21,6 +21,7 @@ export function conv(id: string, over: Partial<Conversation> = {}): Conversation
     views: ['all', 'open'],
     tags: [],
     close_at: null,
+    campaign_id: null,
     ...over,
   };
 }

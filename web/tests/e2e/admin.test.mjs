@@ -21,6 +21,7 @@ import {
 
 const tag = Math.random().toString(36).slice(2, 7);
 const TAG_NAME = `E2E ${tag}`;
+const CAMPAIGN_NAME = `Campanha ${tag}`;
 const DEPT_NAME = `Pós-venda ${tag}`;
 const USER_NAME = `Teste ${tag}`;
 const USER_EMAIL = `teste-${tag}@demo.atende.dev`;
@@ -91,7 +92,7 @@ describe('admin pages and profile', { concurrency: false }, () => {
     await page.getByRole('heading', { level: 1, name: 'Usuários' }).waitFor();
     assert.equal(new URL(page.url()).pathname, '/admin/users');
     const nav = page.getByRole('navigation', { name: 'Páginas de administração' });
-    for (const name of ['Usuários', 'Departamentos', 'Canais', 'Etiquetas', 'Campos personalizados']) {
+    for (const name of ['Usuários', 'Departamentos', 'Canais', 'Etiquetas', 'Campos personalizados', 'Campanhas']) {
       await nav.getByRole('link', { name }).waitFor();
     }
     await page.getByRole('cell', { name: 'ana@demo.atende.dev' }).waitFor();
@@ -111,6 +112,32 @@ describe('admin pages and profile', { concurrency: false }, () => {
     assert.ok(created, 'tag not created');
     assert.equal(created.color, '#1a73e8');
     await shot('tags');
+  });
+
+  step('creates a campaign, refuses a duplicate name and renames it (LC-2)', async () => {
+    await openSection('Campanhas');
+    const create = async (/** @type {string} */ name) => {
+      await page.getByRole('button', { name: 'Nova campanha' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Nova campanha' });
+      await dialog.getByLabel('Nome').fill(name);
+      await dialog.getByRole('button', { name: 'Criar' }).click();
+      return dialog;
+    };
+    await (await create(CAMPAIGN_NAME)).waitFor({ state: 'detached' });
+    await page.getByRole('cell', { name: CAMPAIGN_NAME, exact: true }).waitFor();
+    const dup = await create(CAMPAIGN_NAME);
+    await dup.getByRole('alert').filter({ hasText: 'Já existe uma campanha com este nome.' }).waitFor();
+    await dup.getByRole('button', { name: 'Cancelar' }).click();
+    await page.getByRole('button', { name: `Editar ${CAMPAIGN_NAME}` }).click();
+    const edit = page.getByRole('dialog', { name: `Renomear ${CAMPAIGN_NAME}` });
+    await edit.getByLabel('Nome').fill(`${CAMPAIGN_NAME} 2`);
+    await edit.getByRole('button', { name: 'Salvar' }).click();
+    await edit.waitFor({ state: 'detached' });
+    const row = page.locator('tr', { has: page.getByRole('cell', { name: `${CAMPAIGN_NAME} 2`, exact: true }) });
+    await row.getByRole('cell', { name: 'Criada manualmente' }).waitFor();
+    const list = await admin.call('GET', '/campaigns');
+    assert.ok(list.some((/** @type {any} */ k) => k.name === `${CAMPAIGN_NAME} 2` && k.source === 'manual'));
+    await shot('campaigns');
   });
 
   step('creates a department and adds a member', async () => {

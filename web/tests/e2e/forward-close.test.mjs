@@ -2,8 +2,20 @@
 // certeza que deseja alterar o agente?" confirmation, and closing the
 // attendance now with the user's pre-filled closing message (LC-11).
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
-import { apiSession, cleanup, launchBrowser, loginInBrowser, startAtende, startPreview, USERS, step as stepOn } from './helpers.mjs';
+import {
+  apiSession,
+  cleanup,
+  launchBrowser,
+  loginInBrowser,
+  startAtende,
+  startPreview,
+  USERS,
+  WEB_DIR,
+  step as stepOn,
+} from './helpers.mjs';
 
 const tag = Math.random().toString(36).slice(2, 7);
 const CLOSING = `Obrigado pelo contato! Atendimento encerrado (${tag}).`;
@@ -48,6 +60,23 @@ describe('forward and close', { concurrency: false }, () => {
     page.setDefaultTimeout(15_000);
     admin = await apiSession(atende.url, USERS.admin);
     await admin.call('PATCH', `/users/${admin.user.id}`, { default_closing_message: CLOSING });
+    // Custom fields asked at closing (LC-11): one mandatory on the attendance, one on the contact.
+    await admin.call('POST', '/custom-fields', {
+      key: `motivo_${tag}`,
+      label: `Motivo ${tag}`,
+      field_type: 'option',
+      target: 'attendance',
+      options: ['Dúvida', 'Compra'],
+      ask_at_closing: true,
+      required_at_closing: true,
+    });
+    await admin.call('POST', '/custom-fields', {
+      key: `cidade_${tag}`,
+      label: `Cidade ${tag}`,
+      field_type: 'text',
+      target: 'contact',
+      ask_at_closing: true,
+    });
     const listed = await admin.call('GET', '/conversations?view=open&limit=200');
     const open = listed.items.find((/** @type {any} */ c) => c.attendance_open);
     assert.ok(open, 'no chat with an open attendance');
@@ -106,11 +135,19 @@ describe('forward and close', { concurrency: false }, () => {
     );
   });
 
-  step('closes the attendance with the pre-filled closing message', async () => {
+  step('closes the attendance with the pre-filled closing message and the closing fields', async () => {
     await header().getByRole('button', { name: 'Encerrar atendimento' }).click();
     const dialog = page.getByRole('dialog', { name: 'Encerrar atendimento' });
     const message = dialog.getByLabel('Mensagem de encerramento');
     assert.equal(await message.inputValue(), CLOSING);
+    // The mandatory field is asked before anything is sent.
+    await dialog.getByLabel(`Motivo ${tag} (obrigatório)`).waitFor();
+    await dialog.getByRole('button', { name: 'Encerrar agora' }).click();
+    await dialog.getByRole('alert').filter({ hasText: `Preencha os campos obrigatórios: Motivo ${tag}.` }).waitFor();
+    await dialog.getByLabel(`Motivo ${tag} (obrigatório)`).selectOption('Compra');
+    await dialog.getByLabel(`Cidade ${tag}`).fill('Recife');
+    mkdirSync(join(WEB_DIR, 'test-results'), { recursive: true });
+    await page.screenshot({ path: join(WEB_DIR, 'test-results', 'close-dialog-fields.png') });
     await dialog.getByRole('button', { name: 'Encerrar agora' }).click();
     await dialog.waitFor({ state: 'detached' });
     await header().getByText('Sem atendimento aberto').waitFor();
@@ -120,6 +157,8 @@ describe('forward and close', { concurrency: false }, () => {
     const closing = messages.items.find((/** @type {any} */ m) => m.text === CLOSING);
     assert.ok(closing, 'closing message not sent');
     const conv = await admin.call('GET', `/conversations/${chatId}`);
+    const contact = await admin.call('GET', `/contacts/${conv.contact.id}`);
+    assert.equal(contact.custom[`cidade_${tag}`], 'Recife');
     if (conv.attendance_open) {
       const after = await admin.call('GET', `/conversations/${chatId}/messages?limit=50`);
       const newer = after.items.some(

@@ -59,6 +59,23 @@ export function freePort() {
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
+ * Polls until `f` returns something truthy.
+ * @template T
+ * @param {() => Promise<T>} f
+ * @param {string} what
+ * @returns {Promise<NonNullable<T>>}
+ */
+export async function eventually(f, what, ms = 20_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (v) return /** @type {NonNullable<T>} */ (v);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+/**
  * Starts `atende demo` on a free port with a fresh SQLite database.
  * @param {{ rate?: number, env?: Record<string, string> }} [opts]
  */

@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   apiSession,
   cleanup,
+  eventually,
   launchBrowser,
   loginInBrowser,
   startAtende,
@@ -24,6 +25,7 @@ const tag = Math.random().toString(36).slice(2, 7);
 const NAME = `Maria Aparecida ${tag}`;
 const EMAIL = `maria.${tag}@example.com`;
 const TAG_NAME = `VIP ${tag}`;
+const CAMPAIGN_NAME = `Black Friday ${tag}`;
 
 /** @type {Awaited<ReturnType<typeof startAtende>>} */
 let atende;
@@ -39,6 +41,7 @@ let admin;
 let chatId = '';
 let contactId = '';
 let tagId = '';
+let campaignId = '';
 /** Whether the server has `POST …/transfer-request` (LC-18); a binary built before it answers 404. */
 let transferApi = false;
 
@@ -96,6 +99,7 @@ describe('settings panel and transfer requests', { concurrency: false }, () => {
     admin = await apiSession(atende.url, USERS.admin);
     const created = await admin.call('POST', '/tags', { name: TAG_NAME, color: '#ffd54f' });
     tagId = created.id;
+    campaignId = (await admin.call('POST', '/campaigns', { name: CAMPAIGN_NAME })).id;
     const listed = await admin.call('GET', '/conversations?view=open&limit=200');
     const open = listed.items.find((/** @type {any} */ c) => c.attendance_open && !c.agent_id);
     assert.ok(open, 'no unassigned chat with an open attendance');
@@ -234,17 +238,57 @@ describe('settings panel and transfer requests', { concurrency: false }, () => {
     assert.deepEqual((await admin.call('GET', `/conversations/${chatId}`)).tags, []);
   });
 
-  step('shows a scheduled closing and cancels it (LC-11)', async () => {
+  step('marks the chat\'s campaign; the campaign filter lists it and follows changes live (LC-2)', async () => {
+    await panel().getByLabel('Campanha do chat').selectOption({ label: CAMPAIGN_NAME });
+    await eventually(
+      async () => (await admin.call('GET', `/conversations/${chatId}`)).campaign_id === campaignId,
+      'the campaign saved',
+    );
+    await page.getByRole('tab', { name: /^Todos os chats/ }).click();
+    await page.getByRole('button', { name: /^Filtros/ }).click();
+    await page.locator('#chat-filters').getByLabel('Campanha').selectOption({ label: CAMPAIGN_NAME });
+    await item().waitFor();
+    assert.equal(await page.locator('.item[data-conversation-id]').count(), 1, 'only the marked chat');
+    await screenshot(page, 'campaign');
+    // Unmarked elsewhere (the API): it leaves the filtered list without a reload.
+    await admin.call('PUT', `/conversations/${chatId}/campaign`, { campaign_id: null });
+    await item().waitFor({ state: 'detached' });
+    assert.equal(await panel().getByLabel('Campanha do chat').inputValue(), '');
+    await page.getByRole('button', { name: 'Limpar filtros' }).click();
+    await page.getByRole('button', { name: /^Filtros/ }).click();
+    await page.getByRole('tab', { name: /^Chats abertos/ }).click();
+    await item().waitFor();
+  });
+
+  step('schedules a closing from the dialog, shows it, and cancels it after "Sim" (LC-11)', async () => {
+    await panel().getByRole('button', { name: 'Encerrar atendimento' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Encerrar atendimento' });
+    const minutes = dialog.getByLabel('Tempo de encerramento');
+    await minutes.fill('0');
+    await dialog.getByRole('button', { name: 'Encerrar agora' }).click();
+    await dialog.getByRole('alert').filter({ hasText: 'minutos inteiros, de 1 a 10080' }).waitFor();
+    await minutes.fill('30');
     // Kept when the customer replies: the demo customers keep writing.
-    await admin.call('POST', `/conversations/${chatId}/close`, { in_minutes: 30, keep_if_contact_replies: true });
+    await dialog.getByLabel('Não cancelar o encerramento').check();
+    await screenshot(page, 'schedule-close-dialog');
+    await dialog.getByRole('button', { name: 'Agendar encerramento' }).click();
+    await dialog.waitFor({ state: 'detached' });
     const scheduled = panel().getByTestId('close-scheduled');
     await scheduled.getByText(/^Encerramento agendado para /).waitFor();
+    await header().getByTestId('header-close-scheduled').waitFor();
+    const conv = await admin.call('GET', `/conversations/${chatId}`);
+    const due = Date.parse(conv.close_at) - Date.now();
+    assert.ok(due > 28 * 60_000 && due <= 30 * 60_000, `closing due in ${due} ms`);
+    assert.equal(conv.attendance_open, true);
     await screenshot(page, 'scheduled-close');
     await scheduled.getByRole('button', { name: 'Cancelar encerramento agendado' }).click();
+    await scheduled.getByText('Cancelar o encerramento agendado?').waitFor();
+    await scheduled.getByRole('button', { name: 'Sim' }).click();
     await scheduled.waitFor({ state: 'detached' });
-    const conv = await admin.call('GET', `/conversations/${chatId}`);
-    assert.equal(conv.close_at ?? null, null);
-    assert.equal(conv.attendance_open, true);
+    await header().getByTestId('header-close-scheduled').waitFor({ state: 'detached' });
+    const after = await admin.call('GET', `/conversations/${chatId}`);
+    assert.equal(after.close_at ?? null, null);
+    assert.equal(after.attendance_open, true);
   });
 
   step('a chat served by another agent shows the notice instead of the composer (LC-18)', async () => {

@@ -9,9 +9,9 @@ import { after, before, describe } from 'node:test';
 import {
   apiSession,
   cleanup,
+  eventually,
   launchBrowser,
   loginInBrowser,
-  sleep,
   startAtende,
   startPreview,
   USERS,
@@ -34,6 +34,12 @@ const UNKNOWN = mobile();
 const NEW_NAME = `Cliente Novo ${tag}`;
 /** @param {string} name */
 const WELCOME = (name) => `Olá ${name}! Aqui é da Loja Demonstração. Como podemos ajudar?`;
+
+/** A 1×1 PNG. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 /** `11987654321` → `11 98765-4321` (how Novo chat pre-fills it). */
 /** @param {string} d */
@@ -102,23 +108,6 @@ async function inboundText(waId, name, text, ageMs) {
     body: raw,
   });
   assert.equal(r.status, 200, `webhook: ${r.status} ${await r.text()}`);
-}
-
-/**
- * Polls until `f` returns something truthy.
- * @template T
- * @param {() => Promise<T>} f
- * @param {string} what
- * @returns {Promise<NonNullable<T>>}
- */
-async function eventually(f, what, ms = 20_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v) return /** @type {NonNullable<T>} */ (v);
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
 }
 
 /**
@@ -198,6 +187,40 @@ describe('templates, Novo chat and target_phone', { concurrency: false }, () => 
     assert.equal(await composer().getByRole('textbox').count(), 0);
   });
 
+  step('a template with an image header sends the chosen file, with {nome} filled', async () => {
+    await composer().getByRole('button', { name: /^colecao_nova \(Marketing\)/ }).click();
+    const dialog = page.getByRole('dialog', { name: 'Enviar mensagem template' });
+    const send = dialog.getByRole('button', { name: 'Enviar mensagem template' });
+    await dialog.getByLabel('Variável {{1}}', { exact: true }).fill('{nome}');
+    assert.equal(await send.isDisabled(), true, 'Send waits for the header image');
+    // WhatsApp takes only JPEG or PNG as a header image: refused before upload.
+    await dialog.getByLabel('Imagem do cabeçalho').setInputFiles({
+      name: 'colecao.gif',
+      mimeType: 'image/gif',
+      buffer: Buffer.from('GIF89a'),
+    });
+    await dialog.getByRole('alert').filter({ hasText: 'JPEG ou PNG até 5 MB' }).waitFor();
+    await dialog.getByLabel('Imagem do cabeçalho').setInputFiles({ name: 'colecao.png', mimeType: 'image/png', buffer: PNG });
+    await dialog.getByText('Arquivo pronto: colecao.png').waitFor();
+    await dialog.getByTestId('template-preview').getByRole('img', { name: 'Imagem do cabeçalho' }).waitFor();
+    await shot('templates-image-header');
+    await send.click();
+    await dialog.waitFor({ state: 'detached' });
+    const text = `Oi ${EXPIRED_NAME}! Chegou a coleção nova, com frete grátis até domingo.`;
+    const bubble = pane().locator('article.bubble.out', { hasText: text });
+    await bubble.waitFor();
+    await bubble.locator('img').waitFor();
+    const sent = await eventually(async () => {
+      const log = await atende.fakeMessages();
+      return log.find((/** @type {any} */ r) => r.body?.template?.name === 'colecao_nova');
+    }, 'the template at the fake WhatsApp');
+    const [header, body] = sent.body.template.components;
+    assert.equal(header.type, 'header');
+    assert.equal(header.parameters[0].type, 'image');
+    assert.match(header.parameters[0].image.id, /^\d+$/);
+    assert.deepEqual(body.parameters, [{ type: 'text', text: EXPIRED_NAME }]);
+  });
+
   step('inside the window a button opens the same picker', async () => {
     const open = await eventually(async () => {
       const list = await admin.call('GET', '/conversations?view=all&limit=100');
@@ -211,13 +234,14 @@ describe('templates, Novo chat and target_phone', { concurrency: false }, () => 
     await composer().getByRole('button', { name: 'Mensagem template' }).click();
     const dialog = page.getByRole('dialog', { name: 'Enviar mensagem template' });
     await dialog.getByRole('button', { name: /^pedido_enviado \(Utilidade\)/ }).click();
-    await dialog.getByLabel('Variável {{1}}').fill('Ana');
+    // The header numbers its placeholders apart from the body.
+    await dialog.getByLabel('Cabeçalho: variável {{1}}').fill('4521');
+    await dialog.getByLabel('Variável {{1}}', { exact: true }).fill('Ana');
     assert.equal(await dialog.getByRole('button', { name: 'Enviar mensagem template' }).isDisabled(), true);
-    await dialog.getByLabel('Variável {{2}}').fill('4521');
-    await dialog
-      .getByTestId('template-preview')
-      .filter({ hasText: 'Olá Ana, seu pedido 4521 foi enviado e chega em até 3 dias úteis.' })
-      .waitFor();
+    await dialog.getByLabel('Variável {{2}}', { exact: true }).fill('4521');
+    const preview = dialog.getByTestId('template-preview');
+    await preview.filter({ hasText: 'Pedido 4521' }).waitFor();
+    await preview.filter({ hasText: 'Olá Ana, seu pedido 4521 foi enviado e chega em até 3 dias úteis.' }).waitFor();
     await dialog.getByRole('button', { name: 'Cancelar' }).click();
     await dialog.waitFor({ state: 'detached' });
     await page.goto(`${appUrl}?chat=${chatId}`);

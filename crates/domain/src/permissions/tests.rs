@@ -18,18 +18,18 @@ const DEFAULTS: &str = "padrão por papel (AD-1), sem frase no seed";
 fn role_defaults_per_module() {
     use Access::{None as No, View as V, ViewEdit as VE};
     // Columns follow Module::ALL: chat, contacts, departments, users,
-    // inboxes, tags, custom_fields, ready_responses, flows, reports,
-    // settings, organizations.
-    let cases: [(Role, [Access; 12]); 3] = [
+    // inboxes, tags, custom_fields, ready_responses, campaigns, flows,
+    // reports, settings, organizations.
+    let cases: [(Role, [Access; 13]); 3] = [
         (
             Role::Admin,
-            [VE, VE, VE, VE, VE, VE, VE, VE, VE, VE, VE, VE],
+            [VE, VE, VE, VE, VE, VE, VE, VE, VE, VE, VE, VE, VE],
         ),
         (
             Role::Manager,
-            [VE, VE, VE, V, V, VE, VE, VE, VE, VE, No, No],
+            [VE, VE, VE, V, V, VE, VE, VE, VE, VE, VE, No, No],
         ),
-        (Role::Agent, [VE, V, V, No, No, V, V, V, No, No, No, No]),
+        (Role::Agent, [VE, V, V, No, No, V, V, V, V, No, No, No, No]),
     ];
     for (role, accesses) in cases {
         let permissions = Permissions::for_role(role);
@@ -156,6 +156,7 @@ fn names() {
             "tags",
             "custom_fields",
             "ready_responses",
+            "campaigns",
             "flows",
             "reports",
             "settings",

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use atende_domain::{Access, ContactId, CustomFieldType, Document, Email, InboxId, Module};
 use atende_store::chats::Contact;
 use atende_store::contacts::{ContactChanges, ContactIdentity};
+use atende_store::directory::CustomField;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -196,6 +197,40 @@ fn optional_text(field: &str, v: Option<String>, max: usize) -> ApiResult<Option
     Ok(Some(Some(v.to_string())))
 }
 
+/// A custom field's new value, checked against its type and options:
+/// `None` clears it (null or blank).
+pub(crate) fn custom_value(field: &CustomField, value: Value) -> ApiResult<Option<String>> {
+    let text = match value {
+        Value::Null => String::new(),
+        Value::String(s) => s.trim().to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        _ => {
+            return Err(ApiError::invalid(format!(
+                "Valor inválido para {}: use um texto.",
+                field.label
+            )));
+        }
+    };
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let ty: CustomFieldType = field
+        .field_type
+        .parse()
+        .map_err(|_| ApiError::internal("unknown custom field type"))?;
+    ty.validate(&text)
+        .map_err(|e| ApiError::invalid(format!("{}: {e}.", field.label)))?;
+    if ty == CustomFieldType::Option && !field.options.0.contains(&text) {
+        return Err(ApiError::invalid(format!(
+            "{}: escolha uma das opções ({}).",
+            field.label,
+            field.options.0.join(", ")
+        )));
+    }
+    Ok(Some(text))
+}
+
 /// Checks and normalises an edit against the organization's custom fields.
 async fn changes_of(st: &AppState, auth: &Auth, req: ContactUpdate) -> ApiResult<ContactChanges> {
     let name = req
@@ -241,36 +276,7 @@ async fn changes_of(st: &AppState, auth: &Auth, req: ContactUpdate) -> ApiResult
                     "Campo personalizado desconhecido: {key}."
                 )));
             };
-            let text = match value {
-                Value::Null => String::new(),
-                Value::String(s) => s.trim().to_string(),
-                Value::Bool(b) => b.to_string(),
-                Value::Number(n) => n.to_string(),
-                _ => {
-                    return Err(ApiError::invalid(format!(
-                        "Valor inválido para {}: use um texto.",
-                        field.label
-                    )));
-                }
-            };
-            if text.is_empty() {
-                custom.push((key, None));
-                continue;
-            }
-            let ty: CustomFieldType = field
-                .field_type
-                .parse()
-                .map_err(|_| ApiError::internal("unknown custom field type"))?;
-            ty.validate(&text)
-                .map_err(|e| ApiError::invalid(format!("{}: {e}.", field.label)))?;
-            if ty == CustomFieldType::Option && !field.options.0.contains(&text) {
-                return Err(ApiError::invalid(format!(
-                    "{}: escolha uma das opções ({}).",
-                    field.label,
-                    field.options.0.join(", ")
-                )));
-            }
-            custom.push((key, Some(text)));
+            custom.push((key, custom_value(field, value)?));
         }
     }
     Ok(ContactChanges {

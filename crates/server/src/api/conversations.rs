@@ -2,12 +2,13 @@
 //! closing (LC-11) and read state (LC-7).
 
 pub mod actions;
+pub mod closing;
 pub mod compose;
 pub mod new_chat;
 
 use atende_domain::{
-    Access, ChatView, ContactId, ConversationId, DepartmentId, InboxId, MessageId, Module,
-    SessionWindow, TagId, UserId,
+    Access, CampaignId, ChatView, ContactId, ConversationId, DepartmentId, InboxId, MessageId,
+    Module, SessionWindow, TagId, UserId,
 };
 use atende_store::chats::{ChatOrder, Conversation, ConversationItem, ConversationQuery, Message};
 use axum::extract::State;
@@ -35,6 +36,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(view_counts))
         .routes(routes!(search_messages))
         .routes(routes!(actions::set_tags))
+        .routes(routes!(actions::set_campaign))
+        .routes(routes!(closing::closing_fields))
         .routes(routes!(actions::request_transfer))
 }
 
@@ -78,6 +81,9 @@ pub struct ConversationOut {
     pub tags: Vec<TagId>,
     /// When the attendance's scheduled closing is due (LC-11), if one is.
     pub close_at: Option<String>,
+    /// The campaign the chat came from (`GET /campaigns`), if any (LC-2).
+    #[schema(value_type = Option<String>)]
+    pub campaign_id: Option<CampaignId>,
 }
 
 fn window(last_inbound_at: Option<i64>) -> (String, Option<String>) {
@@ -126,6 +132,7 @@ impl ConversationOut {
             views,
             tags: i.tags,
             close_at: opt_time(i.close_at),
+            campaign_id: i.campaign_id,
         }
     }
 }
@@ -147,6 +154,8 @@ pub struct ListParams {
     /// newest | oldest | newest_opening | oldest_opening (LC-3).
     pub order: Option<String>,
     pub tag: Option<String>,
+    /// Chats of this campaign (LC-2).
+    pub campaign: Option<String>,
     pub department: Option<String>,
     pub agent: Option<String>,
     pub inbox: Option<String>,
@@ -205,6 +214,7 @@ async fn list_conversations(
         view,
         order,
         tag: parse_id::<TagId>("tag", p.tag.as_deref())?,
+        campaign: parse_id::<CampaignId>("campaign", p.campaign.as_deref())?,
         department: parse_id::<DepartmentId>("department", p.department.as_deref())?,
         agent: parse_id::<UserId>("agent", p.agent.as_deref())?,
         inbox: parse_id::<InboxId>("inbox", p.inbox.as_deref())?,
@@ -323,6 +333,7 @@ pub async fn conversation_out(
             last_inbound_at: conv.last_inbound_at,
             unread: conv.unread,
             close_at,
+            campaign_id: conv.campaign_id,
             tags,
         },
         auth,
@@ -505,7 +516,7 @@ async fn list_messages(
     let has_media = items.iter().any(|m| {
         matches!(
             m.kind.as_str(),
-            "image" | "video" | "audio" | "document" | "sticker"
+            "image" | "video" | "audio" | "document" | "sticker" | "template"
         )
     });
     let mut media: std::collections::HashMap<MessageId, atende_store::ingest::Media> = if has_media

@@ -14,10 +14,11 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{AppJson, AppPath, clean_name, time};
+use super::{AppJson, AppPath, clean_name, conflict, time};
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
+use crate::whatsapp::templates;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -99,13 +100,6 @@ async fn create_department(
     });
     st.commit(tx).await?;
     Ok((StatusCode::CREATED, AppJson(d.into())))
-}
-
-fn conflict(e: atende_store::StoreError, msg: &str) -> ApiError {
-    match e {
-        atende_store::StoreError::Conflict(_) => ApiError::conflict(msg),
-        other => other.into(),
-    }
 }
 
 #[utoipa::path(patch, path = "/departments/{id}", tag = "departments", params(("id" = String, Path)), request_body = DepartmentRequest,
@@ -605,47 +599,18 @@ async fn list_templates(
     let list = st.store.templates(auth.org(), id).await?;
     Ok(AppJson(
         list.into_iter()
-            .map(|t| {
-                let examples = example_values(&t.components.0);
-                TemplateOut {
-                    label: format!("{} ({})", t.name, category_pt(&t.category)),
-                    preview: crate::whatsapp::templates::preview(
-                        &t.components.0,
-                        &examples,
-                        &serde_json::Map::new(),
-                    ),
-                    name: t.name,
-                    language: t.language,
-                    status: t.status,
-                    category: t.category,
-                    components: t.components.0,
-                    updated_at: time(t.updated_at),
-                }
+            .map(|t| TemplateOut {
+                label: format!("{} ({})", t.name, category_pt(&t.category)),
+                preview: templates::preview(&t.components.0, &templates::examples(&t.components.0)),
+                name: t.name,
+                language: t.language,
+                status: t.status,
+                category: t.category,
+                components: t.components.0,
+                updated_at: time(t.updated_at),
             })
             .collect(),
     ))
-}
-
-/// The body's example values (`example.body_text[0]`), for previews.
-fn example_values(components: &Value) -> Vec<String> {
-    components
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|c| {
-            c.get("type")
-                .and_then(Value::as_str)
-                .is_some_and(|t| t.eq_ignore_ascii_case("BODY"))
-        })
-        .and_then(|c| c.pointer("/example/body_text/0"))
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// Pulls the inbox's templates from WhatsApp now (also done on creation).

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`. Each module exports `router()`.
 
 pub mod auth;
+pub mod campaigns;
 pub mod contacts;
 pub mod conversations;
 pub mod directory;
@@ -71,6 +72,14 @@ pub fn opt_time(ms: Option<i64>) -> Option<String> {
 }
 
 /// A trimmed, non-empty name of at most `max` characters.
+/// A unique-constraint violation as 409 with `msg`; other errors as they are.
+pub fn conflict(e: atende_store::StoreError, msg: &str) -> ApiError {
+    match e {
+        atende_store::StoreError::Conflict(_) => ApiError::conflict(msg),
+        other => other.into(),
+    }
+}
+
 pub fn clean_name(field: &str, value: &str, max: usize) -> Result<String, ApiError> {
     let v = value.trim();
     if v.is_empty() {
@@ -123,6 +132,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(conversations::router())
         .merge(contacts::router())
         .merge(ready::router())
+        .merge(campaigns::router())
         .merge(events::router())
         .merge(crate::whatsapp::upload::router())
 }

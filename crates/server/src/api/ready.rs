@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{AppJson, AppPath, clean_name, time};
+use super::{AppJson, AppPath, clean_name, conflict, time};
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -77,13 +77,6 @@ fn may_read(auth: &Auth) -> ApiResult<()> {
         Ok(())
     } else {
         auth.require(Module::ReadyResponses, Access::View)
-    }
-}
-
-fn conflict(e: atende_store::StoreError, msg: &str) -> ApiError {
-    match e {
-        atende_store::StoreError::Conflict(_) => ApiError::conflict(msg),
-        other => other.into(),
     }
 }
 

@@ -228,6 +228,14 @@ async fn message(tx: &mut Tx, route: &InboxRoute, m: InboundMessage) -> Result<(
     if !system && conv.attendance_id.is_none() {
         tx.open_attendance(&conv, None, None, None).await?;
     }
+    // A click-to-WhatsApp ad brought this message: the chat is the ad's
+    // campaign's (LC-2), the latest ad winning.
+    if let Some(ad) = m.referral.as_ref().and_then(ad_referral) {
+        let campaign = tx.campaign_for_ad(org, &ad).await?;
+        let conv = tx.conversation(org, conv.id).await?;
+        tx.set_conversation_campaign(&conv, Some(campaign.id))
+            .await?;
+    }
     if let Content::Media {
         kind,
         id: Some(media_id),
@@ -374,6 +382,23 @@ fn payload_of(m: &InboundMessage) -> serde_json::Value {
 
 /// Whether a message only appends to its chat (no media job, no change to
 /// other rows, no identity to link), so it can take the bulk path.
+/// The ad of a CTWA referral (`source_type` `ad`, or any referral with a
+/// `source_id`).
+fn ad_referral(r: &serde_json::Value) -> Option<atende_store::campaigns::AdReferral> {
+    let text = |k: &str| {
+        r.get(k)
+            .and_then(serde_json::Value::as_str)
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    Some(atende_store::campaigns::AdReferral {
+        source_id: text("source_id")?,
+        headline: text("headline"),
+        source_url: text("source_url"),
+    })
+}
+
 pub fn is_plain(m: &InboundMessage) -> bool {
     matches!(
         m.content,
@@ -385,6 +410,7 @@ pub fn is_plain(m: &InboundMessage) -> bool {
             | Content::Order { .. }
             | Content::Unsupported { .. }
     ) && m.from.is_some()
+        && m.referral.is_none()
         && m.from_user_id
             .as_deref()
             .is_none_or(|b| Some(b) == m.from.as_deref())

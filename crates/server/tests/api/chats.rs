@@ -720,3 +720,114 @@ async fn searching_inside_a_conversation() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn closing_asks_its_fields_and_refuses_without_the_mandatory_ones() {
+    let t = team().await;
+    for body in [
+        json!({"key": "motivo", "label": "Motivo do contato", "field_type": "option", "target": "attendance",
+               "options": ["Dúvida", "Compra"], "ask_at_closing": true, "required_at_closing": true}),
+        json!({"key": "nota", "label": "Observação", "field_type": "text", "target": "attendance",
+               "ask_at_closing": true}),
+        json!({"key": "cidade", "label": "Cidade", "field_type": "text", "target": "contact",
+               "ask_at_closing": true}),
+        json!({"key": "plano", "label": "Plano", "field_type": "text", "target": "contact"}),
+    ] {
+        let r = t.admin.post("/api/v1/custom-fields", body).await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+    }
+    let c = t.chat(1).await;
+    let r = t.ana.post(&messages_path(&c), json!({"text": "Oi"})).await;
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
+    let fields_path = format!("/api/v1/conversations/{c}/closing-fields");
+    let fields = t.ana.get_json(&fields_path).await;
+    let keys: Vec<(&str, bool)> = fields
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["key"].as_str().unwrap(), f["required"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(keys.len(), 3, "only fields asked at closing: {fields}");
+    assert!(keys.contains(&("motivo", true)) && keys.contains(&("cidade", false)));
+    let close = format!("/api/v1/conversations/{c}/close");
+    // Refusals change nothing: the attendance stays open and no value is kept.
+    let e = assert_error(
+        t.ana.post(&close, json!({"fields": {"nota": "x"}})).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "closing_field_required",
+    )
+    .await;
+    assert_eq!(e["error"]["details"]["key"], "motivo");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Motivo do contato")
+    );
+    for fields in [
+        json!({"motivo": "Reclamação"}),
+        json!({"motivo": "Dúvida", "plano": "Ouro"}),
+        json!({"motivo": "Dúvida", "nada": "x"}),
+    ] {
+        let r = t.ana.post(&close, json!({"fields": fields})).await;
+        assert_error(r, StatusCode::UNPROCESSABLE_ENTITY, "invalid").await;
+    }
+    assert_eq!(t.ana.conversation(&c).await["attendance_open"], true);
+    let value_of = |list: &Value, key: &str| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["key"] == key)
+            .unwrap()["value"]
+            .clone()
+    };
+    assert_eq!(
+        value_of(&t.ana.get_json(&fields_path).await, "nota"),
+        Value::Null
+    );
+    // Scheduled: the values are saved at once, on the attendance and the contact.
+    let r = t
+        .ana
+        .post(
+            &close,
+            json!({"in_minutes": 30, "fields": {"motivo": "Compra", "nota": "Quer parcelar", "cidade": "Recife"}}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
+    let now = t.ana.get_json(&fields_path).await;
+    assert_eq!(value_of(&now, "motivo"), "Compra");
+    assert_eq!(value_of(&now, "nota"), "Quer parcelar");
+    assert_eq!(value_of(&now, "cidade"), "Recife");
+    let contact_id = t.ana.conversation(&c).await["contact"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let contact = t
+        .admin
+        .get_json(&format!("/api/v1/contacts/{contact_id}"))
+        .await;
+    assert_eq!(contact["custom"]["cidade"], "Recife");
+    // Closing now keeps the mandatory value from before and clears the note
+    // ("Excluir valor atual"); clearing a mandatory one is refused.
+    let r = t
+        .ana
+        .post(&close, json!({"fields": {"motivo": null}}))
+        .await;
+    assert_error(
+        r,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "closing_field_required",
+    )
+    .await;
+    let r = t
+        .ana
+        .post(&close, json!({"fields": {"nota": null, "cidade": ""}}))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(t.ana.conversation(&c).await["attendance_open"], false);
+    let contact = t
+        .admin
+        .get_json(&format!("/api/v1/contacts/{contact_id}"))
+        .await;
+    assert!(contact["custom"].get("cidade").is_none(), "{contact}");
+}

@@ -7,6 +7,7 @@
 mod helpers;
 
 mod bulk;
+mod campaigns;
 mod inbound;
 mod outbound;
 mod support;

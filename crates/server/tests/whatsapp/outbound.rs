@@ -274,16 +274,9 @@ async fn new_chat_sends_a_template_and_refuses_an_existing_contact() {
     wa.graph
         .add_template(WABA, FakeTemplate::approved("boas_vindas", "pt_BR"));
     let inbox = wa.inbox_id.clone();
-    wa.until(async || {
-        wa.admin
-            .get_json(&format!("/api/v1/inboxes/{inbox}/templates"))
-            .await
-            .as_array()
-            .filter(|l| !l.is_empty())
-            .cloned()
-    })
-    .await;
-    let body = json!({"inbox_id": inbox, "name": "Carlos", "phone": "(11) 98888-7777", "open_attendance": true, "template": {"name": "boas_vindas"}});
+    wa.synced_templates().await;
+    let body = json!({"inbox_id": inbox, "name": "Carlos", "phone": "(11) 98888-7777", "open_attendance": true,
+        "template": {"name": "boas_vindas", "variables": ["{nome}"]}});
     let r = wa.admin.post("/api/v1/chats", body.clone()).await;
     assert_eq!(r.status(), 201);
     let c: Value = r.json().await.unwrap();
@@ -291,6 +284,10 @@ async fn new_chat_sends_a_template_and_refuses_an_existing_contact() {
     assert_eq!(c["agent_id"], wa.admin.user_id.as_str());
     let sent = wa.graph.wait_for_sends(1, Duration::from_secs(10)).await;
     assert_eq!(sent[0].body["to"], "5511988887777");
+    assert_eq!(
+        sent[0].body["template"]["components"][0]["parameters"][0]["text"],
+        "Carlos"
+    );
     let again = wa.admin.post("/api/v1/chats", body).await;
     assert_eq!(again.status(), 409);
     let e: Value = again.json().await.unwrap();
@@ -386,23 +383,9 @@ async fn contact_cards_locations_media_links_and_buttons_reach_graph_in_cloud_ap
 async fn an_uploaded_file_is_sent_by_its_whatsapp_media_id() {
     let wa = Wa::start().await;
     let conv = wa.customer_writes("5511987654321", "Ana", "Oi").await;
-    let part = reqwest::multipart::Part::bytes(b"%PDF-1.4 fake".to_vec())
-        .file_name("orcamento.pdf")
-        .mime_str("application/pdf")
-        .unwrap();
-    let form = reqwest::multipart::Form::new().part("file", part);
     let r = wa
-        .admin
-        .client
-        .post(
-            wa.app
-                .url(&format!("/api/v1/inboxes/{}/media", wa.inbox_id)),
-        )
-        .header("x-csrf-token", &wa.admin.csrf)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
+        .upload("orcamento.pdf", "application/pdf", b"%PDF-1.4 fake")
+        .await;
     assert_eq!(r.status(), 201);
     let up: Value = r.json().await.unwrap();
     let id = up["id"].as_str().unwrap().to_string();
@@ -428,6 +411,16 @@ async fn an_uploaded_file_is_sent_by_its_whatsapp_media_id() {
         .expect("document");
     assert_eq!(doc["media"]["filename"], "orcamento.pdf");
     assert_eq!(doc["media"]["mime_type"], "application/pdf");
+    // Other viewers learn that the message has a file.
+    let events = wa.admin.get_json("/api/v1/events?after=0&limit=5000").await;
+    assert!(
+        events["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "media.updated" && e["payload"]["message_id"] == doc["id"]),
+        "{events}"
+    );
     let url = doc["media"]["url"].as_str().expect("signed link");
     let file = wa.admin.client.get(url).send().await.unwrap();
     assert_eq!(file.status(), 200);
@@ -466,6 +459,136 @@ async fn an_uploaded_file_is_sent_by_its_whatsapp_media_id() {
         .await
         .unwrap();
     assert_eq!(r.status(), 422);
+}
+
+#[tokio::test]
+async fn a_template_send_is_built_from_its_header_and_body_values() {
+    let wa = Wa::start().await;
+    let mut pedido = FakeTemplate::approved("pedido_enviado", "pt_BR");
+    pedido.components = json!([
+        {"type": "HEADER", "format": "TEXT", "text": "Pedido {{1}}"},
+        {"type": "BODY", "text": "Olá {{1}}, seu pedido sai {{2}}."},
+        {"type": "FOOTER", "text": "Loja"}
+    ]);
+    wa.graph.add_template(WABA, pedido);
+    let mut promo = FakeTemplate::approved("promo_foto", "pt_BR");
+    promo.components = json!([
+        {"type": "HEADER", "format": "IMAGE"},
+        {"type": "BODY", "text": "Oi {{cliente}}, chegou a coleção nova!"}
+    ]);
+    wa.graph.add_template(WABA, promo);
+    let conv = wa.customer_writes("5511987654321", "Ana", "Oi").await;
+    wa.synced_templates().await;
+    let path = format!("/api/v1/conversations/{conv}/messages");
+    // Wrong counts and missing files are refused before anything is queued.
+    for (template, wanted) in [
+        (
+            json!({"name": "pedido_enviado", "variables": ["{nome}"], "header_variables": ["A-77"]}),
+            "2 variável(is) no corpo; foram enviadas 1",
+        ),
+        (
+            json!({"name": "pedido_enviado", "variables": ["{nome}", "hoje"]}),
+            "1 variável(is) no cabeçalho; foram enviadas 0",
+        ),
+        (
+            json!({"name": "pedido_enviado", "variables": ["{nome}", " "], "header_variables": ["A-77"]}),
+            "Preencha a variável {{2}} do corpo",
+        ),
+        (
+            json!({"name": "promo_foto", "named_variables": {"cliente": "{nome}"}}),
+            "uma imagem no cabeçalho",
+        ),
+        (
+            json!({"name": "promo_foto", "header_variables": ["x"], "named_variables": {"cliente": "{nome}"}, "header_media": {"link": "https://exemplo.com.br/a.png"}}),
+            "não tem variáveis no cabeçalho",
+        ),
+    ] {
+        let r = wa.admin.post(&path, json!({"template": template})).await;
+        assert_eq!(r.status(), 422, "{template}");
+        let e: Value = r.json().await.unwrap();
+        assert_eq!(e["error"]["code"], "template_parameters");
+        assert!(
+            e["error"]["message"].as_str().unwrap().contains(wanted),
+            "{e}"
+        );
+    }
+    let r = wa
+        .admin
+        .post(
+            &path,
+            json!({"template": {"name": "pedido_enviado", "variables": ["{nome}", "hoje"], "header_variables": ["A-77"]}}),
+        )
+        .await;
+    assert_eq!(r.status(), 202);
+    let m: Value = r.json().await.unwrap();
+    assert_eq!(
+        m["text"],
+        "Pedido A-77\n\nOlá Ana, seu pedido sai hoje.\n\nLoja"
+    );
+    let sent = wa.graph.wait_for_sends(1, Duration::from_secs(10)).await;
+    assert_eq!(
+        sent[0].body["template"]["components"],
+        json!([
+            {"type": "header", "parameters": [{"type": "text", "text": "A-77"}]},
+            {"type": "body", "parameters": [{"type": "text", "text": "Ana"}, {"type": "text", "text": "hoje"}]}
+        ])
+    );
+    // An image header by an uploaded file: the thread keeps the image.
+    let r = wa.upload("colecao.png", "image/png", b"\x89PNG fake").await;
+    let id = r.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = wa
+        .admin
+        .post(
+            &path,
+            json!({"template": {"name": "promo_foto", "named_variables": {"cliente": "{nome}"}, "header_media": {"id": id}}}),
+        )
+        .await;
+    assert_eq!(r.status(), 202);
+    let m: Value = r.json().await.unwrap();
+    assert_eq!(
+        m["media"]["mime_type"], "image/png",
+        "the answer shows the file"
+    );
+    let sent = wa.graph.wait_for_sends(2, Duration::from_secs(10)).await;
+    assert_eq!(
+        sent[1].body["template"]["components"],
+        json!([
+            {"type": "header", "parameters": [{"type": "image", "image": {"id": id}}]},
+            {"type": "body", "parameters": [{"type": "text", "parameter_name": "cliente", "text": "Ana"}]}
+        ])
+    );
+    let msgs = wa.messages(&conv).await;
+    let promo = msgs.iter().rfind(|m| m["kind"] == "template").unwrap();
+    assert_eq!(promo["text"], "Oi Ana, chegou a coleção nova!");
+    assert_eq!(promo["media"]["mime_type"], "image/png");
+    // Raw components get their variables filled too.
+    let r = wa
+        .admin
+        .post(
+            &path,
+            json!({"template": {"name": "pedido_enviado", "components": [
+                {"type": "header", "parameters": [{"type": "text", "text": "B-1"}]},
+                {"type": "body", "parameters": [{"type": "text", "text": "{nome}"}, {"type": "text", "text": "amanhã"}]}
+            ]}}),
+        )
+        .await;
+    assert_eq!(r.status(), 202);
+    let m: Value = r.json().await.unwrap();
+    assert_eq!(
+        m["text"],
+        "Pedido B-1\n\nOlá Ana, seu pedido sai amanhã.\n\nLoja"
+    );
+    let sent = wa.graph.wait_for_sends(3, Duration::from_secs(10)).await;
+    assert_eq!(
+        sent[2].body["template"]["components"][1]["parameters"][0]["text"],
+        "Ana"
+    );
+    for m in wa.messages(&conv).await {
+        assert_ne!(m["status"], "failed", "{m}");
+    }
 }
 
 #[tokio::test]

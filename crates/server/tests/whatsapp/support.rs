@@ -98,4 +98,38 @@ impl Wa {
             .unwrap()
             .to_string()
     }
+
+    /// Uploads a file to the inbox's number; returns the response.
+    pub async fn upload(&self, name: &str, mime: &str, bytes: &[u8]) -> reqwest::Response {
+        let part = reqwest::multipart::Part::bytes(bytes.to_vec())
+            .file_name(name.to_string())
+            .mime_str(mime)
+            .unwrap();
+        let form = reqwest::multipart::Form::new().part("file", part);
+        self.admin
+            .client
+            .post(
+                self.app
+                    .url(&format!("/api/v1/inboxes/{}/media", self.inbox_id)),
+            )
+            .header("x-csrf-token", &self.admin.csrf)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Waits until the inbox's templates are synced.
+    pub async fn synced_templates(&self) -> Vec<Value> {
+        let path = format!("/api/v1/inboxes/{}/templates", self.inbox_id);
+        self.until(async || {
+            self.admin
+                .get_json(&path)
+                .await
+                .as_array()
+                .filter(|l| !l.is_empty())
+                .cloned()
+        })
+        .await
+    }
 }

@@ -2,7 +2,8 @@
 //! with keyset pagination.
 
 use atende_domain::{
-    AttendanceId, ChatView, ContactId, ConversationId, DepartmentId, InboxId, OrgId, TagId, UserId,
+    AttendanceId, CampaignId, ChatView, ContactId, ConversationId, DepartmentId, InboxId, OrgId,
+    TagId, UserId,
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -55,6 +56,7 @@ pub struct ConversationQuery {
     pub view: ChatView,
     pub order: ChatOrder,
     pub tag: Option<TagId>,
+    pub campaign: Option<CampaignId>,
     pub department: Option<DepartmentId>,
     pub agent: Option<UserId>,
     pub inbox: Option<InboxId>,
@@ -83,6 +85,7 @@ impl ConversationQuery {
             view,
             order: ChatOrder::Newest,
             tag: None,
+            campaign: None,
             department: None,
             agent: None,
             inbox: None,
@@ -115,6 +118,7 @@ pub struct ConversationItem {
     pub unread: i64,
     /// When the open attendance's scheduled closing is due (LC-11).
     pub close_at: Option<Millis>,
+    pub campaign_id: Option<CampaignId>,
     /// The chat's tags (filled after the query, ordered by name).
     #[sqlx(skip)]
     pub tags: Vec<TagId>,
@@ -171,6 +175,10 @@ impl Store {
             let p = push(&mut args, Arg::Id(t.0));
             wh.push(format!("EXISTS (SELECT 1 FROM conversation_tags ct WHERE ct.conversation_id = c.id AND ct.tag_id = {p})"));
         }
+        if let Some(k) = q.campaign {
+            let p = push(&mut args, Arg::Id(k.0));
+            wh.push(format!("c.campaign_id = {p}"));
+        }
         if let Some(d) = q.department {
             let p = push(&mut args, Arg::Id(d.0));
             wh.push(format!("c.department_id = {p}"));
@@ -221,7 +229,7 @@ impl Store {
         let sql = format!(
             "SELECT c.id, c.inbox_id, i.channel, c.contact_id, k.name AS contact_name, k.phone AS contact_phone, \
              c.attendance_id, c.protocol, c.opened_at, c.department_id, c.agent_id, c.flow_running, \
-             c.last_message_at, c.last_inbound_at, c.unread, a.close_at \
+             c.last_message_at, c.last_inbound_at, c.unread, a.close_at, c.campaign_id \
              FROM conversations c JOIN contacts k ON k.id = c.contact_id JOIN inboxes i ON i.id = c.inbox_id \
              LEFT JOIN attendances a ON a.id = c.attendance_id \
              WHERE {} ORDER BY {col} {dir}, c.id {dir} LIMIT {pl}",

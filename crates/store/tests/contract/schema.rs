@@ -2,13 +2,30 @@ use std::collections::BTreeMap;
 
 use atende_store::testing::TestDb;
 
-/// Table → sorted columns, read from a migration file's CREATE TABLEs.
+/// Table → sorted columns, read from a migration file's CREATE TABLEs and
+/// ALTER TABLE … ADD COLUMNs.
 fn parse(sql: &str) -> BTreeMap<String, Vec<String>> {
     let mut out = BTreeMap::new();
+    parse_into(sql, &mut out);
+    out
+}
+
+/// Applies one migration file's tables and added columns to `out`.
+fn parse_into(sql: &str, out: &mut BTreeMap<String, Vec<String>>) {
     let mut current: Option<(String, Vec<String>)> = None;
     for line in sql.lines() {
         let line = line.split("--").next().unwrap_or("").trim();
-        if let Some(rest) = line.strip_prefix("CREATE TABLE ") {
+        if let Some(rest) = line.strip_prefix("ALTER TABLE ") {
+            let mut words = rest.split_whitespace();
+            let table = words.next().unwrap_or("").to_string();
+            if let (Some("ADD"), Some("COLUMN"), Some(col)) =
+                (words.next(), words.next(), words.next())
+            {
+                let cols = out.entry(table).or_default();
+                cols.push(col.to_string());
+                cols.sort();
+            }
+        } else if let Some(rest) = line.strip_prefix("CREATE TABLE ") {
             current = Some((rest.trim_end_matches('(').trim().to_string(), Vec::new()));
         } else if line.starts_with(");") {
             if let Some((t, mut cols)) = current.take() {
@@ -22,7 +39,6 @@ fn parse(sql: &str) -> BTreeMap<String, Vec<String>> {
             }
         }
     }
-    out
 }
 
 #[test]
@@ -62,9 +78,14 @@ async fn live_schema_has_every_table_of_the_migrations() {
     let db = TestDb::new().await;
     let live = db.store.schema().await.unwrap();
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
     let mut expected = BTreeMap::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        expected.extend(parse(&std::fs::read_to_string(e.unwrap().path()).unwrap()));
+    for f in files {
+        parse_into(&std::fs::read_to_string(f).unwrap(), &mut expected);
     }
     assert_eq!(live, expected);
 }

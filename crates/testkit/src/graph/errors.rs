@@ -37,6 +37,7 @@ const META_ERRORS: &[(i64, u16, &str)] = &[
     (131062, 400, "(#131062) BSUID recipients are not supported for this message"),
     (132000, 400, "(#132000) Number of parameters does not match the expected number of params"),
     (132001, 404, "(#132001) Template name does not exist in the translation"),
+    (132012, 400, "(#132012) Parameter format does not match format in the created template"),
     (132015, 400, "(#132015) Template is paused"),
     (132016, 400, "(#132016) Template is disabled"),
 ];

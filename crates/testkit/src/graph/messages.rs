@@ -140,26 +140,85 @@ fn check_template(inner: &Inner, waba_id: &str, req: &Value) -> Result<(), Graph
     let name = req["template"]["name"].as_str().unwrap_or("");
     let language = req["template"]["language"]["code"].as_str();
     let state = inner.state();
-    let known = state.templates.get(waba_id).is_some_and(|list| {
-        list.iter().any(|t| {
+    let found = state.templates.get(waba_id).and_then(|list| {
+        list.iter().find(|t| {
             t.name == name && t.status == "APPROVED" && language.is_none_or(|l| l == t.language)
         })
     });
-    if known {
-        return Ok(());
+    if let Some(t) = found {
+        return check_parameters(&t.components, &req["template"]);
     }
     let details = format!(
         "template name ({name}) does not exist in {}",
         language.unwrap_or("any language")
     );
-    let e = errors::InjectedError::code(132001);
-    Err(graph_error(
-        e.http_status,
-        e.code,
-        None,
-        &e.message,
-        Some(&details),
-    ))
+    Err(meta_error(132001, &details))
+}
+
+/// 132000 when the header or body gets a different number of parameters
+/// than the template has placeholders; 132012 when a media header gets no
+/// media of its format.
+fn check_parameters(components: &Value, sent: &Value) -> Result<(), GraphError> {
+    let params = |part: &str| -> Vec<Value> {
+        sent["components"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|c| {
+                c["type"]
+                    .as_str()
+                    .is_some_and(|t| t.eq_ignore_ascii_case(part))
+            })
+            .and_then(|c| c["parameters"].as_array().cloned())
+            .unwrap_or_default()
+    };
+    for c in components.as_array().into_iter().flatten() {
+        let part = c["type"].as_str().unwrap_or_default().to_ascii_lowercase();
+        if part != "header" && part != "body" {
+            continue;
+        }
+        let given = params(&part);
+        let format = c["format"].as_str().unwrap_or("TEXT").to_ascii_lowercase();
+        if part == "header" && format != "text" {
+            let ok = given.len() == 1 && given[0]["type"].as_str() == Some(format.as_str());
+            if !ok {
+                let details = format!(
+                    "header: Format mismatch, expected {}",
+                    format.to_uppercase()
+                );
+                return Err(meta_error(132012, &details));
+            }
+            continue;
+        }
+        let expected = count_placeholders(c["text"].as_str().unwrap_or_default());
+        if given.len() != expected {
+            let details = format!(
+                "{part}: number of localizable_params ({}) does not match the expected number of params ({expected})",
+                given.len()
+            );
+            return Err(meta_error(132000, &details));
+        }
+    }
+    Ok(())
+}
+
+/// Meta's error `code` (status and message from the catalogue) with `details`.
+fn meta_error(code: i64, details: &str) -> GraphError {
+    let e = errors::InjectedError::code(code);
+    graph_error(e.http_status, e.code, None, &e.message, Some(details))
+}
+
+/// Distinct `{{…}}` placeholders in a template text.
+fn count_placeholders(text: &str) -> usize {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else { break };
+        seen.insert(after[..end].trim().to_owned());
+        rest = &after[end + 2..];
+    }
+    seen.len()
 }
 
 /// The success answer, marked as a send for the recorder.

@@ -63,8 +63,10 @@ pub fn text(to: &str, body: &str) -> Value {
            "type": "text", "text": {"body": body}})
 }
 
-/// A template send body.
+/// A template send body, with the one body parameter of
+/// `FakeTemplate::approved`.
 pub fn template(to: &str, name: &str, language: &str) -> Value {
     json!({"messaging_product": "whatsapp", "to": to, "type": "template",
-           "template": {"name": name, "language": {"code": language}}})
+           "template": {"name": name, "language": {"code": language},
+                        "components": [{"type": "body", "parameters": [{"type": "text", "text": "Maria"}]}]}})
 }

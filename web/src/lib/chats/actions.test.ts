@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiFailure } from '../../api/errors';
-import { assignRequest, closeRequest, needsConfirmation } from './actions';
+import { assignRequest, closeRequest, needsConfirmation, parseCloseMinutes } from './actions';
 
 describe('assignRequest', () => {
   it('names only the department', () => {
@@ -28,5 +28,29 @@ describe('closeRequest', () => {
   });
   it('sends no message when blank', () => {
     expect(closeRequest('   ')).toEqual({});
+  });
+  it('carries the closing fields only when some changed', () => {
+    expect(closeRequest('', null, { motivo: 'Compra', nota: null })).toEqual({ fields: { motivo: 'Compra', nota: null } });
+    expect(closeRequest('', null, {})).toEqual({});
+  });
+  it('schedules in minutes, saying whether a reply keeps the closing', () => {
+    expect(closeRequest('Até logo', { minutes: 30, keepIfContactReplies: false })).toEqual({
+      message: 'Até logo',
+      in_minutes: 30,
+      keep_if_contact_replies: false,
+    });
+    expect(closeRequest('', { minutes: 5, keepIfContactReplies: true })).toEqual({
+      in_minutes: 5,
+      keep_if_contact_replies: true,
+    });
+  });
+});
+
+describe('parseCloseMinutes ("Tempo de encerramento")', () => {
+  it('empty closes now; whole minutes up to a week schedule; the rest is invalid', () => {
+    expect(parseCloseMinutes('  ')).toBe(null);
+    expect(parseCloseMinutes(' 15 ')).toBe(15);
+    expect(parseCloseMinutes('10080')).toBe(10080);
+    for (const bad of ['0', '10081', '1.5', '-3', 'dez']) expect(parseCloseMinutes(bad)).toBe('invalid');
   });
 });

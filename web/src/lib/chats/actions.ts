@@ -1,5 +1,6 @@
 /**
- * Forwarding (LC-9) and closing now (LC-11): request bodies and the calls.
+ * Forwarding (LC-9) and closing, now or scheduled (LC-11): request bodies
+ * and the calls.
  * The chat itself changes through the events the server pushes.
  */
 import { api, call } from '../../api/client';
@@ -26,10 +27,44 @@ export function needsConfirmation(e: unknown): boolean {
   return e instanceof ApiFailure && e.status === 409 && e.code === CONFIRM_AGENT_CHANGE;
 }
 
-/** The `close` body for closing now (no scheduling); a blank message sends none. */
-export function closeRequest(message: string): CloseRequest {
+/** The longest scheduled closing the server takes: one week, in minutes. */
+export const MAX_CLOSE_MINUTES = 10_080;
+
+/** A closing scheduled this many minutes ahead; whether a reply from the contact keeps it. */
+export interface CloseSchedule {
+  minutes: number;
+  keepIfContactReplies: boolean;
+}
+
+/**
+ * "Tempo de encerramento" as typed: empty closes now (null), a whole number
+ * of minutes from 1 to a week schedules, anything else is invalid.
+ */
+export function parseCloseMinutes(raw: string): number | null | 'invalid' {
+  const v = raw.trim();
+  if (!v) return null;
+  if (!/^\d+$/.test(v)) return 'invalid';
+  const n = Number(v);
+  return n >= 1 && n <= MAX_CLOSE_MINUTES ? n : 'invalid';
+}
+
+/**
+ * The `close` body: a blank message sends none; a schedule closes later;
+ * `fields` are the closing fields' changes (see `closingFieldsBody`).
+ */
+export function closeRequest(
+  message: string,
+  schedule: CloseSchedule | null = null,
+  fields: Record<string, string | null> = {},
+): CloseRequest {
   const text = message.trim();
-  return text ? { message: text } : {};
+  const body: CloseRequest = text ? { message: text } : {};
+  if (schedule) {
+    body.in_minutes = schedule.minutes;
+    body.keep_if_contact_replies = schedule.keepIfContactReplies;
+  }
+  if (Object.keys(fields).length > 0) body.fields = fields;
+  return body;
 }
 
 export function assignConversation(id: string, target: ForwardTarget, confirm: boolean): Promise<Conversation> {
@@ -38,6 +73,16 @@ export function assignConversation(id: string, target: ForwardTarget, confirm: b
   );
 }
 
-export function closeConversation(id: string, message: string): Promise<Conversation> {
-  return call(api.POST('/api/v1/conversations/{id}/close', { params: { path: { id } }, body: closeRequest(message) }));
+export function closeConversation(
+  id: string,
+  message: string,
+  schedule: CloseSchedule | null = null,
+  fields: Record<string, string | null> = {},
+): Promise<Conversation> {
+  return call(
+    api.POST('/api/v1/conversations/{id}/close', {
+      params: { path: { id } },
+      body: closeRequest(message, schedule, fields),
+    }),
+  );
 }

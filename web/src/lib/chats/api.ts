@@ -91,6 +91,13 @@ export function setTags(id: string, tags: string[]): Promise<Conversation> {
   return call(api.PUT('/api/v1/conversations/{id}/tags', { params: { path: { id } }, body: { tags } }));
 }
 
+/** Marks the campaign the chat came from (LC-2); null unmarks it. */
+export function setCampaign(id: string, campaignId: string | null): Promise<Conversation> {
+  return call(
+    api.PUT('/api/v1/conversations/{id}/campaign', { params: { path: { id } }, body: { campaign_id: campaignId } }),
+  );
+}
+
 /** Cancels a scheduled closing (LC-11). */
 export function cancelClose(id: string): Promise<Conversation> {
   return call(api.DELETE('/api/v1/conversations/{id}/close', { params: { path: { id } } }));

@@ -60,7 +60,7 @@ function storedQuery(): ListQuery {
     const s = saved as Record<string, unknown>;
     if ((VIEWS as readonly unknown[]).includes(s.view)) q.view = s.view as View;
     if ((ORDERS as readonly unknown[]).includes(s.order)) q.order = s.order as Order;
-    for (const k of ['tag', 'department', 'agent', 'channel'] as const) {
+    for (const k of ['tag', 'campaign', 'department', 'agent', 'channel'] as const) {
       const v = s[k];
       if (typeof v === 'string') q[k] = v;
     }
@@ -252,6 +252,11 @@ export class ConsoleStore {
   /** Sets a chat's tags (ids); throws the failure. */
   async setTags(id: string, tags: string[]): Promise<void> {
     this.replaceConversation(await this.chats.setTags(id, tags));
+  }
+
+  /** Marks (or, with null, unmarks) the chat's campaign (LC-2); throws the failure. */
+  async setCampaign(id: string, campaignId: string | null): Promise<void> {
+    this.replaceConversation(await this.chats.setCampaign(id, campaignId));
   }
 
   /** Cancels a scheduled closing (LC-11); throws the failure. */
@@ -471,6 +476,25 @@ export class ConsoleStore {
         // A chat that just got the filtered tag is read to join the list.
         const tag = this.query.tag;
         if (tag && tags.includes(tag) && !this.items.some((c) => c.id === id)) this.refetchSoon(id);
+        return;
+      }
+      case 'conversation.campaign': {
+        const campaign = payloads.campaignOf(e.payload);
+        if (!id || campaign === undefined) return;
+        this.patch(id, (c) => ({ ...c, campaign_id: campaign }));
+        // A chat that just got the filtered campaign is read to join the list.
+        const wanted = this.query.campaign;
+        if (wanted && campaign === wanted && !this.items.some((c) => c.id === id)) this.refetchSoon(id);
+        return;
+      }
+      case 'campaign.deleted': {
+        const gone = payloads.idOf(e.payload);
+        if (!gone) return;
+        this.items = this.items.map((c) => (c.campaign_id === gone ? { ...c, campaign_id: null } : c));
+        if (this.openConversation?.campaign_id === gone) {
+          this.openConversation = { ...this.openConversation, campaign_id: null };
+        }
+        if (this.query.campaign === gone) this.setQuery({ campaign: '' });
         return;
       }
       case 'conversation.transfer_requested': {

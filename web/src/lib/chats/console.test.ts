@@ -198,4 +198,30 @@ describe('ConsoleStore with "unread only"', () => {
       vi.useRealTimers();
     }
   });
+
+  it('a campaign filter follows conversation.campaign, and a deleted campaign clears it', async () => {
+    vi.useFakeTimers();
+    try {
+      const { api, server, calls } = fakeApi();
+      server.set('a', conv('a', { last_message_at: at(5), campaign_id: 'k1', views: ['all', 'open'] }));
+      const store = new ConsoleStore(api);
+      store.setQuery({ view: 'all', campaign: 'k1' });
+      await flush();
+      expect(store.items.map((c) => c.id)).toEqual(['a']);
+
+      server.set('b', conv('b', { last_message_at: at(9), campaign_id: 'k1', views: ['all', 'open'] }));
+      store.apply([event('conversation.campaign', 'b', { conversation_id: 'b', campaign_id: 'k1' })]);
+      await flush();
+      expect(calls.fetched).toContain('b');
+      expect(store.items.map((c) => c.id)).toEqual(['b', 'a']);
+      store.apply([event('conversation.campaign', 'a', { conversation_id: 'a', campaign_id: null })]);
+      expect(store.items.map((c) => c.id)).toEqual(['b']);
+
+      store.apply([event('campaign.deleted', null, { id: 'k1' })]);
+      expect(store.query.campaign).toBe('');
+      expect(store.items.every((c) => c.campaign_id !== 'k1')).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

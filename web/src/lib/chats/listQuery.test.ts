@@ -52,6 +52,10 @@ describe('chat list query', () => {
     // Without tags (an older payload) only the server can tell.
     expect(matches({ ...conv('a'), tags: undefined } as unknown as Conversation, { ...q, tag: 'vip' })).toBeNull();
     expect(matches(conv('a'), { ...q, search: 'maria' })).toBeNull();
+    // And their campaign (LC-2).
+    expect(matches(conv('a'), { ...q, campaign: 'k1' })).toBe(false);
+    expect(matches(conv('a', { campaign_id: 'k1' }), { ...q, campaign: 'k1' })).toBe(true);
+    expect(matches(conv('a', { campaign_id: 'k2' }), { ...q, campaign: 'k1' })).toBe(false);
   });
 
   it('moves an updated chat to its place and drops one that left the view', () => {

@@ -9,6 +9,7 @@ export interface ListQuery {
   view: View;
   order: Order;
   tag: string;
+  campaign: string;
   department: string;
   agent: string;
   channel: string;
@@ -20,6 +21,7 @@ export const DEFAULT_QUERY: ListQuery = {
   view: 'open',
   order: 'newest',
   tag: '',
+  campaign: '',
   department: '',
   agent: '',
   channel: '',
@@ -29,7 +31,7 @@ export const DEFAULT_QUERY: ListQuery = {
 
 /** How many filters (not view, order or search) are set. */
 export function activeFilterCount(q: ListQuery): number {
-  return [q.tag, q.department, q.agent, q.channel].filter(Boolean).length + (q.unreadOnly ? 1 : 0);
+  return [q.tag, q.campaign, q.department, q.agent, q.channel].filter(Boolean).length + (q.unreadOnly ? 1 : 0);
 }
 
 /** Query parameters for `GET /api/v1/conversations` (empty ones left out). */
@@ -38,6 +40,7 @@ export function toParams(q: ListQuery, cursor: string | null, limit: number) {
     view: q.view,
     order: q.order,
     tag: q.tag || undefined,
+    campaign: q.campaign || undefined,
     department: q.department || undefined,
     agent: q.agent || undefined,
     channel: q.channel || undefined,
@@ -85,6 +88,7 @@ export function compare(a: Conversation, b: Conversation, order: Order): number 
 export function matches(c: Conversation, q: ListQuery): boolean | null {
   if (!c.views.includes(q.view)) return false;
   if (sortKey(c, q.order) === null) return false;
+  if (q.campaign && (c.campaign_id ?? '') !== q.campaign) return false;
   if (q.department && c.department_id !== q.department) return false;
   if (q.agent && c.agent_id !== q.agent) return false;
   if (q.channel && c.channel !== q.channel) return false;

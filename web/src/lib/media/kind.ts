@@ -34,6 +34,17 @@ export function baseMime(mime: string): string {
   return (mime.split(';')[0] ?? '').trim().toLowerCase();
 }
 
+/** Whether WhatsApp takes a file of this type and size as `kind`. */
+export function acceptsAs(kind: MediaKind, mime: string, size: number): boolean {
+  if (size > KIND_LIMITS[kind]) return false;
+  return kind === 'document' || TYPES[kind].includes(baseMime(mime));
+}
+
+/** The file picker's `accept` for a kind (documents take any type). */
+export function acceptFor(kind: MediaKind): string {
+  return kind === 'document' ? '' : TYPES[kind].join(',');
+}
+
 /** The kind a file of this type and size is sent as. */
 export function mediaKindFor(mime: string, size: number): MediaKind {
   const base = baseMime(mime);

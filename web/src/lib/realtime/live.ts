@@ -13,7 +13,7 @@ export function wsUrl(loc: Pick<Location, 'protocol' | 'host'>): string {
 }
 
 export interface LiveHooks {
-  /** Departments, tags or users changed: names may have changed. */
+  /** Departments, tags, campaigns or users changed: names may have changed. */
   onDirectoryChanged(): void;
   /** The signed-in user joined or left a department: views change. */
   onMembershipChanged(): void;
@@ -31,7 +31,7 @@ export function startLive(store: ConsoleStore, hooks: LiveHooks): EventSync {
       let ready = false;
       for (const e of events) {
         if (e.kind === 'ready_responses.changed') ready = true;
-        if (/^(department|tag|user)\./.test(e.kind)) directory = true;
+        if (/^(department|tag|campaign|user)\./.test(e.kind)) directory = true;
         if (e.kind === 'department.deleted') membership = true;
         if (e.kind === 'department.member_added' || e.kind === 'department.member_removed') {
           if (memberUserId(e.payload) === hooks.userId()) membership = true;

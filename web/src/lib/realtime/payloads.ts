@@ -128,6 +128,24 @@ export function tagsOf(payload: unknown): string[] | null {
   return v.filter((x): x is string => typeof x === 'string');
 }
 
+/**
+ * `conversation.campaign`: the chat's campaign id after the change (null:
+ * none); undefined when the payload does not say.
+ */
+export function campaignOf(payload: unknown): string | null | undefined {
+  const p = obj(payload);
+  if (!p || !('campaign_id' in p)) return undefined;
+  const v = p.campaign_id;
+  if (v === null) return null;
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** The `id` of an event about one record (`campaign.deleted`…). */
+export function idOf(payload: unknown): string | null {
+  const v = obj(payload)?.id;
+  return typeof v === 'string' ? v : null;
+}
+
 /** `attendance.close_scheduled`: when the closing is due, as RFC 3339. */
 export function closeAt(payload: unknown): string | null {
   return isoTime(obj(payload)?.close_at);

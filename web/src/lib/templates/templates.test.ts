@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   fillText,
+  headerFileKind,
   isComplete,
   isSendable,
   matchesSearch,
@@ -75,10 +76,15 @@ describe('template parts and variables', () => {
   it('a template without placeholders needs no input', () => {
     expect(templateVariables(tpl([{ type: 'BODY', text: 'Bom dia!' }]))).toEqual([]);
   });
-  it('notes a media header (not sendable from the picker)', () => {
+  it('a media header asks for a file; a location header is not sendable from the picker', () => {
     const t = tpl([{ type: 'HEADER', format: 'IMAGE' }, { type: 'BODY', text: 'Veja {{1}}' }]);
     expect(templateParts(t).headerMedia).toBe('IMAGE');
-    expect(isSendable(t)).toBe(false);
+    expect(headerFileKind(t)).toBe('image');
+    expect(isSendable(t)).toBe(true);
+    expect(headerFileKind(tpl([{ type: 'HEADER', format: 'document' }]))).toBe('document');
+    const here = tpl([{ type: 'HEADER', format: 'LOCATION' }, { type: 'BODY', text: 'Estamos aqui' }]);
+    expect(headerFileKind(here)).toBe(null);
+    expect(isSendable(here)).toBe(false);
   });
   it('tolerates components that are not a list', () => {
     expect(templateParts(tpl({})).body).toBe('');
@@ -126,27 +132,38 @@ describe('sending', () => {
       variables: ['{nome}', '4521'],
     });
   });
-  it('a header with placeholders also sends the components', () => {
+  it('the header numbers its own values', () => {
     const s = templateSend(withHeader, { 'header.1': '#77', 'body.1': 'Ana', 'body.2': '77', 'body.3': 'hoje' });
-    expect(s.variables).toEqual(['Ana', '77', 'hoje']);
-    expect(s.components).toEqual([
-      { type: 'header', parameters: [{ type: 'text', text: '#77' }] },
-      {
-        type: 'body',
-        parameters: [
-          { type: 'text', text: 'Ana' },
-          { type: 'text', text: '77' },
-          { type: 'text', text: 'hoje' },
-        ],
-      },
-    ]);
-  });
-  it('named placeholders go as named parameters', () => {
-    const t = tpl([{ type: 'BODY', text: 'Olá {{cliente}}' }]);
-    expect(templateSend(t, { 'body.cliente': 'Ana' })).toEqual({
+    expect(s).toEqual({
       name: 'pedido_enviado',
       language: 'pt_BR',
-      components: [{ type: 'body', parameters: [{ type: 'text', parameter_name: 'cliente', text: 'Ana' }] }],
+      variables: ['Ana', '77', 'hoje'],
+      header_variables: ['#77'],
+    });
+  });
+  it('named placeholders go by name', () => {
+    const t = tpl([{ type: 'BODY', text: 'Olá {{cliente}}' }]);
+    expect(templateSend(t, { 'body.cliente': ' Ana ' })).toEqual({
+      name: 'pedido_enviado',
+      language: 'pt_BR',
+      named_variables: { cliente: 'Ana' },
+    });
+  });
+  it('a media header needs its uploaded file, sent by id (documents with their name)', () => {
+    const image = tpl([{ type: 'HEADER', format: 'IMAGE' }, { type: 'BODY', text: 'Oi {{1}}' }]);
+    const file = { id: '998877', filename: 'colecao.png', mime: 'image/png', size: 1200 };
+    expect(isComplete(image, { 'body.1': 'Ana' })).toBe(false);
+    expect(isComplete(image, { 'body.1': 'Ana' }, file)).toBe(true);
+    expect(templateSend(image, { 'body.1': 'Ana' }, file)).toEqual({
+      name: 'pedido_enviado',
+      language: 'pt_BR',
+      variables: ['Ana'],
+      header_media: { id: '998877' },
+    });
+    const doc = tpl([{ type: 'HEADER', format: 'DOCUMENT' }, { type: 'BODY', text: 'Segue o boleto' }]);
+    expect(templateSend(doc, {}, { ...file, filename: 'boleto.pdf' }).header_media).toEqual({
+      id: '998877',
+      filename: 'boleto.pdf',
     });
   });
 });

@@ -33,6 +33,18 @@ export interface TemplateParts {
 /** Values the agent typed, by `variableId`. */
 export type TemplateValues = Record<string, string>;
 
+/** The kinds of file a template header may carry. */
+export type HeaderFileKind = 'image' | 'video' | 'document';
+
+/** The file chosen (and uploaded) for an image, video or document header. */
+export interface HeaderFile {
+  /** The upload's id (`POST /inboxes/{id}/media`). */
+  id: string;
+  filename: string;
+  mime: string;
+  size: number;
+}
+
 const PLACEHOLDER = /\{\{\s*([^{}]+?)\s*\}\}/g;
 
 /** The id of a variable's input (`body.1`, `header.1`). */
@@ -121,40 +133,63 @@ export function isApproved(t: Pick<Template, 'status'>): boolean {
   return t.status.toUpperCase() === 'APPROVED';
 }
 
+/** The kind of file the template's header needs, or null. */
+export function headerFileKind(t: Pick<Template, 'components'>): HeaderFileKind | null {
+  switch (templateParts(t).headerMedia) {
+    case 'IMAGE':
+      return 'image';
+    case 'VIDEO':
+      return 'video';
+    case 'DOCUMENT':
+      return 'document';
+    default:
+      return null;
+  }
+}
+
 /**
- * Whether this screen can send the template: approved and without a media
- * header (which needs a file link the picker does not ask for).
+ * Whether this screen can send the template: approved, and its header is
+ * text, a file or nothing (a location header needs coordinates the picker
+ * does not ask for).
  */
 export function isSendable(t: Pick<Template, 'status' | 'components'>): boolean {
-  return isApproved(t) && templateParts(t).headerMedia === null;
+  const media = templateParts(t).headerMedia;
+  return isApproved(t) && (media === null || headerFileKind(t) !== null);
 }
 
-/** Ready to send: sendable and every variable has a value. */
-export function isComplete(t: Pick<Template, 'status' | 'components'>, values: TemplateValues): boolean {
-  return isSendable(t) && missingVariables(t, values).length === 0;
+/** Ready to send: sendable, every variable has a value and a media header has its file. */
+export function isComplete(
+  t: Pick<Template, 'status' | 'components'>,
+  values: TemplateValues,
+  file: HeaderFile | null = null,
+): boolean {
+  return isSendable(t) && missingVariables(t, values).length === 0 && (headerFileKind(t) === null || file !== null);
 }
 
 /**
- * The `template` body of a send. Positional body values go in `variables`
- * (the server fills `{nome}` and custom fields in them). A header with
- * placeholders, or named placeholders, also need the Cloud API
- * `components`, built here.
+ * The `template` body of a send: the header's and the body's positional
+ * values, named values, and a header file by its upload id. The server
+ * builds the Cloud API components and fills `{nome}` and custom fields in
+ * every value.
  */
-export function templateSend(t: Pick<Template, 'name' | 'language' | 'components'>, values: TemplateValues): TemplateSend {
-  const vars = templateVariables(t);
+export function templateSend(
+  t: Pick<Template, 'name' | 'language' | 'components'>,
+  values: TemplateValues,
+  file: HeaderFile | null = null,
+): TemplateSend {
   const value = (v: TemplateVariable) => (values[variableId(v)] ?? '').trim();
-  const body = vars.filter((v) => v.section === 'body');
-  const header = vars.filter((v) => v.section === 'header');
-  const named = vars.some((v) => !/^\d+$/.test(v.key));
+  const numeric = (v: TemplateVariable) => /^\d+$/.test(v.key);
+  const vars = templateVariables(t);
   const send: TemplateSend = { name: t.name, language: t.language };
-  if (!named) send.variables = body.map(value);
-  if (header.length > 0 || named) {
-    const params = (list: TemplateVariable[]) =>
-      list.map((v) => (/^\d+$/.test(v.key) ? { type: 'text', text: value(v) } : { type: 'text', parameter_name: v.key, text: value(v) }));
-    const comps: Record<string, unknown>[] = [];
-    if (header.length > 0) comps.push({ type: 'header', parameters: params(header) });
-    if (body.length > 0) comps.push({ type: 'body', parameters: params(body) });
-    send.components = comps as TemplateSend['components'];
+  const body = vars.filter((v) => v.section === 'body' && numeric(v)).map(value);
+  const header = vars.filter((v) => v.section === 'header' && numeric(v)).map(value);
+  const named = vars.filter((v) => !numeric(v));
+  if (body.length > 0) send.variables = body;
+  if (header.length > 0) send.header_variables = header;
+  if (named.length > 0) send.named_variables = Object.fromEntries(named.map((v) => [v.key, value(v)]));
+  const kind = headerFileKind(t);
+  if (kind && file) {
+    send.header_media = { id: file.id, ...(kind === 'document' ? { filename: file.filename } : {}) };
   }
   return send;
 }

@@ -123,6 +123,7 @@ pub async fn send_message(
             kind: ContentKind::Interactive,
             text,
             payload: json!({"interactive": i}),
+            upload: None,
         }
     } else if let Some(r) = &req.reaction {
         compose::reaction(&st, r, &current).await?
@@ -134,17 +135,7 @@ pub async fn send_message(
     let internal = composed.internal;
     // A file uploaded here: its type must suit the kind, and the message
     // keeps it so the thread shows what was sent.
-    let upload = match req.media.as_ref().and_then(|m| m.id.as_deref()) {
-        Some(media_id) => {
-            st.store
-                .upload(auth.org(), current.inbox_id, media_id)
-                .await?
-        }
-        None => None,
-    };
-    if let (Some(m), Some(u)) = (&req.media, &upload) {
-        compose::check_media_type(&m.kind, &u.mime_type, u.size)?;
-    }
+    let upload = compose::find_upload(&st, &current, composed.upload.as_ref()).await?;
     // CT-4: nothing reaches a blocked contact (internal notes still may be written).
     if !internal && contact.blocked {
         return Err(ApiError::new(
@@ -207,24 +198,10 @@ pub async fn send_message(
             .ok_or_else(|| ApiError::internal("keyed message vanished"))?;
         return Ok((StatusCode::OK, AppJson(earlier.into())));
     };
-    if let Some(u) = upload {
-        tx.insert_media(&atende_store::ingest::Media {
-            id: uuid::Uuid::now_v7(),
-            org_id: auth.org(),
-            message_id: msg.id,
-            inbox_id: u.inbox_id,
-            provider_media_id: Some(u.provider_media_id),
-            mime_type: Some(u.mime_type),
-            filename: u.filename,
-            size: Some(u.size),
-            sha256: Some(u.sha256),
-            path: Some(u.path),
-            status: "stored".into(),
-            error: None,
-            created_at: atende_store::now_ms(),
-        })
-        .await?;
-    }
+    let media = match upload {
+        Some(u) => Some(compose::keep_upload(&mut tx, &msg, u).await?),
+        None => None,
+    };
     if !internal {
         let job = NewJob {
             idempotency_key: Some(format!("send:{}", msg.id)),
@@ -234,7 +211,14 @@ pub async fn send_message(
     }
     st.commit(tx).await?;
     st.jobs_notify.notify_waiters();
-    Ok((StatusCode::ACCEPTED, AppJson(msg.into())))
+    let media = media.map(|m| super::MediaOut::new(&st, m));
+    Ok((
+        StatusCode::ACCEPTED,
+        AppJson(MessageOut {
+            media,
+            ..msg.into()
+        }),
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -335,6 +319,12 @@ pub struct CloseRequest {
     /// a reply cancels it).
     #[serde(default)]
     pub keep_if_contact_replies: bool,
+    /// Values of the custom fields asked at closing
+    /// (`GET …/closing-fields`), by key; null clears a value ("Excluir valor
+    /// atual"). Mandatory fields must have a value, given here or kept.
+    #[serde(default)]
+    #[schema(value_type = std::collections::BTreeMap<String, Option<String>>)]
+    pub fields: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The optional `Idempotency-Key` header of a send (1..=200 visible ASCII).
@@ -365,7 +355,7 @@ pub async fn close(
     MaybeJson(body): MaybeJson<CloseRequest>,
 ) -> ApiResult<(StatusCode, AppJson<ConversationOut>)> {
     auth.require(Module::Chat, Access::ViewEdit)?;
-    visible_conversation(&st, &auth, id).await?;
+    let seen = visible_conversation(&st, &auth, id).await?;
     let req = body.unwrap_or_default();
     let message = req
         .message
@@ -397,15 +387,16 @@ pub async fn close(
             return Err(ApiError::invalid("Informe in_minutes ou at, não os dois."));
         }
     };
+    if seen.attendance_id.is_none() {
+        return Err(not_open());
+    }
+    let values = super::closing::check(&st, &auth, &seen, req.fields).await?;
     let mut tx = st.store.begin().await?;
     let conv = tx.conversation(auth.org(), id).await?;
     let Some(attendance) = conv.attendance_id else {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "not_open",
-            "Esta conversa não tem atendimento aberto.",
-        ));
+        return Err(not_open());
     };
+    super::closing::save(&mut tx, &conv, values).await?;
     let (status, conv) = match at {
         None => (
             StatusCode::OK,
@@ -443,6 +434,27 @@ pub async fn close(
     st.commit(tx).await?;
     st.jobs_notify.notify_waiters();
     Ok((status, AppJson(conversation_out(&st, &auth, &conv).await?)))
+}
+
+/// Commits a change to a chat and answers the chat as the caller now sees
+/// it (still visible: the change may have moved it out of their views).
+async fn commit_and_show(
+    st: &AppState,
+    auth: &Auth,
+    tx: Tx,
+    id: ConversationId,
+) -> ApiResult<AppJson<ConversationOut>> {
+    st.commit(tx).await?;
+    let conv = visible_conversation(st, auth, id).await?;
+    Ok(AppJson(conversation_out(st, auth, &conv).await?))
+}
+
+fn not_open() -> ApiError {
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not_open",
+        "Esta conversa não tem atendimento aberto.",
+    )
 }
 
 /// Closes the open attendance inside `tx`: system line, optional closing
@@ -588,9 +600,40 @@ pub async fn set_tags(
     }
     let (mut tx, conv) = begin_visible(&st, &auth, id).await?;
     tx.set_conversation_tags(&conv, &req.tags).await?;
-    st.commit(tx).await?;
-    let conv = visible_conversation(&st, &auth, id).await?;
-    Ok(AppJson(conversation_out(&st, &auth, &conv).await?))
+    commit_and_show(&st, &auth, tx, id).await
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CampaignRequest {
+    /// The campaign the chat came from (an id of `GET /campaigns`); null
+    /// unmarks it.
+    #[schema(value_type = Option<String>)]
+    pub campaign_id: Option<atende_domain::CampaignId>,
+}
+
+/// Marks the campaign a chat came from (the LC-2 campaign filter reads it).
+/// Emits `conversation.campaign` when it changes. Chats from a
+/// click-to-WhatsApp ad are marked with the ad's campaign on their own.
+#[utoipa::path(put, path = "/conversations/{id}/campaign", tag = "conversations", params(("id" = String, Path)),
+    request_body = CampaignRequest,
+    responses((status = 200, body = ConversationOut), (status = 404, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)))]
+pub async fn set_campaign(
+    State(st): State<AppState>,
+    auth: Auth,
+    AppPath(id): AppPath<ConversationId>,
+    AppJson(req): AppJson<CampaignRequest>,
+) -> ApiResult<AppJson<ConversationOut>> {
+    auth.require(Module::Chat, Access::ViewEdit)?;
+    let (mut tx, conv) = begin_visible(&st, &auth, id).await?;
+    tx.set_conversation_campaign(&conv, req.campaign_id)
+        .await
+        .map_err(|e| match e {
+            atende_store::StoreError::Invalid(_) => ApiError::invalid("Campanha desconhecida."),
+            other => other.into(),
+        })?;
+    commit_and_show(&st, &auth, tx, id).await
 }
 
 /// Asks the agent serving a chat to hand it over (LC-18): a system line in
@@ -632,7 +675,5 @@ pub async fn request_transfer(
             "requested_by_name": auth.user.name,
         }),
     });
-    st.commit(tx).await?;
-    let conv = visible_conversation(&st, &auth, id).await?;
-    Ok(AppJson(conversation_out(&st, &auth, &conv).await?))
+    commit_and_show(&st, &auth, tx, id).await
 }

@@ -94,6 +94,7 @@ pub async fn new_chat(
         .conversation_for(auth.org(), inbox.id, contact.id)
         .await?;
     let composed = compose::template(&st, &inbox, &req.template, &contact, &conv).await?;
+    let upload = compose::find_upload(&st, &conv, composed.upload.as_ref()).await?;
     if req.open_attendance {
         conv = tx
             .open_attendance(&conv, None, Some(auth.user.id), Some(auth.user.id))
@@ -117,6 +118,9 @@ pub async fn new_chat(
         })
         .await?
         .ok_or_else(|| ApiError::internal("new chat message deduplicated"))?;
+    if let Some(u) = upload {
+        compose::keep_upload(&mut tx, &msg, u).await?;
+    }
     tx.enqueue(NewJob {
         idempotency_key: Some(format!("send:{}", msg.id)),
         ..NewJob::now(Some(auth.org()), kinds::SEND, json!({"message_id": msg.id}))
