@@ -6,12 +6,11 @@
 //! commits later with a smaller number.
 
 use atende_domain::{ConversationId, DepartmentId, OrgId, UserId};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sqlx::types::Json;
 
-use crate::rows::{Col, json_rows};
-use crate::{Millis, Result, Store, Tx, now_ms, with_pool, with_tx};
+use crate::{Millis, Result, Store, StoreError, Tx, now_ms, with_pool, with_tx};
 
 /// The chat an event is about, with its assignment at that moment, so that
 /// readers can be filtered by LC-1 visibility without another query.
@@ -62,17 +61,26 @@ impl Event {
     }
 }
 
-#[derive(Serialize)]
-struct EventRow<'a> {
-    seq: i64,
-    kind: &'a str,
+/// One event inside a group row (see [`append`]), in sequence order.
+#[derive(Serialize, Deserialize)]
+struct Member<P> {
+    kind: String,
     conversation_id: Option<ConversationId>,
     attendance_open: bool,
     department_id: Option<DepartmentId>,
     agent_id: Option<UserId>,
-    payload: &'a Value,
+    payload: P,
 }
 
+/// The `kind` of a row that groups several events.
+const GROUP: &str = "group";
+
+/// Appends the events of one transaction, in order. Each organization's
+/// events take consecutive sequence numbers; when there are several they
+/// are stored as one row (`seq` = the last number, `first_seq` = the
+/// first, the events as an array in `payload`) instead of one row each: a
+/// batch of inbound messages pays one row insert, not one per message.
+/// [`Store::events_after`] expands groups, so readers never see them.
 pub(crate) async fn append(tx: &mut Tx, mut events: Vec<NewEvent>) -> Result<Vec<Event>> {
     if events.is_empty() {
         return Ok(Vec::new());
@@ -93,45 +101,37 @@ pub(crate) async fn append(tx: &mut Tx, mut events: Vec<NewEvent>) -> Result<Vec
                    RETURNING last_seq";
         let last: i64 =
             with_tx!(tx, c => sqlx::query_scalar(sql).bind(org).bind(n).fetch_one(c).await?);
-        let first = last - n;
+        let first = last - n + 1;
         let group: Vec<NewEvent> = events.drain(..end).collect();
-        let rows: Vec<EventRow> = group
-            .iter()
-            .zip(first + 1..)
-            .map(|(e, seq)| EventRow {
-                seq,
-                kind: e.kind,
-                conversation_id: e.chat.map(|c| c.conversation_id),
-                attendance_open: e.chat.is_some_and(|c| c.attendance_open),
-                department_id: e.chat.and_then(|c| c.department_id),
-                agent_id: e.chat.and_then(|c| c.agent_id),
-                payload: &e.payload,
-            })
-            .collect();
-        // The whole group in one statement whose text never changes.
-        let sql = format!(
-            "INSERT INTO events (org_id, seq, kind, conversation_id, attendance_open, department_id, agent_id, payload, created_at) \
-             SELECT $1, e.seq, e.kind, e.conversation_id, e.attendance_open, e.department_id, e.agent_id, e.payload, $2 FROM {}",
-            json_rows(
-                tx.backend,
-                3,
-                "e",
-                &[
-                    ("seq", Col::BigInt),
-                    ("kind", Col::Text),
-                    ("conversation_id", Col::Uuid),
-                    ("attendance_open", Col::Bool),
-                    ("department_id", Col::Uuid),
-                    ("agent_id", Col::Uuid),
-                    ("payload", Col::Json),
-                ]
-            )
-        );
-        with_tx!(tx, c => {
-            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org).bind(now).bind(Json(&rows)).execute(c).await?.rows_affected()
-        });
-        drop(rows);
-        for (e, seq) in group.into_iter().zip(first + 1..) {
+        let sql = "INSERT INTO events (org_id, seq, first_seq, kind, conversation_id, attendance_open, department_id, \
+                   agent_id, payload, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+        if let [e] = group.as_slice() {
+            let chat = e.chat;
+            with_tx!(tx, c => {
+                sqlx::query(sql).bind(org).bind(last).bind(None::<i64>).bind(e.kind)
+                    .bind(chat.map(|c| c.conversation_id)).bind(chat.is_some_and(|c| c.attendance_open))
+                    .bind(chat.and_then(|c| c.department_id)).bind(chat.and_then(|c| c.agent_id))
+                    .bind(Json(&e.payload)).bind(now).execute(c).await?.rows_affected()
+            });
+        } else {
+            let members: Vec<Member<&Value>> = group
+                .iter()
+                .map(|e| Member {
+                    kind: e.kind.to_string(),
+                    conversation_id: e.chat.map(|c| c.conversation_id),
+                    attendance_open: e.chat.is_some_and(|c| c.attendance_open),
+                    department_id: e.chat.and_then(|c| c.department_id),
+                    agent_id: e.chat.and_then(|c| c.agent_id),
+                    payload: &e.payload,
+                })
+                .collect();
+            with_tx!(tx, c => {
+                sqlx::query(sql).bind(org).bind(last).bind(first).bind(GROUP)
+                    .bind(None::<ConversationId>).bind(false).bind(None::<DepartmentId>).bind(None::<UserId>)
+                    .bind(Json(&members)).bind(now).execute(c).await?.rows_affected()
+            });
+        }
+        for (e, seq) in group.into_iter().zip(first..) {
             let chat = e.chat;
             out.push(Event {
                 seq,
@@ -149,14 +149,93 @@ pub(crate) async fn append(tx: &mut Tx, mut events: Vec<NewEvent>) -> Result<Vec
     Ok(out)
 }
 
+/// A row of the events table: one event, or a group of them.
+#[derive(sqlx::FromRow)]
+struct StoredRow {
+    seq: i64,
+    first_seq: Option<i64>,
+    org_id: OrgId,
+    kind: String,
+    conversation_id: Option<ConversationId>,
+    attendance_open: bool,
+    department_id: Option<DepartmentId>,
+    agent_id: Option<UserId>,
+    payload: Json<Value>,
+    created_at: Millis,
+}
+
+/// A stored row that does not decode as what was written.
+fn corrupt(what: String) -> StoreError {
+    StoreError::Database(sqlx::Error::Decode(what.into()))
+}
+
+impl StoredRow {
+    /// The events of this row with `seq > after`, appended to `out` until it
+    /// holds `limit`.
+    fn expand_into(self, after: i64, limit: usize, out: &mut Vec<Event>) -> Result<()> {
+        let Some(first) = self.first_seq else {
+            if self.seq > after && out.len() < limit {
+                out.push(Event {
+                    seq: self.seq,
+                    org_id: self.org_id,
+                    kind: self.kind,
+                    conversation_id: self.conversation_id,
+                    attendance_open: self.attendance_open,
+                    department_id: self.department_id,
+                    agent_id: self.agent_id,
+                    payload: self.payload,
+                    created_at: self.created_at,
+                });
+            }
+            return Ok(());
+        };
+        let members: Vec<Member<Value>> = serde_json::from_value(self.payload.0)
+            .map_err(|e| corrupt(format!("event group ending at {}: {e}", self.seq)))?;
+        if members.len() as i64 != self.seq - first + 1 {
+            return Err(corrupt(format!(
+                "event group {first}..={} holds {} events",
+                self.seq,
+                members.len()
+            )));
+        }
+        for (m, seq) in members.into_iter().zip(first..) {
+            if seq <= after {
+                continue;
+            }
+            if out.len() >= limit {
+                break;
+            }
+            out.push(Event {
+                seq,
+                org_id: self.org_id,
+                kind: m.kind,
+                conversation_id: m.conversation_id,
+                attendance_open: m.attendance_open,
+                department_id: m.department_id,
+                agent_id: m.agent_id,
+                payload: Json(m.payload),
+                created_at: self.created_at,
+            });
+        }
+        Ok(())
+    }
+}
+
 impl Store {
-    /// Events of `org` with `seq > after`, oldest first, at most `limit`.
+    /// Events of `org` with `seq > after`, oldest first, at most `limit`
+    /// (groups are expanded: one event per sequence number).
     pub async fn events_after(&self, org: OrgId, after: i64, limit: i64) -> Result<Vec<Event>> {
-        let sql = "SELECT seq, org_id, kind, conversation_id, attendance_open, department_id, agent_id, payload, created_at \
-                   FROM events WHERE org_id = $1 AND seq > $2 ORDER BY seq LIMIT $3";
-        Ok(
-            with_pool!(self, p => sqlx::query_as::<_, Event>(sql).bind(org).bind(after).bind(limit).fetch_all(p).await?),
-        )
+        // A group row is found by its last sequence number; the events of it
+        // at or before `after` are dropped while expanding.
+        let sql = "SELECT seq, first_seq, org_id, kind, conversation_id, attendance_open, department_id, agent_id, payload, \
+                   created_at FROM events WHERE org_id = $1 AND seq > $2 ORDER BY seq LIMIT $3";
+        let rows = with_pool!(self, p => sqlx::query_as::<_, StoredRow>(sql).bind(org).bind(after).bind(limit).fetch_all(p).await?);
+        let limit = usize::try_from(limit).unwrap_or(0);
+        let mut out = Vec::with_capacity(rows.len().min(limit));
+        for row in rows {
+            row.expand_into(after, limit, &mut out)?;
+        }
+        Ok(out)
     }
 
     /// The newest sequence number of `org` (0 when it has no events).

@@ -13,7 +13,6 @@ pub(crate) enum Col {
     Uuid,
     Text,
     BigInt,
-    Bool,
     /// A JSON value kept as JSON.
     Json,
 }
@@ -35,7 +34,6 @@ pub(crate) fn json_rows(
                         Col::Uuid => "uuid",
                         Col::Text => "text",
                         Col::BigInt => "bigint",
-                        Col::Bool => "boolean",
                         Col::Json => "jsonb",
                     };
                     format!("{name} {ty}")
@@ -50,7 +48,7 @@ pub(crate) fn json_rows(
                 .map(|(name, col)| match col {
                     Col::Uuid => format!("unhex(value ->> '{name}', '-') AS {name}"),
                     Col::Json => format!("value -> '{name}' AS {name}"),
-                    Col::Text | Col::BigInt | Col::Bool => format!("value ->> '{name}' AS {name}"),
+                    Col::Text | Col::BigInt => format!("value ->> '{name}' AS {name}"),
                 })
                 .collect::<Vec<_>>()
                 .join(", ");

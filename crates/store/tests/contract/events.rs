@@ -117,3 +117,77 @@ async fn sequences_are_per_organization_and_rolled_back_events_vanish() {
     assert_eq!(eb.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![1]);
     assert!(ea.iter().all(|e| e.kind == "x"));
 }
+
+/// The events of one transaction share a stored row, but readers get them
+/// one by one with their own sequence numbers, chat scopes and payloads,
+/// and a page may start or stop anywhere inside the group.
+#[tokio::test]
+async fn grouped_events_read_back_one_by_one_from_any_point() {
+    let db = TestDb::new().await;
+    let store = &db.store;
+    let org = super::org(store, "Org").await;
+    let mut tx = store.begin().await.unwrap();
+    tx.emit(NewEvent {
+        org_id: org,
+        kind: "single",
+        chat: None,
+        payload: json!({"n": 0}),
+    });
+    tx.commit().await.unwrap();
+    let dept = atende_domain::DepartmentId::new();
+    let convs: Vec<atende_domain::ConversationId> = (0..5)
+        .map(|_| atende_domain::ConversationId::new())
+        .collect();
+    let mut tx = store.begin().await.unwrap();
+    for (i, conv) in convs.iter().enumerate() {
+        tx.emit(NewEvent {
+            org_id: org,
+            kind: if i % 2 == 0 {
+                "message.created"
+            } else {
+                "conversation.updated"
+            },
+            chat: Some(atende_store::events::ChatScope {
+                conversation_id: *conv,
+                attendance_open: i != 4,
+                department_id: (i == 1).then_some(dept),
+                agent_id: None,
+            }),
+            payload: json!({"n": i + 1, "text": format!("Olá {i}")}),
+        });
+    }
+    let committed = tx.commit().await.unwrap();
+    assert_eq!(
+        committed.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        vec![2, 3, 4, 5, 6]
+    );
+
+    let all = store.events_after(org, 0, 100).await.unwrap();
+    assert_eq!(
+        all.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        (1..=6).collect::<Vec<_>>()
+    );
+    assert_eq!(all[0].kind, "single");
+    assert_eq!(all[0].chat(), None);
+    for (e, c) in all[1..].iter().zip(&committed) {
+        assert_eq!(e.kind, c.kind);
+        assert_eq!(e.chat(), c.chat());
+        assert_eq!(e.payload.0, c.payload.0);
+    }
+    assert_eq!(all[2].department_id, Some(dept));
+    assert!(!all[5].attendance_open);
+
+    // A page that starts inside the group and one that stops inside it.
+    let mid = store.events_after(org, 3, 2).await.unwrap();
+    assert_eq!(mid.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![4, 5]);
+    assert_eq!(mid[0].payload.0["n"], 3);
+    let head = store.events_after(org, 0, 3).await.unwrap();
+    assert_eq!(
+        head.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        vec![1, 2, 3]
+    );
+    let tail = store.events_after(org, 5, 10).await.unwrap();
+    assert_eq!(tail.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![6]);
+    assert!(store.events_after(org, 6, 10).await.unwrap().is_empty());
+    assert_eq!(store.last_event_seq(org).await.unwrap(), 6);
+}
