@@ -103,8 +103,24 @@ impl Conversation {
     }
 }
 
+/// The stored columns of `contacts`.
 pub(crate) const CONTACT_COLS: &str = "id, org_id, name, phone, email, document, rg, birth_date, customer_code, \
-     blocked, broadcast_opt_in, custom, created_at, last_interaction_at";
+     blocked, broadcast_opt_in, custom, created_at";
+
+/// What a [`Contact`] is read from: the stored columns of `contacts` (named
+/// `alias`) and its last interaction, the newest customer message of its
+/// conversations (kept on each conversation, not written per message on the
+/// contact as well).
+pub(crate) fn contact_select(alias: &str) -> String {
+    let mut cols: Vec<String> = CONTACT_COLS
+        .split(", ")
+        .map(|c| format!("{alias}.{c}"))
+        .collect();
+    cols.push(format!(
+        "(SELECT MAX(lv.last_inbound_at) FROM conversations lv WHERE lv.contact_id = {alias}.id) AS last_interaction_at"
+    ));
+    cols.join(", ")
+}
 pub(crate) const CONV_COLS: &str = "id, org_id, inbox_id, contact_id, attendance_id, protocol, opened_at, department_id, \
      agent_id, flow_running, last_message_at, last_inbound_at, unread, created_at, campaign_id";
 
@@ -119,11 +135,7 @@ impl Tx {
         let sql = format!(
             "SELECT {} FROM contact_identities i JOIN contacts c ON c.id = i.contact_id \
              WHERE i.inbox_id = $1 AND i.external_id = $2 AND i.org_id = $3",
-            CONTACT_COLS
-                .split(", ")
-                .map(|c| format!("c.{c}"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            contact_select("c")
         );
         Ok(
             with_tx!(self, c => sqlx::query_as::<_, Contact>(sqlx::AssertSqlSafe(sql.as_str())).bind(inbox).bind(external_id).bind(org).fetch_optional(c).await?),
@@ -174,12 +186,12 @@ impl Tx {
             last_interaction_at: None,
         };
         let sql = format!(
-            "INSERT INTO contacts ({CONTACT_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+            "INSERT INTO contacts ({CONTACT_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
         );
         with_tx!(self, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(contact.id).bind(org).bind(&contact.name).bind(&contact.phone)
             .bind(&contact.email).bind(&contact.document).bind(&contact.rg).bind(&contact.birth_date)
             .bind(&contact.customer_code).bind(contact.blocked).bind(contact.broadcast_opt_in)
-            .bind(&contact.custom).bind(contact.created_at).bind(contact.last_interaction_at).execute(c).await?.rows_affected());
+            .bind(&contact.custom).bind(contact.created_at).execute(c).await?.rows_affected());
         let sql = "INSERT INTO contact_identities (org_id, inbox_id, external_id, contact_id) VALUES ($1, $2, $3, $4)";
         with_tx!(self, c => sqlx::query(sql).bind(org).bind(inbox).bind(external_id).bind(contact.id).execute(c).await?.rows_affected());
         self.emit(NewEvent {
@@ -224,7 +236,10 @@ impl Tx {
 
     /// Reads a contact inside the transaction.
     pub async fn contact(&mut self, org: OrgId, id: ContactId) -> Result<Contact> {
-        let sql = format!("SELECT {CONTACT_COLS} FROM contacts WHERE org_id = $1 AND id = $2");
+        let sql = format!(
+            "SELECT {} FROM contacts c WHERE c.org_id = $1 AND c.id = $2",
+            contact_select("c")
+        );
         with_tx!(self, c => sqlx::query_as::<_, Contact>(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(id).fetch_optional(c).await?)
             .ok_or(StoreError::NotFound)
     }
@@ -557,7 +572,10 @@ impl Store {
     }
 
     pub async fn contact(&self, org: OrgId, id: ContactId) -> Result<Contact> {
-        let sql = format!("SELECT {CONTACT_COLS} FROM contacts WHERE org_id = $1 AND id = $2");
+        let sql = format!(
+            "SELECT {} FROM contacts c WHERE c.org_id = $1 AND c.id = $2",
+            contact_select("c")
+        );
         with_pool!(self, p => sqlx::query_as::<_, Contact>(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(id).fetch_optional(p).await?)
             .ok_or(StoreError::NotFound)
     }

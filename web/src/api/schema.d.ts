@@ -969,6 +969,10 @@ export interface components {
             email?: string | null;
             id: string;
             identities: components["schemas"]["IdentityOut"][];
+            /**
+             * @description When the contact last wrote: the provider's time of the newest
+             *     customer message in any of its chats (none yet: null).
+             */
             last_interaction_at?: string | null;
             /** @description Display name (from the channel profile until someone edits it). */
             name: string;

@@ -79,6 +79,8 @@ pub struct ContactOut {
     pub custom: BTreeMap<String, String>,
     pub identities: Vec<IdentityOut>,
     pub created_at: String,
+    /// When the contact last wrote: the provider's time of the newest
+    /// customer message in any of its chats (none yet: null).
     pub last_interaction_at: Option<String>,
 }
 

@@ -380,10 +380,8 @@ fn payload_of(m: &InboundMessage) -> serde_json::Value {
     payload
 }
 
-/// Whether a message only appends to its chat (no media job, no change to
-/// other rows, no identity to link), so it can take the bulk path.
-/// The ad of a CTWA referral (`source_type` `ad`, or any referral with a
-/// `source_id`).
+/// The ad of a CTWA referral: any referral with a `source_id` (the ad's
+/// id), named by its headline.
 fn ad_referral(r: &serde_json::Value) -> Option<atende_store::campaigns::AdReferral> {
     let text = |k: &str| {
         r.get(k)
@@ -399,6 +397,8 @@ fn ad_referral(r: &serde_json::Value) -> Option<atende_store::campaigns::AdRefer
     })
 }
 
+/// Whether a message only appends to its chat (no media job, no change to
+/// other rows, no identity to link), so it can take the bulk path.
 pub fn is_plain(m: &InboundMessage) -> bool {
     matches!(
         m.content,
@@ -424,7 +424,7 @@ pub fn is_plain(m: &InboundMessage) -> bool {
 pub async fn apply_plain(
     tx: &mut Tx,
     route: &InboxRoute,
-    msgs: Vec<InboundMessage>,
+    msgs: Vec<&InboundMessage>,
 ) -> Result<(), StoreError> {
     let (org, inbox) = (route.org_id, route.id);
     let mut keys: Vec<String> = msgs.iter().filter_map(|m| m.from.clone()).collect();
@@ -501,26 +501,23 @@ pub async fn apply_plain(
                 let Some(conversation_id) = k.conversation_id else {
                     continue;
                 };
-                bulk.push((
-                    k.contact_id,
-                    NewMessage {
-                        org_id: org,
-                        conversation_id,
-                        inbox_id: inbox,
-                        direction: Direction::In,
-                        author_kind: AuthorKind::Contact,
-                        author_id: None,
-                        internal: false,
-                        kind: content_kind(&m.content),
-                        text: m.content.text(),
-                        payload: payload_of(&m),
-                        status: ReceiptStatus::Delivered,
-                        provider_id: Some(m.wamid.clone()),
-                        provider_at: m.timestamp.checked_mul(1000).filter(|t| *t > 0),
-                    },
-                ));
+                bulk.push(NewMessage {
+                    org_id: org,
+                    conversation_id,
+                    inbox_id: inbox,
+                    direction: Direction::In,
+                    author_kind: AuthorKind::Contact,
+                    author_id: None,
+                    internal: false,
+                    kind: content_kind(&m.content),
+                    text: m.content.text(),
+                    payload: payload_of(m),
+                    status: ReceiptStatus::Delivered,
+                    provider_id: Some(m.wamid.clone()),
+                    provider_at: m.timestamp.checked_mul(1000).filter(|t| *t > 0),
+                });
             }
-            _ => message(tx, route, m).await?,
+            _ => message(tx, route, m.clone()).await?,
         }
     }
     tx.insert_inbound_bulk(org, inbox, bulk).await?;

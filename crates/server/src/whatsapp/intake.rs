@@ -114,7 +114,7 @@ async fn apply(st: &AppState, items: &[Item]) -> Result<(), StoreError> {
     let mut tx = st.store.begin().await?;
     // Plain messages are buffered and written in bulk; anything else first
     // flushes the buffer, so events apply in the order they arrived.
-    let mut plain: Vec<(Arc<InboxRoute>, InboundMessage)> = Vec::new();
+    let mut plain: Vec<(Arc<InboxRoute>, &InboundMessage)> = Vec::new();
     for item in items {
         for event in &item.events {
             match event {
@@ -122,7 +122,7 @@ async fn apply(st: &AppState, items: &[Item]) -> Result<(), StoreError> {
                     if let Some(route) =
                         super::ingest::routed(st, &item.secret, &m.phone_number_id).await?
                     {
-                        plain.push((route, m.clone()));
+                        plain.push((route, m));
                     }
                 }
                 other => {
@@ -143,7 +143,7 @@ async fn apply(st: &AppState, items: &[Item]) -> Result<(), StoreError> {
 
 async fn flush(
     tx: &mut atende_store::Tx,
-    plain: &mut Vec<(Arc<InboxRoute>, InboundMessage)>,
+    plain: &mut Vec<(Arc<InboxRoute>, &InboundMessage)>,
 ) -> Result<(), StoreError> {
     while !plain.is_empty() {
         let inbox = plain[0].0.id;

@@ -8,7 +8,9 @@ pub use open::NewChat;
 
 use std::collections::{HashMap, HashSet};
 
-use atende_domain::{ContactId, ConversationId, DepartmentId, InboxId, MessageId, OrgId, UserId};
+use atende_domain::{
+    AttendanceId, ContactId, ConversationId, DepartmentId, InboxId, MessageId, OrgId, UserId,
+};
 use serde::Serialize;
 use serde_json::json;
 use sqlx::types::Json;
@@ -113,24 +115,25 @@ impl Tx {
 
     /// Appends inbound messages to existing conversations in bulk. Messages
     /// whose provider id is already stored are skipped (duplicates). Updates
-    /// each conversation (last message, unread, session window), the
-    /// contacts' last interaction, cancels scheduled closings a reply
-    /// cancels (LC-11), and emits `message.created` for each new message.
+    /// each conversation (last message, unread, session window; a contact's
+    /// last interaction is read from there), cancels scheduled closings a
+    /// reply cancels (LC-11), and emits `message.created` for each new
+    /// message.
     pub async fn insert_inbound_bulk(
         &mut self,
         org: OrgId,
         inbox: InboxId,
-        rows: Vec<(ContactId, NewMessage)>,
+        rows: Vec<NewMessage>,
     ) -> Result<Vec<Message>> {
         if rows.is_empty() {
             return Ok(Vec::new());
         }
         let now = now_ms();
-        let msgs: Vec<(ContactId, Message, i64)> = rows
+        let msgs: Vec<(Message, i64)> = rows
             .into_iter()
-            .map(|(contact, m)| {
+            .map(|m| {
                 let at = m.provider_at.unwrap_or(now);
-                (contact, Message::from_new(m, None, now), at)
+                (Message::from_new(m, None, now), at)
             })
             .collect();
         let sql = format!(
@@ -156,7 +159,7 @@ impl Tx {
         );
         let params: Vec<MessageRow> = msgs
             .iter()
-            .map(|(_, m, _)| MessageRow {
+            .map(|(m, _)| MessageRow {
                 id: m.id,
                 conversation_id: m.conversation_id,
                 author_kind: &m.author_kind,
@@ -175,11 +178,10 @@ impl Tx {
         drop(params);
         // Usually every row is new; otherwise find which ones were (the
         // rest were duplicates of stored messages).
-        let inserted: Vec<(ContactId, Message, i64)> = if n == msgs.len() as u64 {
+        let inserted: Vec<(Message, i64)> = if n == msgs.len() as u64 {
             msgs
         } else {
-            let ids: Vec<IdRow<MessageId>> =
-                msgs.iter().map(|(_, m, _)| IdRow { id: m.id }).collect();
+            let ids: Vec<IdRow<MessageId>> = msgs.iter().map(|(m, _)| IdRow { id: m.id }).collect();
             let sql = format!(
                 "SELECT m.id FROM {} CROSS JOIN messages m WHERE m.id = k.id",
                 json_rows(self.backend, 1, "k", &[("id", Col::Uuid)])
@@ -189,7 +191,7 @@ impl Tx {
             });
             let fresh: HashSet<MessageId> = found.into_iter().collect();
             msgs.into_iter()
-                .filter(|(_, m, _)| fresh.contains(&m.id))
+                .filter(|(m, _)| fresh.contains(&m.id))
                 .collect()
         };
         if inserted.is_empty() {
@@ -197,7 +199,7 @@ impl Tx {
         }
         // One update per table for the whole batch.
         let mut per_conv: HashMap<ConversationId, (i64, i64)> = HashMap::new();
-        for (_, m, at) in &inserted {
+        for (m, at) in &inserted {
             let e = per_conv.entry(m.conversation_id).or_insert((0, i64::MIN));
             e.0 += 1;
             e.1 = e.1.max(*at);
@@ -210,7 +212,9 @@ impl Tx {
             "UPDATE conversations SET last_message_at = $2, unread = unread + v.n, \
              last_inbound_at = CASE WHEN last_inbound_at IS NULL OR last_inbound_at < v.at THEN v.at ELSE last_inbound_at END \
              FROM {} WHERE {} AND conversations.id = v.id \
-             RETURNING conversations.id, (conversations.attendance_id IS NOT NULL), conversations.department_id, conversations.agent_id",
+             RETURNING conversations.id, (conversations.attendance_id IS NOT NULL), conversations.department_id, conversations.agent_id, \
+             (SELECT a.id FROM attendances a WHERE a.id = conversations.attendance_id AND a.close_at IS NOT NULL \
+              AND NOT a.close_keep_on_reply) AS cancel_closing",
             json_rows(
                 self.backend,
                 3,
@@ -219,12 +223,35 @@ impl Tx {
             ),
             org_eq(self.backend, "conversations.org_id", 1)
         );
-        let scoped: Vec<(ConversationId, bool, Option<DepartmentId>, Option<UserId>)> = with_tx!(self, c => {
+        type Scoped = (
+            ConversationId,
+            bool,
+            Option<DepartmentId>,
+            Option<UserId>,
+            Option<AttendanceId>,
+        );
+        let scoped: Vec<Scoped> = with_tx!(self, c => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(org).bind(now).bind(Json(&convs)).fetch_all(c).await?
         });
+        // A reply cancels a scheduled closing unless it was set to stay
+        // (LC-11); the update above said which attendances have one.
+        let cancel: Vec<IdRow<AttendanceId>> = scoped
+            .iter()
+            .filter_map(|s| s.4.map(|id| IdRow { id }))
+            .collect();
+        if !cancel.is_empty() {
+            let sql = format!(
+                "UPDATE attendances SET close_at = NULL WHERE {} AND id IN (SELECT a.id FROM {})",
+                org_eq(self.backend, "org_id", 1),
+                json_rows(self.backend, 2, "a", &[("id", Col::Uuid)])
+            );
+            with_tx!(self, c => {
+                sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org).bind(Json(&cancel)).execute(c).await?.rows_affected()
+            });
+        }
         let scopes: HashMap<ConversationId, ChatScope> = scoped
             .into_iter()
-            .map(|(id, open, d, a)| {
+            .map(|(id, open, d, a, _)| {
                 (
                     id,
                     ChatScope {
@@ -236,34 +263,8 @@ impl Tx {
                 )
             })
             .collect();
-        let contacts: Vec<IdRow<ContactId>> = {
-            let mut v: Vec<ContactId> = inserted.iter().map(|(c, _, _)| *c).collect();
-            v.sort();
-            v.dedup();
-            v.into_iter().map(|id| IdRow { id }).collect()
-        };
-        let sql = format!(
-            "UPDATE contacts SET last_interaction_at = $2 WHERE {} AND id IN (SELECT c.id FROM {})",
-            org_eq(self.backend, "org_id", 1),
-            json_rows(self.backend, 3, "c", &[("id", Col::Uuid)])
-        );
-        with_tx!(self, c => {
-            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org).bind(now).bind(Json(&contacts)).execute(c).await?.rows_affected()
-        });
-        let conv_ids: Vec<IdRow<ConversationId>> =
-            convs.iter().map(|c| IdRow { id: c.id }).collect();
-        let sql = format!(
-            "UPDATE attendances SET close_at = NULL WHERE {} AND close_at IS NOT NULL AND NOT close_keep_on_reply \
-             AND id IN (SELECT attendance_id FROM conversations WHERE {} AND id IN (SELECT v.id FROM {}))",
-            org_eq(self.backend, "org_id", 1),
-            org_eq(self.backend, "org_id", 1),
-            json_rows(self.backend, 2, "v", &[("id", Col::Uuid)])
-        );
-        with_tx!(self, c => {
-            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org).bind(Json(&conv_ids)).execute(c).await?.rows_affected()
-        });
         let mut out = Vec::with_capacity(inserted.len());
-        for (_, m, _) in inserted {
+        for (m, _) in inserted {
             let scope = scopes.get(&m.conversation_id).copied();
             self.emit(NewEvent {
                 org_id: org,

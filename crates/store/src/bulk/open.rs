@@ -283,8 +283,8 @@ impl Tx {
             .collect();
         let sql = format!(
             "INSERT INTO contacts (id, org_id, name, phone, email, document, rg, birth_date, customer_code, blocked, \
-             broadcast_opt_in, custom, created_at, last_interaction_at) \
-             SELECT c.id, $1, c.name, c.phone, NULL, NULL, NULL, NULL, NULL, FALSE, TRUE, $2, $3, NULL FROM {}",
+             broadcast_opt_in, custom, created_at) \
+             SELECT c.id, $1, c.name, c.phone, NULL, NULL, NULL, NULL, NULL, FALSE, TRUE, $2, $3 FROM {}",
             json_rows(
                 self.backend,
                 4,

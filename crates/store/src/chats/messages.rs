@@ -163,9 +163,6 @@ impl Tx {
             return Err(StoreError::NotFound);
         };
         if inbound {
-            let sql = "UPDATE contacts SET last_interaction_at = $3 WHERE org_id = $1 AND id = \
-                       (SELECT contact_id FROM conversations WHERE id = $2)";
-            with_tx!(self, c => sqlx::query(sql).bind(msg.org_id).bind(msg.conversation_id).bind(now).execute(c).await?.rows_affected());
             // LC-11: a contact's reply cancels a scheduled closing unless it
             // was scheduled to be kept.
             let sql = "UPDATE attendances SET close_at = NULL WHERE org_id = $1 AND close_at IS NOT NULL \

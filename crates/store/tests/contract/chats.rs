@@ -369,6 +369,105 @@ async fn contact_reply_cancels_a_scheduled_closing_unless_kept() {
     tx.commit().await.unwrap();
 }
 
+/// The bulk path of inbound messages (webhook batches) cancels scheduled
+/// closings the same way, and only those a reply should cancel.
+#[tokio::test]
+async fn bulk_replies_cancel_scheduled_closings_unless_kept() {
+    let db = TestDb::new().await;
+    let store = &db.store;
+    let org = super::org(store, "Org").await;
+    let inbox = super::inbox(store, org, "100").await;
+    let mut tx = store.begin().await.unwrap();
+    let mut chats = Vec::new();
+    for (phone, keep) in [("5511999990001", false), ("5511999990002", true)] {
+        let c = tx
+            .upsert_contact(org, inbox.id, phone, "Cliente", None)
+            .await
+            .unwrap();
+        let conv = tx.conversation_for(org, inbox.id, c.id).await.unwrap();
+        let conv = tx.open_attendance(&conv, None, None, None).await.unwrap();
+        tx.schedule_close(&conv, atende_store::now_ms() + 60_000, keep, None, None)
+            .await
+            .unwrap();
+        chats.push(conv);
+    }
+    // A third chat with no closing scheduled is in the same batch.
+    let c = tx
+        .upsert_contact(org, inbox.id, "5511999990003", "Outro", None)
+        .await
+        .unwrap();
+    let conv = tx.conversation_for(org, inbox.id, c.id).await.unwrap();
+    let conv = tx.open_attendance(&conv, None, None, None).await.unwrap();
+    chats.push(conv);
+    let rows = chats
+        .iter()
+        .enumerate()
+        .map(|(i, conv)| inbound(conv, &format!("wamid.b{i}"), "Oi"))
+        .collect();
+    let stored = tx.insert_inbound_bulk(org, inbox.id, rows).await.unwrap();
+    assert_eq!(stored.len(), 3);
+    let attendance = |i: usize| chats[i].attendance_id.unwrap();
+    let cancelled = tx.attendance(org, attendance(0)).await.unwrap();
+    assert_eq!(cancelled.close_at, None, "the reply cancels the closing");
+    let kept = tx.attendance(org, attendance(1)).await.unwrap();
+    assert!(kept.close_at.is_some(), "a kept closing survives the reply");
+    let none = tx.attendance(org, attendance(2)).await.unwrap();
+    assert_eq!(none.close_at, None);
+    tx.commit().await.unwrap();
+}
+
+/// A contact's last interaction is its newest customer message, whichever
+/// path stored it and on whichever of its chats.
+#[tokio::test]
+async fn last_interaction_is_the_newest_customer_message() {
+    let db = TestDb::new().await;
+    let store = &db.store;
+    let org = super::org(store, "Org").await;
+    let inbox = super::inbox(store, org, "100").await;
+    let other = super::inbox(store, org, "200").await;
+    let mut tx = store.begin().await.unwrap();
+    let c = tx
+        .upsert_contact(org, inbox.id, "5511999990000", "Maria", None)
+        .await
+        .unwrap();
+    assert_eq!(
+        tx.contact(org, c.id).await.unwrap().last_interaction_at,
+        None
+    );
+    let conv = tx.conversation_for(org, inbox.id, c.id).await.unwrap();
+    let mut first = inbound(&conv, "wamid.1", "Oi");
+    first.provider_at = Some(1_000_000);
+    tx.insert_message(first).await.unwrap();
+    assert_eq!(
+        tx.contact(org, c.id).await.unwrap().last_interaction_at,
+        Some(1_000_000)
+    );
+    // A reply of ours is not the contact's interaction.
+    let mut reply = inbound(&conv, "", "Olá!");
+    reply.direction = Direction::Out;
+    reply.provider_id = None;
+    reply.status = ReceiptStatus::Queued;
+    reply.provider_at = None;
+    tx.insert_message(reply).await.unwrap();
+    assert_eq!(
+        tx.contact(org, c.id).await.unwrap().last_interaction_at,
+        Some(1_000_000)
+    );
+    // A newer message on another inbox's chat, through the bulk path.
+    tx.link_identity(org, other.id, "5511999990000", c.id)
+        .await
+        .unwrap();
+    let conv2 = tx.conversation_for(org, other.id, c.id).await.unwrap();
+    let mut later = inbound(&conv2, "wamid.2", "Voltei");
+    later.provider_at = Some(2_000_000);
+    tx.insert_inbound_bulk(org, other.id, vec![later])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let read = store.contact(org, c.id).await.unwrap();
+    assert_eq!(read.last_interaction_at, Some(2_000_000));
+}
+
 #[tokio::test]
 async fn a_send_retried_with_the_same_key_stores_one_message() {
     let db = TestDb::new().await;
@@ -492,7 +591,7 @@ async fn the_session_window_only_moves_forward() {
     tx.insert_message(older.clone()).await.unwrap();
     let mut bulk_older = older;
     bulk_older.provider_id = Some("wamid.older".into());
-    tx.insert_inbound_bulk(org, inbox.id, vec![(c.id, bulk_older)])
+    tx.insert_inbound_bulk(org, inbox.id, vec![bulk_older])
         .await
         .unwrap();
     tx.commit().await.unwrap();

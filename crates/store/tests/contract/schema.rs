@@ -3,14 +3,14 @@ use std::collections::BTreeMap;
 use atende_store::testing::TestDb;
 
 /// Table → sorted columns, read from a migration file's CREATE TABLEs and
-/// ALTER TABLE … ADD COLUMNs.
+/// ALTER TABLE … ADD COLUMNs and DROP COLUMNs.
 fn parse(sql: &str) -> BTreeMap<String, Vec<String>> {
     let mut out = BTreeMap::new();
     parse_into(sql, &mut out);
     out
 }
 
-/// Applies one migration file's tables and added columns to `out`.
+/// Applies one migration file's tables and added or dropped columns to `out`.
 fn parse_into(sql: &str, out: &mut BTreeMap<String, Vec<String>>) {
     let mut current: Option<(String, Vec<String>)> = None;
     for line in sql.lines() {
@@ -18,12 +18,17 @@ fn parse_into(sql: &str, out: &mut BTreeMap<String, Vec<String>>) {
         if let Some(rest) = line.strip_prefix("ALTER TABLE ") {
             let mut words = rest.split_whitespace();
             let table = words.next().unwrap_or("").to_string();
-            if let (Some("ADD"), Some("COLUMN"), Some(col)) =
-                (words.next(), words.next(), words.next())
-            {
-                let cols = out.entry(table).or_default();
-                cols.push(col.to_string());
-                cols.sort();
+            match (words.next(), words.next(), words.next()) {
+                (Some("ADD"), Some("COLUMN"), Some(col)) => {
+                    let cols = out.entry(table).or_default();
+                    cols.push(col.trim_end_matches(';').to_string());
+                    cols.sort();
+                }
+                (Some("DROP"), Some("COLUMN"), Some(col)) => {
+                    let col = col.trim_end_matches(';');
+                    out.entry(table).or_default().retain(|c| c != col);
+                }
+                _ => {}
             }
         } else if let Some(rest) = line.strip_prefix("CREATE TABLE ") {
             current = Some((rest.trim_end_matches('(').trim().to_string(), Vec::new()));
