@@ -214,6 +214,9 @@ async fn main() -> anyhow::Result<()> {
     let elapsed = start.elapsed();
     let server_cpu = cpu_seconds(&format!("/proc/{}/stat", server.child.id()));
     let client_cpu = cpu_seconds("/proc/self/stat");
+    let batches = batch_sizes(&addr)
+        .await
+        .unwrap_or_else(|e| format!("unknown ({e})"));
     drop(server);
     lat.sort();
     let rate = args.messages as f64 / elapsed.as_secs_f64();
@@ -256,6 +259,7 @@ async fn main() -> anyhow::Result<()> {
         client_cpu * 1e6 / args.messages as f64,
         elapsed.as_secs_f64()
     );
+    eprintln!("ingest batches: {batches}");
     println!(
         "| {backend} | {} | {} | {} | {:.0} msg/s | {:.1} ms | {:.1} ms | {:.1} ms | {:.0} msg/s | {:.0} % |",
         args.messages,
@@ -269,6 +273,38 @@ async fn main() -> anyhow::Result<()> {
         100.0 * rate / raw_rate
     );
     Ok(())
+}
+
+/// How many deliveries the server's ingest applied per transaction, from
+/// its `/metrics` (the `atende_ingest_batch_size` summary).
+async fn batch_sizes(addr: &str) -> anyhow::Result<String> {
+    let stream = tokio::net::TcpStream::connect(addr).await?;
+    let (mut sender, conn) =
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
+    tokio::spawn(conn);
+    let req = hyper::Request::get("/metrics")
+        .header("host", addr)
+        .body(Full::new(Bytes::new()))?;
+    let body = sender
+        .send_request(req)
+        .await?
+        .into_body()
+        .collect()
+        .await?
+        .to_bytes();
+    let text = String::from_utf8_lossy(&body);
+    let value = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name)?.trim().parse::<f64>().ok())
+            .with_context(|| format!("{name} not in /metrics"))
+    };
+    let count = value("atende_ingest_batch_size_count")?;
+    let sum = value("atende_ingest_batch_size_sum")?;
+    let median = value("atende_ingest_batch_size{quantile=\"0.5\"}")?;
+    Ok(format!(
+        "{count:.0} transactions, {:.1} deliveries each on average, median {median:.0}",
+        sum / count.max(1.0)
+    ))
 }
 
 /// User plus system CPU time of a process so far, from `/proc/PID/stat`.
