@@ -17,7 +17,7 @@ use sqlx::types::Json;
 
 use crate::chats::{Message, NewMessage};
 use crate::events::ChatScope;
-use crate::rows::{Col, json_rows, org_eq};
+use crate::rows::{Col, json_rows, lookup_each, org_eq};
 use crate::{NewEvent, Result, Tx, now_ms, with_tx};
 
 /// What a lookup of an external id found.
@@ -75,11 +75,16 @@ impl Tx {
         let sql = format!(
             "SELECT i.external_id, c.id AS contact_id, c.name AS contact_name, v.id AS conversation_id, \
              (v.attendance_id IS NOT NULL) AS attendance_open, c.blocked \
-             FROM {} CROSS JOIN contact_identities i \
+             FROM {} \
              JOIN contacts c ON c.id = i.contact_id \
-             LEFT JOIN conversations v ON v.contact_id = c.id AND v.inbox_id = i.inbox_id \
-             WHERE i.org_id = $1 AND i.inbox_id = $2 AND i.external_id = k.key",
-            json_rows(self.backend, 3, "k", &[("key", Col::Text)])
+             LEFT JOIN conversations v ON v.contact_id = c.id AND v.inbox_id = i.inbox_id",
+            lookup_each(
+                self.backend,
+                &json_rows(self.backend, 3, "k", &[("key", Col::Text)]),
+                "contact_identities",
+                "i",
+                "i.inbox_id = $2 AND i.external_id = k.key AND i.org_id = $1"
+            )
         );
         let keys: Vec<KeyRow> = keys.iter().map(|k| KeyRow { key: k }).collect();
         let rows = with_tx!(self, c => {
@@ -103,8 +108,14 @@ impl Tx {
             return Ok(HashSet::new());
         }
         let sql = format!(
-            "SELECT m.provider_id FROM {} CROSS JOIN messages m WHERE m.inbox_id = $1 AND m.provider_id = k.key",
-            json_rows(self.backend, 2, "k", &[("key", Col::Text)])
+            "SELECT m.provider_id FROM {}",
+            lookup_each(
+                self.backend,
+                &json_rows(self.backend, 2, "k", &[("key", Col::Text)]),
+                "messages",
+                "m",
+                "m.inbox_id = $1 AND m.provider_id = k.key"
+            )
         );
         let keys: Vec<KeyRow> = ids.iter().map(|k| KeyRow { key: k }).collect();
         let found: Vec<String> = with_tx!(self, c => {
@@ -183,8 +194,14 @@ impl Tx {
         } else {
             let ids: Vec<IdRow<MessageId>> = msgs.iter().map(|(m, _)| IdRow { id: m.id }).collect();
             let sql = format!(
-                "SELECT m.id FROM {} CROSS JOIN messages m WHERE m.id = k.id",
-                json_rows(self.backend, 1, "k", &[("id", Col::Uuid)])
+                "SELECT m.id FROM {}",
+                lookup_each(
+                    self.backend,
+                    &json_rows(self.backend, 1, "k", &[("id", Col::Uuid)]),
+                    "messages",
+                    "m",
+                    "m.id = k.id"
+                )
             );
             let found: Vec<MessageId> = with_tx!(self, c => {
                 sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(Json(&ids)).fetch_all(c).await?
