@@ -44,6 +44,37 @@ pub(crate) struct WriteLane {
     pub(crate) dirty: bool,
 }
 
+/// WAL pages after which the writer itself checkpoints (SQLite's
+/// `wal_autocheckpoint`; its default is 1,000). The background checkpointer
+/// normally copies the pages long before, so the writer's checkpoint only
+/// finishes the last few and restarts the log.
+const WRITER_CHECKPOINT_PAGES: u32 = 4_000;
+/// How often the background checkpointer copies the WAL into the database.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(100);
+
+/// Copies committed WAL pages into the database file from a connection of
+/// its own, beside the writer (a `PASSIVE` checkpoint never blocks it), so
+/// that the writer's commits do not pay for the copy and its `fsync`. Stops
+/// when the store is dropped or closed.
+async fn checkpoint_wal(mut conn: SqliteConnection, lane: std::sync::Weak<Mutex<WriteLane>>) {
+    let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match lane.upgrade() {
+            Some(l) if l.try_lock().map_or(true, |w| w.conn.is_some()) => {}
+            _ => break,
+        }
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+            .execute(&mut conn)
+            .await
+        {
+            tracing::warn!(error = %e, "WAL checkpoint failed");
+        }
+    }
+    let _ = conn.close().await;
+}
+
 /// Connection settings.
 #[derive(Debug, Clone)]
 pub struct StoreOptions {
@@ -114,9 +145,18 @@ impl Store {
         // a deeper row buffer lets SQLite's thread finish a statement
         // without waiting for the caller to drain every 50 rows.
         let write = Arc::new(Mutex::new(WriteLane {
-            conn: Some(SqliteConnection::connect_with(&co.clone().row_buffer_size(1024)).await?),
+            conn: Some(
+                SqliteConnection::connect_with(
+                    &co.clone()
+                        .row_buffer_size(1024)
+                        .pragma("wal_autocheckpoint", WRITER_CHECKPOINT_PAGES.to_string()),
+                )
+                .await?,
+            ),
             dirty: false,
         }));
+        let checkpointer = SqliteConnection::connect_with(&co).await?;
+        tokio::spawn(checkpoint_wal(checkpointer, Arc::downgrade(&write)));
         let read = SqlitePoolOptions::new()
             .max_connections(opts.max_connections.max(1))
             .test_before_acquire(false)

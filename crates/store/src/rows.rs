@@ -75,7 +75,9 @@ pub(crate) fn lookup_each(
         Backend::Postgres => format!(
             "{rows} CROSS JOIN LATERAL (SELECT * FROM {table} {alias} WHERE {on} LIMIT 1) AS {alias}"
         ),
-        Backend::Sqlite => format!("{rows} JOIN {table} {alias} ON {on}"),
+        // CROSS JOIN keeps SQLite's planner from reordering the join: the
+        // row set (with no statistics) stays the outer loop.
+        Backend::Sqlite => format!("{rows} CROSS JOIN {table} {alias} ON {on}"),
     }
 }
 

@@ -191,3 +191,44 @@ async fn grouped_events_read_back_one_by_one_from_any_point() {
     assert!(store.events_after(org, 6, 10).await.unwrap().is_empty());
     assert_eq!(store.last_event_seq(org).await.unwrap(), 6);
 }
+
+/// On SQLite, committed pages reach the database file without the writer
+/// checkpointing them itself: a checkpointer beside it copies the WAL.
+#[tokio::test]
+async fn sqlite_commits_reach_the_database_file_in_the_background() {
+    let db = TestDb::new().await;
+    let Some(path) = db
+        .url
+        .strip_prefix("sqlite://")
+        .map(std::path::PathBuf::from)
+    else {
+        return; // PostgreSQL: nothing to check
+    };
+    let store = &db.store;
+    let org = super::org(store, "Org").await;
+    let size = || std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    let before = size();
+    // About 200 pages of events: far below the writer's own checkpoint
+    // threshold (4,000 pages).
+    for i in 0..20 {
+        let mut tx = store.begin().await.unwrap();
+        for j in 0..10 {
+            tx.emit(NewEvent {
+                org_id: org,
+                kind: "test.event",
+                chat: None,
+                payload: json!({"i": i, "j": j, "pad": "x".repeat(4000)}),
+            });
+        }
+        tx.commit().await.unwrap();
+    }
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while size() < before + 400_000 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        size() >= before + 400_000,
+        "the database file grew from {before} to {} bytes only",
+        size()
+    );
+}
