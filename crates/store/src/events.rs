@@ -6,6 +6,8 @@
 //! commits later with a smaller number.
 
 use atende_domain::{ConversationId, DepartmentId, OrgId, UserId};
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sqlx::types::Json;
@@ -64,7 +66,7 @@ impl Event {
 /// One event inside a group row (see [`append`]), in sequence order.
 #[derive(Serialize, Deserialize)]
 struct Member<P> {
-    kind: String,
+    kind: Cow<'static, str>,
     conversation_id: Option<ConversationId>,
     attendance_open: bool,
     department_id: Option<DepartmentId>,
@@ -117,7 +119,7 @@ pub(crate) async fn append(tx: &mut Tx, mut events: Vec<NewEvent>) -> Result<Vec
             let members: Vec<Member<&Value>> = group
                 .iter()
                 .map(|e| Member {
-                    kind: e.kind.to_string(),
+                    kind: Cow::Borrowed(e.kind),
                     conversation_id: e.chat.map(|c| c.conversation_id),
                     attendance_open: e.chat.is_some_and(|c| c.attendance_open),
                     department_id: e.chat.and_then(|c| c.department_id),
@@ -208,7 +210,7 @@ impl StoredRow {
             out.push(Event {
                 seq,
                 org_id: self.org_id,
-                kind: m.kind,
+                kind: m.kind.into_owned(),
                 conversation_id: m.conversation_id,
                 attendance_open: m.attendance_open,
                 department_id: m.department_id,
