@@ -74,6 +74,14 @@ struct Member<P> {
     payload: P,
 }
 
+/// The payload of an events row: one event's, or a group's members.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum RowPayload<'a> {
+    One(&'a Value),
+    Group(Vec<Member<&'a Value>>),
+}
+
 /// The `kind` of a row that groups several events.
 const GROUP: &str = "group";
 
@@ -98,41 +106,38 @@ pub(crate) async fn append(tx: &mut Tx, mut events: Vec<NewEvent>) -> Result<Vec
             .position(|e| e.org_id != org)
             .unwrap_or(events.len());
         let n = end as i64;
-        let sql = "INSERT INTO event_counters (org_id, last_seq) VALUES ($1, $2) \
-                   ON CONFLICT (org_id) DO UPDATE SET last_seq = event_counters.last_seq + $2 \
-                   RETURNING last_seq";
-        let last: i64 =
-            with_tx!(tx, c => sqlx::query_scalar(sql).bind(org).bind(n).fetch_one(c).await?);
-        let first = last - n + 1;
         let group: Vec<NewEvent> = events.drain(..end).collect();
-        let sql = "INSERT INTO events (org_id, seq, first_seq, kind, conversation_id, attendance_open, department_id, \
-                   agent_id, payload, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
-        if let [e] = group.as_slice() {
-            let chat = e.chat;
-            with_tx!(tx, c => {
-                sqlx::query(sql).bind(org).bind(last).bind(None::<i64>).bind(e.kind)
-                    .bind(chat.map(|c| c.conversation_id)).bind(chat.is_some_and(|c| c.attendance_open))
-                    .bind(chat.and_then(|c| c.department_id)).bind(chat.and_then(|c| c.agent_id))
-                    .bind(Json(&e.payload)).bind(now).execute(c).await?.rows_affected()
-            });
-        } else {
-            let members: Vec<Member<&Value>> = group
-                .iter()
-                .map(|e| Member {
-                    kind: Cow::Borrowed(e.kind),
-                    conversation_id: e.chat.map(|c| c.conversation_id),
-                    attendance_open: e.chat.is_some_and(|c| c.attendance_open),
-                    department_id: e.chat.and_then(|c| c.department_id),
-                    agent_id: e.chat.and_then(|c| c.agent_id),
-                    payload: &e.payload,
-                })
-                .collect();
-            with_tx!(tx, c => {
-                sqlx::query(sql).bind(org).bind(last).bind(first).bind(GROUP)
-                    .bind(None::<ConversationId>).bind(false).bind(None::<DepartmentId>).bind(None::<UserId>)
-                    .bind(Json(&members)).bind(now).execute(c).await?.rows_affected()
-            });
-        }
+        // One row: the event itself, or the group (kind GROUP, no chat, the
+        // events as an array).
+        let (kind, chat, payload) = match group.as_slice() {
+            [e] => (e.kind, e.chat, RowPayload::One(&e.payload)),
+            _ => (
+                GROUP,
+                None,
+                RowPayload::Group(
+                    group
+                        .iter()
+                        .map(|e| Member {
+                            kind: Cow::Borrowed(e.kind),
+                            conversation_id: e.chat.map(|c| c.conversation_id),
+                            attendance_open: e.chat.is_some_and(|c| c.attendance_open),
+                            department_id: e.chat.and_then(|c| c.department_id),
+                            agent_id: e.chat.and_then(|c| c.agent_id),
+                            payload: &e.payload,
+                        })
+                        .collect(),
+                ),
+            ),
+        };
+        let sql = append_sql(tx.backend);
+        let last: i64 = with_tx!(tx, c => {
+            sqlx::query_scalar(sql).bind(org).bind(n).bind(kind)
+                .bind(chat.map(|c| c.conversation_id)).bind(chat.is_some_and(|c| c.attendance_open))
+                .bind(chat.and_then(|c| c.department_id)).bind(chat.and_then(|c| c.agent_id))
+                .bind(Json(&payload)).bind(now).fetch_one(c).await?
+        });
+        drop(payload);
+        let first = last - n + 1;
         for (e, seq) in group.into_iter().zip(first..) {
             let chat = e.chat;
             out.push(Event {
@@ -149,6 +154,33 @@ pub(crate) async fn append(tx: &mut Tx, mut events: Vec<NewEvent>) -> Result<Vec
         }
     }
     Ok(out)
+}
+
+/// The statement that takes the next `$2` sequence numbers of organization
+/// `$1` and inserts their row, numbered with the last of them (`first_seq`
+/// set for a group), returning that number: one round trip per
+/// transaction. PostgreSQL bumps the counter in a data-modifying `WITH`,
+/// whose row lock orders the organization's commits; SQLite reads the
+/// counter in the `INSERT` and a trigger (migration 0009) advances it, the
+/// single writer doing the ordering.
+fn append_sql(backend: crate::Backend) -> &'static str {
+    match backend {
+        crate::Backend::Postgres => {
+            "WITH c AS (INSERT INTO event_counters (org_id, last_seq) VALUES ($1, $2) \
+             ON CONFLICT (org_id) DO UPDATE SET last_seq = event_counters.last_seq + $2 RETURNING last_seq) \
+             INSERT INTO events (org_id, seq, first_seq, kind, conversation_id, attendance_open, department_id, \
+             agent_id, payload, created_at) \
+             SELECT $1, c.last_seq, CASE WHEN $2 > 1 THEN c.last_seq - $2 + 1 END, $3, $4, $5, $6, $7, $8, $9 \
+             FROM c RETURNING seq"
+        }
+        crate::Backend::Sqlite => {
+            "INSERT INTO events (org_id, seq, first_seq, kind, conversation_id, attendance_open, department_id, \
+             agent_id, payload, created_at) \
+             SELECT $1, c.s + $2, CASE WHEN $2 > 1 THEN c.s + 1 END, $3, $4, $5, $6, $7, $8, $9 \
+             FROM (SELECT COALESCE(MAX(last_seq), 0) AS s FROM event_counters WHERE org_id = $1) AS c \
+             RETURNING seq"
+        }
+    }
 }
 
 /// A row of the events table: one event, or a group of them.

@@ -67,13 +67,17 @@ fn migration_files_define_the_same_tables_and_columns() {
         "both backends need the same migration files"
     );
     for n in names {
-        let s = parse(
-            &std::fs::read_to_string(format!("{dir}/sqlite/{}", n.to_string_lossy())).unwrap(),
-        );
+        let sqlite =
+            std::fs::read_to_string(format!("{dir}/sqlite/{}", n.to_string_lossy())).unwrap();
+        let s = parse(&sqlite);
         let p = parse(
             &std::fs::read_to_string(format!("{dir}/postgres/{}", n.to_string_lossy())).unwrap(),
         );
-        assert!(!s.is_empty());
+        // A file that changes tables must be understood by the parser (a
+        // trigger-only migration changes none).
+        if sqlite.contains("CREATE TABLE") || sqlite.contains("ALTER TABLE") {
+            assert!(!s.is_empty(), "no table read from {n:?}");
+        }
         assert_eq!(s, p, "schema drift in {n:?}");
     }
 }
