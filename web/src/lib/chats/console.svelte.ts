@@ -134,7 +134,7 @@ export class ConsoleStore {
     try {
       const page = await this.chats.fetchList(this.query, null);
       if (gen !== this.listGen) return;
-      this.items = page.items;
+      this.items = page.items.map((c) => this.asSeen(c));
       this.nextCursor = page.next_cursor ?? null;
       this.listState = 'ready';
       const backlog = this.listBacklog;
@@ -155,7 +155,7 @@ export class ConsoleStore {
     try {
       const page = await this.chats.fetchList(this.query, this.nextCursor);
       if (gen !== this.listGen) return;
-      this.items = appendPage(this.items, page.items);
+      this.items = appendPage(this.items, page.items.map((c) => this.asSeen(c)));
       this.nextCursor = page.next_cursor ?? null;
     } catch (e) {
       if (gen === this.listGen) notify(t('list.loadError', { message: describeError(e) }));
@@ -575,6 +575,16 @@ export class ConsoleStore {
     return this.openId === id && this.query.unreadOnly ? { ...this.query, unreadOnly: false } : this.query;
   }
 
+  /**
+   * A chat as the server sent it, shown read when it is the chat open on
+   * screen (LC-7): a snapshot read before the open chat was marked read (or
+   * counting a message it is about to be marked read for) must not bring
+   * its unread badge back.
+   */
+  private asSeen(c: Conversation): Conversation {
+    return c.id === this.openId && c.unread > 0 ? { ...c, unread: 0 } : c;
+  }
+
   /** Updates a chat in the list (moving it as the order says) and in the pane. */
   private patch(id: string, f: (c: Conversation) => Conversation): void {
     const listed = this.items.find((c) => c.id === id);
@@ -614,7 +624,8 @@ export class ConsoleStore {
   }
 
   /** A chat as an action answered it: placed in the list, shown in the pane. */
-  private replaceConversation(c: Conversation): void {
+  private replaceConversation(answered: Conversation): void {
+    const c = this.asSeen(answered);
     this.items = place(this.items, c, this.queryFor(c.id), this.nextCursor !== null);
     if (this.openConversation?.id === c.id) this.openConversation = c;
   }
@@ -633,7 +644,7 @@ export class ConsoleStore {
     await Promise.all(
       ids.map(async (id) => {
         try {
-          const c = await this.chats.fetchConversation(id);
+          const c = this.asSeen(await this.chats.fetchConversation(id));
           if (gen !== this.listGen) return;
           this.items = place(this.items, c, this.queryFor(id), this.nextCursor !== null);
           if (this.openConversation?.id === id) this.openConversation = c;

@@ -86,6 +86,29 @@ describe('ConsoleStore applies events', () => {
     }
   });
 
+  it('keeps the open chat read when a snapshot from before the read arrives', async () => {
+    vi.useFakeTimers();
+    try {
+      const { api, server } = fakeApi();
+      server.set('c1', conv('c1', { unread: 2 }));
+      server.set('c2', conv('c2', { unread: 1 }));
+      const store = new ConsoleStore(api);
+      await store.reloadList();
+      await store.openChat('c1');
+      expect(store.items.find((c) => c.id === 'c1')?.unread).toBe(0);
+      // The server still answers with the count from before the read (a
+      // refetch or a list reload that started earlier).
+      store.apply([event('attendance.opened', 'c1', { conversation_id: 'c1' })]);
+      await flush();
+      await store.reloadList();
+      expect(store.items.find((c) => c.id === 'c1')?.unread).toBe(0);
+      // Chats not on screen keep the server's count.
+      expect(store.items.find((c) => c.id === 'c2')?.unread).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('drops a chat from "Chats abertos" once an agent takes it', async () => {
     vi.useFakeTimers();
     try {
