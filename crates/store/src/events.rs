@@ -85,20 +85,33 @@ enum RowPayload<'a> {
 /// The `kind` of a row that groups several events.
 const GROUP: &str = "group";
 
-/// Appends the events of one transaction, in order. Each organization's
-/// events take consecutive sequence numbers; when there are several they
-/// are stored as one row (`seq` = the last number, `first_seq` = the
-/// first, the events as an array in `payload`) instead of one row each: a
-/// batch of inbound messages pays one row insert, not one per message.
-/// [`Store::events_after`] expands groups, so readers never see them.
-pub(crate) async fn append(tx: &mut Tx, mut events: Vec<NewEvent>) -> Result<Vec<Event>> {
+/// The events a commit appended, and whether the statement that appended
+/// the last of them also committed (SQLite, see [`append`]).
+pub(crate) struct Appended {
+    pub(crate) events: Vec<Event>,
+    pub(crate) folded: bool,
+}
+
+/// Appends the events of one transaction, in order, just before it commits.
+/// Each organization's events take consecutive sequence numbers; when there
+/// are several they are stored as one row (`seq` = the last number,
+/// `first_seq` = the first, the events as an array in `payload`) instead of
+/// one row each: a batch of inbound messages pays one row insert, not one
+/// per message. [`Store::events_after`] expands groups, so readers never
+/// see them. On SQLite the last row's statement carries the `COMMIT` (and
+/// the `BEGIN`, if nothing ran before), saving the round trip of each.
+pub(crate) async fn append(tx: &mut Tx, mut events: Vec<NewEvent>) -> Result<Appended> {
+    let mut out = Vec::with_capacity(events.len());
     if events.is_empty() {
-        return Ok(Vec::new());
+        return Ok(Appended {
+            events: out,
+            folded: false,
+        });
     }
     // Group by organization (a transaction normally touches one).
     events.sort_by_key(|e| e.org_id);
     let now = now_ms();
-    let mut out = Vec::with_capacity(events.len());
+    let mut folded = false;
     while !events.is_empty() {
         let org = events[0].org_id;
         let end = events
@@ -129,14 +142,27 @@ pub(crate) async fn append(tx: &mut Tx, mut events: Vec<NewEvent>) -> Result<Vec
                 ),
             ),
         };
-        let sql = append_sql(tx.backend);
-        let last: i64 = with_tx!(tx, c => {
-            sqlx::query_scalar(sql).bind(org).bind(n).bind(kind)
+        let last_group = events.is_empty();
+        let sql = match tx.backend {
+            crate::Backend::Postgres => APPEND_PG.to_string(),
+            crate::Backend::Sqlite if last_group => {
+                folded = true;
+                format!("{}{APPEND_SQLITE}; COMMIT", tx.begin_prefix())
+            }
+            crate::Backend::Sqlite => APPEND_SQLITE.to_string(),
+        };
+        // `fetch_all`, not `fetch_one`: the driver stops a query text at its
+        // first row when asked for one, which would skip the `COMMIT`.
+        let seqs: Vec<i64> = with_tx!(tx, c => {
+            sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(org).bind(n).bind(kind)
                 .bind(chat.map(|c| c.conversation_id)).bind(chat.is_some_and(|c| c.attendance_open))
                 .bind(chat.and_then(|c| c.department_id)).bind(chat.and_then(|c| c.agent_id))
-                .bind(Json(&payload)).bind(now).fetch_one(c).await?
+                .bind(Json(&payload)).bind(now).fetch_all(c).await?
         });
         drop(payload);
+        let last = *seqs
+            .first()
+            .ok_or(StoreError::Database(sqlx::Error::RowNotFound))?;
         let first = last - n + 1;
         for (e, seq) in group.into_iter().zip(first..) {
             let chat = e.chat;
@@ -153,7 +179,10 @@ pub(crate) async fn append(tx: &mut Tx, mut events: Vec<NewEvent>) -> Result<Vec
             });
         }
     }
-    Ok(out)
+    Ok(Appended {
+        events: out,
+        folded,
+    })
 }
 
 /// The statement that takes the next `$2` sequence numbers of organization
@@ -163,25 +192,17 @@ pub(crate) async fn append(tx: &mut Tx, mut events: Vec<NewEvent>) -> Result<Vec
 /// whose row lock orders the organization's commits; SQLite reads the
 /// counter in the `INSERT` and a trigger (migration 0009) advances it, the
 /// single writer doing the ordering.
-fn append_sql(backend: crate::Backend) -> &'static str {
-    match backend {
-        crate::Backend::Postgres => {
-            "WITH c AS (INSERT INTO event_counters (org_id, last_seq) VALUES ($1, $2) \
-             ON CONFLICT (org_id) DO UPDATE SET last_seq = event_counters.last_seq + $2 RETURNING last_seq) \
-             INSERT INTO events (org_id, seq, first_seq, kind, conversation_id, attendance_open, department_id, \
-             agent_id, payload, created_at) \
-             SELECT $1, c.last_seq, CASE WHEN $2 > 1 THEN c.last_seq - $2 + 1 END, $3, $4, $5, $6, $7, $8, $9 \
-             FROM c RETURNING seq"
-        }
-        crate::Backend::Sqlite => {
-            "INSERT INTO events (org_id, seq, first_seq, kind, conversation_id, attendance_open, department_id, \
-             agent_id, payload, created_at) \
-             SELECT $1, c.s + $2, CASE WHEN $2 > 1 THEN c.s + 1 END, $3, $4, $5, $6, $7, $8, $9 \
-             FROM (SELECT COALESCE(MAX(last_seq), 0) AS s FROM event_counters WHERE org_id = $1) AS c \
-             RETURNING seq"
-        }
-    }
-}
+const APPEND_PG: &str = "WITH c AS (INSERT INTO event_counters (org_id, last_seq) VALUES ($1, $2) \
+     ON CONFLICT (org_id) DO UPDATE SET last_seq = event_counters.last_seq + $2 RETURNING last_seq) \
+     INSERT INTO events (org_id, seq, first_seq, kind, conversation_id, attendance_open, department_id, \
+     agent_id, payload, created_at) \
+     SELECT $1, c.last_seq, CASE WHEN $2 > 1 THEN c.last_seq - $2 + 1 END, $3, $4, $5, $6, $7, $8, $9 \
+     FROM c RETURNING seq";
+const APPEND_SQLITE: &str = "INSERT INTO events (org_id, seq, first_seq, kind, conversation_id, attendance_open, department_id, \
+     agent_id, payload, created_at) \
+     SELECT $1, c.s + $2, CASE WHEN $2 > 1 THEN c.s + 1 END, $3, $4, $5, $6, $7, $8, $9 \
+     FROM (SELECT COALESCE(MAX(last_seq), 0) AS s FROM event_counters WHERE org_id = $1) AS c \
+     RETURNING seq";
 
 /// A row of the events table: one event, or a group of them.
 #[derive(sqlx::FromRow)]

@@ -49,7 +49,7 @@ macro_rules! with_pool {
 /// Runs `$body` with `$c` bound to the transaction's connection.
 macro_rules! with_tx {
     ($tx:expr, $c:ident => $body:expr) => {
-        match $tx.conn() {
+        match $tx.conn().await? {
             $crate::tx::TxConn::Sqlite($c) => $body,
             $crate::tx::TxConn::Pg($c) => $body,
         }

@@ -6,13 +6,24 @@ use crate::error::{Result, StoreError};
 use crate::events::{Event, NewEvent};
 
 enum TxInner {
-    /// The SQLite write connection, held for the whole transaction (begun
-    /// with `BEGIN IMMEDIATE`; `lane.dirty` until committed).
-    Sqlite(OwnedMutexGuard<WriteLane>),
+    /// The SQLite write connection, held for the whole transaction
+    /// (`lane.dirty` until committed). `BEGIN IMMEDIATE` is sent with the
+    /// transaction's first statement (see [`Tx::begin_prefix`]) rather than
+    /// on its own: every statement is a round trip to the connection's
+    /// worker thread, and those round trips, not SQLite, bound the ingest.
+    Sqlite {
+        lane: OwnedMutexGuard<WriteLane>,
+        begun: bool,
+    },
     Pg(Transaction<'static, Postgres>),
 }
 
 const CLOSED: StoreError = StoreError::Database(sqlx::Error::PoolClosed);
+
+/// What SQLite runs to open a write transaction: `IMMEDIATE` takes the
+/// write lock at once, so no statement of the transaction can fail later
+/// for want of it.
+const SQLITE_BEGIN: &str = "BEGIN IMMEDIATE";
 
 pub(crate) enum TxConn<'a> {
     Sqlite(&'a mut SqliteConnection),
@@ -42,10 +53,9 @@ impl Store {
                     // The last transaction was dropped without a commit (an
                     // error if it had already ended: nothing to undo).
                     let _ = sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await;
+                    *dirty = false;
                 }
-                *dirty = true;
-                sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut *conn).await?;
-                TxInner::Sqlite(lane)
+                TxInner::Sqlite { lane, begun: false }
             }
             Db::Pg(pool) => TxInner::Pg(pool.begin().await?),
         };
@@ -59,14 +69,39 @@ impl Store {
 }
 
 impl Tx {
-    pub(crate) fn conn(&mut self) -> TxConn<'_> {
+    /// The transaction's connection, for one statement. On SQLite a
+    /// transaction not yet begun is begun first (a round trip of its own;
+    /// statements that can carry the `BEGIN` use [`Tx::begin_prefix`]).
+    pub(crate) async fn conn(&mut self) -> Result<TxConn<'_>> {
         match &mut self.inner {
-            // The lane is only handed out with its connection present.
-            TxInner::Sqlite(lane) => match lane.conn.as_mut() {
-                Some(c) => TxConn::Sqlite(c),
-                None => unreachable!("a transaction holds an open write connection"),
-            },
-            TxInner::Pg(t) => TxConn::Pg(t),
+            TxInner::Sqlite { lane, begun } => {
+                let WriteLane { conn, dirty } = &mut **lane;
+                let conn = conn.as_mut().ok_or(CLOSED)?;
+                if !*begun {
+                    *dirty = true;
+                    sqlx::raw_sql(SQLITE_BEGIN).execute(&mut *conn).await?;
+                    *begun = true;
+                }
+                Ok(TxConn::Sqlite(conn))
+            }
+            TxInner::Pg(t) => Ok(TxConn::Pg(t)),
+        }
+    }
+
+    /// The text to put in front of the next statement: on SQLite, when the
+    /// transaction has not begun yet, `BEGIN IMMEDIATE; ` — the statement
+    /// then opens the transaction in the same round trip (SQLite's driver
+    /// runs the statements of one query text in order, stopping at the
+    /// first error, which leaves the lane dirty and rolled back later).
+    /// Empty otherwise. The statement must then run through this `Tx`.
+    pub(crate) fn begin_prefix(&mut self) -> &'static str {
+        match &mut self.inner {
+            TxInner::Sqlite { lane, begun } if !*begun => {
+                lane.dirty = true;
+                *begun = true;
+                "BEGIN IMMEDIATE; "
+            }
+            _ => "",
         }
     }
 
@@ -83,18 +118,23 @@ impl Tx {
     /// Appends the queued events (allocating their sequence numbers last, so
     /// the per-organization counter row is held as briefly as possible) and
     /// commits. Returns the committed events, for publishing on the bus.
+    /// On SQLite the last event row and the `COMMIT` go in one round trip.
     pub async fn commit(mut self) -> Result<Vec<Event>> {
         let events = std::mem::take(&mut self.events);
         let committed = crate::events::append(&mut self, events).await?;
         match self.inner {
-            TxInner::Sqlite(mut lane) => {
-                let WriteLane { conn, dirty } = &mut *lane;
-                let conn = conn.as_mut().ok_or(CLOSED)?;
-                sqlx::raw_sql("COMMIT").execute(&mut *conn).await?;
-                *dirty = false;
+            TxInner::Sqlite { mut lane, begun } => {
+                if begun {
+                    let WriteLane { conn, dirty } = &mut *lane;
+                    let conn = conn.as_mut().ok_or(CLOSED)?;
+                    if !committed.folded {
+                        sqlx::raw_sql("COMMIT").execute(&mut *conn).await?;
+                    }
+                    *dirty = false;
+                }
             }
             TxInner::Pg(t) => t.commit().await?,
         }
-        Ok(committed)
+        Ok(committed.events)
     }
 }

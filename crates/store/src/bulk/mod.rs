@@ -18,7 +18,9 @@ use sqlx::types::Json;
 use crate::chats::{Message, NewMessage};
 use crate::events::ChatScope;
 use crate::rows::{Col, json_rows, lookup_each, org_eq};
+use crate::tx::TxConn;
 use crate::{NewEvent, Result, Tx, now_ms, with_tx};
+use sqlx::Row;
 
 /// What a lookup of an external id found.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -49,10 +51,12 @@ struct MessageRow<'a> {
     provider_id: Option<&'a str>,
 }
 
+/// A message of a bulk insert, for counting what the insert stored.
 #[derive(Serialize)]
-struct ConversationRow {
-    id: ConversationId,
-    n: i64,
+struct KeyAtRow {
+    id: MessageId,
+    conversation_id: ConversationId,
+    /// When the contact sent it (the provider's time), for the window.
     at: i64,
 }
 
@@ -72,12 +76,14 @@ impl Tx {
         if keys.is_empty() {
             return Ok(HashMap::new());
         }
+        // Usually the batch's first statement: it opens the transaction.
         let sql = format!(
-            "SELECT i.external_id, c.id AS contact_id, c.name AS contact_name, v.id AS conversation_id, \
+            "{}SELECT i.external_id, c.id AS contact_id, c.name AS contact_name, v.id AS conversation_id, \
              (v.attendance_id IS NOT NULL) AS attendance_open, c.blocked \
              FROM {} \
              JOIN contacts c ON c.id = i.contact_id \
              LEFT JOIN conversations v ON v.contact_id = c.id AND v.inbox_id = i.inbox_id",
+            self.begin_prefix(),
             lookup_each(
                 self.backend,
                 &json_rows(self.backend, 3, "k", &[("key", Col::Text)]),
@@ -147,27 +153,77 @@ impl Tx {
                 (Message::from_new(m, None, now), at)
             })
             .collect();
-        let sql = format!(
+        // The insert and the conversations' update go in one round trip:
+        // the update counts, per conversation, the batch's messages that the
+        // insert stored (a duplicate of a stored provider id is skipped),
+        // and returns those counts, so a short total says duplicates were
+        // skipped. PostgreSQL takes the inserted ids from a data-modifying
+        // `WITH`; SQLite runs the two statements of one query text in order
+        // and finds them by primary key.
+        let message_rows = json_rows(
+            self.backend,
+            4,
+            "m",
+            &[
+                ("id", Col::Uuid),
+                ("conversation_id", Col::Uuid),
+                ("author_kind", Col::Text),
+                ("kind", Col::Text),
+                ("text", Col::Text),
+                ("payload", Col::Json),
+                ("status", Col::Text),
+                ("provider_id", Col::Text),
+            ],
+        );
+        let insert = format!(
             "INSERT INTO messages (id, org_id, conversation_id, inbox_id, direction, author_kind, internal, kind, text, payload, \
              status, provider_id, created_at) \
              SELECT m.id, $1, m.conversation_id, $2, 'in', m.author_kind, FALSE, m.kind, m.text, m.payload, m.status, m.provider_id, $3 \
-             FROM {} WHERE TRUE ON CONFLICT DO NOTHING",
-            json_rows(
-                self.backend,
-                4,
-                "m",
-                &[
-                    ("id", Col::Uuid),
-                    ("conversation_id", Col::Uuid),
-                    ("author_kind", Col::Text),
-                    ("kind", Col::Text),
-                    ("text", Col::Text),
-                    ("payload", Col::Json),
-                    ("status", Col::Text),
-                    ("provider_id", Col::Text),
-                ]
-            )
+             FROM {message_rows} WHERE TRUE ON CONFLICT DO NOTHING"
         );
+        let key_rows = json_rows(
+            self.backend,
+            5,
+            "k",
+            &[
+                ("id", Col::Uuid),
+                ("conversation_id", Col::Uuid),
+                ("at", Col::BigInt),
+            ],
+        );
+        // The update's returned scopes (for the events) and whether a
+        // scheduled closing to cancel.
+        let returning = "RETURNING conversations.id, (conversations.attendance_id IS NOT NULL), \
+             conversations.department_id, conversations.agent_id, \
+             (SELECT a.id FROM attendances a WHERE a.id = conversations.attendance_id AND a.close_at IS NOT NULL \
+              AND NOT a.close_keep_on_reply) AS cancel_closing";
+        let org_filter = org_eq(self.backend, "conversations.org_id", 1);
+        let update = |stored: &str| {
+            format!(
+                "UPDATE conversations SET last_message_at = $3, unread = unread + v.n, \
+                 last_inbound_at = CASE WHEN last_inbound_at IS NULL OR last_inbound_at < v.at THEN v.at ELSE last_inbound_at END \
+                 FROM (SELECT k.conversation_id AS id, count(*) AS n, max(k.at) AS at FROM {stored} GROUP BY k.conversation_id) AS v \
+                 WHERE {org_filter} AND conversations.id = v.id {returning}"
+            )
+        };
+        let sql = match self.backend {
+            // The inserted ids come from the insert's `RETURNING`; the
+            // update returns each conversation's count of them too.
+            crate::Backend::Postgres => format!(
+                "WITH ins AS ({insert} RETURNING id) {}, v.n",
+                update(&format!(
+                    "(SELECT k.* FROM {key_rows} JOIN ins ON ins.id = k.id) AS k"
+                ))
+            ),
+            // Three statements: the insert, its count of stored rows
+            // (`changes()`, as one row before the update's), and the update,
+            // which finds the stored messages by their (new) ids.
+            crate::Backend::Sqlite => format!(
+                "{}{insert}; SELECT changes(); {}",
+                self.begin_prefix(),
+                update(&format!("{key_rows} CROSS JOIN messages s ON s.id = k.id"))
+            ),
+        };
         let params: Vec<MessageRow> = msgs
             .iter()
             .map(|(m, _)| MessageRow {
@@ -181,16 +237,67 @@ impl Tx {
                 provider_id: m.provider_id.as_deref(),
             })
             .collect();
-        let n = with_tx!(self, c => {
-            sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(org).bind(inbox).bind(now).bind(Json(&params))
-                .execute(c).await?.rows_affected()
-        });
+        let keys: Vec<KeyAtRow> = msgs
+            .iter()
+            .map(|(m, at)| KeyAtRow {
+                id: m.id,
+                conversation_id: m.conversation_id,
+                at: *at,
+            })
+            .collect();
+        type Scoped = (
+            ConversationId,
+            bool,
+            Option<DepartmentId>,
+            Option<UserId>,
+            Option<AttendanceId>,
+        );
+        let (scoped, stored): (Vec<Scoped>, i64) = match self.conn().await? {
+            TxConn::Sqlite(c) => {
+                let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(org)
+                    .bind(inbox)
+                    .bind(now)
+                    .bind(Json(&params))
+                    .bind(Json(&keys))
+                    .fetch_all(c)
+                    .await?;
+                let mut rows = rows.iter();
+                let stored = match rows.next() {
+                    Some(r) => r.try_get::<i64, _>(0)?,
+                    None => 0,
+                };
+                let scoped = rows
+                    .map(<Scoped as sqlx::FromRow<'_, _>>::from_row)
+                    .collect::<std::result::Result<_, _>>()?;
+                (scoped, stored)
+            }
+            TxConn::Pg(c) => {
+                let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(org)
+                    .bind(inbox)
+                    .bind(now)
+                    .bind(Json(&params))
+                    .bind(Json(&keys))
+                    .fetch_all(c)
+                    .await?;
+                let mut stored = 0;
+                let mut scoped = Vec::with_capacity(rows.len());
+                for r in &rows {
+                    stored += r.try_get::<i64, _>(5)?;
+                    scoped.push(<Scoped as sqlx::FromRow<'_, _>>::from_row(r)?);
+                }
+                (scoped, stored)
+            }
+        };
         drop(params);
+        drop(keys);
         // Usually every row is new; otherwise find which ones were (the
         // rest were duplicates of stored messages).
-        let inserted: Vec<(Message, i64)> = if n == msgs.len() as u64 {
+        let inserted: Vec<(Message, i64)> = if stored == msgs.len() as i64 {
             msgs
+        } else if stored == 0 {
+            Vec::new()
         } else {
             let ids: Vec<IdRow<MessageId>> = msgs.iter().map(|(m, _)| IdRow { id: m.id }).collect();
             let sql = format!(
@@ -214,42 +321,6 @@ impl Tx {
         if inserted.is_empty() {
             return Ok(Vec::new());
         }
-        // One update per table for the whole batch.
-        let mut per_conv: HashMap<ConversationId, (i64, i64)> = HashMap::new();
-        for (m, at) in &inserted {
-            let e = per_conv.entry(m.conversation_id).or_insert((0, i64::MIN));
-            e.0 += 1;
-            e.1 = e.1.max(*at);
-        }
-        let convs: Vec<ConversationRow> = per_conv
-            .into_iter()
-            .map(|(id, (n, at))| ConversationRow { id, n, at })
-            .collect();
-        let sql = format!(
-            "UPDATE conversations SET last_message_at = $2, unread = unread + v.n, \
-             last_inbound_at = CASE WHEN last_inbound_at IS NULL OR last_inbound_at < v.at THEN v.at ELSE last_inbound_at END \
-             FROM {} WHERE {} AND conversations.id = v.id \
-             RETURNING conversations.id, (conversations.attendance_id IS NOT NULL), conversations.department_id, conversations.agent_id, \
-             (SELECT a.id FROM attendances a WHERE a.id = conversations.attendance_id AND a.close_at IS NOT NULL \
-              AND NOT a.close_keep_on_reply) AS cancel_closing",
-            json_rows(
-                self.backend,
-                3,
-                "v",
-                &[("id", Col::Uuid), ("n", Col::BigInt), ("at", Col::BigInt)]
-            ),
-            org_eq(self.backend, "conversations.org_id", 1)
-        );
-        type Scoped = (
-            ConversationId,
-            bool,
-            Option<DepartmentId>,
-            Option<UserId>,
-            Option<AttendanceId>,
-        );
-        let scoped: Vec<Scoped> = with_tx!(self, c => {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(org).bind(now).bind(Json(&convs)).fetch_all(c).await?
-        });
         // A reply cancels a scheduled closing unless it was set to stay
         // (LC-11); the update above said which attendances have one.
         let cancel: Vec<IdRow<AttendanceId>> = scoped

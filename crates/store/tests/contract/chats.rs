@@ -416,6 +416,82 @@ async fn bulk_replies_cancel_scheduled_closings_unless_kept() {
     tx.commit().await.unwrap();
 }
 
+/// The bulk path stores each provider id once: messages already stored are
+/// skipped, only the new ones count as unread and come back (for their
+/// events), and a batch of nothing but duplicates changes nothing.
+#[tokio::test]
+async fn bulk_insert_skips_stored_messages_and_counts_only_new_ones() {
+    let db = TestDb::new().await;
+    let store = &db.store;
+    let org = super::org(store, "Org").await;
+    let inbox = super::inbox(store, org, "100").await;
+    let mut tx = store.begin().await.unwrap();
+    let mut convs = Vec::new();
+    for phone in ["5511999990001", "5511999990002"] {
+        let c = tx
+            .upsert_contact(org, inbox.id, phone, "Cliente", None)
+            .await
+            .unwrap();
+        convs.push(tx.conversation_for(org, inbox.id, c.id).await.unwrap());
+    }
+    tx.insert_inbound_bulk(org, inbox.id, vec![inbound(&convs[0], "wamid.old", "Oi")])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    let rows = vec![
+        inbound(&convs[0], "wamid.old", "Oi"),
+        inbound(&convs[0], "wamid.new0", "Tudo bem?"),
+        inbound(&convs[1], "wamid.new1", "Bom dia"),
+    ];
+    let stored = tx.insert_inbound_bulk(org, inbox.id, rows).await.unwrap();
+    let committed = tx.commit().await.unwrap();
+    let mut ids: Vec<_> = stored
+        .iter()
+        .map(|m| m.provider_id.clone().unwrap())
+        .collect();
+    ids.sort();
+    assert_eq!(ids, ["wamid.new0", "wamid.new1"]);
+    assert_eq!(committed.len(), 2, "one message.created per new message");
+    assert_eq!(
+        store.conversation(org, convs[0].id).await.unwrap().unread,
+        2
+    );
+    assert_eq!(
+        store.conversation(org, convs[1].id).await.unwrap().unread,
+        1
+    );
+    assert_eq!(
+        store
+            .messages(org, convs[0].id, None, 50)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+    // Nothing but duplicates: nothing stored, counted or announced.
+    let mut tx = store.begin().await.unwrap();
+    let rows = vec![
+        inbound(&convs[0], "wamid.new0", "Tudo bem?"),
+        inbound(&convs[1], "wamid.new1", "Bom dia"),
+    ];
+    assert!(
+        tx.insert_inbound_bulk(org, inbox.id, rows)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(tx.commit().await.unwrap().is_empty());
+    assert_eq!(
+        store.conversation(org, convs[0].id).await.unwrap().unread,
+        2
+    );
+    assert_eq!(
+        store.conversation(org, convs[1].id).await.unwrap().unread,
+        1
+    );
+}
+
 /// A contact's last interaction is its newest customer message, whichever
 /// path stored it and on whichever of its chats.
 #[tokio::test]

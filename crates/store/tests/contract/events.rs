@@ -118,6 +118,53 @@ async fn sequences_are_per_organization_and_rolled_back_events_vanish() {
     assert!(ea.iter().all(|e| e.kind == "x"));
 }
 
+/// On SQLite the last statement of a commit carries the `COMMIT` itself:
+/// when that statement fails, the commit fails, nothing of the transaction
+/// stays, and the next transaction runs normally.
+#[tokio::test]
+async fn a_commit_whose_last_statement_fails_keeps_nothing() {
+    let db = TestDb::new().await;
+    let store = &db.store;
+    let org = super::org(store, "Org").await;
+    let mut tx = store.begin().await.unwrap();
+    tx.create_org("Perdida", "agency", None).await.unwrap();
+    tx.emit(NewEvent {
+        org_id: org,
+        kind: "kept",
+        chat: None,
+        payload: json!({}),
+    });
+    // An event of an organization that does not exist breaks the events
+    // row's foreign key: the statement that appends it fails.
+    tx.emit(NewEvent {
+        org_id: atende_domain::OrgId::new(),
+        kind: "orphan",
+        chat: None,
+        payload: json!({}),
+    });
+    assert!(tx.commit().await.is_err());
+    assert!(store.org_by_name("Perdida").await.unwrap().is_none());
+    assert!(store.events_after(org, 0, 10).await.unwrap().is_empty());
+    assert_eq!(store.last_event_seq(org).await.unwrap(), 0);
+    let mut tx = store.begin().await.unwrap();
+    tx.emit(NewEvent {
+        org_id: org,
+        kind: "next",
+        chat: None,
+        payload: json!({}),
+    });
+    let committed = tx.commit().await.unwrap();
+    assert_eq!(committed.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![1]);
+    let kinds: Vec<String> = store
+        .events_after(org, 0, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(kinds, ["next"]);
+}
+
 /// The events of one transaction share a stored row, but readers get them
 /// one by one with their own sequence numbers, chat scopes and payloads,
 /// and a page may start or stop anywhere inside the group.
