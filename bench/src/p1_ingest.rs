@@ -39,6 +39,10 @@ struct Args {
     /// Message rows inserted directly for the raw-insert reference.
     #[arg(long, default_value_t = 50_000)]
     raw: usize,
+    /// Rows per transaction of the raw-insert reference (at most 4,095:
+    /// SQLite takes 32,766 parameters per statement, eight per row).
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u16).range(1..=4095))]
+    raw_batch: u16,
     /// The server binary (default: `atende` next to this one).
     #[arg(long)]
     server: Option<PathBuf>,
@@ -154,7 +158,6 @@ async fn main() -> anyhow::Result<()> {
         "5511900000000",
         "1",
     );
-    let mut sample_message = serde_json::Value::Null;
     let bodies: Vec<(Bytes, String)> = (0..args.messages)
         .map(|i| {
             let wa = format!("55119{:08}", i % args.contacts);
@@ -163,9 +166,6 @@ async fn main() -> anyhow::Result<()> {
                 &format!("Cliente {}", i % args.contacts),
                 &format!("Mensagem número {i} — olá!"),
             );
-            if i == 0 {
-                sample_message = p["entry"][0]["changes"][0]["value"]["messages"][0].clone();
-            }
             let body = atende_testkit::ascii_escape_json(&p).into_bytes();
             let sig = sim.sign(&body);
             (Bytes::from(body), sig)
@@ -231,25 +231,44 @@ async fn main() -> anyhow::Result<()> {
         );
     }
 
-    // Reference: the same message rows (text and provider JSON) inserted
-    // with plain multi-row INSERTs, 200 per transaction: what the database
-    // itself takes, with none of the product's work.
-    let conv = {
+    // Reference: the same rows inserted with plain multi-row INSERTs
+    // (`--raw-batch` per transaction, 200 by default): what the database itself takes, with none of the
+    // product's work. "The same rows" as the ingest stores them: messages of
+    // the same customers in the same order (so spread over the same
+    // conversations), each with its own wamid, text and provider JSON.
+    let keys: Vec<String> = (0..args.contacts.min(args.raw))
+        .map(|c| format!("55119{c:08}"))
+        .collect();
+    let chats = {
         let mut tx = db.store.begin().await?;
-        let c = tx
-            .upsert_contact(org, inbox.id, "5511000000001", "Raw", None)
-            .await?;
-        let conv = tx.conversation_for(org, inbox.id, c.id).await?;
+        let chats = tx.known_chats(org, inbox.id, &keys).await?;
         tx.commit().await?;
-        conv
+        chats
     };
-    // SQLite caps bound parameters per statement (32766); 200 rows × 5 fits.
+    let rows = (0..args.raw)
+        .map(|r| {
+            let i = args.messages + r;
+            let wa = &keys[r % keys.len()];
+            let text = format!("Mensagem número {i} — olá!");
+            let (wamid, p) = sim.text_payload(wa, &format!("Cliente {}", r % keys.len()), &text);
+            let conversation_id = chats
+                .get(wa)
+                .and_then(|k| k.conversation_id)
+                .with_context(|| format!("no conversation for {wa}"))?;
+            Ok(atende_store::testing::RawMessage {
+                conversation_id,
+                text,
+                payload: json!({"raw": p["entry"][0]["changes"][0]["value"]["messages"][0]}),
+                provider_id: wamid,
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let raw_rate = atende_store::testing::raw_insert_messages(
         &db.store,
-        &conv,
-        args.raw,
-        200,
-        &json!({"raw": sample_message}),
+        org,
+        inbox.id,
+        &rows,
+        args.raw_batch.into(),
     )
     .await?;
 
