@@ -68,6 +68,31 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Starts a write transaction for batches driven by keys (the webhook
+    /// intake). On PostgreSQL it may not read a table by a sequential scan
+    /// (`SET LOCAL enable_seqscan = off`, sent with the `BEGIN`): the
+    /// planner guesses 100 rows for any JSON row set and, with a table it
+    /// believes small (fresh statistics are not guaranteed, and cached
+    /// plans outlive them), hashes the batch against every row of it
+    /// rather than probing the index once per key — a cost that grows with
+    /// the table instead of the batch.
+    pub async fn begin_keyed(&self) -> Result<Tx> {
+        match &self.db {
+            Db::Pg(pool) => Ok(Tx {
+                inner: TxInner::Pg(
+                    pool.begin_with("BEGIN; SET LOCAL enable_seqscan = off")
+                        .await?,
+                ),
+                backend: self.backend(),
+                enqueued: false,
+                events: Vec::new(),
+            }),
+            Db::Sqlite { .. } => self.begin().await,
+        }
+    }
+}
+
 impl Tx {
     /// The transaction's connection, for one statement. On SQLite a
     /// transaction not yet begun is begun first (a round trip of its own;

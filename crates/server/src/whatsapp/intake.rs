@@ -22,8 +22,8 @@ struct Item {
 }
 
 /// The queues in front of the ingest writers, one per writer. Deliveries
-/// are spread by organization, so one organization's contacts and
-/// conversations are only ever written by one writer: no two writers race
+/// are spread by organization and customer, so one customer's contact and
+/// conversation are only ever written by one writer: no two writers race
 /// to create the same contact or lock the same rows in opposite orders.
 #[derive(Clone, Default)]
 pub struct Intake {
@@ -31,12 +31,14 @@ pub struct Intake {
 }
 
 impl Intake {
-    /// Starts the writers: one on SQLite (a single writer anyway), four on
-    /// PostgreSQL so organizations' batches overlap their round trips.
+    /// Starts the writers: one on SQLite (a single writer anyway), two on
+    /// PostgreSQL so that batches overlap their round trips (they serialize
+    /// only on the organization's event counter, at the end). More writers
+    /// make smaller batches: four measured slower than two (P1, bench/RESULTS.md).
     pub fn start(&self, st: &AppState) {
         let writers = match st.store.backend() {
             Backend::Sqlite => 1,
-            Backend::Postgres => 4,
+            Backend::Postgres => 2,
         };
         let lanes = (0..writers)
             .map(|_| {
@@ -50,7 +52,7 @@ impl Intake {
 
     /// Applies `events` (verified as signed with `secret`) durably; returns
     /// once they are committed. `key` picks the writer: the same key (the
-    /// organization) always goes to the same one.
+    /// organization and customer) always goes to the same one.
     pub async fn submit(&self, key: u64, secret: String, events: Vec<Event>) -> Result<(), String> {
         let lanes = self.lanes.get().ok_or("ingest not started")?;
         let lane = &lanes[(key % lanes.len() as u64) as usize];
@@ -111,7 +113,7 @@ async fn writer(st: AppState, mut rx: mpsc::Receiver<Item>) {
 }
 
 async fn apply(st: &AppState, items: &[Item]) -> Result<(), StoreError> {
-    let mut tx = st.store.begin().await?;
+    let mut tx = st.store.begin_keyed().await?;
     // Plain messages are buffered and written in bulk; anything else first
     // flushes the buffer, so events apply in the order they arrived.
     let mut plain: Vec<(Arc<InboxRoute>, &InboundMessage)> = Vec::new();

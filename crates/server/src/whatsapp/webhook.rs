@@ -80,21 +80,30 @@ async fn receive(State(st): State<AppState>, headers: HeaderMap, body: Bytes) ->
     (StatusCode::OK, "ok").into_response()
 }
 
-/// Which ingest writer takes a delivery: its organization (through the
-/// first event's number), so one organization is written by one writer.
+/// Which ingest writer takes a delivery: its organization and customer
+/// (through the first message's or status's number and sender), so one
+/// customer's contact and conversation are only ever written by one writer
+/// and never raced for; customers of one organization spread over the
+/// writers (PostgreSQL runs several).
 async fn partition_key(st: &AppState, events: &[whatsapp::Event]) -> u64 {
     use std::hash::{Hash, Hasher};
-    let number = events.iter().find_map(|e| match e {
-        whatsapp::Event::Message(m) => Some(m.phone_number_id.as_str()),
-        whatsapp::Event::Status(s) => Some(s.phone_number_id.as_str()),
+    let first = events.iter().find_map(|e| match e {
+        whatsapp::Event::Message(m) => Some((
+            m.phone_number_id.as_str(),
+            m.from.as_deref().or(m.from_user_id.as_deref()),
+        )),
+        whatsapp::Event::Status(s) => Some((s.phone_number_id.as_str(), s.recipient_id.as_deref())),
         _ => None,
     });
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    match number {
-        Some(n) => match st.whatsapp.route(&st.store, n).await {
-            Ok(Some(route)) => route.org_id.hash(&mut h),
-            _ => n.hash(&mut h),
-        },
+    match first {
+        Some((n, customer)) => {
+            match st.whatsapp.route(&st.store, n).await {
+                Ok(Some(route)) => route.org_id.hash(&mut h),
+                _ => n.hash(&mut h),
+            }
+            customer.hash(&mut h);
+        }
         None => 0u8.hash(&mut h),
     }
     h.finish()

@@ -198,30 +198,32 @@ impl Tx {
              (SELECT a.id FROM attendances a WHERE a.id = conversations.attendance_id AND a.close_at IS NOT NULL \
               AND NOT a.close_keep_on_reply) AS cancel_closing";
         let org_filter = org_eq(self.backend, "conversations.org_id", 1);
-        let update = |stored: &str| {
-            format!(
-                "UPDATE conversations SET last_message_at = $3, unread = unread + v.n, \
-                 last_inbound_at = CASE WHEN last_inbound_at IS NULL OR last_inbound_at < v.at THEN v.at ELSE last_inbound_at END \
-                 FROM (SELECT k.conversation_id AS id, count(*) AS n, max(k.at) AS at FROM {stored} GROUP BY k.conversation_id) AS v \
-                 WHERE {org_filter} AND conversations.id = v.id {returning}"
-            )
-        };
+        let set = "SET last_message_at = $3, unread = unread + v.n, \
+             last_inbound_at = CASE WHEN last_inbound_at IS NULL OR last_inbound_at < v.at THEN v.at ELSE last_inbound_at END";
+        let counted = "SELECT k.conversation_id AS id, count(*) AS n, max(k.at) AS at";
         let sql = match self.backend {
-            // The inserted ids come from the insert's `RETURNING`; the
-            // update returns each conversation's count of them too.
+            // The inserted ids come from the insert's `RETURNING`, and the
+            // update returns each conversation's count of them too. The
+            // conversations are found through `id = ANY(…)`, an index probe
+            // each: joined to the counts, the planner (which guesses 100
+            // rows for any row set) hashes them against a scan of every
+            // conversation instead.
             crate::Backend::Postgres => format!(
-                "WITH ins AS ({insert} RETURNING id) {}, v.n",
-                update(&format!(
-                    "(SELECT k.* FROM {key_rows} JOIN ins ON ins.id = k.id) AS k"
-                ))
+                "WITH ins AS ({insert} RETURNING id), \
+                 v AS ({counted} FROM {key_rows} JOIN ins ON ins.id = k.id GROUP BY k.conversation_id) \
+                 UPDATE conversations {set} FROM v \
+                 WHERE {org_filter} AND conversations.id = ANY(ARRAY(SELECT id FROM v)) AND conversations.id = v.id \
+                 {returning}, v.n"
             ),
             // Three statements: the insert, its count of stored rows
             // (`changes()`, as one row before the update's), and the update,
             // which finds the stored messages by their (new) ids.
             crate::Backend::Sqlite => format!(
-                "{}{insert}; SELECT changes(); {}",
+                "{}{insert}; SELECT changes(); \
+                 UPDATE conversations {set} \
+                 FROM ({counted} FROM {key_rows} CROSS JOIN messages s ON s.id = k.id GROUP BY k.conversation_id) AS v \
+                 WHERE {org_filter} AND conversations.id = v.id {returning}",
                 self.begin_prefix(),
-                update(&format!("{key_rows} CROSS JOIN messages s ON s.id = k.id"))
             ),
         };
         let params: Vec<MessageRow> = msgs
