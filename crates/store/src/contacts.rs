@@ -17,6 +17,9 @@ pub struct ContactIdentity {
     pub channel: String,
     /// The id on the channel (a WhatsApp `wa_id`, a BSUID, a Telegram chat id…).
     pub external_id: String,
+    /// The inbox's own number the contact wrote to, when the channel has one
+    /// and it is known (WhatsApp: learned from the webhooks).
+    pub inbox_number: Option<String>,
 }
 
 /// The fields an edit may change; `None` leaves a field as it is, and
@@ -114,7 +117,8 @@ impl Store {
         org: OrgId,
         contact: ContactId,
     ) -> Result<Vec<ContactIdentity>> {
-        let sql = "SELECT i.inbox_id, b.name AS inbox_name, b.channel, i.external_id \
+        let sql = "SELECT i.inbox_id, b.name AS inbox_name, b.channel, i.external_id, \
+                   b.settings ->> 'display_phone_number' AS inbox_number \
                    FROM contact_identities i JOIN inboxes b ON b.id = i.inbox_id \
                    WHERE i.org_id = $1 AND i.contact_id = $2 ORDER BY b.name, i.external_id";
         Ok(

@@ -281,6 +281,38 @@ impl Tx {
         Ok(())
     }
 
+    /// Records the number customers write to on an inbox (the webhook's
+    /// `metadata.display_phone_number`) in its settings, when it is new or
+    /// changed (CT-1 shows it beside the channel). Returns whether it
+    /// changed.
+    pub async fn record_inbox_number(
+        &mut self,
+        org: OrgId,
+        inbox: InboxId,
+        number: &str,
+    ) -> Result<bool> {
+        let set = match self.backend {
+            crate::Backend::Postgres => {
+                "jsonb_set(settings, '{display_phone_number}', to_jsonb(CAST($3 AS TEXT)))"
+            }
+            crate::Backend::Sqlite => "json_set(settings, '$.display_phone_number', $3)",
+        };
+        let sql = format!(
+            "UPDATE inboxes SET settings = {set} WHERE org_id = $1 AND id = $2 \
+             AND (settings ->> 'display_phone_number' IS NULL OR settings ->> 'display_phone_number' <> $3)"
+        );
+        let n = with_tx!(self, c => sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org).bind(inbox).bind(number).execute(c).await?.rows_affected());
+        if n > 0 {
+            self.emit(NewEvent {
+                org_id: org,
+                kind: "inbox.updated",
+                chat: None,
+                payload: json!({"id": inbox, "display_phone_number": number}),
+            });
+        }
+        Ok(n > 0)
+    }
+
     /// Marks an inbox as needing a new access token (code 190), or clears it.
     pub async fn set_needs_reauth(
         &mut self,

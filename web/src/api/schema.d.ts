@@ -1117,6 +1117,11 @@ export interface components {
             external_id: string;
             inbox_id: string;
             inbox_name: string;
+            /**
+             * @description The inbox's own number the contact wrote to (CT-1), as the channel
+             *     shows it; null until known (WhatsApp: from the first webhook).
+             */
+            inbox_number?: string | null;
         };
         /**
          * @description An inbox as shown: settings without secrets; `needs_reauth` when the

@@ -124,7 +124,12 @@ describe('settings panel and transfer requests', { concurrency: false }, () => {
     await toggle.click();
     assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
     await panel().getByRole('heading', { name: 'Dados do contato' }).waitFor();
-    await panel().getByTestId('contact-channel').filter({ hasText: 'WhatsApp · escreveu para' }).waitFor();
+    // CT-1: channel, inbox and the inbox's own number (from the webhooks).
+    await panel()
+      .getByTestId('contact-channel')
+      .filter({ hasText: 'WhatsApp · escreveu para' })
+      .filter({ hasText: '(+55 11 90000-0000)' })
+      .waitFor();
     await panel().getByRole('heading', { name: 'Etiquetas' }).waitFor();
     await panel().getByRole('heading', { name: 'Atendimento' }).waitFor();
     await panel().getByRole('button', { name: 'Fechar configurações do chat' }).click();

@@ -39,6 +39,9 @@ pub struct IdentityOut {
     pub channel: String,
     /// The contact's id on the channel (WhatsApp: the number, digits only).
     pub external_id: String,
+    /// The inbox's own number the contact wrote to (CT-1), as the channel
+    /// shows it; null until known (WhatsApp: from the first webhook).
+    pub inbox_number: Option<String>,
 }
 
 impl From<ContactIdentity> for IdentityOut {
@@ -48,6 +51,7 @@ impl From<ContactIdentity> for IdentityOut {
             inbox_name: i.inbox_name,
             channel: i.channel,
             external_id: i.external_id,
+            inbox_number: i.inbox_number,
         }
     }
 }

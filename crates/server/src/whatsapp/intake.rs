@@ -117,8 +117,17 @@ async fn apply(st: &AppState, items: &[Item]) -> Result<(), StoreError> {
     // Plain messages are buffered and written in bulk; anything else first
     // flushes the buffer, so events apply in the order they arrived.
     let mut plain: Vec<(Arc<InboxRoute>, &InboundMessage)> = Vec::new();
+    // Inboxes whose own number (CT-1) this batch already checked.
+    let mut numbered: Vec<&str> = Vec::new();
+    let mut renumbered = false;
     for item in items {
         for event in &item.events {
+            if let Event::Message(m) = event
+                && !numbered.contains(&m.phone_number_id.as_str())
+            {
+                numbered.push(&m.phone_number_id);
+                renumbered |= record_number(st, &mut tx, &item.secret, m).await?;
+            }
             match event {
                 Event::Message(m) if super::ingest::is_plain(m) => {
                     if let Some(route) =
@@ -140,7 +149,39 @@ async fn apply(st: &AppState, items: &[Item]) -> Result<(), StoreError> {
     if wake {
         st.jobs_notify.notify_waiters();
     }
+    if renumbered {
+        // The cached routes still hold the old settings.
+        st.whatsapp.invalidate().await;
+    }
     Ok(())
+}
+
+/// Keeps the inbox's own number (the webhook's `display_phone_number`) in
+/// its settings when the number is new or changed. Returns whether it
+/// wrote.
+async fn record_number(
+    st: &AppState,
+    tx: &mut atende_store::Tx,
+    secret: &str,
+    m: &InboundMessage,
+) -> Result<bool, StoreError> {
+    let Some(number) = m.display_phone_number.as_deref().filter(|n| !n.is_empty()) else {
+        return Ok(false);
+    };
+    // Unknown numbers and other apps' are logged where the message is
+    // applied.
+    let Some(route) = st
+        .whatsapp
+        .route(&st.store, &m.phone_number_id)
+        .await?
+        .filter(|r| super::webhook::signed_by(r, secret))
+    else {
+        return Ok(false);
+    };
+    if route.setting("display_phone_number") == Some(number) {
+        return Ok(false);
+    }
+    tx.record_inbox_number(route.org_id, route.id, number).await
 }
 
 async fn flush(

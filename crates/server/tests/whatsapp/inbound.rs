@@ -241,3 +241,41 @@ async fn a_known_chat_batch_is_stored_in_order_with_counters_and_events() {
         .count();
     assert_eq!(created, 3);
 }
+
+/// CT-1: a contact shows the inbox number it wrote to. The number comes
+/// from the webhooks' `metadata.display_phone_number` and follows a change.
+#[tokio::test]
+async fn contact_shows_the_inbox_number_it_wrote_to() {
+    let wa = Wa::start().await;
+    let (_, payload) = wa.sim.text_payload("5511987654321", "Ana", "Oi");
+    assert_eq!(wa.sim.post(&wa.http, &payload).await.status, 200);
+    let convs = wa.conversations().await;
+    let contact_id = convs[0]["contact"]["id"].as_str().unwrap().to_string();
+    let contact = wa
+        .admin
+        .get_json(&format!("/api/v1/contacts/{contact_id}"))
+        .await;
+    let identity = &contact["identities"][0];
+    assert_eq!(identity["external_id"], "5511987654321");
+    assert_eq!(identity["inbox_number"], "5511900000000");
+    // The business moved its WhatsApp to another number.
+    let moved = atende_testkit::Simulator::new(
+        wa.app.url("/webhooks/whatsapp"),
+        crate::support::APP_SECRET,
+        PHONE_ID,
+        "5511933334444",
+        crate::support::WABA,
+    );
+    let (_, payload) = moved.text_payload("5511987654321", "Ana", "Ainda aí?");
+    assert_eq!(moved.post(&wa.http, &payload).await.status, 200);
+    let contact = wa
+        .admin
+        .get_json(&format!("/api/v1/contacts/{contact_id}"))
+        .await;
+    assert_eq!(contact["identities"][0]["inbox_number"], "5511933334444");
+    let inbox = wa
+        .admin
+        .get_json(&format!("/api/v1/inboxes/{}", wa.inbox_id))
+        .await;
+    assert_eq!(inbox["settings"]["display_phone_number"], "5511933334444");
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { brNational, formatBrPhone, newChatPrefill, phoneCandidates, phoneMatches, searchDigits } from './phone';
+import { brNational, displayPhone, formatBrPhone, newChatPrefill, phoneCandidates, phoneMatches, searchDigits } from './phone';
 
 describe('LC-16 target_phone', () => {
   it('a DDD + number matches the contact with or without 55', () => {
@@ -35,5 +35,17 @@ describe('LC-16 target_phone', () => {
     expect(newChatPrefill('11987654321')).toEqual({ phone: '11 98765-4321', foreign: false });
     expect(newChatPrefill('5511987654321')).toEqual({ phone: '11 98765-4321', foreign: false });
     expect(newChatPrefill('+351912345678')).toEqual({ phone: '351912345678', foreign: true });
+  });
+});
+
+describe('CT-1 inbox number', () => {
+  it('shows Brazilian numbers with country code, DDD and hyphen', () => {
+    expect(displayPhone('5511900000000')).toBe('+55 11 90000-0000');
+    expect(displayPhone('551132654321')).toBe('+55 11 3265-4321');
+  });
+  it('shows other numbers as international digits, and anything else as given', () => {
+    expect(displayPhone('15550783881')).toBe('+15550783881');
+    expect(displayPhone('+1 555-078-3881')).toBe('+15550783881');
+    expect(displayPhone('Loja Centro')).toBe('Loja Centro');
   });
 });

@@ -65,3 +65,17 @@ export function newChatPrefill(raw: string): { phone: string; foreign: boolean }
   if (national) return { phone: formatBrPhone(national), foreign: false };
   return { phone: digitsOf(raw), foreign: true };
 }
+
+/**
+ * An international number (country code first, as WhatsApp gives it) as
+ * shown to people — CT-1, the inbox number a contact wrote to: Brazilian
+ * ones as `+55 11 98765-4321`, others as `+` and their digits; text that is
+ * not a number stays as given.
+ */
+export function displayPhone(raw: string): string {
+  const d = digitsOf(raw);
+  if (d === '' || d !== raw.replace(/[\s+()-]/g, '')) return raw;
+  const national = d.slice(2);
+  if (d.startsWith('55') && isBrNational(national)) return `+55 ${formatBrPhone(national)}`;
+  return `+${d}`;
+}

@@ -45,6 +45,7 @@ export const panelEn: Record<keyof typeof panelPtBR, string> = {
     'The name comes from the channel profile and may hold nicknames or emoji: ask the contact for their name and save it here.',
   'contact.channel': 'Channel',
   'contact.wroteTo': '{channel} · wrote to {inbox}',
+  'contact.wroteToNumber': '{channel} · wrote to {inbox} ({number})',
   'contact.phone': 'Phone',
   'contact.email': 'E-mail',
   'contact.document': 'CPF/CNPJ',

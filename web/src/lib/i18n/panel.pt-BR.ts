@@ -48,6 +48,7 @@ export const panelPtBR = {
     'O nome vem do perfil do canal e pode ter apelidos ou emojis: pergunte ao contato qual é o nome dele e salve-o aqui.',
   'contact.channel': 'Canal',
   'contact.wroteTo': '{channel} · escreveu para {inbox}',
+  'contact.wroteToNumber': '{channel} · escreveu para {inbox} ({number})',
   'contact.phone': 'Telefone',
   'contact.email': 'E-mail',
   'contact.document': 'CPF/CNPJ',
