@@ -18,7 +18,6 @@ use sqlx::types::Json;
 use crate::chats::{Message, NewMessage};
 use crate::events::ChatScope;
 use crate::rows::{Col, json_rows, lookup_each, org_eq};
-use crate::tx::TxConn;
 use crate::{NewEvent, Result, Tx, now_ms, with_tx};
 use sqlx::Row;
 
@@ -254,44 +253,33 @@ impl Tx {
             Option<UserId>,
             Option<AttendanceId>,
         );
-        let (scoped, stored): (Vec<Scoped>, i64) = match self.conn().await? {
-            TxConn::Sqlite(c) => {
-                let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .bind(org)
-                    .bind(inbox)
-                    .bind(now)
-                    .bind(Json(&params))
-                    .bind(Json(&keys))
-                    .fetch_all(c)
-                    .await?;
-                let mut rows = rows.iter();
-                let stored = match rows.next() {
-                    Some(r) => r.try_get::<i64, _>(0)?,
-                    None => 0,
-                };
-                let scoped = rows
-                    .map(<Scoped as sqlx::FromRow<'_, _>>::from_row)
-                    .collect::<std::result::Result<_, _>>()?;
-                (scoped, stored)
-            }
-            TxConn::Pg(c) => {
-                let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .bind(org)
-                    .bind(inbox)
-                    .bind(now)
-                    .bind(Json(&params))
-                    .bind(Json(&keys))
-                    .fetch_all(c)
-                    .await?;
-                let mut stored = 0;
-                let mut scoped = Vec::with_capacity(rows.len());
-                for r in &rows {
-                    stored += r.try_get::<i64, _>(5)?;
-                    scoped.push(<Scoped as sqlx::FromRow<'_, _>>::from_row(r)?);
+        // Rows: on SQLite the insert's count (one column), then a scope per
+        // conversation; on PostgreSQL a scope per conversation with its
+        // count of stored messages in a sixth column.
+        let (scoped, stored) = with_tx!(self, c => {
+            let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(org)
+                .bind(inbox)
+                .bind(now)
+                .bind(Json(&params))
+                .bind(Json(&keys))
+                .fetch_all(c)
+                .await?;
+            let mut stored = 0i64;
+            let mut scoped: Vec<Scoped> = Vec::with_capacity(rows.len());
+            for r in &rows {
+                match r.len() {
+                    1 => stored += r.try_get::<i64, _>(0)?,
+                    n => {
+                        if n > 5 {
+                            stored += r.try_get::<i64, _>(5)?;
+                        }
+                        scoped.push(sqlx::FromRow::from_row(r)?);
+                    }
                 }
-                (scoped, stored)
             }
-        };
+            (scoped, stored)
+        });
         drop(params);
         drop(keys);
         // Usually every row is new; otherwise find which ones were (the
