@@ -20,10 +20,10 @@ enum TxInner {
 
 const CLOSED: StoreError = StoreError::Database(sqlx::Error::PoolClosed);
 
-/// What SQLite runs to open a write transaction: `IMMEDIATE` takes the
-/// write lock at once, so no statement of the transaction can fail later
-/// for want of it.
-const SQLITE_BEGIN: &str = "BEGIN IMMEDIATE";
+/// What SQLite runs to open a write transaction, alone or in front of the
+/// transaction's first statement: `IMMEDIATE` takes the write lock at once,
+/// so no statement of the transaction can fail later for want of it.
+const SQLITE_BEGIN: &str = "BEGIN IMMEDIATE; ";
 
 pub(crate) enum TxConn<'a> {
     Sqlite(&'a mut SqliteConnection),
@@ -124,7 +124,7 @@ impl Tx {
             TxInner::Sqlite { lane, begun } if !*begun => {
                 lane.dirty = true;
                 *begun = true;
-                "BEGIN IMMEDIATE; "
+                SQLITE_BEGIN
             }
             _ => "",
         }
