@@ -157,8 +157,8 @@ impl Tx {
         // insert stored (a duplicate of a stored provider id is skipped),
         // and returns those counts, so a short total says duplicates were
         // skipped. PostgreSQL takes the inserted ids from a data-modifying
-        // `WITH`; SQLite runs the two statements of one query text in order
-        // and finds them by primary key.
+        // `WITH`; SQLite runs the statements of one query text in order
+        // (insert, its count, update) and finds them by primary key.
         let message_rows = json_rows(
             self.backend,
             4,
