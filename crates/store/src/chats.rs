@@ -203,15 +203,22 @@ impl Tx {
         Ok(contact)
     }
 
-    /// The conversation of `contact` on `inbox`, created when missing.
+    /// The conversation of `contact` on `inbox`, created when missing;
+    /// locked until commit on PostgreSQL.
     pub async fn conversation_for(
         &mut self,
         org: OrgId,
         inbox: InboxId,
         contact: ContactId,
     ) -> Result<Conversation> {
+        // Locked until commit on PostgreSQL, so that a closing committed
+        // meanwhile is seen (see `Tx::known_chats`).
+        let lock = match self.backend() {
+            crate::Backend::Postgres => " FOR NO KEY UPDATE",
+            crate::Backend::Sqlite => "",
+        };
         let sql = format!(
-            "SELECT {CONV_COLS} FROM conversations WHERE inbox_id = $1 AND contact_id = $2 AND org_id = $3"
+            "SELECT {CONV_COLS} FROM conversations WHERE inbox_id = $1 AND contact_id = $2 AND org_id = $3{lock}"
         );
         if let Some(c) = with_tx!(self, c => sqlx::query_as::<_, Conversation>(sqlx::AssertSqlSafe(sql.as_str())).bind(inbox).bind(contact).bind(org).fetch_optional(c).await?)
         {

@@ -149,3 +149,68 @@ async fn concurrent_first_messages_of_the_same_contacts_give_one_chat_each() {
     }
     assert_eq!(total, 40);
 }
+
+/// A message that arrives while an agent's closing of its chat is being
+/// committed must not land in the closed chat unseen: it opens a new
+/// attendance, as it would a moment later. Text goes through the bulk
+/// path, media through the single-message one.
+#[tokio::test]
+async fn a_message_racing_the_closing_of_its_chat_reopens_it() {
+    let wa = Wa::start().await;
+    let (_, next) = wa.sim.text_payload("5511944440001", "Gil", "ainda aí?");
+    race_closing(&wa, "5511944440001", next).await;
+}
+
+#[tokio::test]
+async fn a_media_message_racing_the_closing_of_its_chat_reopens_it() {
+    let wa = Wa::start().await;
+    let (_, next) = wa.sim.media_payload(
+        "5511944440002",
+        "Gil",
+        "image",
+        "midia-inexistente",
+        "image/jpeg",
+        Some("ainda aí?"),
+    );
+    race_closing(&wa, "5511944440002", next).await;
+}
+
+/// Opens a chat for `wa_id`, closes it in a transaction held open while
+/// `next` (a message from `wa_id` whose text or caption is "ainda aí?") is
+/// delivered, commits, and checks the message reopened the chat.
+async fn race_closing(wa: &Wa, wa_id: &str, next: Value) {
+    use atende_domain::{ConversationId, OrgId};
+
+    let (_, first) = wa.sim.text_payload(wa_id, "Gil", "oi");
+    assert_eq!(wa.sim.post(&wa.http, &first).await.status, 200);
+    let conv = wa.conversations().await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let path = format!("/api/v1/conversations/{conv}");
+    let p1 = wa.admin.get_json(&path).await["protocol"].clone();
+
+    let store = wa.app.store().clone();
+    let org: OrgId = wa.app.org_id.parse().unwrap();
+    let id: ConversationId = conv.parse().unwrap();
+    let mut tx = store.begin().await.unwrap();
+    let c = tx.conversation(org, id).await.unwrap();
+    tx.close_attendance(&c, None, None).await.unwrap();
+    let (r, ()) = tokio::join!(wa.sim.post(&wa.http, &next), async move {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        tx.commit().await.unwrap();
+    });
+    assert_eq!(r.status, 200, "{}", r.body);
+
+    let c = wa.admin.get_json(&path).await;
+    assert_eq!(c["attendance_open"], true, "{c}");
+    assert_ne!(c["protocol"], p1, "a new attendance, a new protocol");
+    let texts: Vec<_> = wa
+        .messages(&conv)
+        .await
+        .iter()
+        .filter(|m| m["author_kind"] == "contact")
+        .map(|m| m["text"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(texts, ["oi", "ainda aí?"]);
+}

@@ -75,13 +75,27 @@ impl Tx {
         if keys.is_empty() {
             return Ok(HashMap::new());
         }
+        // The conversations are locked until the batch commits: a closing
+        // that committed first is seen (the locked row is read again), one
+        // that comes later waits; otherwise a message could be appended to
+        // a chat just closed, unseen, instead of opening a new attendance.
+        // The keys come sorted, so concurrent batches lock in one order.
+        // SQLite's writer runs one transaction at a time: no lock needed.
+        let conversation = match self.backend {
+            crate::Backend::Postgres => {
+                "LEFT JOIN LATERAL (SELECT v.id, v.attendance_id FROM conversations v \
+                 WHERE v.contact_id = c.id AND v.inbox_id = i.inbox_id FOR NO KEY UPDATE) AS v ON TRUE"
+            }
+            crate::Backend::Sqlite => {
+                "LEFT JOIN conversations v ON v.contact_id = c.id AND v.inbox_id = i.inbox_id"
+            }
+        };
         // Usually the batch's first statement: it opens the transaction.
         let sql = format!(
             "{}SELECT i.external_id, c.id AS contact_id, c.name AS contact_name, v.id AS conversation_id, \
              (v.attendance_id IS NOT NULL) AS attendance_open, c.blocked \
              FROM {} \
-             JOIN contacts c ON c.id = i.contact_id \
-             LEFT JOIN conversations v ON v.contact_id = c.id AND v.inbox_id = i.inbox_id",
+             JOIN contacts c ON c.id = i.contact_id {conversation}",
             self.begin_prefix(),
             lookup_each(
                 self.backend,
