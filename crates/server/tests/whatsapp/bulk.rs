@@ -83,17 +83,7 @@ async fn new_contacts_in_one_batch_get_one_open_chat_each_with_its_own_protocol(
 #[tokio::test]
 async fn a_closed_chat_reopens_with_a_new_protocol_but_not_for_a_redelivery() {
     let wa = Wa::start().await;
-    let (_, first) = wa.sim.text_payload("5511922220001", "Eva", "primeira");
-    assert_eq!(wa.sim.post(&wa.http, &first).await.status, 200);
-    let conv = wa.conversations().await[0]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let path = format!("/api/v1/conversations/{conv}");
-    let p1 = wa.admin.get_json(&path).await["protocol"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (first, conv, path, p1) = first_chat(&wa, "5511922220001", "Eva", "primeira").await;
     let r = wa.admin.post_empty(&format!("{path}/close")).await;
     assert!(r.status().is_success(), "{}", r.status());
     assert_eq!(wa.admin.get_json(&path).await["attendance_open"], false);
@@ -104,25 +94,14 @@ async fn a_closed_chat_reopens_with_a_new_protocol_but_not_for_a_redelivery() {
     assert_eq!(wa.sim.post(&wa.http, &again).await.status, 200);
     let c = wa.admin.get_json(&path).await;
     assert_eq!(c["attendance_open"], false, "{c}");
-    assert_eq!(c["protocol"], p1.as_str());
+    assert_eq!(c["protocol"], p1);
 
     let (_, next) = wa.sim.text_payload("5511922220001", "Eva", "voltei");
     assert_eq!(wa.sim.post(&wa.http, &next).await.status, 200);
     let c = wa.admin.get_json(&path).await;
     assert_eq!(c["attendance_open"], true);
-    assert_ne!(
-        c["protocol"],
-        p1.as_str(),
-        "a new attendance, a new protocol"
-    );
-    let texts: Vec<_> = wa
-        .messages(&conv)
-        .await
-        .iter()
-        .filter(|m| m["author_kind"] == "contact")
-        .map(|m| m["text"].as_str().unwrap().to_string())
-        .collect();
-    assert_eq!(texts, ["primeira", "voltei"]);
+    assert_ne!(c["protocol"], p1, "a new attendance, a new protocol");
+    assert_eq!(contact_texts(&wa, &conv).await, ["primeira", "voltei"]);
 }
 
 #[tokio::test]
@@ -181,14 +160,7 @@ async fn a_media_message_racing_the_closing_of_its_chat_reopens_it() {
 async fn race_closing(wa: &Wa, wa_id: &str, next: Value) {
     use atende_domain::{ConversationId, OrgId};
 
-    let (_, first) = wa.sim.text_payload(wa_id, "Gil", "oi");
-    assert_eq!(wa.sim.post(&wa.http, &first).await.status, 200);
-    let conv = wa.conversations().await[0]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let path = format!("/api/v1/conversations/{conv}");
-    let p1 = wa.admin.get_json(&path).await["protocol"].clone();
+    let (_, conv, path, p1) = first_chat(wa, wa_id, "Gil", "oi").await;
 
     let store = wa.app.store().clone();
     let org: OrgId = wa.app.org_id.parse().unwrap();
@@ -205,12 +177,34 @@ async fn race_closing(wa: &Wa, wa_id: &str, next: Value) {
     let c = wa.admin.get_json(&path).await;
     assert_eq!(c["attendance_open"], true, "{c}");
     assert_ne!(c["protocol"], p1, "a new attendance, a new protocol");
-    let texts: Vec<_> = wa
-        .messages(&conv)
+    assert_eq!(contact_texts(wa, &conv).await, ["oi", "ainda aí?"]);
+}
+
+/// Delivers a first message from `wa_id`; returns its payload, its chat's
+/// id and API path, and the chat's protocol.
+async fn first_chat(
+    wa: &Wa,
+    wa_id: &str,
+    name: &str,
+    text: &str,
+) -> (Value, String, String, Value) {
+    let (_, first) = wa.sim.text_payload(wa_id, name, text);
+    assert_eq!(wa.sim.post(&wa.http, &first).await.status, 200);
+    let conv = wa.conversations().await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let path = format!("/api/v1/conversations/{conv}");
+    let protocol = wa.admin.get_json(&path).await["protocol"].clone();
+    (first, conv, path, protocol)
+}
+
+/// The texts (or captions) of the contact's messages in `conv`, in order.
+async fn contact_texts(wa: &Wa, conv: &str) -> Vec<String> {
+    wa.messages(conv)
         .await
         .iter()
         .filter(|m| m["author_kind"] == "contact")
         .map(|m| m["text"].as_str().unwrap_or_default().to_string())
-        .collect();
-    assert_eq!(texts, ["oi", "ainda aí?"]);
+        .collect()
 }
