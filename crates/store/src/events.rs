@@ -10,6 +10,7 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use sqlx::Row;
 use sqlx::types::Json;
 
 use crate::{Millis, Result, Store, StoreError, Tx, now_ms, with_pool, with_tx};
@@ -143,22 +144,60 @@ pub(crate) async fn append(tx: &mut Tx, mut events: Vec<NewEvent>) -> Result<App
             ),
         };
         let last_group = events.is_empty();
-        let sql = match tx.backend {
-            crate::Backend::Postgres => APPEND_PG.to_string(),
-            crate::Backend::Sqlite if last_group => {
-                folded = true;
-                format!("{}{APPEND_SQLITE}; COMMIT", tx.begin_prefix())
-            }
-            crate::Backend::Sqlite => APPEND_SQLITE.to_string(),
+        let seqs: Vec<i64> = if last_group && tx.on_a_lane() {
+            // A writer lane (PostgreSQL) sends the row and the `COMMIT` as
+            // one simple query, its values written in: the organization's
+            // counter is then held for the commit alone, not also for a
+            // round trip back to the server and its next message.
+            folded = true;
+            let json = serde_json::to_string(&payload)
+                .map_err(|e| StoreError::Invalid(format!("event payload: {e}")))?;
+            let uuid = |v: Option<String>| {
+                v.map_or_else(|| "NULL".to_string(), |u| format!("'{u}'::uuid"))
+            };
+            let sql = format!(
+                "{}; COMMIT",
+                append_pg([
+                    &uuid(Some(org.to_string())),
+                    &n.to_string(),
+                    &quote(kind),
+                    &uuid(chat.map(|c| c.conversation_id.to_string())),
+                    if chat.is_some_and(|c| c.attendance_open) {
+                        "TRUE"
+                    } else {
+                        "FALSE"
+                    },
+                    &uuid(chat.and_then(|c| c.department_id).map(|d| d.to_string())),
+                    &uuid(chat.and_then(|c| c.agent_id).map(|a| a.to_string())),
+                    &format!("{}::jsonb", quote(&json)),
+                    &now.to_string(),
+                ])
+            );
+            drop(json);
+            with_tx!(tx, c => {
+                sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).fetch_all(c).await?
+                    .iter().map(|r| r.try_get::<i64, _>(0)).collect::<std::result::Result<_, _>>()?
+            })
+        } else {
+            let sql = match tx.backend {
+                crate::Backend::Postgres => {
+                    append_pg(["$1", "$2", "$3", "$4", "$5", "$6", "$7", "$8", "$9"])
+                }
+                crate::Backend::Sqlite if last_group => {
+                    folded = true;
+                    format!("{}{APPEND_SQLITE}; COMMIT", tx.begin_prefix())
+                }
+                crate::Backend::Sqlite => APPEND_SQLITE.to_string(),
+            };
+            // `fetch_all`, not `fetch_one`: the driver stops a query text at
+            // its first row when asked for one, which would skip the `COMMIT`.
+            with_tx!(tx, c => {
+                sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(org).bind(n).bind(kind)
+                    .bind(chat.map(|c| c.conversation_id)).bind(chat.is_some_and(|c| c.attendance_open))
+                    .bind(chat.and_then(|c| c.department_id)).bind(chat.and_then(|c| c.agent_id))
+                    .bind(Json(&payload)).bind(now).fetch_all(c).await?
+            })
         };
-        // `fetch_all`, not `fetch_one`: the driver stops a query text at its
-        // first row when asked for one, which would skip the `COMMIT`.
-        let seqs: Vec<i64> = with_tx!(tx, c => {
-            sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(org).bind(n).bind(kind)
-                .bind(chat.map(|c| c.conversation_id)).bind(chat.is_some_and(|c| c.attendance_open))
-                .bind(chat.and_then(|c| c.department_id)).bind(chat.and_then(|c| c.agent_id))
-                .bind(Json(&payload)).bind(now).fetch_all(c).await?
-        });
         drop(payload);
         let last = *seqs
             .first()
@@ -186,18 +225,40 @@ pub(crate) async fn append(tx: &mut Tx, mut events: Vec<NewEvent>) -> Result<App
 }
 
 /// The statement that takes the next `$2` sequence numbers of organization
-/// `$1` and inserts their row, numbered with the last of them (`first_seq`
+/// `$1` (PostgreSQL: with the values `v`, placeholders or literals) and inserts their row, numbered with the last of them (`first_seq`
 /// set for a group), returning that number: one round trip per
 /// transaction. PostgreSQL bumps the counter in a data-modifying `WITH`,
 /// whose row lock orders the organization's commits; SQLite reads the
 /// counter in the `INSERT` and a trigger (migration 0009) advances it, the
 /// single writer doing the ordering.
-const APPEND_PG: &str = "WITH c AS (INSERT INTO event_counters (org_id, last_seq) VALUES ($1, $2) \
-     ON CONFLICT (org_id) DO UPDATE SET last_seq = event_counters.last_seq + $2 RETURNING last_seq) \
-     INSERT INTO events (org_id, seq, first_seq, kind, conversation_id, attendance_open, department_id, \
-     agent_id, payload, created_at) \
-     SELECT $1, c.last_seq, CASE WHEN $2 > 1 THEN c.last_seq - $2 + 1 END, $3, $4, $5, $6, $7, $8, $9 \
-     FROM c RETURNING seq";
+fn append_pg(v: [&str; 9]) -> String {
+    let [
+        org,
+        n,
+        kind,
+        conversation,
+        open,
+        department,
+        agent,
+        payload,
+        now,
+    ] = v;
+    format!(
+        "WITH c AS (INSERT INTO event_counters (org_id, last_seq) VALUES ({org}, {n}) \
+         ON CONFLICT (org_id) DO UPDATE SET last_seq = event_counters.last_seq + {n} RETURNING last_seq) \
+         INSERT INTO events (org_id, seq, first_seq, kind, conversation_id, attendance_open, department_id, \
+         agent_id, payload, created_at) \
+         SELECT {org}, c.last_seq, CASE WHEN {n} > 1 THEN c.last_seq - {n} + 1 END, {kind}, {conversation}, {open}, \
+         {department}, {agent}, {payload}, {now} FROM c RETURNING seq"
+    )
+}
+
+/// `text` as an SQL string literal (`standard_conforming_strings` on: only
+/// quotes are doubled; JSON text carries no NUL byte).
+fn quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
 const APPEND_SQLITE: &str = "INSERT INTO events (org_id, seq, first_seq, kind, conversation_id, attendance_open, department_id, \
      agent_id, payload, created_at) \
      SELECT $1, c.s + $2, CASE WHEN $2 > 1 THEN c.s + 1 END, $3, $4, $5, $6, $7, $8, $9 \

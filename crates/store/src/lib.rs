@@ -9,6 +9,7 @@ mod db;
 mod error;
 pub mod events;
 pub mod jobs;
+mod lane;
 mod rows;
 mod tx;
 
@@ -25,6 +26,7 @@ pub use db::{Backend, Store, StoreOptions};
 pub use error::{Result, StoreError};
 pub use events::{Event, NewEvent};
 pub use jobs::{Job, NewJob};
+pub use lane::WriterLane;
 pub use sqlx::types::Json;
 pub use tx::Tx;
 

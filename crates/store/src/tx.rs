@@ -4,6 +4,7 @@ use tokio::sync::OwnedMutexGuard;
 use crate::db::{Db, Store, WriteLane};
 use crate::error::{Result, StoreError};
 use crate::events::{Event, NewEvent};
+use crate::lane::LaneTx;
 
 enum TxInner {
     /// The SQLite write connection, held for the whole transaction
@@ -16,6 +17,8 @@ enum TxInner {
         begun: bool,
     },
     Pg(Transaction<'static, Postgres>),
+    /// A writer lane's own PostgreSQL connection (see [`crate::lane`]).
+    Lane(LaneTx),
 }
 
 const CLOSED: StoreError = StoreError::Database(sqlx::Error::PoolClosed);
@@ -68,32 +71,23 @@ impl Store {
     }
 }
 
-impl Store {
-    /// Starts a write transaction for batches driven by keys (the webhook
-    /// intake). On PostgreSQL it may not read a table by a sequential scan
-    /// (`SET LOCAL enable_seqscan = off`, sent with the `BEGIN`): the
-    /// planner guesses 100 rows for any JSON row set and, with a table it
-    /// believes small (fresh statistics are not guaranteed, and cached
-    /// plans outlive them), hashes the batch against every row of it
-    /// rather than probing the index once per key — a cost that grows with
-    /// the table instead of the batch.
-    pub async fn begin_keyed(&self) -> Result<Tx> {
-        match &self.db {
-            Db::Pg(pool) => Ok(Tx {
-                inner: TxInner::Pg(
-                    pool.begin_with("BEGIN; SET LOCAL enable_seqscan = off")
-                        .await?,
-                ),
-                backend: self.backend(),
-                enqueued: false,
-                events: Vec::new(),
-            }),
-            Db::Sqlite { .. } => self.begin().await,
+impl Tx {
+    /// A transaction begun on a writer lane.
+    pub(crate) fn on_lane(lane: LaneTx, backend: crate::Backend) -> Tx {
+        Tx {
+            inner: TxInner::Lane(lane),
+            backend,
+            enqueued: false,
+            events: Vec::new(),
         }
     }
-}
 
-impl Tx {
+    /// Whether the transaction runs on a writer lane, whose last statement
+    /// can carry the `COMMIT` (see [`crate::events`]).
+    pub(crate) fn on_a_lane(&self) -> bool {
+        matches!(self.inner, TxInner::Lane(_))
+    }
+
     /// The transaction's connection, for one statement. On SQLite a
     /// transaction not yet begun is begun first (a round trip of its own;
     /// statements that can carry the `BEGIN` use [`Tx::begin_prefix`]).
@@ -110,6 +104,7 @@ impl Tx {
                 Ok(TxConn::Sqlite(conn))
             }
             TxInner::Pg(t) => Ok(TxConn::Pg(t)),
+            TxInner::Lane(l) => Ok(TxConn::Pg(l.conn()?)),
         }
     }
 
@@ -143,7 +138,8 @@ impl Tx {
     /// Appends the queued events (allocating their sequence numbers last, so
     /// the per-organization counter row is held as briefly as possible) and
     /// commits. Returns the committed events, for publishing on the bus.
-    /// On SQLite the last event row and the `COMMIT` go in one round trip.
+    /// On SQLite and on writer lanes the last event row and the `COMMIT` go
+    /// in one round trip.
     pub async fn commit(mut self) -> Result<Vec<Event>> {
         let events = std::mem::take(&mut self.events);
         let committed = crate::events::append(&mut self, events).await?;
@@ -159,6 +155,7 @@ impl Tx {
                 }
             }
             TxInner::Pg(t) => t.commit().await?,
+            TxInner::Lane(l) => l.commit(committed.folded).await?,
         }
         Ok(committed.events)
     }

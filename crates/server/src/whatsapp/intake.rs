@@ -7,7 +7,7 @@ use std::sync::{Arc, OnceLock};
 
 use atende_channels::whatsapp::{Event, InboundMessage};
 use atende_store::ingest::InboxRoute;
-use atende_store::{Backend, StoreError};
+use atende_store::{Backend, StoreError, WriterLane};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::state::AppState;
@@ -69,8 +69,13 @@ impl Intake {
 }
 
 async fn writer(st: AppState, mut rx: mpsc::Receiver<Item>) {
+    // The writer's own connection on PostgreSQL (`WriterLane`).
+    let lane = st.store.writer_lane();
     loop {
-        let Some(first) = rx.recv().await else { return };
+        let Some(first) = rx.recv().await else {
+            lane.close().await;
+            return;
+        };
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
             match rx.try_recv() {
@@ -80,7 +85,7 @@ async fn writer(st: AppState, mut rx: mpsc::Receiver<Item>) {
         }
         metrics::histogram!("atende_ingest_batch_size").record(batch.len() as f64);
         let t0 = std::time::Instant::now();
-        let res = apply(&st, &batch).await;
+        let res = apply(&st, &lane, &batch).await;
         metrics::histogram!("atende_ingest_batch_seconds").record(t0.elapsed().as_secs_f64());
         tracing::debug!(
             size = batch.len(),
@@ -97,7 +102,7 @@ async fn writer(st: AppState, mut rx: mpsc::Receiver<Item>) {
             Err(e) if batch.len() > 1 => {
                 tracing::warn!(error = %e, size = batch.len(), "ingest batch failed; applying one by one");
                 for item in batch {
-                    let r = apply(&st, std::slice::from_ref(&item))
+                    let r = apply(&st, &lane, std::slice::from_ref(&item))
                         .await
                         .map_err(|e| e.to_string());
                     let _ = item.done.send(r);
@@ -112,8 +117,8 @@ async fn writer(st: AppState, mut rx: mpsc::Receiver<Item>) {
     }
 }
 
-async fn apply(st: &AppState, items: &[Item]) -> Result<(), StoreError> {
-    let mut tx = st.store.begin_keyed().await?;
+async fn apply(st: &AppState, lane: &WriterLane, items: &[Item]) -> Result<(), StoreError> {
+    let mut tx = lane.begin().await?;
     // Plain messages are buffered and written in bulk; anything else first
     // flushes the buffer, so events apply in the order they arrived.
     let mut plain: Vec<(Arc<InboxRoute>, &InboundMessage)> = Vec::new();

@@ -4,6 +4,7 @@
 mod chats;
 mod events;
 mod jobs;
+mod lanes;
 mod schema;
 
 use atende_domain::{OrgId, Permissions, Role};

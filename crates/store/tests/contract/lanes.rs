@@ -1,0 +1,181 @@
+//! Writer lanes (`Store::writer_lane`): on PostgreSQL a connection of the
+//! writer's own, whose commit carries the events row with its values
+//! written into the statement; on SQLite the shared write connection.
+
+use std::time::Duration;
+
+use atende_store::NewEvent;
+use atende_store::events::ChatScope;
+use atende_store::testing::TestDb;
+use serde_json::{Value, json};
+
+/// Texts that SQL literals must carry unchanged.
+fn awkward() -> Value {
+    json!({
+        "quote": "d'água, ''dupla'', '",
+        "backslash": "C:\\pasta\\novo \\' \\\\",
+        "dollar": "$1 $$ $tag$ ?",
+        "statement": "'); DROP TABLE events; --",
+        "unicode": "ação 😀 \u{7f} \t\n",
+        "nested": [{"a": "'"}, null, 1.5, -7, true]
+    })
+}
+
+/// Events committed through a lane read back exactly as emitted, one alone
+/// (with its chat scope) and a group, numbered in order.
+#[tokio::test]
+async fn a_lane_commits_events_that_read_back_exactly() {
+    let db = TestDb::new().await;
+    let store = &db.store;
+    let org = super::org(store, "Org").await;
+    let inbox = super::inbox(store, org, "pn-lane").await;
+    let lane = store.writer_lane();
+
+    let mut tx = lane.begin().await.unwrap();
+    let c = tx
+        .upsert_contact(org, inbox.id, "5511999990001", "Lia", None)
+        .await
+        .unwrap();
+    let conv = tx.conversation_for(org, inbox.id, c.id).await.unwrap();
+    let scope = ChatScope {
+        conversation_id: conv.id,
+        attendance_open: true,
+        department_id: None,
+        agent_id: None,
+    };
+    tx.commit().await.unwrap();
+
+    let mut tx = lane.begin().await.unwrap();
+    tx.emit(NewEvent {
+        org_id: org,
+        kind: "one",
+        chat: Some(scope),
+        payload: awkward(),
+    });
+    let one = tx.commit().await.unwrap();
+    let mut tx = lane.begin().await.unwrap();
+    for kind in ["two", "three"] {
+        tx.emit(NewEvent {
+            org_id: org,
+            kind,
+            chat: None,
+            payload: json!({"kind": kind, "text": awkward()}),
+        });
+    }
+    let group = tx.commit().await.unwrap();
+
+    let first = one[0].seq;
+    assert_eq!(
+        group.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        [first + 1, first + 2]
+    );
+    let read = store.events_after(org, first - 1, 10).await.unwrap();
+    let got: Vec<(i64, &str, Option<_>, &Value)> = read
+        .iter()
+        .map(|e| (e.seq, e.kind.as_str(), e.conversation_id, &e.payload.0))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (first, "one", Some(conv.id), &awkward()),
+            (
+                first + 1,
+                "two",
+                None,
+                &json!({"kind": "two", "text": awkward()})
+            ),
+            (
+                first + 2,
+                "three",
+                None,
+                &json!({"kind": "three", "text": awkward()})
+            ),
+        ]
+    );
+    assert!(read[0].attendance_open);
+    assert_eq!(store.last_event_seq(org).await.unwrap(), first + 2);
+}
+
+/// When the statement that carries the `COMMIT` fails, nothing of the
+/// transaction stays and the lane goes on with the next one.
+#[tokio::test]
+async fn a_lane_commit_that_fails_keeps_nothing_and_the_lane_goes_on() {
+    let db = TestDb::new().await;
+    let store = &db.store;
+    let org = super::org(store, "Org").await;
+    let lane = store.writer_lane();
+    let mut tx = lane.begin().await.unwrap();
+    tx.create_org("Perdida", "agency", None).await.unwrap();
+    tx.emit(NewEvent {
+        org_id: org,
+        kind: "kept",
+        chat: None,
+        payload: json!({}),
+    });
+    // An event of an organization that does not exist breaks the events
+    // row's foreign key: the last statement fails.
+    tx.emit(NewEvent {
+        org_id: atende_domain::OrgId::new(),
+        kind: "orphan",
+        chat: None,
+        payload: json!({}),
+    });
+    assert!(tx.commit().await.is_err());
+    assert!(store.org_by_name("Perdida").await.unwrap().is_none());
+    assert_eq!(store.last_event_seq(org).await.unwrap(), 0);
+
+    let mut tx = lane.begin().await.unwrap();
+    tx.create_org("Seguinte", "agency", None).await.unwrap();
+    tx.emit(NewEvent {
+        org_id: org,
+        kind: "next",
+        chat: None,
+        payload: json!({}),
+    });
+    let committed = tx.commit().await.unwrap();
+    assert_eq!(committed.iter().map(|e| e.seq).collect::<Vec<_>>(), [1]);
+    assert!(store.org_by_name("Seguinte").await.unwrap().is_some());
+}
+
+/// A lane's transaction dropped without a commit is rolled back at once:
+/// the rows it locked are free for others right away, and the lane's next
+/// transaction starts clean.
+#[tokio::test]
+async fn a_dropped_lane_transaction_rolls_back_at_once() {
+    let db = TestDb::new().await;
+    let store = &db.store;
+    let org = super::org(store, "Org").await;
+    let inbox = super::inbox(store, org, "pn-lane").await;
+    let mut tx = store.begin().await.unwrap();
+    let c = tx
+        .upsert_contact(org, inbox.id, "5511999990002", "Rui", None)
+        .await
+        .unwrap();
+    let conv = tx.conversation_for(org, inbox.id, c.id).await.unwrap();
+    tx.commit().await.unwrap();
+
+    let lane = store.writer_lane();
+    let mut tx = lane.begin().await.unwrap();
+    // Locks the conversation (PostgreSQL) and writes a row.
+    tx.conversation(org, conv.id).await.unwrap();
+    tx.create_org("Solta", "agency", None).await.unwrap();
+    drop(tx);
+
+    // Another transaction takes the same conversation without waiting for
+    // the lane to be used again.
+    let other = async {
+        let mut tx = store.begin().await.unwrap();
+        let c = tx.conversation(org, conv.id).await.unwrap();
+        tx.mark_unread(&c).await.unwrap();
+        tx.commit().await.unwrap();
+    };
+    tokio::time::timeout(Duration::from_secs(5), other)
+        .await
+        .expect("the dropped transaction's lock was released");
+    assert!(store.org_by_name("Solta").await.unwrap().is_none());
+
+    let mut tx = lane.begin().await.unwrap();
+    tx.create_org("Depois", "agency", None).await.unwrap();
+    tx.commit().await.unwrap();
+    assert!(store.org_by_name("Depois").await.unwrap().is_some());
+}
