@@ -1,8 +1,8 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use atende_store::NewEvent;
 use atende_store::testing::TestDb;
+use atende_store::{NewEvent, Store, WriterLane};
 use serde_json::json;
 
 /// Eight writers append events concurrently while a reader polls
@@ -118,15 +118,23 @@ async fn sequences_are_per_organization_and_rolled_back_events_vanish() {
     assert!(ea.iter().all(|e| e.kind == "x"));
 }
 
-/// On SQLite the last statement of a commit carries the `COMMIT` itself:
-/// when that statement fails, the commit fails, nothing of the transaction
-/// stays, and the next transaction runs normally.
+/// On SQLite and on writer lanes the last statement of a commit carries the
+/// `COMMIT` itself: when that statement fails, the commit fails, nothing of
+/// the transaction stays, and the next transaction runs normally.
 #[tokio::test]
 async fn a_commit_whose_last_statement_fails_keeps_nothing() {
     let db = TestDb::new().await;
-    let store = &db.store;
+    commit_that_fails_keeps_nothing(&db.store, None).await;
+}
+
+/// The test above, on the store's write transactions or on `lane`'s.
+pub async fn commit_that_fails_keeps_nothing(store: &Store, lane: Option<&WriterLane>) {
+    let begin = async || match lane {
+        Some(l) => l.begin().await.unwrap(),
+        None => store.begin().await.unwrap(),
+    };
     let org = super::org(store, "Org").await;
-    let mut tx = store.begin().await.unwrap();
+    let mut tx = begin().await;
     tx.create_org("Perdida", "agency", None).await.unwrap();
     tx.emit(NewEvent {
         org_id: org,
@@ -146,7 +154,7 @@ async fn a_commit_whose_last_statement_fails_keeps_nothing() {
     assert!(store.org_by_name("Perdida").await.unwrap().is_none());
     assert!(store.events_after(org, 0, 10).await.unwrap().is_empty());
     assert_eq!(store.last_event_seq(org).await.unwrap(), 0);
-    let mut tx = store.begin().await.unwrap();
+    let mut tx = begin().await;
     tx.emit(NewEvent {
         org_id: org,
         kind: "next",

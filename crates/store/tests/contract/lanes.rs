@@ -101,40 +101,8 @@ async fn a_lane_commits_events_that_read_back_exactly() {
 #[tokio::test]
 async fn a_lane_commit_that_fails_keeps_nothing_and_the_lane_goes_on() {
     let db = TestDb::new().await;
-    let store = &db.store;
-    let org = super::org(store, "Org").await;
-    let lane = store.writer_lane();
-    let mut tx = lane.begin().await.unwrap();
-    tx.create_org("Perdida", "agency", None).await.unwrap();
-    tx.emit(NewEvent {
-        org_id: org,
-        kind: "kept",
-        chat: None,
-        payload: json!({}),
-    });
-    // An event of an organization that does not exist breaks the events
-    // row's foreign key: the last statement fails.
-    tx.emit(NewEvent {
-        org_id: atende_domain::OrgId::new(),
-        kind: "orphan",
-        chat: None,
-        payload: json!({}),
-    });
-    assert!(tx.commit().await.is_err());
-    assert!(store.org_by_name("Perdida").await.unwrap().is_none());
-    assert_eq!(store.last_event_seq(org).await.unwrap(), 0);
-
-    let mut tx = lane.begin().await.unwrap();
-    tx.create_org("Seguinte", "agency", None).await.unwrap();
-    tx.emit(NewEvent {
-        org_id: org,
-        kind: "next",
-        chat: None,
-        payload: json!({}),
-    });
-    let committed = tx.commit().await.unwrap();
-    assert_eq!(committed.iter().map(|e| e.seq).collect::<Vec<_>>(), [1]);
-    assert!(store.org_by_name("Seguinte").await.unwrap().is_some());
+    let lane = db.store.writer_lane();
+    super::events::commit_that_fails_keeps_nothing(&db.store, Some(&lane)).await;
 }
 
 /// A lane's transaction dropped without a commit is rolled back at once:
