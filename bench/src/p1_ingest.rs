@@ -214,6 +214,7 @@ async fn main() -> anyhow::Result<()> {
     let elapsed = start.elapsed();
     let server_cpu = cpu_seconds(&format!("/proc/{}/stat", server.child.id()));
     let client_cpu = cpu_seconds("/proc/self/stat");
+    let server_peak = peak_rss_mb(&format!("/proc/{}/status", server.child.id()));
     let batches = batch_sizes(&addr)
         .await
         .unwrap_or_else(|e| format!("unknown ({e})"));
@@ -278,6 +279,7 @@ async fn main() -> anyhow::Result<()> {
         client_cpu * 1e6 / args.messages as f64,
         elapsed.as_secs_f64()
     );
+    eprintln!("server memory: peak RSS {server_peak:.0} MB");
     eprintln!("ingest batches: {batches}");
     println!(
         "| {backend} | {} | {} | {} | {:.0} msg/s | {:.1} ms | {:.1} ms | {:.1} ms | {:.0} msg/s | {:.0} % |",
@@ -324,6 +326,19 @@ async fn batch_sizes(addr: &str) -> anyhow::Result<String> {
         "{count:.0} transactions, {:.1} deliveries each on average, median {median:.0}",
         sum / count.max(1.0)
     ))
+}
+
+/// The peak resident memory of a process so far (`VmHWM` of
+/// `/proc/PID/status`), in MB.
+fn peak_rss_mb(status: &str) -> f64 {
+    std::fs::read_to_string(status)
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        })
+        .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
 /// User plus system CPU time of a process so far, from `/proc/PID/stat`.
