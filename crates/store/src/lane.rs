@@ -110,6 +110,11 @@ impl Store {
             Db::Pg(pool) => {
                 let opts = pool.connect_options().as_ref().clone().options([
                     ("enable_seqscan", "off"),
+                    // A plan left with a sequential scan carries its
+                    // penalty (1e10) in its cost, far past the threshold
+                    // that would compile it just in time, at every
+                    // execution; these statements never gain from JIT.
+                    ("jit", "off"),
                     // Statements with inlined literals rely on it (the
                     // default since PostgreSQL 9.1).
                     ("standard_conforming_strings", "on"),
