@@ -224,13 +224,14 @@ pub(crate) async fn append(tx: &mut Tx, mut events: Vec<NewEvent>) -> Result<App
     })
 }
 
-/// The statement that takes the next `$2` sequence numbers of organization
-/// `$1` (PostgreSQL: with the values `v`, placeholders or literals) and inserts their row, numbered with the last of them (`first_seq`
+/// The statement that takes the next `n` sequence numbers of organization
+/// `org` and inserts their row, numbered with the last of them (`first_seq`
 /// set for a group), returning that number: one round trip per
-/// transaction. PostgreSQL bumps the counter in a data-modifying `WITH`,
-/// whose row lock orders the organization's commits; SQLite reads the
-/// counter in the `INSERT` and a trigger (migration 0009) advances it, the
-/// single writer doing the ordering.
+/// transaction. Its values `v` are placeholders (`$1`…`$9`) or literals (a
+/// writer lane's commit). PostgreSQL bumps the counter in a data-modifying
+/// `WITH`, whose row lock orders the organization's commits; SQLite
+/// (`APPEND_SQLITE`) reads the counter in the `INSERT` and a trigger
+/// (migration 0009) advances it, the single writer doing the ordering.
 fn append_pg(v: [&str; 9]) -> String {
     let [
         org,
