@@ -6,6 +6,15 @@ use atende_server::{Application, Config, bootstrap, telemetry};
 use atende_store::{Store, StoreOptions};
 use clap::{Parser, Subcommand};
 
+/// mimalloc instead of the system allocator: the ingest's allocations
+/// (webhook JSON, rows, events) are made in the HTTP handlers and freed in
+/// the writers, which glibc's per-thread arenas handle slowly (allocation
+/// was ~25 % of the server's CPU at 15k msg/s). Without transparent huge
+/// pages (`no_thp`) it keeps idle RSS at ~27 MB (glibc: 22 MB); see
+/// bench/RESULTS.md.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "atende",
