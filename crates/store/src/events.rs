@@ -169,7 +169,7 @@ pub(crate) async fn append(tx: &mut Tx, mut events: Vec<NewEvent>) -> Result<App
                     },
                     &uuid(chat.and_then(|c| c.department_id).map(|d| d.to_string())),
                     &uuid(chat.and_then(|c| c.agent_id).map(|a| a.to_string())),
-                    &format!("{}::jsonb", quote(&json)),
+                    &format!("{}::json", quote(&json)),
                     &now.to_string(),
                 ])
             );
@@ -179,9 +179,13 @@ pub(crate) async fn append(tx: &mut Tx, mut events: Vec<NewEvent>) -> Result<App
                     .iter().map(|r| r.try_get::<i64, _>(0)).collect::<std::result::Result<_, _>>()?
             })
         } else {
+            // The payload goes as its JSON text: PostgreSQL stores it as
+            // `json` (migration 0010), SQLite as text.
+            let json = serde_json::to_string(&payload)
+                .map_err(|e| StoreError::Invalid(format!("event payload: {e}")))?;
             let sql = match tx.backend {
                 crate::Backend::Postgres => {
-                    append_pg(["$1", "$2", "$3", "$4", "$5", "$6", "$7", "$8", "$9"])
+                    append_pg(["$1", "$2", "$3", "$4", "$5", "$6", "$7", "$8::json", "$9"])
                 }
                 crate::Backend::Sqlite if last_group => {
                     folded = true;
@@ -195,7 +199,7 @@ pub(crate) async fn append(tx: &mut Tx, mut events: Vec<NewEvent>) -> Result<App
                 sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(org).bind(n).bind(kind)
                     .bind(chat.map(|c| c.conversation_id)).bind(chat.is_some_and(|c| c.attendance_open))
                     .bind(chat.and_then(|c| c.department_id)).bind(chat.and_then(|c| c.agent_id))
-                    .bind(Json(&payload)).bind(now).fetch_all(c).await?
+                    .bind(json.as_str()).bind(now).fetch_all(c).await?
             })
         };
         drop(payload);
