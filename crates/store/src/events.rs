@@ -146,7 +146,8 @@ pub(crate) async fn append(tx: &mut Tx, mut events: Vec<NewEvent>) -> Result<App
         let last_group = events.is_empty();
         let seqs: Vec<i64> = if last_group && tx.on_a_lane() {
             // A writer lane (PostgreSQL) sends the row and the `COMMIT` as
-            // one simple query, its values written in: the organization's
+            // one simple query, running the statement it prepared when it
+            // connected with the values written in: the organization's
             // counter is then held for the commit alone, not also for a
             // round trip back to the server and its next message.
             folded = true;
@@ -156,9 +157,9 @@ pub(crate) async fn append(tx: &mut Tx, mut events: Vec<NewEvent>) -> Result<App
                 v.map_or_else(|| "NULL".to_string(), |u| format!("'{u}'::uuid"))
             };
             let sql = format!(
-                "{}; COMMIT",
-                append_pg([
-                    &uuid(Some(org.to_string())),
+                "EXECUTE {APPEND_PG_NAME}({}); COMMIT",
+                [
+                    uuid(Some(org.to_string())).as_str(),
                     &n.to_string(),
                     &quote(kind),
                     &uuid(chat.map(|c| c.conversation_id.to_string())),
@@ -169,9 +170,10 @@ pub(crate) async fn append(tx: &mut Tx, mut events: Vec<NewEvent>) -> Result<App
                     },
                     &uuid(chat.and_then(|c| c.department_id).map(|d| d.to_string())),
                     &uuid(chat.and_then(|c| c.agent_id).map(|a| a.to_string())),
-                    &format!("{}::json", quote(&json)),
+                    &quote(&json),
                     &now.to_string(),
-                ])
+                ]
+                .join(", ")
             );
             drop(json);
             with_tx!(tx, c => {
@@ -257,6 +259,19 @@ fn append_pg(v: [&str; 9]) -> String {
          {department}, {agent}, {payload}, {now} FROM c RETURNING seq"
     )
 }
+
+/// The name of [`append_pg`] prepared on a writer lane's connection.
+const APPEND_PG_NAME: &str = "atende_append_events";
+
+/// Prepares [`append_pg`] on a writer lane's connection, for its commit to
+/// run it by name: the statement is parsed and planned once, not with
+/// every batch.
+pub(crate) static PREPARE_APPEND_PG: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "PREPARE {APPEND_PG_NAME} (uuid, bigint, text, uuid, boolean, uuid, uuid, json, bigint) AS {}",
+        append_pg(["$1", "$2", "$3", "$4", "$5", "$6", "$7", "$8", "$9"])
+    )
+});
 
 /// `text` as an SQL string literal (`standard_conforming_strings` on: only
 /// quotes are doubled; JSON text carries no NUL byte).

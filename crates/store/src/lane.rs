@@ -12,6 +12,9 @@
 //! (fresh statistics are not guaranteed, and cached plans outlive them),
 //! hashes the batch against every row of it rather than probing the index
 //! once per key — a cost that grows with the table instead of the batch.
+//! When it connects, a lane prepares the events append (SQL `PREPARE`), so
+//! that its commit — the events row and `COMMIT` in one simple query —
+//! runs a statement planned once instead of parsing and planning it anew.
 
 use std::sync::Arc;
 
@@ -140,7 +143,13 @@ impl WriterLane {
         };
         let mut lane = lane.clone().lock_owned().await;
         if lane.conn.is_none() {
-            lane.conn = Some(opts.connect().await?);
+            let mut conn = opts.connect().await?;
+            sqlx::raw_sql(sqlx::AssertSqlSafe(
+                crate::events::PREPARE_APPEND_PG.as_str(),
+            ))
+            .execute(&mut conn)
+            .await?;
+            lane.conn = Some(conn);
         }
         let conn = lane.conn.as_mut().ok_or(sqlx::Error::PoolClosed)?;
         if let Err(e) = sqlx::raw_sql("BEGIN").execute(&mut *conn).await {
