@@ -13,6 +13,7 @@ use serde_json::Value;
 use sqlx::Row;
 use sqlx::types::Json;
 
+use crate::lane::{quote, uuid_literal};
 use crate::{Millis, Result, Store, StoreError, Tx, now_ms, with_pool, with_tx};
 
 /// The chat an event is about, with its assignment at that moment, so that
@@ -153,23 +154,21 @@ pub(crate) async fn append(tx: &mut Tx, mut events: Vec<NewEvent>) -> Result<App
             folded = true;
             let json = serde_json::to_string(&payload)
                 .map_err(|e| StoreError::Invalid(format!("event payload: {e}")))?;
-            let uuid = |v: Option<String>| {
-                v.map_or_else(|| "NULL".to_string(), |u| format!("'{u}'::uuid"))
-            };
             let sql = format!(
-                "EXECUTE {APPEND_PG_NAME}({}); COMMIT",
+                "{}EXECUTE {APPEND_PG_NAME}({}); COMMIT",
+                tx.simple_begin_prefix(),
                 [
-                    uuid(Some(org.to_string())).as_str(),
+                    uuid_literal(Some(org)).as_str(),
                     &n.to_string(),
                     &quote(kind),
-                    &uuid(chat.map(|c| c.conversation_id.to_string())),
+                    &uuid_literal(chat.map(|c| c.conversation_id)),
                     if chat.is_some_and(|c| c.attendance_open) {
                         "TRUE"
                     } else {
                         "FALSE"
                     },
-                    &uuid(chat.and_then(|c| c.department_id).map(|d| d.to_string())),
-                    &uuid(chat.and_then(|c| c.agent_id).map(|a| a.to_string())),
+                    &uuid_literal(chat.and_then(|c| c.department_id)),
+                    &uuid_literal(chat.and_then(|c| c.agent_id)),
                     &quote(&json),
                     &now.to_string(),
                 ]
@@ -266,17 +265,11 @@ const APPEND_PG_NAME: &str = "atende_append_events";
 /// Prepares [`append_pg`] on a writer lane's connection, for its commit to
 /// run it by name: the statement is parsed and planned once, not with
 /// every batch.
-pub(crate) static PREPARE_APPEND_PG: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+pub(crate) fn prepare_append_pg() -> String {
     format!(
         "PREPARE {APPEND_PG_NAME} (uuid, bigint, text, uuid, boolean, uuid, uuid, json, bigint) AS {}",
         append_pg(["$1", "$2", "$3", "$4", "$5", "$6", "$7", "$8", "$9"])
     )
-});
-
-/// `text` as an SQL string literal (`standard_conforming_strings` on: only
-/// quotes are doubled; JSON text carries no NUL byte).
-fn quote(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
 }
 
 const APPEND_SQLITE: &str = "INSERT INTO events (org_id, seq, first_seq, kind, conversation_id, attendance_open, department_id, \

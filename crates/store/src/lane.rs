@@ -12,9 +12,15 @@
 //! (fresh statistics are not guaranteed, and cached plans outlive them),
 //! hashes the batch against every row of it rather than probing the index
 //! once per key — a cost that grows with the table instead of the batch.
-//! When it connects, a lane prepares the events append (SQL `PREPARE`), so
-//! that its commit — the events row and `COMMIT` in one simple query —
-//! runs a statement planned once instead of parsing and planning it anew.
+//!
+//! A lane sends no `BEGIN` of its own: it travels with the transaction's
+//! first statement (the batch's lookup of known chats), or alone if that
+//! statement cannot carry it. And when it connects, a lane prepares (SQL
+//! `PREPARE`) the statements that run as simple queries with their values
+//! written in — that lookup, and the events append that goes with the
+//! `COMMIT` — so they are parsed and planned once per connection, not per
+//! batch. A batch is then three round trips: `BEGIN` with the lookup, the
+//! insert with the conversations' update, the events row with `COMMIT`.
 
 use std::sync::Arc;
 
@@ -32,8 +38,28 @@ pub(crate) struct PgLane {
     /// `None` until first used, and after an error that may have broken it
     /// (the next transaction connects again).
     conn: Option<PgConnection>,
-    /// A transaction is open on it.
+    /// A transaction is open on it (its `BEGIN` has been sent).
     open: bool,
+}
+
+/// What a lane prepares when it connects.
+fn prepared() -> String {
+    format!(
+        "{}; {}",
+        crate::events::prepare_append_pg(),
+        crate::bulk::prepare_known_chats()
+    )
+}
+
+/// `text` as an SQL string literal (`standard_conforming_strings` is on for
+/// lanes: only quotes are doubled; JSON text carries no NUL byte).
+pub(crate) fn quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+/// A UUID (or NULL) as an SQL literal.
+pub(crate) fn uuid_literal<T: std::fmt::Display>(id: Option<T>) -> String {
+    id.map_or_else(|| "NULL".to_string(), |u| format!("'{u}'::uuid"))
 }
 
 /// A lane held by a transaction; dropping it uncommitted rolls back at
@@ -42,18 +68,42 @@ pub(crate) struct PgLane {
 pub(crate) struct LaneTx(Option<OwnedMutexGuard<PgLane>>);
 
 impl LaneTx {
-    pub(crate) fn conn(&mut self) -> Result<&mut PgConnection> {
-        self.0
+    /// The connection, for a statement of the transaction: `BEGIN` is sent
+    /// first, alone, if no statement has carried it yet.
+    pub(crate) async fn conn(&mut self) -> Result<&mut PgConnection> {
+        let lane = self
+            .0
             .as_mut()
-            .and_then(|l| l.conn.as_mut())
-            .ok_or(StoreError::Database(sqlx::Error::PoolClosed))
+            .ok_or(StoreError::Database(sqlx::Error::PoolClosed))?;
+        if !lane.open {
+            let conn = lane.conn.as_mut().ok_or(sqlx::Error::PoolClosed)?;
+            if let Err(e) = sqlx::raw_sql("BEGIN").execute(conn).await {
+                lane.conn = None;
+                return Err(e.into());
+            }
+            lane.open = true;
+        }
+        Ok(lane.conn.as_mut().ok_or(sqlx::Error::PoolClosed)?)
+    }
+
+    /// `BEGIN; ` if the transaction has not begun (the caller then sends
+    /// it in front of a simple query, through this transaction), else
+    /// nothing.
+    pub(crate) fn begin_prefix(&mut self) -> &'static str {
+        match self.0.as_mut() {
+            Some(lane) if !lane.open => {
+                lane.open = true;
+                "BEGIN; "
+            }
+            _ => "",
+        }
     }
 
     /// Commits: `COMMIT` alone, unless `committed` says the last statement
-    /// carried it.
+    /// carried it or nothing was sent at all.
     pub(crate) async fn commit(mut self, committed: bool) -> Result<()> {
         let mut lane = self.0.take().expect("a lane until committed");
-        if !committed {
+        if !committed && lane.open {
             let conn = lane.conn.as_mut().ok_or(sqlx::Error::PoolClosed)?;
             if let Err(e) = sqlx::raw_sql("COMMIT").execute(&mut *conn).await {
                 // Whatever state the connection is in, it is not reused.
@@ -135,8 +185,9 @@ impl Store {
 
 impl WriterLane {
     /// Starts a write transaction on the lane: on PostgreSQL on its own
-    /// connection (waiting for a rollback of the last one to finish), on
-    /// SQLite as [`Store::begin`].
+    /// connection (waiting for a rollback of the last one to finish; the
+    /// `BEGIN` goes with the first statement), on SQLite as
+    /// [`Store::begin`].
     pub async fn begin(&self) -> Result<Tx> {
         let Some((lane, opts)) = &self.pg else {
             return self.store.begin().await;
@@ -144,19 +195,21 @@ impl WriterLane {
         let mut lane = lane.clone().lock_owned().await;
         if lane.conn.is_none() {
             let mut conn = opts.connect().await?;
-            sqlx::raw_sql(sqlx::AssertSqlSafe(
-                crate::events::PREPARE_APPEND_PG.as_str(),
-            ))
-            .execute(&mut conn)
-            .await?;
+            sqlx::raw_sql(sqlx::AssertSqlSafe(prepared()))
+                .execute(&mut conn)
+                .await?;
             lane.conn = Some(conn);
         }
-        let conn = lane.conn.as_mut().ok_or(sqlx::Error::PoolClosed)?;
-        if let Err(e) = sqlx::raw_sql("BEGIN").execute(&mut *conn).await {
-            lane.conn = None;
-            return Err(e.into());
+        if lane.open {
+            // Not expected (a dropped transaction is rolled back before the
+            // lane is free), but never begin inside another transaction.
+            let conn = lane.conn.as_mut().ok_or(sqlx::Error::PoolClosed)?;
+            if sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await.is_err() {
+                lane.conn = None;
+                return Err(StoreError::Database(sqlx::Error::PoolClosed));
+            }
+            lane.open = false;
         }
-        lane.open = true;
         Ok(Tx::on_lane(LaneTx(Some(lane)), self.store.backend()))
     }
 

@@ -88,9 +88,10 @@ impl Tx {
         matches!(self.inner, TxInner::Lane(_))
     }
 
-    /// The transaction's connection, for one statement. On SQLite a
-    /// transaction not yet begun is begun first (a round trip of its own;
-    /// statements that can carry the `BEGIN` use [`Tx::begin_prefix`]).
+    /// The transaction's connection, for one statement. On SQLite and on
+    /// writer lanes a transaction not yet begun is begun first (a round
+    /// trip of its own; statements that can carry the `BEGIN` use
+    /// [`Tx::begin_prefix`] or [`Tx::simple_begin_prefix`]).
     pub(crate) async fn conn(&mut self) -> Result<TxConn<'_>> {
         match &mut self.inner {
             TxInner::Sqlite { lane, begun } => {
@@ -104,7 +105,7 @@ impl Tx {
                 Ok(TxConn::Sqlite(conn))
             }
             TxInner::Pg(t) => Ok(TxConn::Pg(t)),
-            TxInner::Lane(l) => Ok(TxConn::Pg(l.conn()?)),
+            TxInner::Lane(l) => Ok(TxConn::Pg(l.conn().await?)),
         }
     }
 
@@ -122,6 +123,16 @@ impl Tx {
                 SQLITE_BEGIN
             }
             _ => "",
+        }
+    }
+
+    /// Like [`Tx::begin_prefix`], for a simple query (no bound values,
+    /// `sqlx::raw_sql`): on a writer lane too, whose `BEGIN` can travel
+    /// with such a query only.
+    pub(crate) fn simple_begin_prefix(&mut self) -> &'static str {
+        match &mut self.inner {
+            TxInner::Lane(l) => l.begin_prefix(),
+            _ => self.begin_prefix(),
         }
     }
 

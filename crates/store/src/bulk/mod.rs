@@ -17,9 +17,10 @@ use sqlx::types::Json;
 
 use crate::chats::{Message, NewMessage};
 use crate::events::ChatScope;
+use crate::lane::{quote, uuid_literal};
 use crate::rows::{Col, json_rows, lookup_each, org_eq};
 use crate::{NewEvent, Result, Tx, now_ms, with_tx};
-use sqlx::Row;
+use sqlx::{FromRow, Row};
 
 /// What a lookup of an external id found.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -64,6 +65,51 @@ struct IdRow<T> {
     id: T,
 }
 
+/// The name of the known-chats lookup prepared on a writer lane.
+const KNOWN_CHATS: &str = "atende_known_chats";
+
+/// The known-chats lookup: the contact, name, block and conversation (with
+/// whether its attendance is open) of each external id of a JSON key set
+/// (`$3`) on inbox `$2` of organization `$1`.
+fn known_chats_sql(backend: crate::Backend) -> String {
+    // The conversations are locked until the batch commits: a closing
+    // that committed first is seen (the locked row is read again), one
+    // that comes later waits; otherwise a message could be appended to
+    // a chat just closed, unseen, instead of opening a new attendance.
+    // The keys come sorted, so concurrent batches lock in one order.
+    // SQLite's writer runs one transaction at a time: no lock needed.
+    let conversation = match backend {
+        crate::Backend::Postgres => {
+            "LEFT JOIN LATERAL (SELECT v.id, v.attendance_id FROM conversations v \
+             WHERE v.contact_id = c.id AND v.inbox_id = i.inbox_id FOR NO KEY UPDATE) AS v ON TRUE"
+        }
+        crate::Backend::Sqlite => {
+            "LEFT JOIN conversations v ON v.contact_id = c.id AND v.inbox_id = i.inbox_id"
+        }
+    };
+    format!(
+        "SELECT i.external_id, c.id AS contact_id, c.name AS contact_name, v.id AS conversation_id, \
+         (v.attendance_id IS NOT NULL) AS attendance_open, c.blocked \
+         FROM {} \
+         JOIN contacts c ON c.id = i.contact_id {conversation}",
+        lookup_each(
+            backend,
+            &json_rows(backend, 3, "k", &[("key", Col::Text)]),
+            "contact_identities",
+            "i",
+            "i.inbox_id = $2 AND i.external_id = k.key AND i.org_id = $1"
+        )
+    )
+}
+
+/// Prepares the known-chats lookup on a writer lane's connection.
+pub(crate) fn prepare_known_chats() -> String {
+    format!(
+        "PREPARE {KNOWN_CHATS} (uuid, uuid, jsonb) AS {}",
+        known_chats_sql(crate::Backend::Postgres)
+    )
+}
+
 impl Tx {
     /// Contacts (and their conversation on the inbox) of several external ids.
     pub async fn known_chats(
@@ -75,42 +121,32 @@ impl Tx {
         if keys.is_empty() {
             return Ok(HashMap::new());
         }
-        // The conversations are locked until the batch commits: a closing
-        // that committed first is seen (the locked row is read again), one
-        // that comes later waits; otherwise a message could be appended to
-        // a chat just closed, unseen, instead of opening a new attendance.
-        // The keys come sorted, so concurrent batches lock in one order.
-        // SQLite's writer runs one transaction at a time: no lock needed.
-        let conversation = match self.backend {
-            crate::Backend::Postgres => {
-                "LEFT JOIN LATERAL (SELECT v.id, v.attendance_id FROM conversations v \
-                 WHERE v.contact_id = c.id AND v.inbox_id = i.inbox_id FOR NO KEY UPDATE) AS v ON TRUE"
-            }
-            crate::Backend::Sqlite => {
-                "LEFT JOIN conversations v ON v.contact_id = c.id AND v.inbox_id = i.inbox_id"
-            }
-        };
-        // Usually the batch's first statement: it opens the transaction.
-        let sql = format!(
-            "{}SELECT i.external_id, c.id AS contact_id, c.name AS contact_name, v.id AS conversation_id, \
-             (v.attendance_id IS NOT NULL) AS attendance_open, c.blocked \
-             FROM {} \
-             JOIN contacts c ON c.id = i.contact_id {conversation}",
-            self.begin_prefix(),
-            lookup_each(
-                self.backend,
-                &json_rows(self.backend, 3, "k", &[("key", Col::Text)]),
-                "contact_identities",
-                "i",
-                "i.inbox_id = $2 AND i.external_id = k.key AND i.org_id = $1"
-            )
-        );
         let keys: Vec<KeyRow> = keys.iter().map(|k| KeyRow { key: k }).collect();
-        let rows = with_tx!(self, c => {
-            sqlx::query_as::<_, KnownChat>(sqlx::AssertSqlSafe(sql))
-                .bind(org).bind(inbox).bind(Json(&keys))
-                .fetch_all(c).await?
-        });
+        // Usually the batch's first statement: it opens the transaction.
+        let rows = if self.on_a_lane() {
+            // A writer lane runs the statement it prepared, as a simple
+            // query that carries its `BEGIN`.
+            let keys = serde_json::to_string(&keys)
+                .map_err(|e| crate::StoreError::Invalid(format!("chat keys: {e}")))?;
+            let sql = format!(
+                "{}EXECUTE {KNOWN_CHATS}({}, {}, {})",
+                self.simple_begin_prefix(),
+                uuid_literal(Some(org)),
+                uuid_literal(Some(inbox)),
+                quote(&keys)
+            );
+            with_tx!(self, c => {
+                sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).fetch_all(c).await?
+                    .iter().map(KnownChat::from_row).collect::<std::result::Result<Vec<_>, _>>()?
+            })
+        } else {
+            let sql = format!("{}{}", self.begin_prefix(), known_chats_sql(self.backend));
+            with_tx!(self, c => {
+                sqlx::query_as::<_, KnownChat>(sqlx::AssertSqlSafe(sql))
+                    .bind(org).bind(inbox).bind(Json(&keys))
+                    .fetch_all(c).await?
+            })
+        };
         Ok(rows
             .into_iter()
             .map(|r| (r.external_id.clone(), r))

@@ -147,3 +147,62 @@ async fn a_dropped_lane_transaction_rolls_back_at_once() {
     tx.commit().await.unwrap();
     assert!(store.org_by_name("Depois").await.unwrap().is_some());
 }
+
+/// The known-chats lookup on a lane (on PostgreSQL a prepared statement
+/// run with its keys written in, carrying the transaction's `BEGIN`) finds
+/// what a plain transaction finds, keys with quotes included, and holds
+/// the conversations it read locked until the lane commits.
+#[tokio::test]
+async fn a_lane_looks_up_known_chats_and_keeps_them_locked_until_commit() {
+    let db = TestDb::new().await;
+    let store = &db.store;
+    let org = super::org(store, "Org").await;
+    let inbox = super::inbox(store, org, "pn-lane").await;
+    let mut keys = vec!["5511999990003".to_string(), "d'água '' \\".to_string()];
+    let mut tx = store.begin().await.unwrap();
+    let mut convs = Vec::new();
+    for key in &keys {
+        let c = tx
+            .upsert_contact(org, inbox.id, key, "Eva", None)
+            .await
+            .unwrap();
+        convs.push(tx.conversation_for(org, inbox.id, c.id).await.unwrap());
+    }
+    tx.commit().await.unwrap();
+    keys.push("5511000000000".to_string());
+    keys.sort();
+
+    let mut tx = store.begin().await.unwrap();
+    let plain = tx.known_chats(org, inbox.id, &keys).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(plain.len(), 2, "{plain:?}");
+
+    let lane = store.writer_lane();
+    let mut tx = lane.begin().await.unwrap();
+    let laned = tx.known_chats(org, inbox.id, &keys).await.unwrap();
+    let sorted = |m: &std::collections::HashMap<String, atende_store::bulk::KnownChat>| {
+        let mut v: Vec<String> = m.values().map(|k| format!("{k:?}")).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(sorted(&laned), sorted(&plain));
+
+    // Until the lane commits, nobody else changes those conversations.
+    let conv = convs[1].id;
+    let other = tokio::spawn({
+        let store = store.clone();
+        async move {
+            let mut tx = store.begin().await.unwrap();
+            let c = tx.conversation(org, conv).await.unwrap();
+            tx.mark_unread(&c).await.unwrap();
+            tx.commit().await.unwrap();
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!other.is_finished(), "the lookup's lock was not held");
+    tx.commit().await.unwrap();
+    tokio::time::timeout(Duration::from_secs(5), other)
+        .await
+        .expect("the lock was released at commit")
+        .unwrap();
+}
