@@ -8,9 +8,22 @@ use tokio::sync::broadcast;
 use crate::auth::LoginLimiter;
 use crate::config::Config;
 
-/// Cheap to clone: everything inside is shared.
+/// Cheap to clone: one reference count (axum clones the state for every
+/// request and middleware; a struct of shared fields would touch one count
+/// per field, each a cache line the two cores pass back and forth).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<State>);
+
+impl std::ops::Deref for AppState {
+    type Target = State;
+
+    fn deref(&self) -> &State {
+        &self.0
+    }
+}
+
+/// What [`AppState`] shares.
+pub struct State {
     pub store: Store,
     pub config: Arc<Config>,
     /// Committed events, published after commit (in-process bus).
@@ -28,7 +41,7 @@ impl AppState {
         let (bus, _) = broadcast::channel(16_384);
         let limiter = LoginLimiter::new(config.login_max_attempts, config.login_window_secs);
         let whatsapp = Arc::new(crate::whatsapp::WhatsApp::new(&config));
-        let st = AppState {
+        let st = AppState(Arc::new(State {
             store,
             config: Arc::new(config),
             bus,
@@ -36,7 +49,7 @@ impl AppState {
             jobs_notify: Arc::new(tokio::sync::Notify::new()),
             whatsapp,
             intake: Default::default(),
-        };
+        }));
         st.intake.start(&st);
         st
     }
