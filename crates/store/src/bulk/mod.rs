@@ -19,6 +19,7 @@ use crate::chats::{Message, NewMessage};
 use crate::events::ChatScope;
 use crate::lane::{quote, uuid_literal};
 use crate::rows::{Col, json_rows, lookup_each, org_eq};
+use crate::tx::TxConn;
 use crate::{NewEvent, Result, Tx, now_ms, with_tx};
 use sqlx::{FromRow, Row};
 
@@ -209,37 +210,53 @@ impl Tx {
         // skipped. PostgreSQL takes the inserted ids from a data-modifying
         // `WITH`; SQLite runs the statements of one query text in order
         // (insert, its count, update) and finds them by primary key.
-        let message_rows = json_rows(
-            self.backend,
-            4,
-            "m",
-            &[
-                ("id", Col::Uuid),
-                ("conversation_id", Col::Uuid),
-                ("author_kind", Col::Text),
-                ("kind", Col::Text),
-                ("text", Col::Text),
-                ("payload", Col::Json),
-                ("status", Col::Text),
-                ("provider_id", Col::Text),
-            ],
-        );
+        // PostgreSQL takes the rows as one array per column (binary, no
+        // JSON document to parse and take apart), SQLite as a JSON array.
+        let message_rows = match self.backend {
+            crate::Backend::Postgres => {
+                "unnest($4::uuid[], $5::uuid[], $6::text[], $7::text[], $8::text[], \
+                 $9::jsonb[], $10::text[], $11::text[]) \
+                 AS m(id, conversation_id, author_kind, kind, text, payload, status, provider_id)"
+                    .to_string()
+            }
+            crate::Backend::Sqlite => json_rows(
+                self.backend,
+                4,
+                "m",
+                &[
+                    ("id", Col::Uuid),
+                    ("conversation_id", Col::Uuid),
+                    ("author_kind", Col::Text),
+                    ("kind", Col::Text),
+                    ("text", Col::Text),
+                    ("payload", Col::Json),
+                    ("status", Col::Text),
+                    ("provider_id", Col::Text),
+                ],
+            ),
+        };
         let insert = format!(
             "INSERT INTO messages (id, org_id, conversation_id, inbox_id, direction, author_kind, internal, kind, text, payload, \
              status, provider_id, created_at) \
              SELECT m.id, $1, m.conversation_id, $2, 'in', m.author_kind, FALSE, m.kind, m.text, m.payload, m.status, m.provider_id, $3 \
              FROM {message_rows} WHERE TRUE ON CONFLICT DO NOTHING"
         );
-        let key_rows = json_rows(
-            self.backend,
-            5,
-            "k",
-            &[
-                ("id", Col::Uuid),
-                ("conversation_id", Col::Uuid),
-                ("at", Col::BigInt),
-            ],
-        );
+        let key_rows = match self.backend {
+            crate::Backend::Postgres => {
+                "unnest($4::uuid[], $5::uuid[], $12::bigint[]) AS k(id, conversation_id, at)"
+                    .to_string()
+            }
+            crate::Backend::Sqlite => json_rows(
+                self.backend,
+                5,
+                "k",
+                &[
+                    ("id", Col::Uuid),
+                    ("conversation_id", Col::Uuid),
+                    ("at", Col::BigInt),
+                ],
+            ),
+        };
         // The update's returned scopes (for the events) and whether a
         // scheduled closing to cancel.
         let returning = "RETURNING conversations.id, (conversations.attendance_id IS NOT NULL), \
@@ -275,27 +292,6 @@ impl Tx {
                 self.begin_prefix(),
             ),
         };
-        let params: Vec<MessageRow> = msgs
-            .iter()
-            .map(|(m, _)| MessageRow {
-                id: m.id,
-                conversation_id: m.conversation_id,
-                author_kind: &m.author_kind,
-                kind: &m.kind,
-                text: m.text.as_deref(),
-                payload: &m.payload.0,
-                status: &m.status,
-                provider_id: m.provider_id.as_deref(),
-            })
-            .collect();
-        let keys: Vec<KeyAtRow> = msgs
-            .iter()
-            .map(|(m, at)| KeyAtRow {
-                id: m.id,
-                conversation_id: m.conversation_id,
-                at: *at,
-            })
-            .collect();
         type Scoped = (
             ConversationId,
             bool,
@@ -306,32 +302,87 @@ impl Tx {
         // Rows: on SQLite the insert's count (one column), then a scope per
         // conversation; on PostgreSQL a scope per conversation with its
         // count of stored messages in a sixth column.
-        let (scoped, stored) = with_tx!(self, c => {
-            let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(org)
-                .bind(inbox)
-                .bind(now)
-                .bind(Json(&params))
-                .bind(Json(&keys))
-                .fetch_all(c)
-                .await?;
-            let mut stored = 0i64;
-            let mut scoped: Vec<Scoped> = Vec::with_capacity(rows.len());
-            for r in &rows {
-                match r.len() {
-                    1 => stored += r.try_get::<i64, _>(0)?,
-                    n => {
-                        if n > 5 {
-                            stored += r.try_get::<i64, _>(5)?;
+        macro_rules! counted {
+            ($rows:expr) => {{
+                let mut stored = 0i64;
+                let mut scoped: Vec<Scoped> = Vec::with_capacity($rows.len());
+                for r in &$rows {
+                    match r.len() {
+                        1 => stored += r.try_get::<i64, _>(0)?,
+                        n => {
+                            if n > 5 {
+                                stored += r.try_get::<i64, _>(5)?;
+                            }
+                            scoped.push(FromRow::from_row(r)?);
                         }
-                        scoped.push(sqlx::FromRow::from_row(r)?);
                     }
                 }
+                (scoped, stored)
+            }};
+        }
+        let (scoped, stored) = match self.conn().await? {
+            TxConn::Pg(c) => {
+                let col = |f: fn(&Message) -> Option<&str>| -> Vec<Option<&str>> {
+                    msgs.iter().map(|(m, _)| f(m)).collect()
+                };
+                let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(org)
+                    .bind(inbox)
+                    .bind(now)
+                    .bind(msgs.iter().map(|(m, _)| m.id.0).collect::<Vec<_>>())
+                    .bind(
+                        msgs.iter()
+                            .map(|(m, _)| m.conversation_id.0)
+                            .collect::<Vec<_>>(),
+                    )
+                    .bind(col(|m| Some(&m.author_kind)))
+                    .bind(col(|m| Some(&m.kind)))
+                    .bind(col(|m| m.text.as_deref()))
+                    .bind(
+                        msgs.iter()
+                            .map(|(m, _)| Json(&m.payload.0))
+                            .collect::<Vec<_>>(),
+                    )
+                    .bind(col(|m| Some(&m.status)))
+                    .bind(col(|m| m.provider_id.as_deref()))
+                    .bind(msgs.iter().map(|(_, at)| *at).collect::<Vec<_>>())
+                    .fetch_all(c)
+                    .await?;
+                counted!(rows)
             }
-            (scoped, stored)
-        });
-        drop(params);
-        drop(keys);
+            TxConn::Sqlite(c) => {
+                let params: Vec<MessageRow> = msgs
+                    .iter()
+                    .map(|(m, _)| MessageRow {
+                        id: m.id,
+                        conversation_id: m.conversation_id,
+                        author_kind: &m.author_kind,
+                        kind: &m.kind,
+                        text: m.text.as_deref(),
+                        payload: &m.payload.0,
+                        status: &m.status,
+                        provider_id: m.provider_id.as_deref(),
+                    })
+                    .collect();
+                let keys: Vec<KeyAtRow> = msgs
+                    .iter()
+                    .map(|(m, at)| KeyAtRow {
+                        id: m.id,
+                        conversation_id: m.conversation_id,
+                        at: *at,
+                    })
+                    .collect();
+                let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(org)
+                    .bind(inbox)
+                    .bind(now)
+                    .bind(Json(&params))
+                    .bind(Json(&keys))
+                    .fetch_all(c)
+                    .await?;
+                counted!(rows)
+            }
+        };
         // Usually every row is new; otherwise find which ones were (the
         // rest were duplicates of stored messages).
         let inserted: Vec<(Message, i64)> = if stored == msgs.len() as i64 {
