@@ -117,12 +117,25 @@ pub(crate) fn contact_select(alias: &str) -> String {
         .map(|c| format!("{alias}.{c}"))
         .collect();
     cols.push(format!(
-        "(SELECT MAX(lv.last_inbound_at) FROM conversations lv WHERE lv.contact_id = {alias}.id) AS last_interaction_at"
+        "(SELECT MAX(la.last_inbound_at) FROM conversations lv JOIN chat_activity la ON la.conversation_id = lv.id \
+         WHERE lv.contact_id = {alias}.id) AS last_interaction_at"
     ));
     cols.join(", ")
 }
-pub(crate) const CONV_COLS: &str = "id, org_id, inbox_id, contact_id, attendance_id, protocol, opened_at, department_id, \
-     agent_id, flow_running, last_message_at, last_inbound_at, unread, created_at, campaign_id";
+/// The columns of a [`Conversation`], read from [`CONV_FROM`]: the
+/// conversation (`c`) and its activity (`ca`, migration 0011).
+pub(crate) const CONV_COLS: &str = "c.id, c.org_id, c.inbox_id, c.contact_id, c.attendance_id, c.protocol, c.opened_at, \
+     c.department_id, c.agent_id, c.flow_running, ca.last_message_at, ca.last_inbound_at, ca.unread, c.created_at, \
+     c.campaign_id";
+
+/// Where a [`Conversation`] is read from. A lock on it takes the
+/// conversation's row alone (`FOR … OF c`).
+pub(crate) const CONV_FROM: &str =
+    "conversations c JOIN chat_activity ca ON ca.conversation_id = c.id";
+
+/// The stored columns of `conversations` (its activity is kept apart).
+const CONV_STORED_COLS: &str = "id, org_id, inbox_id, contact_id, attendance_id, protocol, opened_at, department_id, \
+     agent_id, flow_running, created_at, campaign_id";
 
 impl Tx {
     /// The contact behind `external_id` on `inbox`, if known.
@@ -214,24 +227,26 @@ impl Tx {
         // Locked until commit on PostgreSQL, so that a closing committed
         // meanwhile is seen (see `Tx::known_chats`).
         let lock = match self.backend() {
-            crate::Backend::Postgres => " FOR NO KEY UPDATE",
+            crate::Backend::Postgres => " FOR NO KEY UPDATE OF c",
             crate::Backend::Sqlite => "",
         };
         let sql = format!(
-            "SELECT {CONV_COLS} FROM conversations WHERE inbox_id = $1 AND contact_id = $2 AND org_id = $3{lock}"
+            "SELECT {CONV_COLS} FROM {CONV_FROM} WHERE c.inbox_id = $1 AND c.contact_id = $2 AND c.org_id = $3{lock}"
         );
         if let Some(c) = with_tx!(self, c => sqlx::query_as::<_, Conversation>(sqlx::AssertSqlSafe(sql.as_str())).bind(inbox).bind(contact).bind(org).fetch_optional(c).await?)
         {
             return Ok(c);
         }
         let conv = Conversation::fresh(org, inbox, contact, now_ms());
+        // Its activity row (last message = creation, nothing unread) comes
+        // with it, by trigger (migration 0011).
         let sql = format!(
-            "INSERT INTO conversations ({CONV_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+            "INSERT INTO conversations ({CONV_STORED_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
         );
         with_tx!(self, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(conv.id).bind(org).bind(inbox).bind(contact)
             .bind(conv.attendance_id).bind(&conv.protocol).bind(conv.opened_at).bind(conv.department_id)
-            .bind(conv.agent_id).bind(conv.flow_running).bind(conv.last_message_at).bind(conv.last_inbound_at)
-            .bind(conv.unread).bind(conv.created_at).bind(conv.campaign_id).execute(c).await?.rows_affected());
+            .bind(conv.agent_id).bind(conv.flow_running).bind(conv.created_at).bind(conv.campaign_id)
+            .execute(c).await?.rows_affected());
         self.emit(NewEvent {
             org_id: org,
             kind: "conversation.created",
@@ -254,11 +269,11 @@ impl Tx {
     /// Reads a conversation inside the transaction (locking it on PostgreSQL).
     pub async fn conversation(&mut self, org: OrgId, id: ConversationId) -> Result<Conversation> {
         let lock = match self.backend() {
-            crate::Backend::Postgres => " FOR UPDATE",
+            crate::Backend::Postgres => " FOR UPDATE OF c",
             crate::Backend::Sqlite => "",
         };
         let sql =
-            format!("SELECT {CONV_COLS} FROM conversations WHERE org_id = $1 AND id = $2{lock}");
+            format!("SELECT {CONV_COLS} FROM {CONV_FROM} WHERE c.org_id = $1 AND c.id = $2{lock}");
         with_tx!(self, c => sqlx::query_as::<_, Conversation>(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(id).fetch_optional(c).await?)
             .ok_or(StoreError::NotFound)
     }
@@ -415,7 +430,7 @@ impl Tx {
         if conv.unread == 0 {
             return Ok(());
         }
-        let sql = "UPDATE conversations SET unread = 0 WHERE org_id = $1 AND id = $2";
+        let sql = "UPDATE chat_activity SET unread = 0 WHERE org_id = $1 AND conversation_id = $2";
         with_tx!(self, c => sqlx::query(sql).bind(conv.org_id).bind(conv.id).execute(c).await?.rows_affected());
         self.emit(NewEvent {
             org_id: conv.org_id,
@@ -428,7 +443,8 @@ impl Tx {
 
     /// Marks a conversation unread (LC-7 "Mark as unread").
     pub async fn mark_unread(&mut self, conv: &Conversation) -> Result<()> {
-        let sql = "UPDATE conversations SET unread = CASE WHEN unread = 0 THEN 1 ELSE unread END WHERE org_id = $1 AND id = $2";
+        let sql = "UPDATE chat_activity SET unread = CASE WHEN unread = 0 THEN 1 ELSE unread END \
+                   WHERE org_id = $1 AND conversation_id = $2";
         with_tx!(self, c => sqlx::query(sql).bind(conv.org_id).bind(conv.id).execute(c).await?.rows_affected());
         self.emit(NewEvent {
             org_id: conv.org_id,
@@ -573,7 +589,7 @@ impl Store {
     }
 
     pub async fn conversation(&self, org: OrgId, id: ConversationId) -> Result<Conversation> {
-        let sql = format!("SELECT {CONV_COLS} FROM conversations WHERE org_id = $1 AND id = $2");
+        let sql = format!("SELECT {CONV_COLS} FROM {CONV_FROM} WHERE c.org_id = $1 AND c.id = $2");
         with_pool!(self, p => sqlx::query_as::<_, Conversation>(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(id).fetch_optional(p).await?)
             .ok_or(StoreError::NotFound)
     }

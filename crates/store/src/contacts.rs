@@ -133,8 +133,9 @@ impl Store {
         contact: ContactId,
     ) -> Result<Vec<Conversation>> {
         let sql = format!(
-            "SELECT {} FROM conversations WHERE org_id = $1 AND contact_id = $2 ORDER BY last_message_at DESC",
-            crate::chats::CONV_COLS
+            "SELECT {} FROM {} WHERE c.org_id = $1 AND c.contact_id = $2 ORDER BY ca.last_message_at DESC",
+            crate::chats::CONV_COLS,
+            crate::chats::CONV_FROM
         );
         Ok(
             with_pool!(self, p => sqlx::query_as::<_, Conversation>(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(contact).fetch_all(p).await?),
@@ -172,8 +173,9 @@ impl Tx {
     /// so only those who see it are told.
     async fn tell_chats(&mut self, c: &Contact, fields: &[&str]) -> Result<()> {
         let sql = format!(
-            "SELECT {} FROM conversations WHERE org_id = $1 AND contact_id = $2",
-            crate::chats::CONV_COLS
+            "SELECT {} FROM {} WHERE c.org_id = $1 AND c.contact_id = $2",
+            crate::chats::CONV_COLS,
+            crate::chats::CONV_FROM
         );
         let convs: Vec<Conversation> = with_tx!(self, x => sqlx::query_as::<_, Conversation>(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(c.org_id).bind(c.id).fetch_all(x).await?);

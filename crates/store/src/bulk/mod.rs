@@ -259,11 +259,17 @@ impl Tx {
         };
         // The update's returned scopes (for the events) and whether a
         // scheduled closing to cancel.
-        let returning = "RETURNING conversations.id, (conversations.attendance_id IS NOT NULL), \
-             conversations.department_id, conversations.agent_id, \
-             (SELECT a.id FROM attendances a WHERE a.id = conversations.attendance_id AND a.close_at IS NOT NULL \
+        // The update is of the chats' activity (migration 0011); whether the
+        // attendance is open and has a closing to cancel is read from the
+        // conversation and its attendance (on PostgreSQL, joined to the
+        // update; SQLite's `RETURNING` sees only the updated table).
+        let returning = "RETURNING chat_activity.conversation_id, \
+             (SELECT c.attendance_id IS NOT NULL FROM conversations c WHERE c.id = chat_activity.conversation_id), \
+             chat_activity.department_id, chat_activity.agent_id, \
+             (SELECT a.id FROM conversations c JOIN attendances a ON a.id = c.attendance_id \
+              WHERE c.id = chat_activity.conversation_id AND a.close_at IS NOT NULL \
               AND NOT a.close_keep_on_reply) AS cancel_closing";
-        let org_filter = org_eq(self.backend, "conversations.org_id", 1);
+        let org_filter = org_eq(self.backend, "chat_activity.org_id", 1);
         let set = "SET last_message_at = $3, unread = unread + v.n, \
              last_inbound_at = CASE WHEN last_inbound_at IS NULL OR last_inbound_at < v.at THEN v.at ELSE last_inbound_at END";
         let counted = "SELECT k.conversation_id AS id, count(*) AS n, max(k.at) AS at";
@@ -277,18 +283,22 @@ impl Tx {
             crate::Backend::Postgres => format!(
                 "WITH ins AS ({insert} RETURNING id), \
                  v AS ({counted} FROM {key_rows} JOIN ins ON ins.id = k.id GROUP BY k.conversation_id) \
-                 UPDATE conversations {set} FROM v \
-                 WHERE {org_filter} AND conversations.id = ANY(ARRAY(SELECT id FROM v)) AND conversations.id = v.id \
-                 {returning}, v.n"
+                 UPDATE chat_activity {set} FROM v JOIN conversations c ON c.id = v.id \
+                 WHERE {org_filter} AND chat_activity.conversation_id = ANY(ARRAY(SELECT id FROM v)) \
+                 AND chat_activity.conversation_id = v.id \
+                 RETURNING chat_activity.conversation_id, (c.attendance_id IS NOT NULL), \
+                 chat_activity.department_id, chat_activity.agent_id, \
+                 (SELECT a.id FROM attendances a WHERE a.id = c.attendance_id AND a.close_at IS NOT NULL \
+                  AND NOT a.close_keep_on_reply) AS cancel_closing, v.n"
             ),
             // Three statements: the insert, its count of stored rows
             // (`changes()`, as one row before the update's), and the update,
             // which finds the stored messages by their (new) ids.
             crate::Backend::Sqlite => format!(
                 "{}{insert}; SELECT changes(); \
-                 UPDATE conversations {set} \
+                 UPDATE chat_activity {set} \
                  FROM ({counted} FROM {key_rows} CROSS JOIN messages s ON s.id = k.id GROUP BY k.conversation_id) AS v \
-                 WHERE {org_filter} AND conversations.id = v.id {returning}",
+                 WHERE {org_filter} AND chat_activity.conversation_id = v.id {returning}",
                 self.begin_prefix(),
             ),
         };

@@ -113,8 +113,8 @@ impl Tx {
         if !rows.is_empty() {
             let sql = format!(
                 "INSERT INTO conversations (id, org_id, inbox_id, contact_id, attendance_id, protocol, opened_at, department_id, \
-                 agent_id, flow_running, last_message_at, last_inbound_at, unread, created_at) \
-                 SELECT v.id, $1, $2, v.contact_id, v.attendance_id, v.protocol, $3, NULL, NULL, FALSE, $3, NULL, 0, $3 FROM {}",
+                 agent_id, flow_running, created_at) \
+                 SELECT v.id, $1, $2, v.contact_id, v.attendance_id, v.protocol, $3, NULL, NULL, FALSE, $3 FROM {}",
                 json_rows(
                     self.backend,
                     4,

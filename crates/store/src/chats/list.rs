@@ -37,8 +37,19 @@ impl ChatOrder {
 
     fn column(self) -> &'static str {
         match self {
-            ChatOrder::Newest | ChatOrder::Oldest => "c.last_message_at",
+            // The chat's activity (`ca`, migration 0011) holds the indexed
+            // last-message time.
+            ChatOrder::Newest | ChatOrder::Oldest => "ca.last_message_at",
             ChatOrder::NewestOpening | ChatOrder::OldestOpening => "c.opened_at",
+        }
+    }
+
+    /// The chat's id as the index of [`ChatOrder::column`] holds it (the
+    /// tie-break of equal times), so the index gives the whole order.
+    fn id_column(self) -> &'static str {
+        match self {
+            ChatOrder::Newest | ChatOrder::Oldest => "ca.conversation_id",
+            ChatOrder::NewestOpening | ChatOrder::OldestOpening => "c.id",
         }
     }
 
@@ -146,7 +157,7 @@ impl Store {
         q: &ConversationQuery,
     ) -> Result<(Vec<ConversationItem>, Option<String>)> {
         let mut args: Vec<Arg> = vec![Arg::Id(q.org_id.0)];
-        let mut wh: Vec<String> = vec!["c.org_id = $1".into()];
+        let mut wh: Vec<String> = vec!["c.org_id = $1".into(), "ca.org_id = $1".into()];
         let push = |args: &mut Vec<Arg>, a: Arg| -> String {
             args.push(a);
             format!("${}", args.len())
@@ -165,7 +176,9 @@ impl Store {
             ChatView::Open => wh.push("c.attendance_id IS NOT NULL AND c.agent_id IS NULL".into()),
             ChatView::Mine => {
                 let me = push(&mut args, Arg::Id(q.viewer.0));
-                wh.push(format!("c.attendance_id IS NOT NULL AND c.agent_id = {me}"));
+                wh.push(format!(
+                    "c.attendance_id IS NOT NULL AND ca.agent_id = {me}"
+                ));
             }
             ChatView::InService => {
                 wh.push("c.attendance_id IS NOT NULL AND c.agent_id IS NOT NULL".into())
@@ -181,11 +194,11 @@ impl Store {
         }
         if let Some(d) = q.department {
             let p = push(&mut args, Arg::Id(d.0));
-            wh.push(format!("c.department_id = {p}"));
+            wh.push(format!("ca.department_id = {p}"));
         }
         if let Some(a) = q.agent {
             let p = push(&mut args, Arg::Id(a.0));
-            wh.push(format!("c.agent_id = {p}"));
+            wh.push(format!("ca.agent_id = {p}"));
         }
         if let Some(i) = q.inbox {
             let p = push(&mut args, Arg::Id(i.0));
@@ -196,7 +209,7 @@ impl Store {
             wh.push(format!("i.channel = {p}"));
         }
         if q.unread_only {
-            wh.push("c.unread > 0".into());
+            wh.push("ca.unread > 0".into());
         }
         if let Some(s) = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             let like = format!("%{}%", s.to_lowercase().replace(['%', '_'], ""));
@@ -209,7 +222,7 @@ impl Store {
             }
             wh.push(format!("({cond})"));
         }
-        let col = q.order.column();
+        let (col, idc) = (q.order.column(), q.order.id_column());
         if matches!(q.order, ChatOrder::NewestOpening | ChatOrder::OldestOpening) {
             wh.push(format!("{col} IS NOT NULL"));
         }
@@ -222,17 +235,18 @@ impl Store {
             let (k, id) = parse_cursor(cur)?;
             let pk = push(&mut args, Arg::Int(k));
             let pi = push(&mut args, Arg::Id(id));
-            wh.push(format!("({col}, c.id) {cmp} ({pk}, {pi})"));
+            wh.push(format!("({col}, {idc}) {cmp} ({pk}, {pi})"));
         }
         let limit = q.limit.clamp(1, 200);
         let pl = push(&mut args, Arg::Int(limit + 1));
         let sql = format!(
             "SELECT c.id, c.inbox_id, i.channel, c.contact_id, k.name AS contact_name, k.phone AS contact_phone, \
              c.attendance_id, c.protocol, c.opened_at, c.department_id, c.agent_id, c.flow_running, \
-             c.last_message_at, c.last_inbound_at, c.unread, a.close_at, c.campaign_id \
-             FROM conversations c JOIN contacts k ON k.id = c.contact_id JOIN inboxes i ON i.id = c.inbox_id \
+             ca.last_message_at, ca.last_inbound_at, ca.unread, a.close_at, c.campaign_id \
+             FROM conversations c JOIN chat_activity ca ON ca.conversation_id = c.id \
+             JOIN contacts k ON k.id = c.contact_id JOIN inboxes i ON i.id = c.inbox_id \
              LEFT JOIN attendances a ON a.id = c.attendance_id \
-             WHERE {} ORDER BY {col} {dir}, c.id {dir} LIMIT {pl}",
+             WHERE {} ORDER BY {col} {dir}, {idc} {dir} LIMIT {pl}",
             wh.join(" AND ")
         );
         let mut rows: Vec<ConversationItem> = with_pool!(self, p => {

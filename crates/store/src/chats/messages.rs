@@ -151,11 +151,12 @@ impl Tx {
             return Ok(None);
         }
         let inbound = direction == Direction::In;
-        let sql = "UPDATE conversations SET last_message_at = $3, \
+        let sql = "UPDATE chat_activity SET last_message_at = $3, \
                    unread = unread + $4, \
                    last_inbound_at = CASE WHEN $5 AND (last_inbound_at IS NULL OR last_inbound_at < CAST($6 AS BIGINT)) \
                    THEN CAST($6 AS BIGINT) ELSE last_inbound_at END \
-                   WHERE org_id = $1 AND id = $2 RETURNING attendance_id IS NOT NULL, department_id, agent_id";
+                   WHERE org_id = $1 AND conversation_id = $2 \
+                   RETURNING (SELECT c.attendance_id IS NOT NULL FROM conversations c WHERE c.id = $2), department_id, agent_id";
         let scope: Option<(bool, Option<atende_domain::DepartmentId>, Option<UserId>)> = with_tx!(self, c => sqlx::query_as(sql)
             .bind(msg.org_id).bind(msg.conversation_id).bind(now).bind(i64::from(inbound))
             .bind(inbound).bind(provider_at.unwrap_or(now)).fetch_optional(c).await?);
