@@ -9,6 +9,7 @@ import {
   cleanup,
   launchBrowser,
   loginInBrowser,
+  sendWhatsApp,
   startAtende,
   startPreview,
   USERS,
@@ -68,6 +69,14 @@ describe('agent console', { concurrency: false }, () => {
     const shown = await page.locator('[data-chat-button] .name').allInnerTexts();
     assert.ok(shown.length > 0, 'no chats shown');
     for (const name of shown.slice(0, 5)) assert.ok(apiNames.has(name), `${name} is not in Ana's open view`);
+  });
+
+  step("a customer's WhatsApp message appears live in \"Chats abertos\", without a reload", async () => {
+    const name = `Cliente ao vivo ${tag}`;
+    const from = `55119${String(Date.now()).slice(-8)}`;
+    await sendWhatsApp(atende.url, { from, name, text: 'Olá, acabei de escrever!' });
+    await page.locator('[data-chat-button] .name', { hasText: name }).waitFor({ timeout: 10_000 });
+    assert.equal(await page.getByRole('tab', { name: 'Chats abertos' }).getAttribute('aria-selected'), 'true');
   });
 
   step('opening a chat shows its messages and marks it read', async () => {
@@ -149,15 +158,26 @@ describe('agent console', { concurrency: false }, () => {
     await page.getByText(OFFLINE, { exact: true }).waitFor({ timeout: 10_000 });
   });
 
-  step('"Ressincronizar" loads what changed while disconnected', async () => {
+  step('"Ressincronizar" loads what changed while disconnected, in order', async () => {
     await atende.start();
-    const text = `Escrita enquanto a Ana estava desconectada (${tag})`;
-    await admin.call('POST', `/conversations/${chatId}/messages`, { text, internal: true });
-    const bubble = pane().locator('article.bubble', { hasText: text });
+    // Three messages while Ana's socket is down: a colleague's note, the
+    // customer's WhatsApp message, another note.
+    const conv = await admin.call('GET', `/conversations/${chatId}`);
+    const from = String(conv.contact.phone ?? '').replace(/\D/g, '');
+    assert.ok(from, 'the chat has a phone number');
+    const texts = [1, 2, 3].map((n) => `Escrita enquanto a Ana estava desconectada ${n} (${tag})`);
+    await admin.call('POST', `/conversations/${chatId}/messages`, { text: texts[0], internal: true });
+    await sendWhatsApp(atende.url, { from, name: conv.contact.name, text: texts[1] });
+    await admin.call('POST', `/conversations/${chatId}/messages`, { text: texts[2], internal: true });
+    const bubble = pane().locator('article.bubble', { hasText: texts[2] });
     await page.waitForTimeout(1500);
     assert.equal(await bubble.count(), 0, 'shown before resynchronizing: the socket should be down');
     await page.getByRole('button', { name: 'Ressincronizar' }).click();
     await bubble.waitFor({ timeout: 10_000 });
+    const shown = await pane().locator('article.bubble').allInnerTexts();
+    const at = texts.map((t) => shown.findIndex((b) => b.includes(t)));
+    assert.ok(at.every((i) => i >= 0), `all three shown: ${at}`);
+    assert.deepEqual([...at].sort((x, y) => x - y), at, 'in the order they were written');
     await page.getByRole('button', { name: 'Ressincronizar' }).waitFor({ state: 'detached' });
     // Live again: the next change arrives without pressing anything.
     const after = `De volta ao vivo (${tag})`;

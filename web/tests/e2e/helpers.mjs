@@ -3,6 +3,7 @@
 // a small API client for acting as another user. Everything started here is
 // stopped by `cleanup()` and, as a last resort, when the process exits.
 import { spawn } from 'node:child_process';
+import { createHmac, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -185,6 +186,52 @@ export async function launchBrowser(opts = {}) {
   });
   cleanups.push(() => browser.close());
   return browser;
+}
+
+/**
+ * A customer's text message to the demo's WhatsApp number, delivered the
+ * way Meta does: a Cloud API webhook signed with the demo app's secret
+ * (`X-Hub-Signature-256` over the raw body). Returns the message's wamid.
+ * @param {string} baseUrl
+ * @param {{ from: string, name: string, text: string }} msg
+ */
+export async function sendWhatsApp(baseUrl, { from, name, text }) {
+  const wamid = `wamid.e2e-${randomUUID()}`;
+  const body = JSON.stringify({
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: '200000000000001',
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: '5511900000000', phone_number_id: '100000000000001' },
+              contacts: [{ profile: { name }, wa_id: from }],
+              messages: [
+                {
+                  from,
+                  id: wamid,
+                  timestamp: String(Math.floor(Date.now() / 1000)),
+                  type: 'text',
+                  text: { body: text },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    ],
+  });
+  const signature = `sha256=${createHmac('sha256', 'demo-app-secret').update(body).digest('hex')}`;
+  const r = await fetch(`${baseUrl}/webhooks/whatsapp`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
+    body,
+  });
+  if (r.status !== 200) throw new Error(`webhook: ${r.status} ${await r.text()}`);
+  return wamid;
 }
 
 /**
