@@ -3,20 +3,18 @@
 // and the profile dialog (AD-4): a new user's default closing message is
 // pre-filled in the close dialog right after saving it.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import {
   apiSession,
   cleanup,
   launchBrowser,
   loginInBrowser,
+  saveShot,
   PASSWORD,
   startAtende,
   startPreview,
   USERS,
   step as stepOn,
-  WEB_DIR,
 } from './helpers.mjs';
 
 const tag = Math.random().toString(36).slice(2, 7);
@@ -27,7 +25,6 @@ const USER_NAME = `Teste ${tag}`;
 const USER_EMAIL = `teste-${tag}@demo.atende.dev`;
 const FIELD_KEY = `cidade_${tag}`;
 const CLOSING = `Até logo! Atendimento encerrado pela equipe (${tag}).`;
-const SHOTS = join(WEB_DIR, 'test-results');
 
 /** @type {Awaited<ReturnType<typeof startAtende>>} */
 let atende;
@@ -49,10 +46,7 @@ let appUrl = '';
 const step = (name, body) => stepOn(name, () => current, body);
 
 /** @param {string} name */
-async function shot(name) {
-  mkdirSync(SHOTS, { recursive: true });
-  await current.screenshot({ path: join(SHOTS, `admin-${name}.png`), fullPage: true });
-}
+const shot = (name) => saveShot(current, `admin-${name}`, { fullPage: true });
 
 /** A new browser context signed in as `email`. */
 /** @param {string} email */

@@ -9,6 +9,7 @@ import {
   cleanup,
   launchBrowser,
   loginInBrowser,
+  saveShot,
   sendWhatsApp,
   startAtende,
   startPreview,
@@ -77,6 +78,7 @@ describe('agent console', { concurrency: false }, () => {
     await sendWhatsApp(atende.url, { from, name, text: 'Olá, acabei de escrever!' });
     await page.locator('[data-chat-button] .name', { hasText: name }).waitFor({ timeout: 10_000 });
     assert.equal(await page.getByRole('tab', { name: 'Chats abertos' }).getAttribute('aria-selected'), 'true');
+    await saveShot(page, 'console-chat-list');
   });
 
   step('opening a chat shows its messages and marks it read', async () => {
@@ -130,6 +132,7 @@ describe('agent console', { concurrency: false }, () => {
     assert.ok(!sent.some((r) => JSON.stringify(r.body).includes(note)), 'the internal note reached WhatsApp');
     await page.getByLabel('Interna?').uncheck();
     assert.equal(await send.getAttribute('data-internal'), 'false');
+    await saveShot(page, 'console-conversation');
   });
 
   step('the /interna prefix also makes an internal note', async () => {

@@ -2,19 +2,17 @@
 // browser (LC-1, LC-9): the chat leaves Ana's "Meus chats" and appears live
 // in Bruno's "Chats abertos" (he is in Suporte), without a reload.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import {
   apiSession,
   cleanup,
   launchBrowser,
   loginInBrowser,
+  saveShot,
   startAtende,
   startPreview,
-  USERS,
-  WEB_DIR,
   step as stepOn,
+  USERS,
 } from './helpers.mjs';
 
 /** @type {import('playwright-core').Page} */
@@ -29,11 +27,7 @@ let appUrl;
 let protocol;
 
 /** @param {import('playwright-core').Page} p @param {string} name */
-async function screenshot(p, name) {
-  const dir = join(WEB_DIR, 'test-results');
-  mkdirSync(dir, { recursive: true });
-  await p.screenshot({ path: join(dir, `handover-${name}.png`) });
-}
+const screenshot = (p, name) => saveShot(p, `handover-${name}`);
 
 /** @param {import('playwright-core').Page} p */
 const item = (p) => p.locator(`#chat-list .item[data-conversation-id="${chatId}"]`);

@@ -189,15 +189,19 @@ export async function launchBrowser(opts = {}) {
 }
 
 /**
- * A customer's text message to the demo's WhatsApp number, delivered the
- * way Meta does: a Cloud API webhook signed with the demo app's secret
- * (`X-Hub-Signature-256` over the raw body). Returns the message's wamid.
+ * A customer's message to the demo's WhatsApp number
+ * (crates/server/src/demo.rs), delivered the way Meta does: a Cloud API
+ * webhook, non-ASCII escaped as Meta escapes it, signed with the demo
+ * app's secret (`X-Hub-Signature-256` over the raw bytes). `message` is
+ * the `messages[]` item without `from`, `id` and `timestamp`; `text` is
+ * short for a text message. Returns the message's wamid.
  * @param {string} baseUrl
- * @param {{ from: string, name: string, text: string }} msg
+ * @param {{ from: string, name: string, text?: string, message?: Record<string, unknown>, ageMs?: number }} msg
  */
-export async function sendWhatsApp(baseUrl, { from, name, text }) {
+export async function sendWhatsApp(baseUrl, { from, name, text, message, ageMs = 0 }) {
   const wamid = `wamid.e2e-${randomUUID()}`;
-  const body = JSON.stringify({
+  const item = message ?? { type: 'text', text: { body: text ?? '' } };
+  const payload = {
     object: 'whatsapp_business_account',
     entry: [
       {
@@ -213,9 +217,8 @@ export async function sendWhatsApp(baseUrl, { from, name, text }) {
                 {
                   from,
                   id: wamid,
-                  timestamp: String(Math.floor(Date.now() / 1000)),
-                  type: 'text',
-                  text: { body: text },
+                  timestamp: String(Math.floor((Date.now() - ageMs) / 1000)),
+                  ...item,
                 },
               ],
             },
@@ -223,7 +226,11 @@ export async function sendWhatsApp(baseUrl, { from, name, text }) {
         ],
       },
     ],
-  });
+  };
+  const body = JSON.stringify(payload).replace(
+    /[\u007f-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
   const signature = `sha256=${createHmac('sha256', 'demo-app-secret').update(body).digest('hex')}`;
   const r = await fetch(`${baseUrl}/webhooks/whatsapp`, {
     method: 'POST',
@@ -298,6 +305,19 @@ export async function loginInBrowser(page, appUrl, email) {
   await page.getByLabel('E-mail').fill(email);
   await page.getByLabel('Senha').fill(PASSWORD);
   await page.getByRole('button', { name: 'Entrar' }).click();
+}
+
+/**
+ * Saves a screenshot of a main screen under test-results/ (kept by CI as
+ * an artifact of the browser suites).
+ * @param {import('playwright-core').Page} page
+ * @param {string} name
+ * @param {{ fullPage?: boolean }} [opts]
+ */
+export async function saveShot(page, name, opts = {}) {
+  const dir = join(WEB_DIR, 'test-results');
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: opts.fullPage ?? false });
 }
 
 /**

@@ -5,28 +5,24 @@
 // "Tem certeza que deseja enviar esse áudio?" when the user's profile asks
 // to confirm audio (AD-4).
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import {
   apiSession,
   cleanup,
   launchBrowser,
   loginInBrowser,
+  saveShot,
+  sendWhatsApp,
   sleep,
   startAtende,
   startPreview,
-  USERS,
-  WEB_DIR,
   step as stepOn,
+  USERS,
 } from './helpers.mjs';
 
 const tag = Math.random().toString(36).slice(2, 7);
 const CUSTOMER = `Cliente Mídia ${tag}`;
 const WA_ID = `55119${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
-// The demo's WhatsApp number and app secret (crates/server/src/demo.rs).
-const DEMO = { phoneNumberId: '100000000000001', waba: '200000000000001', appSecret: 'demo-app-secret' };
 
 /** Small PNGs (96×64, one colour each). */
 const PNG = {
@@ -47,7 +43,6 @@ let page;
 let admin;
 let chatId = '';
 let inboxId = '';
-let wamids = 0;
 let recordingShown = false;
 
 /**
@@ -61,52 +56,13 @@ const composer = () => page.getByLabel('Mensagem', { exact: true });
 const outBubbles = () => pane().locator('article.bubble.out');
 
 /** @param {string} name */
-async function screenshot(name) {
-  const dir = join(WEB_DIR, 'test-results');
-  mkdirSync(dir, { recursive: true });
-  await page.screenshot({ path: join(dir, `media-${name}.png`) });
-}
+const screenshot = (name) => saveShot(page, `media-${name}`);
 
 /**
  * A signed WhatsApp webhook from our customer, as Meta sends it.
  * @param {Record<string, unknown>} message the `messages[]` item without from/id/timestamp
  */
-async function inbound(message) {
-  const payload = {
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: DEMO.waba,
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '5511900000000', phone_number_id: DEMO.phoneNumberId },
-              contacts: [{ profile: { name: CUSTOMER }, wa_id: WA_ID }],
-              messages: [
-                {
-                  from: WA_ID,
-                  id: `wamid.e2e-media-${tag}-${wamids++}`,
-                  timestamp: String(Math.floor(Date.now() / 1000)),
-                  ...message,
-                },
-              ],
-            },
-          },
-        ],
-      },
-    ],
-  };
-  const body = JSON.stringify(payload);
-  const signature = `sha256=${createHmac('sha256', DEMO.appSecret).update(body).digest('hex')}`;
-  const r = await fetch(`${atende.url}/webhooks/whatsapp`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
-    body,
-  });
-  assert.equal(r.status, 200, await r.text());
-}
+const inbound = (message) => sendWhatsApp(atende.url, { from: WA_ID, name: CUSTOMER, message });
 
 /** Uploads a file to the demo number (the fake Graph keeps it) and returns its media id. */
 async function uploadToGraph(/** @type {Buffer} */ bytes, /** @type {string} */ type, /** @type {string} */ name) {

@@ -5,8 +5,6 @@
 // another agent shows a notice instead of the composer, the transfer
 // request reaches that agent, who transfers it back.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   apiSession,
@@ -14,11 +12,11 @@ import {
   eventually,
   launchBrowser,
   loginInBrowser,
+  saveShot,
   startAtende,
   startPreview,
-  USERS,
-  WEB_DIR,
   step as stepOn,
+  USERS,
 } from './helpers.mjs';
 
 const tag = Math.random().toString(36).slice(2, 7);
@@ -76,11 +74,7 @@ function transferStep(name, body) {
 }
 
 /** @param {import('playwright-core').Page} p @param {string} name */
-async function screenshot(p, name) {
-  const dir = join(WEB_DIR, 'test-results');
-  mkdirSync(dir, { recursive: true });
-  await p.screenshot({ path: join(dir, `panel-${name}.png`) });
-}
+const screenshot = (p, name) => saveShot(p, `panel-${name}`);
 
 const pane = () => page.getByRole('region', { name: 'Conversa' });
 const header = () => pane().locator('header');

@@ -4,20 +4,18 @@
 // the form), and Ana, in another browser, gets it live in the composer's `/`
 // suggestions, inserts it with Enter and sends it with the name filled in.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import {
   apiSession,
   cleanup,
   launchBrowser,
   loginInBrowser,
+  saveShot,
   sleep,
   startAtende,
   startPreview,
   USERS,
   step as stepOn,
-  WEB_DIR,
 } from './helpers.mjs';
 
 const tag = Math.random().toString(36).slice(2, 7);
@@ -25,7 +23,6 @@ const CATEGORY = `Saudações ${tag}`;
 const TITLE = `Saudação ${tag}`;
 const LONG_TITLE = `Saudação de boas-vindas muito longa ${tag}`;
 const TEXT = `Olá {nome}, aqui é a Ana (${tag}).`;
-const SHOTS = join(WEB_DIR, 'test-results');
 const VIEWS = /** @type {const} */ (['all', 'open', 'mine', 'in_service']);
 
 /** @type {Awaited<ReturnType<typeof startAtende>>} */
@@ -56,10 +53,7 @@ let chat = null;
 const step = (name, body) => stepOn(name, () => current, body);
 
 /** @param {string} name */
-async function shot(name) {
-  mkdirSync(SHOTS, { recursive: true });
-  await current.screenshot({ path: join(SHOTS, `ready-${name}.png`) });
-}
+const shot = (name) => saveShot(current, `ready-${name}`);
 
 /** @param {string} email */
 async function signedIn(email) {

@@ -2,19 +2,17 @@
 // match marked, and picking one brings the message into view, reading older
 // pages when it is beyond the ones on screen.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import {
   apiSession,
   cleanup,
   launchBrowser,
   loginInBrowser,
+  saveShot,
   startAtende,
   startPreview,
-  USERS,
-  WEB_DIR,
   step as stepOn,
+  USERS,
 } from './helpers.mjs';
 
 const tag = Math.random().toString(36).slice(2, 7);
@@ -41,11 +39,7 @@ const searchBar = () => pane().getByRole('region', { name: 'Buscar mensagens nes
 const note = () => pane().locator(`article[data-message-id="${noteId}"]`);
 
 /** @param {string} name */
-async function screenshot(name) {
-  const dir = join(WEB_DIR, 'test-results');
-  mkdirSync(dir, { recursive: true });
-  await page.screenshot({ path: join(dir, `search-${name}.png`) });
-}
+const screenshot = (name) => saveShot(page, `search-${name}`);
 
 describe('search inside the conversation', { concurrency: false }, () => {
   before(async () => {

@@ -2,9 +2,6 @@
 // the ?target_phone= deep link (LC-16). A contact whose last message is two
 // days old is made with a signed WhatsApp webhook, as Meta would deliver it.
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe } from 'node:test';
 import {
   apiSession,
@@ -12,16 +9,14 @@ import {
   eventually,
   launchBrowser,
   loginInBrowser,
+  saveShot,
+  sendWhatsApp,
   startAtende,
   startPreview,
-  USERS,
-  WEB_DIR,
   step as stepOn,
+  USERS,
 } from './helpers.mjs';
 
-const APP_SECRET = 'demo-app-secret';
-const PHONE_NUMBER_ID = '100000000000001';
-const DISPLAY_NUMBER = '5511900000000';
 
 /** A random Brazilian mobile: DDD 11, nine digits starting with 9. */
 const mobile = () => `119${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
@@ -70,45 +65,7 @@ const composer = () => page.getByRole('form', { name: 'Escrever mensagem' });
  * @param {string} text
  * @param {number} ageMs
  */
-async function inboundText(waId, name, text, ageMs) {
-  const ts = Math.floor((Date.now() - ageMs) / 1000);
-  const payload = {
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: '200000000000001',
-        changes: [
-          {
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: DISPLAY_NUMBER, phone_number_id: PHONE_NUMBER_ID },
-              contacts: [{ profile: { name }, wa_id: waId }],
-              messages: [
-                {
-                  from: waId,
-                  id: `wamid.e2e-${tag}-${ts}`,
-                  timestamp: String(ts),
-                  type: 'text',
-                  text: { body: text },
-                },
-              ],
-            },
-            field: 'messages',
-          },
-        ],
-      },
-    ],
-  };
-  // ASCII only (Meta escapes non-ASCII), so the raw bytes are what is signed.
-  const raw = JSON.stringify(payload).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  const signature = createHmac('sha256', APP_SECRET).update(raw).digest('hex');
-  const r = await fetch(`${atende.url}/webhooks/whatsapp`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${signature}` },
-    body: raw,
-  });
-  assert.equal(r.status, 200, `webhook: ${r.status} ${await r.text()}`);
-}
+const inboundText = (waId, name, text, ageMs) => sendWhatsApp(atende.url, { from: waId, name, text, ageMs });
 
 /**
  * Picks `boas_vindas` in `scope`'s list, fills `{{1}}` and checks the preview.
@@ -127,11 +84,7 @@ async function fillWelcome(scope, name) {
  * Keeps a screenshot of a passing step under test-results/ too.
  * @param {string} name
  */
-async function shot(name) {
-  const dir = join(WEB_DIR, 'test-results');
-  mkdirSync(dir, { recursive: true });
-  await page.screenshot({ path: join(dir, `${name}.png`) });
-}
+const shot = (name) => saveShot(page, name);
 
 describe('templates, Novo chat and target_phone', { concurrency: false }, () => {
   before(async () => {
