@@ -101,10 +101,17 @@ describe('agent console', { concurrency: false }, () => {
     await bubble.waitFor();
     assert.equal(await composer().inputValue(), '');
     assert.equal(await bubble.getAttribute('data-internal'), null);
-    // The fake WhatsApp number acknowledges: grey ✓ → ✓✓ (or green when read).
-    await bubble.locator('.receipt[data-status="delivered"], .receipt[data-status="read"]').waitFor();
-    const label = await bubble.locator('.receipt').getAttribute('aria-label');
-    assert.ok(label === 'Entregue' || label === 'Lida', `receipt label ${label}`);
+    // CH-7: grey while sent or delivered, green once read. The demo's
+    // customer phone reports delivered after ~0.8 s and read after ~2.5 s.
+    const receipt = bubble.locator('.receipt');
+    await bubble.locator('.receipt[data-status="sent"], .receipt[data-status="delivered"]').waitFor();
+    const grey = await receipt.evaluate((r) => getComputedStyle(r).color);
+    await bubble.locator('.receipt[data-status="read"]').waitFor({ timeout: 10_000 });
+    assert.equal(await receipt.getAttribute('aria-label'), 'Lida');
+    const green = await receipt.evaluate((r) => getComputedStyle(r).color);
+    assert.notEqual(green, grey, 'the read receipt has its own colour');
+    const [r, g, b] = (green.match(/\d+/g) ?? []).map(Number);
+    assert.ok(g > r && g > b, `read receipt is green: ${green}`);
     // LC-9: replying makes Ana the chat's agent; the header follows live.
     await pane().getByText('Agente: Ana (Vendas)').waitFor();
     // The fake WhatsApp received exactly this text, once, as a Cloud API send.

@@ -189,18 +189,13 @@ export async function launchBrowser(opts = {}) {
 }
 
 /**
- * A customer's message to the demo's WhatsApp number
- * (crates/server/src/demo.rs), delivered the way Meta does: a Cloud API
- * webhook, non-ASCII escaped as Meta escapes it, signed with the demo
- * app's secret (`X-Hub-Signature-256` over the raw bytes). `message` is
- * the `messages[]` item without `from`, `id` and `timestamp`; `text` is
- * short for a text message. Returns the message's wamid.
+ * Posts one `messages` change to the demo's webhook the way Meta does:
+ * non-ASCII escaped as Meta escapes it, signed with the demo app's secret
+ * (`X-Hub-Signature-256` over the raw bytes; crates/server/src/demo.rs).
  * @param {string} baseUrl
- * @param {{ from: string, name: string, text?: string, message?: Record<string, unknown>, ageMs?: number }} msg
+ * @param {Record<string, unknown>} value the change's value without its metadata
  */
-export async function sendWhatsApp(baseUrl, { from, name, text, message, ageMs = 0 }) {
-  const wamid = `wamid.e2e-${randomUUID()}`;
-  const item = message ?? { type: 'text', text: { body: text ?? '' } };
+async function postWhatsApp(baseUrl, value) {
   const payload = {
     object: 'whatsapp_business_account',
     entry: [
@@ -212,15 +207,7 @@ export async function sendWhatsApp(baseUrl, { from, name, text, message, ageMs =
             value: {
               messaging_product: 'whatsapp',
               metadata: { display_phone_number: '5511900000000', phone_number_id: '100000000000001' },
-              contacts: [{ profile: { name }, wa_id: from }],
-              messages: [
-                {
-                  from,
-                  id: wamid,
-                  timestamp: String(Math.floor((Date.now() - ageMs) / 1000)),
-                  ...item,
-                },
-              ],
+              ...value,
             },
           },
         ],
@@ -238,6 +225,23 @@ export async function sendWhatsApp(baseUrl, { from, name, text, message, ageMs =
     body,
   });
   if (r.status !== 200) throw new Error(`webhook: ${r.status} ${await r.text()}`);
+}
+
+/**
+ * A customer's message to the demo's WhatsApp number. `message` is the
+ * `messages[]` item without `from`, `id` and `timestamp`; `text` is short
+ * for a text message. Returns the message's wamid.
+ * @param {string} baseUrl
+ * @param {{ from: string, name: string, text?: string, message?: Record<string, unknown>, ageMs?: number }} msg
+ */
+export async function sendWhatsApp(baseUrl, { from, name, text, message, ageMs = 0 }) {
+  const wamid = `wamid.e2e-${randomUUID()}`;
+  const item = message ?? { type: 'text', text: { body: text ?? '' } };
+  const timestamp = String(Math.floor((Date.now() - ageMs) / 1000));
+  await postWhatsApp(baseUrl, {
+    contacts: [{ profile: { name }, wa_id: from }],
+    messages: [{ from, id: wamid, timestamp, ...item }],
+  });
   return wamid;
 }
 
