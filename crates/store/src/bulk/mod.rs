@@ -276,16 +276,16 @@ impl Tx {
         let sql = match self.backend {
             // The inserted ids come from the insert's `RETURNING`, and the
             // update returns each conversation's count of them too. The
-            // conversations are found through `id = ANY(…)`, an index probe
-            // each: joined to the counts, the planner (which guesses 100
-            // rows for any row set) hashes them against a scan of every
-            // conversation instead.
+            // activity rows and their conversations are found through
+            // `id = ANY(…)`, an index probe each: joined to the counts, the
+            // planner (which guesses 100 rows for any row set) hashes them
+            // against a scan of the whole table instead.
             crate::Backend::Postgres => format!(
                 "WITH ins AS ({insert} RETURNING id), \
                  v AS ({counted} FROM {key_rows} JOIN ins ON ins.id = k.id GROUP BY k.conversation_id) \
                  UPDATE chat_activity {set} FROM v JOIN conversations c ON c.id = v.id \
                  WHERE {org_filter} AND chat_activity.conversation_id = ANY(ARRAY(SELECT id FROM v)) \
-                 AND chat_activity.conversation_id = v.id \
+                 AND chat_activity.conversation_id = v.id AND c.id = ANY(ARRAY(SELECT id FROM v)) \
                  RETURNING chat_activity.conversation_id, (c.attendance_id IS NOT NULL), \
                  chat_activity.department_id, chat_activity.agent_id, \
                  (SELECT a.id FROM attendances a WHERE a.id = c.attendance_id AND a.close_at IS NOT NULL \
