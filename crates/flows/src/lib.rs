@@ -1,0 +1,16 @@
+//! Bot flows (FL-1): the versioned JSON document of a flow — a graph of
+//! named steps — and its validation, which names the step of every
+//! problem. The executor that runs flows comes on top of this model.
+//! The format is documented in docs/flows.md.
+
+mod model;
+mod validate;
+
+pub use model::{
+    Answer, Choice, Content, Flow, HttpMethod, Match, MediaKind, Op, Rule, SCHEMA_VERSION, Section,
+    Step, StepId, Target,
+};
+pub use validate::{FlowError, parse, validate};
+
+#[cfg(test)]
+mod tests;
