@@ -3,9 +3,11 @@
 //! problem. The executor that runs flows comes on top of this model.
 //! The format is documented in docs/flows.md.
 
+mod eval;
 mod model;
 mod validate;
 
+pub use eval::{AnswerError, check_answer, rules_hold};
 pub use model::{
     Answer, Choice, Content, Flow, HttpMethod, Match, MediaKind, Op, Rule, SCHEMA_VERSION, Section,
     Step, StepId, Target,

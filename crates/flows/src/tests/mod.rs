@@ -1,3 +1,5 @@
+mod eval;
+
 use serde_json::{Value, json};
 
 use crate::{Content, Flow, FlowError, Step, Target, parse, validate};
