@@ -5,6 +5,7 @@
 
 mod eval;
 mod model;
+mod run;
 mod validate;
 
 pub use eval::{AnswerError, check_answer, rules_hold};
@@ -12,6 +13,7 @@ pub use model::{
     Answer, Choice, Content, Flow, HttpMethod, Match, MediaKind, Op, Rule, SCHEMA_VERSION, Section,
     Step, StepId, Target,
 };
+pub use run::{Advance, Effect, Input, Need, RunError, RunState, advance, fill};
 pub use validate::{FlowError, parse, validate};
 
 #[cfg(test)]

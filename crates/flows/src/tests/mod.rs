@@ -1,4 +1,5 @@
 mod eval;
+mod run;
 
 use serde_json::{Value, json};
 
