@@ -182,8 +182,9 @@ impl Tx {
 
     /// Appends inbound messages to existing conversations in bulk. Messages
     /// whose provider id is already stored are skipped (duplicates). Updates
-    /// each conversation (last message, unread, session window; a contact's
-    /// last interaction is read from there), cancels scheduled closings a
+    /// each chat's activity (last message, unread, session window, in
+    /// `chat_activity`; a contact's last interaction is read from there),
+    /// cancels scheduled closings a
     /// reply cancels (LC-11), and emits `message.created` for each new
     /// message.
     pub async fn insert_inbound_bulk(
