@@ -145,6 +145,11 @@ pub(crate) async fn append(tx: &mut Tx, mut events: Vec<NewEvent>) -> Result<App
             ),
         };
         let last_group = events.is_empty();
+        // The payload goes as its JSON text: PostgreSQL stores it as `json`
+        // (migration 0010), SQLite as text.
+        let json = serde_json::to_string(&payload)
+            .map_err(|e| StoreError::Invalid(format!("event payload: {e}")))?;
+        drop(payload);
         let seqs: Vec<i64> = if last_group && tx.on_a_lane() {
             // A writer lane (PostgreSQL) sends the row and the `COMMIT` as
             // one simple query, running the statement it prepared when it
@@ -152,8 +157,6 @@ pub(crate) async fn append(tx: &mut Tx, mut events: Vec<NewEvent>) -> Result<App
             // counter is then held for the commit alone, not also for a
             // round trip back to the server and its next message.
             folded = true;
-            let json = serde_json::to_string(&payload)
-                .map_err(|e| StoreError::Invalid(format!("event payload: {e}")))?;
             let sql = format!(
                 "{}EXECUTE {APPEND_PG_NAME}({}); COMMIT",
                 tx.simple_begin_prefix(),
@@ -180,14 +183,8 @@ pub(crate) async fn append(tx: &mut Tx, mut events: Vec<NewEvent>) -> Result<App
                     .iter().map(|r| r.try_get::<i64, _>(0)).collect::<std::result::Result<_, _>>()?
             })
         } else {
-            // The payload goes as its JSON text: PostgreSQL stores it as
-            // `json` (migration 0010), SQLite as text.
-            let json = serde_json::to_string(&payload)
-                .map_err(|e| StoreError::Invalid(format!("event payload: {e}")))?;
             let sql = match tx.backend {
-                crate::Backend::Postgres => {
-                    append_pg(["$1", "$2", "$3", "$4", "$5", "$6", "$7", "$8::json", "$9"])
-                }
+                crate::Backend::Postgres => APPEND_PG.to_string(),
                 crate::Backend::Sqlite if last_group => {
                     folded = true;
                     format!("{}{APPEND_SQLITE}; COMMIT", tx.begin_prefix())
@@ -203,7 +200,6 @@ pub(crate) async fn append(tx: &mut Tx, mut events: Vec<NewEvent>) -> Result<App
                     .bind(json.as_str()).bind(now).fetch_all(c).await?
             })
         };
-        drop(payload);
         let last = *seqs
             .first()
             .ok_or(StoreError::Database(sqlx::Error::RowNotFound))?;
@@ -229,46 +225,30 @@ pub(crate) async fn append(tx: &mut Tx, mut events: Vec<NewEvent>) -> Result<App
     })
 }
 
-/// The statement that takes the next `n` sequence numbers of organization
-/// `org` and inserts their row, numbered with the last of them (`first_seq`
+/// The statement that takes the next `$2` sequence numbers of organization
+/// `$1` and inserts their row, numbered with the last of them (`first_seq`
 /// set for a group), returning that number: one round trip per
-/// transaction. Its values `v` are placeholders (`$1`…`$9`) or literals (a
-/// writer lane's commit). PostgreSQL bumps the counter in a data-modifying
-/// `WITH`, whose row lock orders the organization's commits; SQLite
-/// (`APPEND_SQLITE`) reads the counter in the `INSERT` and a trigger
-/// (migration 0009) advances it, the single writer doing the ordering.
-fn append_pg(v: [&str; 9]) -> String {
-    let [
-        org,
-        n,
-        kind,
-        conversation,
-        open,
-        department,
-        agent,
-        payload,
-        now,
-    ] = v;
-    format!(
-        "WITH c AS (INSERT INTO event_counters (org_id, last_seq) VALUES ({org}, {n}) \
-         ON CONFLICT (org_id) DO UPDATE SET last_seq = event_counters.last_seq + {n} RETURNING last_seq) \
-         INSERT INTO events (org_id, seq, first_seq, kind, conversation_id, attendance_open, department_id, \
-         agent_id, payload, created_at) \
-         SELECT {org}, c.last_seq, CASE WHEN {n} > 1 THEN c.last_seq - {n} + 1 END, {kind}, {conversation}, {open}, \
-         {department}, {agent}, {payload}, {now} FROM c RETURNING seq"
-    )
-}
+/// transaction. The payload `$8` is JSON text. PostgreSQL bumps the counter
+/// in a data-modifying `WITH`, whose row lock orders the organization's
+/// commits; SQLite (`APPEND_SQLITE`) reads the counter in the `INSERT` and
+/// a trigger (migration 0009) advances it, the single writer doing the
+/// ordering.
+const APPEND_PG: &str = "WITH c AS (INSERT INTO event_counters (org_id, last_seq) VALUES ($1, $2) \
+     ON CONFLICT (org_id) DO UPDATE SET last_seq = event_counters.last_seq + $2 RETURNING last_seq) \
+     INSERT INTO events (org_id, seq, first_seq, kind, conversation_id, attendance_open, department_id, \
+     agent_id, payload, created_at) \
+     SELECT $1, c.last_seq, CASE WHEN $2 > 1 THEN c.last_seq - $2 + 1 END, $3, $4, $5, $6, $7, $8::json, $9 \
+     FROM c RETURNING seq";
 
-/// The name of [`append_pg`] prepared on a writer lane's connection.
+/// The name of [`APPEND_PG`] prepared on a writer lane's connection.
 const APPEND_PG_NAME: &str = "atende_append_events";
 
-/// Prepares [`append_pg`] on a writer lane's connection, for its commit to
+/// Prepares [`APPEND_PG`] on a writer lane's connection, for its commit to
 /// run it by name: the statement is parsed and planned once, not with
 /// every batch.
 pub(crate) fn prepare_append_pg() -> String {
     format!(
-        "PREPARE {APPEND_PG_NAME} (uuid, bigint, text, uuid, boolean, uuid, uuid, json, bigint) AS {}",
-        append_pg(["$1", "$2", "$3", "$4", "$5", "$6", "$7", "$8", "$9"])
+        "PREPARE {APPEND_PG_NAME} (uuid, bigint, text, uuid, boolean, uuid, uuid, text, bigint) AS {APPEND_PG}"
     )
 }
 
