@@ -180,8 +180,8 @@ struct Runner<'a> {
     effects: Vec<Effect>,
 }
 
-impl Runner<'_> {
-    fn step(&self, id: &StepId) -> Result<&Step, RunError> {
+impl<'a> Runner<'a> {
+    fn step(&self, id: &StepId) -> Result<&'a Step, RunError> {
         self.flow
             .steps
             .get(id)
@@ -202,9 +202,9 @@ impl Runner<'_> {
         mut state: RunState,
         input: Input,
     ) -> Result<(RunState, Resumed), RunError> {
-        let step = self.step(&state.step)?.clone();
+        let step = self.step(&state.step)?;
         let waiting = state.waiting.take();
-        let next = match (&step, waiting, input) {
+        let next = match (step, waiting, input) {
             (
                 Step::Ask {
                     field,
@@ -287,12 +287,12 @@ impl Runner<'_> {
 
     /// Enters step `id`.
     fn enter(&mut self, state: &mut RunState, id: &StepId) -> Result<Leads, RunError> {
-        let step = self.step(id)?.clone();
-        Ok(match step {
+        let fields = &mut state.fields;
+        Ok(match self.step(id)? {
             Step::Send { content, next } => {
                 self.effects
-                    .push(Effect::Send(fill_content(content, &state.fields)));
-                Leads::Next(next)
+                    .push(Effect::Send(fill_content(content, fields)));
+                Leads::Next(next.clone())
             }
             Step::Ask { .. } => Leads::Wait(Need::Answer),
             Step::Condition {
@@ -300,29 +300,35 @@ impl Runner<'_> {
                 rules,
                 then,
                 otherwise,
-            } => Leads::Next(Some(if rules_hold(matching, &rules, &state.fields) {
-                then
-            } else {
-                otherwise
-            })),
+            } => Leads::Next(Some(
+                if rules_hold(*matching, rules, fields) {
+                    then
+                } else {
+                    otherwise
+                }
+                .clone(),
+            )),
             Step::Set {
-                fields,
+                fields: set,
                 tags,
                 info,
                 next,
             } => {
-                for (k, v) in fields {
-                    let v = fill(&v, &state.fields);
-                    state.fields.insert(k, v);
+                for (k, v) in set {
+                    let v = fill(v, fields);
+                    fields.insert(k.clone(), v);
                 }
                 if !tags.is_empty() || !info.is_empty() {
                     let info = info
-                        .into_iter()
-                        .map(|(k, v)| (k, fill(&v, &state.fields)))
+                        .iter()
+                        .map(|(k, v)| (k.clone(), fill(v, fields)))
                         .collect();
-                    self.effects.push(Effect::Tag { tags, info });
+                    self.effects.push(Effect::Tag {
+                        tags: tags.clone(),
+                        info,
+                    });
                 }
-                Leads::Next(next)
+                Leads::Next(next.clone())
             }
             Step::Http {
                 method,
@@ -332,28 +338,30 @@ impl Runner<'_> {
                 timeout_ms,
                 ..
             } => Leads::Wait(Need::Http {
-                method,
-                url: fill(&url, &state.fields),
+                method: *method,
+                url: fill(url, fields),
                 headers: headers
-                    .into_iter()
-                    .map(|(k, v)| (k, fill(&v, &state.fields)))
+                    .iter()
+                    .map(|(k, v)| (k.clone(), fill(v, fields)))
                     .collect(),
-                body: body.map(|b| fill(&b, &state.fields)),
-                timeout_ms,
+                body: body.as_deref().map(|b| fill(b, fields)),
+                timeout_ms: *timeout_ms,
             }),
-            Step::Script { code, .. } => Leads::Wait(Need::Script { code }),
-            Step::Wait { seconds, .. } => Leads::Wait(Need::Time { seconds }),
+            Step::Script { code, .. } => Leads::Wait(Need::Script { code: code.clone() }),
+            Step::Wait { seconds, .. } => Leads::Wait(Need::Time { seconds: *seconds }),
             Step::Hours { .. } => Leads::Wait(Need::Hours),
-            Step::AgentsOnline { department, .. } => Leads::Wait(Need::AgentsOnline { department }),
+            Step::AgentsOnline { department, .. } => Leads::Wait(Need::AgentsOnline {
+                department: *department,
+            }),
             Step::Jump { flow } => {
                 self.effects.push(Effect::Jump {
-                    flow,
-                    fields: state.fields.clone(),
+                    flow: flow.clone(),
+                    fields: fields.clone(),
                 });
                 Leads::End
             }
             Step::OpenAttendance { target } => {
-                self.effects.push(Effect::OpenAttendance(target));
+                self.effects.push(Effect::OpenAttendance(target.clone()));
                 Leads::End
             }
         })
@@ -383,40 +391,40 @@ pub fn fill(text: &str, fields: &BTreeMap<String, String>) -> String {
     out
 }
 
-fn fill_content(content: Content, fields: &BTreeMap<String, String>) -> Content {
+fn fill_content(content: &Content, fields: &BTreeMap<String, String>) -> Content {
     match content {
         Content::Text { text } => Content::Text {
-            text: fill(&text, fields),
+            text: fill(text, fields),
         },
         Content::Media {
             media,
             url,
             caption,
         } => Content::Media {
-            media,
-            url: fill(&url, fields),
-            caption: caption.map(|c| fill(&c, fields)),
+            media: *media,
+            url: fill(url, fields),
+            caption: caption.as_deref().map(|c| fill(c, fields)),
         },
         Content::Buttons { text, buttons } => Content::Buttons {
-            text: fill(&text, fields),
-            buttons,
+            text: fill(text, fields),
+            buttons: buttons.clone(),
         },
         Content::List {
             text,
             button,
             sections,
         } => Content::List {
-            text: fill(&text, fields),
-            button,
-            sections,
+            text: fill(text, fields),
+            button: button.clone(),
+            sections: sections.clone(),
         },
         Content::Template {
             name,
             language,
             params,
         } => Content::Template {
-            name,
-            language,
+            name: name.clone(),
+            language: language.clone(),
             params: params.iter().map(|p| fill(p, fields)).collect(),
         },
     }
