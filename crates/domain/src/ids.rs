@@ -141,6 +141,16 @@ id_type!(
     ApiTokenId,
     "token de API"
 );
+id_type!(
+    /// A bot flow (FL-1) of an organization.
+    FlowId,
+    "fluxo"
+);
+id_type!(
+    /// A run of a bot flow for a contact on an inbox (FL-3).
+    FlowRunId,
+    "execução de fluxo"
+);
 
 #[cfg(test)]
 mod tests {

@@ -6,7 +6,8 @@
 //! - Rules as pure functions with table tests: chat views and visibility
 //!   (LC-1, [`views_of`]), assignment transitions (LC-9, [`apply`]), the
 //!   WhatsApp session window (CH-5, [`session_window`]), permissions (AD-1,
-//!   [`Permissions`]), delivery receipts ([`ReceiptStatus::advance`]).
+//!   [`Permissions`]), delivery receipts ([`ReceiptStatus::advance`]),
+//!   business hours per inbox (LC-22, [`BusinessHours`]).
 //!
 //! No I/O, no async, no SQL. User-facing texts (errors, labels) are pt-BR.
 //! Everything is re-exported at the crate root.
@@ -17,11 +18,13 @@ pub mod assignment;
 pub mod document;
 pub mod email;
 pub mod error;
+pub mod hours;
 pub mod ids;
 pub mod message;
 pub mod permissions;
 pub mod phone;
 pub mod protocol;
+pub mod routing;
 pub mod views;
 pub mod window;
 
@@ -29,6 +32,7 @@ pub use assignment::*;
 pub use document::*;
 pub use email::*;
 pub use error::*;
+pub use hours::*;
 pub use ids::*;
 pub use message::*;
 pub use permissions::*;
