@@ -5,6 +5,7 @@ mod messages;
 mod tags;
 
 pub use list::{ChatOrder, ConversationItem, ConversationQuery, ViewCounts};
+pub(crate) use messages::MSG_COLS;
 pub use messages::{Message, NewMessage};
 
 use atende_domain::{
@@ -316,6 +317,14 @@ impl Tx {
         updated.department_id = department;
         updated.agent_id = agent;
         self.save_assignment(&updated).await?;
+        // People take over from a running flow: it stops where it is.
+        if conv.flow_running {
+            let sql = "UPDATE flow_runs SET status = 'stopped', waiting = NULL, outcome = 'attendance', \
+                       finished_at = $3, updated_at = $3 WHERE org_id = $1 AND conversation_id = $2 AND status = 'active'";
+            with_tx!(self, c => sqlx::query(sql).bind(conv.org_id).bind(conv.id).bind(now).execute(c).await?.rows_affected());
+            self.set_flow_running(conv, false).await?;
+            updated.flow_running = false;
+        }
         self.emit(NewEvent {
             org_id: conv.org_id,
             kind: "attendance.opened",

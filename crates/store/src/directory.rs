@@ -1,6 +1,6 @@
 //! Departments and their members, inboxes, tags and custom fields.
 
-use atende_domain::{CustomFieldId, DepartmentId, InboxId, OrgId, TagId, UserId};
+use atende_domain::{CustomFieldId, DepartmentId, FlowId, InboxId, OrgId, TagId, UserId};
 use serde::Serialize;
 use serde_json::Value;
 use sqlx::types::Json;
@@ -29,6 +29,11 @@ pub struct Inbox {
     pub chatbot_enabled: bool,
     pub needs_reauth: bool,
     pub created_at: Millis,
+    /// The flow a contact's message starts when no attendance is open and
+    /// the chatbot switch is on (FL-2).
+    pub entry_flow_id: Option<FlowId>,
+    /// Business hours (LC-22, `atende_domain::hours`); none: always open.
+    pub business_hours: Option<Json<Value>>,
 }
 
 #[derive(Debug, Clone)]
@@ -77,7 +82,10 @@ pub struct CustomField {
     pub created_at: Millis,
 }
 
-const INBOX_COLS: &str = "id, org_id, name, channel, external_id, settings, secrets, chatbot_enabled, needs_reauth, created_at";
+const INBOX_COLS: &str = "id, org_id, name, channel, external_id, settings, secrets, chatbot_enabled, needs_reauth, created_at, \
+     entry_flow_id, business_hours";
+/// The columns an inbox is created with (the others start empty).
+const INBOX_NEW_COLS: &str = "id, org_id, name, channel, external_id, settings, secrets, chatbot_enabled, needs_reauth, created_at";
 const FIELD_COLS: &str = "id, org_id, key, label, field_type, target, options, ask_at_closing, required_at_closing, created_at";
 
 /// `NotFound` when a write touched no row.
@@ -163,9 +171,11 @@ impl Tx {
             chatbot_enabled: n.chatbot_enabled,
             needs_reauth: false,
             created_at: now_ms(),
+            entry_flow_id: None,
+            business_hours: None,
         };
         let sql = format!(
-            "INSERT INTO inboxes ({INBOX_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+            "INSERT INTO inboxes ({INBOX_NEW_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
         );
         with_tx!(self, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(i.id).bind(i.org_id).bind(&i.name).bind(&i.channel)
             .bind(&i.external_id).bind(&i.settings).bind(&i.secrets).bind(i.chatbot_enabled)
@@ -186,6 +196,19 @@ impl Tx {
             .bind(p.settings.map(Json)).bind(p.secrets.map(Json)).bind(p.external_id)
             .bind(p.chatbot_enabled).bind(reauth_fixed).fetch_optional(c).await?)
             .ok_or(StoreError::NotFound)
+    }
+
+    /// Sets (or, with none, clears: always open) an inbox's business hours.
+    pub async fn set_business_hours(
+        &mut self,
+        org: OrgId,
+        id: InboxId,
+        hours: Option<&Value>,
+    ) -> Result<()> {
+        let sql = "UPDATE inboxes SET business_hours = $3 WHERE org_id = $1 AND id = $2";
+        found(
+            with_tx!(self, c => sqlx::query(sql).bind(org).bind(id).bind(hours.map(Json)).execute(c).await?.rows_affected()),
+        )
     }
 
     pub async fn delete_inbox(&mut self, org: OrgId, id: InboxId) -> Result<()> {

@@ -21,6 +21,7 @@ pub struct InboxRoute {
     pub settings: Json<Value>,
     pub secrets: Json<Value>,
     pub chatbot_enabled: bool,
+    pub entry_flow_id: Option<atende_domain::FlowId>,
 }
 
 impl InboxRoute {
@@ -29,6 +30,11 @@ impl InboxRoute {
     }
     pub fn setting(&self, key: &str) -> Option<&str> {
         self.settings.0.get(key).and_then(Value::as_str)
+    }
+    /// The flow a contact's message starts when no attendance is open: the
+    /// entry flow, while the chatbot switch is on (FL-2).
+    pub fn bot_flow(&self) -> Option<atende_domain::FlowId> {
+        self.entry_flow_id.filter(|_| self.chatbot_enabled)
     }
 }
 
@@ -76,7 +82,7 @@ const MEDIA_COLS: &str = "id, org_id, message_id, inbox_id, provider_media_id, m
 impl Store {
     /// Every inbox of a channel, across organizations.
     pub async fn inbox_routes(&self, channel: &str) -> Result<Vec<InboxRoute>> {
-        let sql = "SELECT id, org_id, channel, external_id, settings, secrets, chatbot_enabled FROM inboxes WHERE channel = $1";
+        let sql = "SELECT id, org_id, channel, external_id, settings, secrets, chatbot_enabled, entry_flow_id FROM inboxes WHERE channel = $1";
         Ok(
             with_pool!(self, p => sqlx::query_as::<_, InboxRoute>(sql).bind(channel).fetch_all(p).await?),
         )

@@ -19,8 +19,10 @@ pub mod campaigns;
 pub mod chats;
 pub mod contacts;
 pub mod directory;
+pub mod flows;
 pub mod ingest;
 pub mod ready;
+pub mod routing;
 
 pub use db::{Backend, Store, StoreOptions};
 pub use error::{Result, StoreError};

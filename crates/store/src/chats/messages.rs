@@ -118,7 +118,7 @@ impl NewMessage {
     }
 }
 
-const MSG_COLS: &str = "id, org_id, conversation_id, inbox_id, direction, author_kind, author_id, internal, kind, \
+pub(crate) const MSG_COLS: &str = "id, org_id, conversation_id, inbox_id, direction, author_kind, author_id, internal, kind, \
      text, payload, status, provider_id, error_code, error_text, client_key, created_at";
 
 impl Tx {

@@ -3,6 +3,7 @@
 
 mod chats;
 mod events;
+mod flows;
 mod jobs;
 mod lanes;
 mod schema;
