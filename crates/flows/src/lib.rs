@@ -6,14 +6,16 @@
 mod eval;
 mod model;
 mod run;
+mod script;
 mod validate;
 
 pub use eval::{AnswerError, check_answer, rules_hold};
 pub use model::{
-    Answer, Choice, Content, Flow, HttpMethod, Match, MediaKind, Op, Rule, SCHEMA_VERSION, Section,
-    Step, StepId, Target,
+    AgentRef, Answer, Choice, Content, DepartmentRef, Flow, HttpMethod, Match, MediaKind, Op,
+    Position, RefKind, Rule, SCHEMA_VERSION, Section, Step, StepId, Target,
 };
 pub use run::{Advance, Effect, Input, Need, RunError, RunState, advance, fill};
+pub use script::{ScriptError, ScriptLimits, run_script};
 pub use validate::{FlowError, parse, validate};
 
 #[cfg(test)]

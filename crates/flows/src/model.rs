@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use atende_domain::{DepartmentId, UserId};
 use serde::{Deserialize, Serialize};
 
 /// The version of the document format this crate reads and writes.
@@ -23,6 +22,17 @@ pub struct Flow {
     /// The first step.
     pub start: StepId,
     pub steps: BTreeMap<StepId, Step>,
+    /// Where the editor draws each step; no meaning to the run.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub layout: BTreeMap<StepId, Position>,
+}
+
+/// A step's place on the editor's canvas.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Position {
+    pub x: f64,
+    pub y: f64,
 }
 
 /// One step of a flow.
@@ -113,7 +123,7 @@ pub enum Step {
     /// Branches on whether an agent (of `department`, when set) is online.
     AgentsOnline {
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        department: Option<DepartmentId>,
+        department: Option<DepartmentRef>,
         yes: StepId,
         no: StepId,
     },
@@ -250,21 +260,31 @@ pub enum HttpMethod {
     Delete,
 }
 
+/// A department named in a flow: its id inside the organization, its name
+/// in an exported document (import maps names to ids, export ids to names,
+/// so a flow moves between organizations).
+pub type DepartmentRef = String;
+
+/// An agent named in a flow: its id inside the organization, its e-mail in
+/// an exported document.
+pub type AgentRef = String;
+
 /// Whom an `open_attendance` step hands the chat to (FL-1). LC-1's view
 /// rules then decide who sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "to", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Target {
-    /// The department's queue.
-    Department { department: DepartmentId },
+    /// The department, whose own rule (LC-9, routing) decides whether its
+    /// members pick the chat from "Chats abertos" or it is distributed.
+    Department { department: DepartmentRef },
     /// A specific agent.
-    Agent { agent: UserId },
+    Agent { agent: AgentRef },
     /// A random available agent of the department.
-    Random { department: DepartmentId },
+    Random { department: DepartmentRef },
     /// The agent who last served the contact, else the department.
-    LastAgent { department: DepartmentId },
+    LastAgent { department: DepartmentRef },
     /// The department's agents in turn.
-    Sequence { department: DepartmentId },
+    Sequence { department: DepartmentRef },
     /// Nobody: the chat waits in "Chats abertos".
     Unassigned,
 }
@@ -293,5 +313,40 @@ impl Step {
     /// through such a step cannot spin by itself.
     pub fn waits(&self) -> bool {
         matches!(self, Step::Ask { .. } | Step::Wait { .. })
+    }
+}
+
+/// What a reference inside a flow names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefKind {
+    Department,
+    Agent,
+}
+
+impl Flow {
+    /// Every department and agent the flow names, with the step naming it,
+    /// for the caller to map between ids (stored) and names (exported).
+    pub fn refs_mut(&mut self) -> Vec<(&str, RefKind, &mut String)> {
+        let mut out = Vec::new();
+        for (id, step) in self.steps.iter_mut() {
+            match step {
+                Step::AgentsOnline {
+                    department: Some(d),
+                    ..
+                } => out.push((id.as_str(), RefKind::Department, d)),
+                Step::OpenAttendance { target } => match target {
+                    Target::Department { department }
+                    | Target::Random { department }
+                    | Target::LastAgent { department }
+                    | Target::Sequence { department } => {
+                        out.push((id.as_str(), RefKind::Department, department))
+                    }
+                    Target::Agent { agent } => out.push((id.as_str(), RefKind::Agent, agent)),
+                    Target::Unassigned => {}
+                },
+                _ => {}
+            }
+        }
+        out
     }
 }

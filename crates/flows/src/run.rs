@@ -34,8 +34,9 @@ pub struct RunState {
 /// What happened since the last call.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Input {
-    /// The run starts at the flow's `start`.
-    Start,
+    /// The run starts at the flow's `start` with these fields (empty, or
+    /// those a jump from another flow carries).
+    Start(BTreeMap<String, String>),
     /// The contact wrote (a text, or the id of the button or row chosen).
     Message(String),
     /// The run's `wait` is over.
@@ -72,7 +73,7 @@ pub enum Need {
     Hours,
     /// Whether an agent is online.
     AgentsOnline {
-        department: Option<atende_domain::DepartmentId>,
+        department: Option<crate::model::DepartmentRef>,
     },
 }
 
@@ -126,10 +127,10 @@ pub fn advance(flow: &Flow, state: Option<RunState>, input: Input) -> Result<Adv
         effects: Vec::new(),
     };
     let (mut state, mut next) = match (state, input) {
-        (None, Input::Start) => {
+        (None, Input::Start(fields)) => {
             let state = RunState {
                 step: flow.start.clone(),
-                fields: BTreeMap::new(),
+                fields,
                 attempts: 0,
                 trail: Vec::new(),
                 waiting: None,
@@ -138,7 +139,7 @@ pub fn advance(flow: &Flow, state: Option<RunState>, input: Input) -> Result<Adv
             (state, at)
         }
         (None, _) => return Err(RunError::Unexpected("um evento sem execução")),
-        (Some(_), Input::Start) => return Err(RunError::Unexpected("um novo início")),
+        (Some(_), Input::Start(_)) => return Err(RunError::Unexpected("um novo início")),
         (Some(state), input) => match run.resume(state, input)? {
             (state, Resumed::Go(next)) => (state, next),
             (state, Resumed::Stay) => return Ok(run.done(state, false)),
@@ -351,7 +352,7 @@ impl<'a> Runner<'a> {
             Step::Wait { seconds, .. } => Leads::Wait(Need::Time { seconds: *seconds }),
             Step::Hours { .. } => Leads::Wait(Need::Hours),
             Step::AgentsOnline { department, .. } => Leads::Wait(Need::AgentsOnline {
-                department: *department,
+                department: department.clone(),
             }),
             Step::Jump { flow } => {
                 self.effects.push(Effect::Jump {

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::model::{Answer, Content, Flow, Op, SCHEMA_VERSION, Step, StepId};
+use crate::model::{Answer, Content, Flow, Op, SCHEMA_VERSION, Step, StepId, Target};
 
 /// WhatsApp's limits on interactive messages (Cloud API).
 const MAX_BUTTONS: usize = 3;
@@ -120,7 +120,7 @@ fn chars(s: &str) -> usize {
 
 /// A name usable as `{name}` in texts: letters, digits and `_`, not
 /// starting with a digit.
-fn is_field_name(s: &str) -> bool {
+pub(crate) fn is_field_name(s: &str) -> bool {
     let mut c = s.chars();
     c.next().is_some_and(|f| f.is_alphabetic() || f == '_')
         && c.all(|ch| ch.is_alphanumeric() || ch == '_')
@@ -239,7 +239,27 @@ fn check_step(id: &str, step: &Step, v: &mut Errors) {
         }
         // Their targets are typed ids; whether they exist in the
         // organization is checked when the flow is saved.
-        Step::Hours { .. } | Step::AgentsOnline { .. } | Step::OpenAttendance { .. } => {}
+        Step::Hours { .. } => {}
+        Step::AgentsOnline { department, .. } => {
+            if department.as_deref().is_some_and(|d| d.trim().is_empty()) {
+                v.at(id, "o departamento está em branco".into());
+            }
+        }
+        Step::OpenAttendance { target } => {
+            let named = match target {
+                Target::Department { department }
+                | Target::Random { department }
+                | Target::LastAgent { department }
+                | Target::Sequence { department } => Some(("o departamento", department)),
+                Target::Agent { agent } => Some(("o agente", agent)),
+                Target::Unassigned => None,
+            };
+            if let Some((what, r)) = named
+                && r.trim().is_empty()
+            {
+                v.at(id, format!("{what} do atendimento está em branco"));
+            }
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 mod eval;
 mod run;
+mod script;
 
 use serde_json::{Value, json};
 

@@ -31,7 +31,7 @@ fn texts(a: &Advance) -> Vec<String> {
 #[test]
 fn the_welcome_flow_asks_routes_and_hands_over() {
     let flow = welcome();
-    let a = advance(&flow, None, Input::Start).unwrap();
+    let a = advance(&flow, None, Input::Start(Default::default())).unwrap();
     assert!(a.effects.is_empty());
     let s = going(&a);
     assert_eq!(s.waiting, Some(Need::Hours));
@@ -70,7 +70,7 @@ fn the_welcome_flow_asks_routes_and_hands_over() {
 #[test]
 fn wrong_answers_are_asked_again_then_take_the_invalid_path() {
     let flow = welcome();
-    let s = going(&advance(&flow, None, Input::Start).unwrap());
+    let s = going(&advance(&flow, None, Input::Start(Default::default())).unwrap());
     let s = going(&advance(&flow, Some(s), Input::Hours(true)).unwrap());
     let mut s = s;
     for attempt in 1..=2 {
@@ -90,7 +90,7 @@ fn wrong_answers_are_asked_again_then_take_the_invalid_path() {
 #[test]
 fn out_of_hours_the_flow_says_so_and_ends() {
     let flow = welcome();
-    let s = going(&advance(&flow, None, Input::Start).unwrap());
+    let s = going(&advance(&flow, None, Input::Start(Default::default())).unwrap());
     let a = advance(&flow, Some(s), Input::Hours(false)).unwrap();
     assert!(a.finished);
     let t = texts(&a);
@@ -124,7 +124,7 @@ fn http_flow() -> Flow {
 #[test]
 fn an_http_step_asks_for_the_call_then_maps_the_answer() {
     let flow = http_flow();
-    let s = going(&advance(&flow, None, Input::Start).unwrap());
+    let s = going(&advance(&flow, None, Input::Start(Default::default())).unwrap());
     let a = advance(&flow, Some(s), Input::Message("529.982.247-25".into())).unwrap();
     let s = going(&a);
     let Some(Need::Http { url, headers, .. }) = &s.waiting else {
@@ -169,13 +169,13 @@ fn outcomes_the_run_is_not_waiting_for_are_refused() {
         advance(&flow, None, Input::Message("oi".into())),
         Err(RunError::Unexpected(_))
     ));
-    let s = going(&advance(&flow, None, Input::Start).unwrap());
+    let s = going(&advance(&flow, None, Input::Start(Default::default())).unwrap());
     assert!(matches!(
         advance(&flow, Some(s.clone()), Input::Message("oi".into())),
         Err(RunError::Unexpected(_))
     ));
     assert!(matches!(
-        advance(&flow, Some(s), Input::Start),
+        advance(&flow, Some(s), Input::Start(Default::default())),
         Err(RunError::Unexpected(_))
     ));
 }
