@@ -118,8 +118,17 @@ pub enum Step {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         next: Option<StepId>,
     },
-    /// Branches on the inbox's business hours (LC-22).
-    Hours { open: StepId, closed: StepId },
+    /// Branches on the inbox's business hours (LC-22). Outside them the
+    /// contact is listed among the out-of-hours contacts (LC-21); the run's
+    /// field `proxima_abertura` tells the next opening in words, and the
+    /// answer stored in `callback_field` (yes / no), when the flow offers a
+    /// callback, is what the list shows as "asked for callback?".
+    Hours {
+        open: StepId,
+        closed: StepId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        callback_field: Option<String>,
+    },
     /// Branches on whether an agent (of `department`, when set) is online.
     AgentsOnline {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -303,7 +312,7 @@ impl Step {
             Step::Http { next, error, .. } | Step::Script { next, error, .. } => {
                 next.iter().chain(error).collect()
             }
-            Step::Hours { open, closed } => vec![open, closed],
+            Step::Hours { open, closed, .. } => vec![open, closed],
             Step::AgentsOnline { yes, no, .. } => vec![yes, no],
             Step::Jump { .. } | Step::OpenAttendance { .. } => Vec::new(),
         }

@@ -270,7 +270,7 @@ impl<'a> Runner<'a> {
                     Err(_) => error.clone(),
                 }
             }
-            (Step::Hours { open, closed }, Some(Need::Hours), Input::Hours(is_open)) => {
+            (Step::Hours { open, closed, .. }, Some(Need::Hours), Input::Hours(is_open)) => {
                 Some(if is_open { open } else { closed }.clone())
             }
             (

@@ -239,7 +239,11 @@ fn check_step(id: &str, step: &Step, v: &mut Errors) {
         }
         // Their targets are typed ids; whether they exist in the
         // organization is checked when the flow is saved.
-        Step::Hours { .. } => {}
+        Step::Hours { callback_field, .. } => {
+            if let Some(f) = callback_field {
+                check_field(id, f, v);
+            }
+        }
         Step::AgentsOnline { department, .. } => {
             if department.as_deref().is_some_and(|d| d.trim().is_empty()) {
                 v.at(id, "o departamento está em branco".into());

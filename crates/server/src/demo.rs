@@ -142,8 +142,18 @@ pub async fn seed(store: &Store) -> anyhow::Result<()> {
     ))
     .await?;
     tx.commit().await?;
+    // The example welcome flow is the inbox's entry flow; the inbox's
+    // chatbot switch stays off so the simulated customers reach people
+    // directly, until someone turns it on.
+    let welcome: serde_json::Value = serde_json::from_str(WELCOME_FLOW)?;
+    crate::flows::import(store, org.id, &welcome, Some(inbox.id), None)
+        .await
+        .map_err(|e| anyhow::anyhow!("the example welcome flow: {e:?}"))?;
     Ok(())
 }
+
+/// `examples/flows/boas-vindas.json`, the pt-BR welcome flow.
+pub const WELCOME_FLOW: &str = include_str!("../../../examples/flows/boas-vindas.json");
 
 /// Prints where to go and who to log in as.
 pub fn banner(url: &str, graph_url: &str) -> String {

@@ -26,6 +26,10 @@ pub mod kinds {
     pub const MEDIA_DOWNLOAD: &str = "media_download";
     /// Pull an inbox's message templates (CH-6).
     pub const SYNC_TEMPLATES: &str = "sync_templates";
+    /// Take a bot flow run's next steps (FL-2).
+    pub const FLOW_RUN: &str = "flow_run";
+    /// Start a flow for a chat at a set time (FL-2's scheduled flow).
+    pub const FLOW_START: &str = "flow_start";
 }
 
 /// What a handler tells the worker.
@@ -112,6 +116,8 @@ async fn handle(st: &AppState, job: &Job) -> Result<Outcome, atende_store::Store
         kinds::SEND => send(st, job).await,
         kinds::MARK_READ => mark_read(st, job).await,
         kinds::MEDIA_DOWNLOAD => crate::media::download(st, job).await,
+        kinds::FLOW_RUN => crate::flows::runner::handle(st, job).await,
+        kinds::FLOW_START => crate::flows::runner::scheduled_start(st, job).await,
         kinds::SYNC_TEMPLATES => match (
             job.org_id,
             job.payload

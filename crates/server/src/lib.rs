@@ -7,6 +7,7 @@ pub mod bootstrap;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod flows;
 pub mod jobs;
 pub mod media;
 pub mod ops;

@@ -62,6 +62,39 @@ enum Command {
         #[arg(long)]
         reseller: bool,
     },
+    /// Bot flows: import a JSON document, export one (docs/flows.md).
+    Flow {
+        #[command(subcommand)]
+        command: FlowCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum FlowCommand {
+    /// Imports a flow document and publishes it: a new flow, or the next
+    /// version of the organization's flow with the same name. Departments
+    /// are named by name or id, agents by e-mail or id. A document with
+    /// problems changes nothing: each problem is printed with its step.
+    Import {
+        /// An inbox of the organization to import into.
+        #[arg(long)]
+        inbox: atende_domain::InboxId,
+        /// Also make it the inbox's entry flow (started by a contact's
+        /// message when no attendance is open).
+        #[arg(long)]
+        entry: bool,
+        /// The JSON document (`-` reads standard input).
+        file: PathBuf,
+    },
+    /// Prints a flow as a JSON document to import elsewhere: departments by
+    /// name, agents by e-mail.
+    Export {
+        /// The flow's id.
+        flow: atende_domain::FlowId,
+        /// A published version (default: the draft).
+        #[arg(long)]
+        version: Option<i64>,
+    },
 }
 
 #[tokio::main]
@@ -112,6 +145,68 @@ async fn main() -> anyhow::Result<()> {
             let out = bootstrap::bootstrap(&store, &org, &email, &password, reseller).await?;
             store.close().await;
             println!("{}", serde_json::to_string(&out)?);
+            Ok(())
+        }
+        Command::Flow { command } => {
+            let store = Store::open(&StoreOptions::new(&config.database_url)).await?;
+            let out = flow_command(&store, command).await;
+            store.close().await;
+            out
+        }
+    }
+}
+
+async fn flow_command(store: &Store, command: FlowCommand) -> anyhow::Result<()> {
+    use atende_server::flows::{self, ImportError};
+    match command {
+        FlowCommand::Import { inbox, entry, file } => {
+            let text = if file.as_os_str() == "-" {
+                std::io::read_to_string(std::io::stdin())?
+            } else {
+                std::fs::read_to_string(&file)
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?
+            };
+            let doc: serde_json::Value = serde_json::from_str(&text)
+                .map_err(|e| anyhow::anyhow!("{}: JSON inválido: {e}", file.display()))?;
+            let org = store
+                .org_of_inbox(inbox)
+                .await
+                .map_err(|_| anyhow::anyhow!("caixa de entrada {inbox} não encontrada"))?;
+            let entry_inbox = entry.then_some(inbox);
+            match flows::import(store, org, &doc, entry_inbox, None).await {
+                Ok(i) => {
+                    println!(
+                        "{}",
+                        serde_json::json!({"flow_id": i.flow.id, "name": i.flow.name, "version": i.version.version,
+                            "replaced": i.replaced, "entry_inbox": entry_inbox})
+                    );
+                    Ok(())
+                }
+                Err(ImportError::Invalid(problems)) => {
+                    for p in &problems {
+                        eprintln!("{p}");
+                    }
+                    anyhow::bail!(
+                        "o fluxo tem {} problema(s); nada foi importado",
+                        problems.len()
+                    )
+                }
+                Err(ImportError::Name(why)) => anyhow::bail!(why),
+                Err(ImportError::Store(e)) => Err(e.into()),
+            }
+        }
+        FlowCommand::Export { flow, version } => {
+            let org = store
+                .org_of_flow(flow)
+                .await
+                .map_err(|_| anyhow::anyhow!("fluxo {flow} não encontrado"))?;
+            let doc = match version {
+                Some(v) => store.flow_version(org, flow, v).await?.document.0,
+                None => store.flow(org, flow).await?.draft.0,
+            };
+            let names = flows::Names::load(store, org).await?;
+            let out = atende_server::api::flows::exported(doc, &names);
+            println!("{}", serde_json::to_string_pretty(&out)?);
             Ok(())
         }
     }

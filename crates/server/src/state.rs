@@ -32,6 +32,8 @@ pub struct State {
     /// Wakes the job workers when a job was enqueued.
     pub jobs_notify: Arc<tokio::sync::Notify>,
     pub whatsapp: Arc<crate::whatsapp::WhatsApp>,
+    /// Bot flows' HTTP client and parsed versions.
+    pub flows: crate::flows::Flows,
     /// Group-committing queue of verified webhook events.
     pub intake: crate::whatsapp::intake::Intake,
 }
@@ -48,6 +50,7 @@ impl AppState {
             login_limiter: Arc::new(limiter),
             jobs_notify: Arc::new(tokio::sync::Notify::new()),
             whatsapp,
+            flows: Default::default(),
             intake: Default::default(),
         }));
         st.intake.start(&st);

@@ -33,6 +33,8 @@ pub struct User {
     pub confirm_audio: bool,
     pub active: bool,
     pub created_at: Millis,
+    /// How many chats routing gives the user at once.
+    pub max_chats: i64,
 }
 
 impl User {
@@ -63,6 +65,8 @@ pub struct UserPatch {
     pub confirm_audio: Option<bool>,
     pub active: Option<bool>,
     pub password_hash: Option<String>,
+    /// How many chats routing gives the user at once.
+    pub max_chats: Option<i64>,
 }
 
 /// A session found by its token.
@@ -88,7 +92,7 @@ pub struct ApiToken {
 }
 
 const USER_COLS: &str = "id, org_id, email, name, password_hash, role, permissions, status, \
-     default_closing_message, confirm_audio, active, created_at";
+     default_closing_message, confirm_audio, active, created_at, max_chats";
 
 impl Tx {
     /// Creates an organization.
@@ -138,14 +142,15 @@ impl Tx {
             confirm_audio: false,
             active: true,
             created_at: now_ms(),
+            max_chats: 5,
         };
         let sql = format!(
-            "INSERT INTO users ({USER_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+            "INSERT INTO users ({USER_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
         );
         with_tx!(self, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(user.id).bind(user.org_id).bind(&user.email).bind(&user.name)
             .bind(&user.password_hash).bind(&user.role).bind(&user.permissions).bind(&user.status)
             .bind(&user.default_closing_message).bind(user.confirm_audio).bind(user.active).bind(user.created_at)
-            .execute(c).await?.rows_affected());
+            .bind(user.max_chats).execute(c).await?.rows_affected());
         Ok(user)
     }
 
@@ -156,14 +161,14 @@ impl Tx {
              permissions = COALESCE($5, permissions), status = COALESCE($6, status), \
              default_closing_message = COALESCE($7, default_closing_message), \
              confirm_audio = COALESCE($8, confirm_audio), active = COALESCE($9, active), \
-             password_hash = COALESCE($10, password_hash) \
+             password_hash = COALESCE($10, password_hash), max_chats = COALESCE($11, max_chats) \
              WHERE org_id = $1 AND id = $2 RETURNING {USER_COLS}"
         );
         let user = with_tx!(self, c => sqlx::query_as::<_, User>(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(id)
             .bind(patch.name).bind(patch.role.map(|r| r.as_str()))
             .bind(patch.permissions.map(Json)).bind(patch.status).bind(patch.default_closing_message)
             .bind(patch.confirm_audio).bind(patch.active).bind(patch.password_hash)
-            .fetch_optional(c).await?);
+            .bind(patch.max_chats).fetch_optional(c).await?);
         user.ok_or(StoreError::NotFound)
     }
 

@@ -14,6 +14,9 @@ pub struct Department {
     pub org_id: OrgId,
     pub name: String,
     pub created_at: Millis,
+    /// `manual` (members pick its chats from "Chats abertos") or `auto`
+    /// (routing hands them out; see `routing::Distribution`).
+    pub distribution: String,
 }
 
 /// An inbox as stored. `secrets` must never be serialized to clients.
@@ -104,6 +107,7 @@ impl Tx {
             org_id: org,
             name: name.to_string(),
             created_at: now_ms(),
+            distribution: "manual".into(),
         };
         let sql = "INSERT INTO departments (id, org_id, name, created_at) VALUES ($1, $2, $3, $4)";
         with_tx!(self, c => sqlx::query(sql).bind(d.id).bind(org).bind(&d.name).bind(d.created_at).execute(c).await?.rows_affected());
@@ -119,6 +123,19 @@ impl Tx {
         let sql = "UPDATE departments SET name = $3 WHERE org_id = $1 AND id = $2";
         found(
             with_tx!(self, c => sqlx::query(sql).bind(org).bind(id).bind(name).execute(c).await?.rows_affected()),
+        )
+    }
+
+    /// How the department hands out its chats.
+    pub async fn set_distribution(
+        &mut self,
+        org: OrgId,
+        id: DepartmentId,
+        d: crate::routing::Distribution,
+    ) -> Result<()> {
+        let sql = "UPDATE departments SET distribution = $3 WHERE org_id = $1 AND id = $2";
+        found(
+            with_tx!(self, c => sqlx::query(sql).bind(org).bind(id).bind(d.as_str()).execute(c).await?.rows_affected()),
         )
     }
 
@@ -283,16 +300,14 @@ impl Tx {
 
 impl Store {
     pub async fn departments(&self, org: OrgId) -> Result<Vec<Department>> {
-        let sql =
-            "SELECT id, org_id, name, created_at FROM departments WHERE org_id = $1 ORDER BY name";
+        let sql = "SELECT id, org_id, name, created_at, distribution FROM departments WHERE org_id = $1 ORDER BY name";
         Ok(
             with_pool!(self, p => sqlx::query_as::<_, Department>(sql).bind(org).fetch_all(p).await?),
         )
     }
 
     pub async fn department(&self, org: OrgId, id: DepartmentId) -> Result<Department> {
-        let sql =
-            "SELECT id, org_id, name, created_at FROM departments WHERE org_id = $1 AND id = $2";
+        let sql = "SELECT id, org_id, name, created_at, distribution FROM departments WHERE org_id = $1 AND id = $2";
         with_pool!(self, p => sqlx::query_as::<_, Department>(sql).bind(org).bind(id).fetch_optional(p).await?)
             .ok_or(StoreError::NotFound)
     }

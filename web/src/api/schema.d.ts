@@ -297,6 +297,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/conversations/{id}/flow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * "Encaminhar para fluxo" (LC-10): ends the attendance (if open) and starts
+         *     the flow for the contact.
+         */
+        post: operations["forward_to_flow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/conversations/{id}/messages": {
         parameters: {
             query?: never;
@@ -529,6 +549,176 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/flows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every flow, by name. */
+        get: operations["list_flows"];
+        put?: never;
+        /** Creates a flow (a draft, not published). */
+        post: operations["create_flow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Imports a flow and publishes it (FL-4): a new flow, or the next version
+         *     of the flow with the same name. A document with problems changes
+         *     nothing (422 `invalid_flow`).
+         */
+        post: operations["import_flow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A flow with its draft and what keeps the draft from being published. */
+        get: operations["get_flow"];
+        /** Saves a draft (runs are not affected until it is published). */
+        put: operations["update_flow"];
+        post?: never;
+        /**
+         * Deletes a flow with its versions and ended runs; refused while it is an
+         *     inbox's entry flow or has runs going.
+         */
+        delete: operations["delete_flow"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The flow as a JSON document to import elsewhere (FL-4): departments by
+         *     name, agents by e-mail.
+         */
+        get: operations["export_flow"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publishes the draft as the next version: new runs take it, runs going
+         *     finish on theirs. A draft with problems is refused (422 `invalid_flow`,
+         *     every problem in `details.problems`).
+         */
+        post: operations["publish_flow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The flow's runs, newest first (FL-3). */
+        get: operations["list_runs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Starts the flow's published version for a chat, now or at a time. */
+        post: operations["start_flow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{id}/steps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where a version's runs are or stopped, by step (the editor's overlay). */
+        get: operations["step_counts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flows/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The published versions, newest first. */
+        get: operations["list_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/inboxes": {
         parameters: {
             query?: never;
@@ -559,6 +749,46 @@ export interface paths {
         options?: never;
         head?: never;
         patch: operations["update_inbox"];
+        trace?: never;
+    };
+    "/api/v1/inboxes/{id}/business-hours": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Sets an inbox's business hours (LC-22): flows' `hours` steps branch on
+         *     them and tell the next opening outside them.
+         */
+        put: operations["set_business_hours"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inboxes/{id}/entry-flow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Sets an inbox's entry flow (FL-2). With the inbox's chatbot switch off,
+         *     chats go straight to "Chats abertos" whatever the entry flow.
+         */
+        put: operations["set_entry_flow"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/inboxes/{id}/media": {
@@ -666,6 +896,46 @@ export interface paths {
         head?: never;
         /** Renames the user's organization, or an agency of the user's reseller. */
         patch: operations["update_org"];
+        trace?: never;
+    };
+    "/api/v1/out-of-hours": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Contacts who wrote outside business hours in the last 7 days (LC-21),
+         *     newest first.
+         */
+        get: operations["list_out_of_hours"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/out-of-hours/{id}/active-message": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * "Enviar mensagem ativa" (LC-21): sends a template to an out-of-hours
+         *     contact and marks the entry as answered.
+         */
+        post: operations["send_active_message"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/ready-responses": {
@@ -845,6 +1115,9 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ActiveMessage: {
+            template: components["schemas"]["TemplateSend"];
+        };
         /**
          * @description A colleague as every user of the organization sees them: who can take or
          *     be handed a chat (LC-9), and whose name to show on an agent's messages
@@ -872,6 +1145,15 @@ export interface components {
             confirm?: boolean;
             /** @description Forward to this department (back to its queue). */
             department_id?: string | null;
+        };
+        BusinessHoursRequest: {
+            /**
+             * @description `{"time_zone": "America/Sao_Paulo", "shifts": [{"days": ["mon", …],
+             *     "from": "08:00", "to": "12:00"}, …], "holidays": [{"date":
+             *     "2026-12-25", "name": "Natal"}]}`; null: always open. Shifts may be
+             *     split; "24:00" ends a day; no shifts at all: always closed.
+             */
+            hours?: Record<string, never> | null;
         };
         CampaignNameRequest: {
             /** @description At most 60 characters, unique in the organization. */
@@ -1036,13 +1318,32 @@ export interface components {
             items: components["schemas"]["ConversationOut"][];
             next_cursor?: string | null;
         };
+        CreateFlow: {
+            /** @description The first draft; default: a greeting that hands over. */
+            draft?: Record<string, never> | null;
+            /** @description At most 80 characters, unique in the organization. */
+            name: string;
+        };
         DepartmentOut: {
             created_at: string;
+            /** @description `manual` or `auto` (see `DepartmentRequest`). */
+            distribution: string;
             id: string;
             name: string;
         };
         DepartmentRequest: {
-            name: string;
+            /**
+             * @description `manual` (default: members pick its chats from "Chats abertos") or
+             *     `auto` (routing gives each chat to the least busy available member
+             *     with a free slot, or queues it until one frees).
+             */
+            distribution?: string | null;
+            /** @description Required to create; at most 80 characters. */
+            name?: string | null;
+        };
+        EntryFlowRequest: {
+            /** @description The flow (published) a contact's message starts; null: none. */
+            flow_id?: string | null;
         };
         ErrorBody: {
             error: components["schemas"]["ErrorDetail"];
@@ -1103,6 +1404,34 @@ export interface components {
             required_at_closing?: boolean | null;
             target?: string | null;
         };
+        FlowOut: {
+            created_at: string;
+            /** @description The document being edited (docs/flows.md), as saved. */
+            draft: Record<string, never>;
+            /** @description Inboxes whose entry flow it is. */
+            entry_of: string[];
+            id: string;
+            name: string;
+            /** @description What keeps the draft from being published; empty when it can be. */
+            problems: components["schemas"]["Problem"][];
+            /**
+             * Format: int64
+             * @description The version new runs take; absent until first published.
+             */
+            published_version?: number | null;
+            updated_at: string;
+        };
+        FlowSummary: {
+            entry_of: string[];
+            id: string;
+            name: string;
+            /** Format: int64 */
+            published_version?: number | null;
+            updated_at: string;
+        };
+        ForwardToFlow: {
+            flow_id: string;
+        };
         /** @description A template header's file: an upload id or a public link. */
         HeaderMedia: {
             /** @description Documents only: the name the contact sees. */
@@ -1122,6 +1451,21 @@ export interface components {
              *     shows it; null until known (WhatsApp: from the first webhook).
              */
             inbox_number?: string | null;
+        };
+        ImportFlow: {
+            /**
+             * @description A flow document (docs/flows.md); departments and agents by name,
+             *     e-mail or id. A flow with the same name is replaced by it.
+             */
+            document: Record<string, never>;
+            /** @description Make it this inbox's entry flow. */
+            entry_inbox?: string | null;
+        };
+        ImportOut: {
+            flow: components["schemas"]["FlowOut"];
+            /** @description Whether a flow of that name existed and got the new version. */
+            replaced: boolean;
+            version: components["schemas"]["VersionOut"];
         };
         /**
          * @description An inbox as shown: settings without secrets; `needs_reauth` when the
@@ -1271,6 +1615,27 @@ export interface components {
         OrgUpdate: {
             name: string;
         };
+        /** @description A contact who wrote outside business hours (LC-21). */
+        OutOfHoursOut: {
+            /** @description Whether an active message (template) was sent since. */
+            active_message_sent: boolean;
+            /** @description When they wrote. */
+            at: string;
+            /** @description "Sim" / "Não", or "N/D" when the flow does not offer a callback. */
+            callback: string;
+            conversation_id: string;
+            id: string;
+            inbox_id: string;
+            /** @description The contact's name, or "(Sem nome)". */
+            name: string;
+            phone?: string | null;
+        };
+        /** @description One problem of a flow, for the editor to point at. */
+        Problem: {
+            message: string;
+            /** @description The step it is in; absent for the flow as a whole. */
+            step?: string | null;
+        };
         /** @description A reaction to one of the conversation's messages (empty emoji removes it). */
         ReactionSend: {
             emoji: string;
@@ -1303,6 +1668,42 @@ export interface components {
             text?: string | null;
             title?: string | null;
         };
+        /** @description A run of a flow (FL-3). */
+        RunOut: {
+            batch?: string | null;
+            campaign_id?: string | null;
+            client?: string | null;
+            contact_id: string;
+            conversation_id: string;
+            /** @description The run's fields (answers, mappings). */
+            fields: {
+                [key: string]: string;
+            };
+            finished_at?: string | null;
+            flow_id: string;
+            id: string;
+            inbox_id: string;
+            /** @description handover | jump | end | attendance (people took over) | stopped, or the error. */
+            outcome?: string | null;
+            started_at: string;
+            /** @description active | finished | failed | stopped */
+            status: string;
+            /** @description The step it is at, or stopped at. */
+            step?: string | null;
+            /**
+             * Format: int64
+             * @description Steps taken.
+             */
+            steps: number;
+            /** @description The steps reached, in order (the last 200). */
+            trail: string[];
+            /** @description entry | forward | after_close | scheduled | jump | api */
+            trigger: string;
+            /** Format: int64 */
+            version: number;
+            /** @description What it waits for: answer | time | http | script | hours | agents_online. */
+            waiting?: string | null;
+        };
         SendRequest: {
             /** @description Contact cards (CH-9). */
             contacts?: components["schemas"]["ContactCard"][] | null;
@@ -1325,6 +1726,30 @@ export interface components {
             csrf_token?: string | null;
             permissions: Record<string, never>;
             user: components["schemas"]["UserOut"];
+        };
+        StartFlow: {
+            /**
+             * @description When to start (RFC 3339); default now. A scheduled start (FL-2) is
+             *     skipped if the chat has an attendance open or a flow running then.
+             */
+            at?: string | null;
+            /** @description FL-3: the batch and client the run is for (reports group by them). */
+            batch?: string | null;
+            client?: string | null;
+            conversation_id: string;
+        };
+        StartOut: {
+            at: string;
+            run_id?: string | null;
+            /** @description `started` or `scheduled`. */
+            status: string;
+        };
+        StepCountOut: {
+            /** Format: int64 */
+            runs: number;
+            /** @description active (waiting there) | finished | failed | stopped (ended there) */
+            status: string;
+            step: string;
         };
         TagOut: {
             color: string;
@@ -1388,6 +1813,13 @@ export interface components {
             /** @description Shown once, at creation; use it as `Authorization: Bearer <token>`. */
             token?: string | null;
         };
+        UpdateFlow: {
+            /**
+             * @description The draft (its `name` renames the flow). It is saved even with
+             *     problems: they are listed in the answer.
+             */
+            draft: Record<string, never>;
+        };
         UploadOut: {
             filename?: string | null;
             /** @description Send it as `{"media": {"kind": …, "id": <this>}}` (valid 30 days). */
@@ -1404,6 +1836,11 @@ export interface components {
             departments: string[];
             email: string;
             id: string;
+            /**
+             * Format: int64
+             * @description How many chats routing gives the user at once.
+             */
+            max_chats: number;
             name: string;
             org_id: string;
             permissions: Record<string, never>;
@@ -1418,12 +1855,24 @@ export interface components {
             confirm_audio?: boolean | null;
             /** @description AD-4: pre-filled closing message. */
             default_closing_message?: string | null;
+            /**
+             * Format: int64
+             * @description How many chats routing gives the user at once (0–100; managers).
+             */
+            max_chats?: number | null;
             name?: string | null;
             password?: string | null;
             permissions?: Record<string, never> | null;
             role?: string | null;
             /** @description online | paused | invisible (LC-19) */
             status?: string | null;
+        };
+        VersionOut: {
+            flow_id: string;
+            published_at: string;
+            published_by?: string | null;
+            /** Format: int64 */
+            version: number;
         };
         /** @description Chats per LC-1 view. */
         ViewCountsOut: {
@@ -2120,6 +2569,55 @@ export interface operations {
             };
         };
     };
+    forward_to_flow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ForwardToFlow"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunOut"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_messages: {
         parameters: {
             query?: {
@@ -2694,6 +3192,439 @@ export interface operations {
             };
         };
     };
+    list_flows: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowSummary"][];
+                };
+            };
+        };
+    };
+    create_flow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateFlow"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowOut"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    import_flow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportFlow"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportOut"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_flow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowOut"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_flow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateFlow"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlowOut"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_flow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    export_flow: {
+        parameters: {
+            query?: {
+                /** @description A published version; default: the draft. */
+                version?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    publish_flow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionOut"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_runs: {
+        parameters: {
+            query?: {
+                /** @description active | finished | failed | stopped */
+                status?: string;
+                /** @description Runs started before this time (RFC 3339), for the next page. */
+                before?: string;
+                /** @description At most 200; default 50. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunOut"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    start_flow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartFlow"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StartOut"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    step_counts: {
+        parameters: {
+            query?: {
+                /** @description Default: the published version. */
+                version?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StepCountOut"][];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_versions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionOut"][];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_inboxes: {
         parameters: {
             query?: never;
@@ -2840,6 +3771,84 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    set_business_hours: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BusinessHoursRequest"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    set_entry_flow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EntryFlowRequest"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3109,6 +4118,77 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_out_of_hours: {
+        parameters: {
+            query?: {
+                /** @description Only this inbox's contacts. */
+                inbox_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutOfHoursOut"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    send_active_message: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActiveMessage"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageOut"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -44,6 +44,8 @@ pub struct DepartmentOut {
     pub id: DepartmentId,
     pub name: String,
     pub created_at: String,
+    /// `manual` or `auto` (see `DepartmentRequest`).
+    pub distribution: String,
 }
 
 impl From<Department> for DepartmentOut {
@@ -52,6 +54,7 @@ impl From<Department> for DepartmentOut {
             id: d.id,
             name: d.name,
             created_at: time(d.created_at),
+            distribution: d.distribution,
         }
     }
 }
@@ -59,7 +62,22 @@ impl From<Department> for DepartmentOut {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DepartmentRequest {
-    pub name: String,
+    /// Required to create; at most 80 characters.
+    pub name: Option<String>,
+    /// `manual` (default: members pick its chats from "Chats abertos") or
+    /// `auto` (routing gives each chat to the least busy available member
+    /// with a free slot, or queues it until one frees).
+    pub distribution: Option<String>,
+}
+
+fn distribution(req: &DepartmentRequest) -> ApiResult<Option<atende_store::routing::Distribution>> {
+    req.distribution
+        .as_deref()
+        .map(|d| {
+            atende_store::routing::Distribution::parse(d)
+                .ok_or_else(|| ApiError::invalid("distribution: use manual ou auto."))
+        })
+        .transpose()
 }
 
 #[utoipa::path(get, path = "/departments", tag = "departments", responses((status = 200, body = Vec<DepartmentOut>)))]
@@ -86,12 +104,17 @@ async fn create_department(
     AppJson(req): AppJson<DepartmentRequest>,
 ) -> ApiResult<(StatusCode, AppJson<DepartmentOut>)> {
     auth.require(Module::Departments, Access::ViewEdit)?;
-    let name = clean_name("name", &req.name, 80)?;
+    let name = clean_name("name", req.name.as_deref().unwrap_or_default(), 80)?;
+    let dist = distribution(&req)?;
     let mut tx = st.store.begin().await?;
-    let d = tx
+    let mut d = tx
         .create_department(auth.org(), &name)
         .await
         .map_err(|e| conflict(e, "Já existe um departamento com este nome."))?;
+    if let Some(dist) = dist {
+        tx.set_distribution(auth.org(), d.id, dist).await?;
+        d.distribution = dist.as_str().to_string();
+    }
     tx.emit(NewEvent {
         org_id: auth.org(),
         kind: "department.created",
@@ -111,16 +134,27 @@ async fn rename_department(
     AppJson(req): AppJson<DepartmentRequest>,
 ) -> ApiResult<AppJson<DepartmentOut>> {
     auth.require(Module::Departments, Access::ViewEdit)?;
-    let name = clean_name("name", &req.name, 80)?;
+    let name = req
+        .name
+        .as_deref()
+        .map(|n| clean_name("name", n, 80))
+        .transpose()?;
+    let dist = distribution(&req)?;
     let mut tx = st.store.begin().await?;
-    tx.rename_department(auth.org(), id, &name)
-        .await
-        .map_err(|e| conflict(e, "Já existe um departamento com este nome."))?;
+    if let Some(name) = &name {
+        tx.rename_department(auth.org(), id, name)
+            .await
+            .map_err(|e| conflict(e, "Já existe um departamento com este nome."))?;
+    }
+    if let Some(dist) = dist {
+        tx.set_distribution(auth.org(), id, dist).await?;
+    }
+    let d = st.store.department(auth.org(), id).await?;
     tx.emit(NewEvent {
         org_id: auth.org(),
         kind: "department.updated",
         chat: None,
-        payload: json!({"id": id, "name": name}),
+        payload: json!({"id": id, "name": name.unwrap_or(d.name), "distribution": dist.map(|d| d.as_str())}),
     });
     st.commit(tx).await?;
     Ok(AppJson(st.store.department(auth.org(), id).await?.into()))

@@ -6,6 +6,7 @@ pub mod contacts;
 pub mod conversations;
 pub mod directory;
 pub mod events;
+pub mod flows;
 pub mod orgs;
 pub mod ready;
 pub mod users;
@@ -133,6 +134,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(contacts::router())
         .merge(ready::router())
         .merge(campaigns::router())
+        .merge(flows::router())
         .merge(events::router())
         .merge(crate::whatsapp::upload::router())
 }

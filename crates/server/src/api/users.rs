@@ -43,6 +43,8 @@ pub struct UserOut {
     pub confirm_audio: bool,
     pub active: bool,
     pub created_at: String,
+    /// How many chats routing gives the user at once.
+    pub max_chats: i64,
 }
 
 impl UserOut {
@@ -60,6 +62,7 @@ impl UserOut {
             confirm_audio: u.confirm_audio,
             active: u.active,
             created_at: time(u.created_at),
+            max_chats: u.max_chats,
         }
     }
 }
@@ -248,6 +251,8 @@ pub struct UserUpdate {
     pub confirm_audio: Option<bool>,
     pub active: Option<bool>,
     pub password: Option<String>,
+    /// How many chats routing gives the user at once (0–100; managers).
+    pub max_chats: Option<i64>,
 }
 
 /// Updates a user. Users may edit their own profile fields (name, status,
@@ -261,7 +266,13 @@ async fn update_user(
     AppPath(id): AppPath<UserId>,
     AppJson(req): AppJson<UserUpdate>,
 ) -> ApiResult<AppJson<UserOut>> {
-    let admin_fields = req.role.is_some() || req.permissions.is_some() || req.active.is_some();
+    let admin_fields = req.role.is_some()
+        || req.permissions.is_some()
+        || req.active.is_some()
+        || req.max_chats.is_some();
+    if req.max_chats.is_some_and(|m| !(0..=100).contains(&m)) {
+        return Err(ApiError::invalid("max_chats: use um número de 0 a 100."));
+    }
     if id != auth.user.id || admin_fields {
         auth.require(Module::Users, Access::ViewEdit)?;
     }
@@ -313,16 +324,19 @@ async fn update_user(
         confirm_audio: req.confirm_audio,
         active: req.active,
         password_hash,
+        max_chats: req.max_chats,
     };
     let mut tx = st.store.begin().await?;
     let user = tx.update_user(auth.org(), id, patch).await?;
+    // Back online, or with more room: chats queued for them come now.
+    crate::flows::routing::drain_queue(&mut tx, auth.org(), user.id).await?;
     if admin_fields {
         tx.audit(
             auth.org(),
             Some(auth.user.id),
             "user.permissions_changed",
             &id.to_string(),
-            json!({"role": user.role, "permissions": permissions, "active": user.active}),
+            json!({"role": user.role, "permissions": permissions, "active": user.active, "max_chats": user.max_chats}),
         )
         .await?;
     }

@@ -223,9 +223,13 @@ async fn message(tx: &mut Tx, route: &InboxRoute, m: InboundMessage) -> Result<(
     let Some(msg) = inserted else {
         return Ok(()); // duplicate delivery: already stored
     };
-    // Until a bot flow takes the chat (FL-2), a contact writing opens an
-    // unassigned attendance: the chat appears in Open.
-    if !system && conv.attendance_id.is_none() {
+    // A contact writing goes to their running flow, or starts the inbox's
+    // entry flow (FL-2); without one, it opens an unassigned attendance:
+    // the chat appears in Open.
+    if !system
+        && !crate::flows::on_contact_message(tx, route.bot_flow(), &conv, &msg).await?
+        && conv.attendance_id.is_none()
+    {
         tx.open_attendance(&conv, None, None, None).await?;
     }
     // A click-to-WhatsApp ad brought this message: the chat is the ad's
@@ -444,6 +448,9 @@ pub async fn apply_plain(
         }
         match known.get(key) {
             Some(k) if k.blocked => {}
+            // With a bot, a chat without an attendance goes to its flow:
+            // the one-by-one path decides.
+            _ if route.bot_flow().is_some() => {}
             None => new.push(NewChat {
                 key: key.to_string(),
                 name: m.profile_name.clone().unwrap_or_else(|| format!("+{key}")),

@@ -8,6 +8,8 @@ mod helpers;
 
 mod bulk;
 mod campaigns;
+mod flows;
 mod inbound;
 mod outbound;
+mod routing;
 mod support;

@@ -107,7 +107,9 @@ async fn a_contact_has_one_active_run_per_inbox_and_an_attendance_stops_it() {
 
     // A flow with an active run, or that is an inbox's entry flow, stays.
     let mut tx = store.begin().await.unwrap();
-    tx.set_entry_flow(org, inbox.id, Some(flow.id)).await.unwrap();
+    tx.set_entry_flow(org, inbox.id, Some(flow.id))
+        .await
+        .unwrap();
     assert!(matches!(
         tx.delete_flow(org, flow.id).await,
         Err(StoreError::Invalid(_))

@@ -23,6 +23,26 @@ impl Simulator {
         (wamid, self.message_envelope(from_wa_id, name, message))
     }
 
+    /// A customer's tap on a reply button (`interactive.button_reply`) of a
+    /// message the business sent; returns its new wamid and the envelope.
+    pub fn button_reply_payload(
+        &self,
+        from_wa_id: &str,
+        name: &str,
+        id: &str,
+        title: &str,
+    ) -> (String, Value) {
+        let wamid = crate::ids::wamid(from_wa_id, true);
+        let message = json!({
+            "from": from_wa_id,
+            "id": wamid,
+            "timestamp": now(),
+            "type": "interactive",
+            "interactive": {"type": "button_reply", "button_reply": {"id": id, "title": title}},
+        });
+        (wamid, self.message_envelope(from_wa_id, name, message))
+    }
+
     /// An inbound media message of `kind` (`image`, `video`, `audio`,
     /// `document`, `sticker`) whose media id is `media_id`, e.g. one from
     /// `FakeGraph::add_media`. Audio in `audio/ogg` is a voice note; documents

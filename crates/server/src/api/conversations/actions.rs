@@ -506,7 +506,12 @@ pub async fn close_now(
         (Some(n), None) => format!("Atendimento encerrado por {n}."),
         (None, None) => "Atendimento encerrado automaticamente.".to_string(),
     };
-    tx.close_attendance(conv, by, Some(line)).await
+    let closed = tx.close_attendance(conv, by, Some(line)).await?;
+    // The agent's slot is free: the oldest chat queued for them takes it.
+    if let Some(agent) = conv.agent_id {
+        crate::flows::routing::drain_queue(tx, conv.org_id, agent).await?;
+    }
+    Ok(closed)
 }
 
 /// Cancels a scheduled closing.
