@@ -138,6 +138,9 @@ struct ClosePayload {
     conversation_id: ConversationId,
     attendance_id: AttendanceId,
     at: i64,
+    /// The flow to start once closed (LC-11).
+    #[serde(default)]
+    flow_id: Option<atende_domain::FlowId>,
 }
 
 async fn close_attendance(st: &AppState, job: &Job) -> Result<Outcome, atende_store::StoreError> {
@@ -158,7 +161,7 @@ async fn close_attendance(st: &AppState, job: &Job) -> Result<Outcome, atende_st
             Some(u) => st.store.user(org, u).await.ok().map(|u| u.name),
             None => None,
         };
-        close_now(
+        let closed = close_now(
             &mut tx,
             &conv,
             att.close_message.as_deref(),
@@ -166,6 +169,12 @@ async fn close_attendance(st: &AppState, job: &Job) -> Result<Outcome, atende_st
             att.close_by,
         )
         .await?;
+        if let Some(flow) = p.flow_id
+            && let Some(version) = tx.published_version(org, flow).await?
+        {
+            crate::api::conversations::actions::start_after_close(&mut tx, &closed, flow, version)
+                .await?;
+        }
     }
     if !tx.complete_job(job).await? {
         return Ok(Outcome::Done); // lease lost: the new owner finishes; drop rolls back

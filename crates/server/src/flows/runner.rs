@@ -22,7 +22,7 @@ use atende_domain::{
     AuthorKind, ContentKind, DepartmentId, Direction, FlowRunId, OrgId, ReceiptStatus,
 };
 use atende_flows::{Advance, Content, Effect, Input, Need, RunState};
-use atende_store::chats::{Message, NewMessage};
+use atende_store::chats::{Contact, Conversation, Message, NewMessage};
 use atende_store::flows::{FlowRun, NewRun, Trigger};
 use atende_store::{Job, NewJob, StoreError, Tx, now_ms};
 use serde::{Deserialize, Serialize};
@@ -78,6 +78,10 @@ pub async fn handle(st: &AppState, job: &Job) -> Result<Outcome, StoreError> {
     let mut run = tx.flow_run(org, p.run_id).await?;
     let mut wake = p.wake;
     let mut carried: Option<BTreeMap<String, String>> = None;
+    // The chat and contact as the bot's messages read them, once per job.
+    let mut seen: Option<(Conversation, Contact)> = None;
+    // A run waiting again is stored once, when the job is done with it.
+    let mut unsaved = false;
     for _ in 0..MAX_ROUNDS {
         if !run.is_active() {
             break;
@@ -155,18 +159,25 @@ pub async fn handle(st: &AppState, job: &Job) -> Result<Outcome, StoreError> {
             Input::Start(_) | Input::Resumed | Input::Http(_) | Input::Script(_)
         );
         match atende_flows::advance(&flow, state, input) {
-            Ok(adv) => {
-                if let Some(next) = apply(st, &mut tx, &mut run, adv, fresh).await? {
-                    // A jump: the run ended, the next one goes on in this job.
-                    carried = Some(next.1);
-                    run = next.0;
+            Ok(adv) => match apply(st, &mut tx, &mut run, adv, fresh, &mut seen).await? {
+                Applied::Saved => unsaved = false,
+                Applied::Waiting => unsaved = true,
+                Applied::Jumped(next, fields) => {
+                    // The run ended; the next one goes on in this job.
+                    carried = Some(fields);
+                    run = *next;
+                    unsaved = false;
                 }
-            }
+            },
             Err(e) => {
                 fail(&mut run, e.to_string());
                 tx.save_run(&run).await?;
+                unsaved = false;
             }
         }
+    }
+    if unsaved {
+        tx.save_run(&run).await?;
     }
     if run.is_active() && run.state.is_none() {
         // Jumps that never stop: the last run goes nowhere.
@@ -195,15 +206,25 @@ fn fail(run: &mut FlowRun, why: String) {
     run.finished_at = Some(now_ms());
 }
 
-/// Performs an advance's effects and stores the run. Returns the run a
-/// jump started, with the fields it carries.
+/// What [`apply`] left to do.
+enum Applied {
+    /// The run is stored (it ended, or failed).
+    Saved,
+    /// The run waits again; the caller stores it.
+    Waiting,
+    /// The run jumped: it ended, and this one goes on with these fields.
+    Jumped(Box<FlowRun>, BTreeMap<String, String>),
+}
+
+/// Performs an advance's effects and updates the run.
 async fn apply(
     st: &AppState,
     tx: &mut Tx,
     run: &mut FlowRun,
     mut adv: Advance,
     fresh: bool,
-) -> Result<Option<(FlowRun, BTreeMap<String, String>)>, StoreError> {
+    seen: &mut Option<(Conversation, Contact)>,
+) -> Result<Applied, StoreError> {
     let before = run
         .state
         .as_ref()
@@ -227,7 +248,7 @@ async fn apply(
     for effect in adv.effects {
         match effect {
             Effect::Send(content) => {
-                if !send(st, tx, run, content).await? {
+                if !send(st, tx, run, content, seen).await? {
                     let conv = tx.conversation(run.org_id, run.conversation_id).await?;
                     tx.insert_message(NewMessage::system(&conv, TEMPLATE_NOT_SENT.to_string()))
                         .await?;
@@ -236,10 +257,13 @@ async fn apply(
                     ));
                     fail(run, "template_not_sent".into());
                     tx.save_run(run).await?;
-                    return Ok(None);
+                    return Ok(Applied::Saved);
                 }
             }
-            Effect::Tag { tags, info } => tag(st, tx, run, &tags, info).await?,
+            Effect::Tag { tags, info } => {
+                tag(st, tx, run, &tags, info).await?;
+                *seen = None; // the contact's information changed
+            }
             Effect::OpenAttendance(target) => {
                 outcome = "handover";
                 note_callback(tx, run, &adv.state, &flow_callbacks(st, run).await).await?;
@@ -249,7 +273,7 @@ async fn apply(
                 tx.save_run(run).await?;
                 let conv = tx.conversation(run.org_id, run.conversation_id).await?;
                 super::routing::hand_over(tx, &conv, &target).await?;
-                return Ok(None);
+                return Ok(Applied::Saved);
             }
             Effect::Jump { flow, fields } => {
                 outcome = "jump";
@@ -262,9 +286,12 @@ async fn apply(
         end(run, &adv.state, outcome);
         tx.save_run(run).await?;
         if let Some((name, fields)) = jump {
-            return start_jump(tx, run, &name, fields).await;
+            return Ok(match start_jump(tx, run, &name, fields).await? {
+                Some((next, fields)) => Applied::Jumped(Box::new(next), fields),
+                None => Applied::Saved,
+            });
         }
-        return Ok(None);
+        return Ok(Applied::Saved);
     }
     let need = adv.state.waiting.clone();
     run.state = Some(atende_store::Json(
@@ -306,8 +333,7 @@ async fn apply(
         }
         _ => {}
     }
-    tx.save_run(run).await?;
-    Ok(None)
+    Ok(Applied::Waiting)
 }
 
 /// The fields the flow's `hours` steps store the callback answer in.
@@ -473,11 +499,18 @@ async fn send(
     tx: &mut Tx,
     run: &FlowRun,
     content: Content,
+    seen: &mut Option<(Conversation, Contact)>,
 ) -> Result<bool, StoreError> {
     let org = run.org_id;
-    let conv = tx.conversation(org, run.conversation_id).await?;
-    let contact = tx.contact(org, run.contact_id).await?;
-    let fill = |t: &str| compose::fill_variables(t, &contact, &conv);
+    let (conv, contact) = match seen.take() {
+        Some(c) if c.0.id == run.conversation_id => c,
+        _ => (
+            tx.conversation(org, run.conversation_id).await?,
+            tx.contact(org, run.contact_id).await?,
+        ),
+    };
+    let (conv, contact) = &*seen.insert((conv, contact));
+    let fill = |t: &str| compose::fill_variables(t, contact, conv);
     let (kind, text, payload) = match content {
         Content::Text { text } => (ContentKind::Text, fill(&text), json!({})),
         Content::Media {
@@ -554,7 +587,7 @@ async fn send(
                 header_media: None,
                 components: None,
             };
-            match compose::template(st, &inbox, &t, &contact, &conv).await {
+            match compose::template(st, &inbox, &t, contact, conv).await {
                 Ok(c) => (c.kind, c.text, c.payload),
                 Err(e) => {
                     tracing::warn!(run = %run.id, template = %t.name, error = %e.message, "flow template not sent");

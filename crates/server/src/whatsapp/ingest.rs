@@ -448,9 +448,10 @@ pub async fn apply_plain(
         }
         match known.get(key) {
             Some(k) if k.blocked => {}
-            // With a bot, a chat without an attendance goes to its flow:
-            // the one-by-one path decides.
+            // With a bot, a chat without an attendance goes to its flow,
+            // as does a chat whose flow runs: the one-by-one path decides.
             _ if route.bot_flow().is_some() => {}
+            Some(k) if k.flow_running => {}
             None => new.push(NewChat {
                 key: key.to_string(),
                 name: m.profile_name.clone().unwrap_or_else(|| format!("+{key}")),
@@ -501,6 +502,7 @@ pub async fn apply_plain(
         match k {
             Some(k)
                 if k.attendance_open == Some(true)
+                    && !k.flow_running
                     && m.profile_name
                         .as_deref()
                         .is_none_or(|n| n == k.contact_name) =>

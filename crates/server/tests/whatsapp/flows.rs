@@ -399,3 +399,51 @@ async fn the_example_welcome_flow_tells_the_next_opening_and_lists_the_contact()
         "Olá, Beto! Sou o assistente virtual da loja. Como podemos ajudar?"
     );
 }
+
+/// LC-11: a flow chosen at closing runs for the contact once it closes.
+#[tokio::test]
+async fn closing_with_an_after_closing_flow_starts_it() {
+    let wa = Wa::start().await;
+    let survey = json!({"schema": 1, "name": "Pesquisa", "start": "nota", "steps": {
+        "nota": {"type": "send", "content": {"kind": "text", "text": "De 1 a 5, como foi o atendimento, {nome}?"}, "next": "resposta"},
+        "resposta": {"type": "ask", "field": "nota", "answer": {"kind": "number", "min": 1, "max": 5}, "next": "obrigado"},
+        "obrigado": {"type": "send", "content": {"kind": "text", "text": "Obrigado pela nota {nota}!"}}
+    }});
+    let r = wa
+        .admin
+        .post("/api/v1/flows/import", json!({"document": survey}))
+        .await;
+    assert_eq!(r.status(), 201);
+    let flow: Value = r.json().await.unwrap();
+    let flow_id = flow["flow"]["id"].as_str().unwrap();
+    let conv = wa.customer_writes("5511933332222", "Iris", "oi").await;
+    let r = wa
+        .admin
+        .post(
+            &format!("/api/v1/conversations/{conv}/close"),
+            json!({"flow_id": flow_id}),
+        )
+        .await;
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    let sent = wa.graph.wait_for_sends(1, Duration::from_secs(10)).await;
+    assert_eq!(
+        sent[0].body["text"]["body"],
+        "De 1 a 5, como foi o atendimento, Iris?"
+    );
+    let c = wa.admin.conversation(&conv).await;
+    assert_eq!(c["flow_running"], true);
+    assert!(c["protocol"].is_string());
+    let (_, m) = wa.sim.text_payload("5511933332222", "Iris", "5");
+    assert_eq!(wa.sim.post(&wa.http, &m).await.status, 200);
+    let sent = wa.graph.wait_for_sends(2, Duration::from_secs(10)).await;
+    assert_eq!(sent[1].body["text"]["body"], "Obrigado pela nota 5!");
+    let runs = wa
+        .admin
+        .get_json(&format!("/api/v1/flows/{flow_id}/runs"))
+        .await;
+    assert_eq!(runs[0]["trigger"], "after_close");
+    assert_eq!(runs[0]["status"], "finished");
+    // The survey's answer did not reopen the chat for people.
+    let c = wa.admin.conversation(&conv).await;
+    assert!(c["agent_id"].is_null() && c["department_id"].is_null());
+}

@@ -33,6 +33,8 @@ pub struct KnownChat {
     pub attendance_open: Option<bool>,
     /// CT-4: a blocked contact's messages are not taken in.
     pub blocked: bool,
+    /// A bot flow runs on the chat: its messages go to the flow (FL-2).
+    pub flow_running: bool,
 }
 
 #[derive(Serialize)]
@@ -81,7 +83,7 @@ fn known_chats_sql(backend: crate::Backend) -> String {
     // SQLite's writer runs one transaction at a time: no lock needed.
     let conversation = match backend {
         crate::Backend::Postgres => {
-            "LEFT JOIN LATERAL (SELECT v.id, v.attendance_id FROM conversations v \
+            "LEFT JOIN LATERAL (SELECT v.id, v.attendance_id, v.flow_running FROM conversations v \
              WHERE v.contact_id = c.id AND v.inbox_id = i.inbox_id FOR NO KEY UPDATE) AS v ON TRUE"
         }
         crate::Backend::Sqlite => {
@@ -90,7 +92,8 @@ fn known_chats_sql(backend: crate::Backend) -> String {
     };
     format!(
         "SELECT i.external_id, c.id AS contact_id, c.name AS contact_name, v.id AS conversation_id, \
-         (v.attendance_id IS NOT NULL) AS attendance_open, c.blocked \
+         (v.attendance_id IS NOT NULL) AS attendance_open, c.blocked, \
+         COALESCE(v.flow_running, FALSE) AS flow_running \
          FROM {} \
          JOIN contacts c ON c.id = i.contact_id {conversation}",
         lookup_each(

@@ -94,6 +94,7 @@ impl Tx {
                     contact_name: contact.name.clone(),
                     conversation_id: Some(before.id),
                     attendance_open: Some(true),
+                    flow_running: false,
                     blocked: false,
                 },
             );
@@ -164,6 +165,7 @@ impl Tx {
                 k.external_id.clone(),
                 KnownChat {
                     attendance_open: Some(true),
+                    flow_running: false,
                     ..k
                 },
             );

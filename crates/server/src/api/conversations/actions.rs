@@ -325,6 +325,10 @@ pub struct CloseRequest {
     #[serde(default)]
     #[schema(value_type = std::collections::BTreeMap<String, Option<String>>)]
     pub fields: std::collections::BTreeMap<String, serde_json::Value>,
+    /// A flow to start for the contact once the attendance closes (LC-11),
+    /// e.g. a satisfaction survey; it must be published.
+    #[schema(value_type = Option<String>)]
+    pub flow_id: Option<atende_domain::FlowId>,
 }
 
 /// The optional `Idempotency-Key` header of a send (1..=200 visible ASCII).
@@ -390,6 +394,22 @@ pub async fn close(
     if seen.attendance_id.is_none() {
         return Err(not_open());
     }
+    let after = match req.flow_id {
+        Some(f) => {
+            let flow = st.store.flow(auth.org(), f).await?;
+            match flow.published_version {
+                Some(v) => Some((f, v)),
+                None => {
+                    return Err(ApiError::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "not_published",
+                        "O fluxo após o encerramento ainda não foi publicado.",
+                    ));
+                }
+            }
+        }
+        None => None,
+    };
     let values = super::closing::check(&st, &auth, &seen, req.fields).await?;
     let mut tx = st.store.begin().await?;
     let conv = tx.conversation(auth.org(), id).await?;
@@ -398,17 +418,20 @@ pub async fn close(
     };
     super::closing::save(&mut tx, &conv, values).await?;
     let (status, conv) = match at {
-        None => (
-            StatusCode::OK,
-            close_now(
+        None => {
+            let closed = close_now(
                 &mut tx,
                 &conv,
                 message.as_deref(),
                 Some(&auth.user.name),
                 Some(auth.user.id),
             )
-            .await?,
-        ),
+            .await?;
+            if let Some((flow, version)) = after {
+                start_after_close(&mut tx, &closed, flow, version).await?;
+            }
+            (StatusCode::OK, closed)
+        }
         Some(at) => {
             tx.schedule_close(
                 &conv,
@@ -424,7 +447,8 @@ pub async fn close(
                 ..NewJob::now(
                     Some(auth.org()),
                     kinds::CLOSE_ATTENDANCE,
-                    json!({"conversation_id": conv.id, "attendance_id": attendance, "at": at}),
+                    json!({"conversation_id": conv.id, "attendance_id": attendance, "at": at,
+                           "flow_id": after.map(|(f, _)| f)}),
                 )
             };
             tx.enqueue(job).await?;
@@ -455,6 +479,29 @@ fn not_open() -> ApiError {
         "not_open",
         "Esta conversa não tem atendimento aberto.",
     )
+}
+
+/// Starts the after-closing flow (LC-11) on a chat just closed.
+pub async fn start_after_close(
+    tx: &mut Tx,
+    conv: &Conversation,
+    flow: atende_domain::FlowId,
+    version: i64,
+) -> Result<(), atende_store::StoreError> {
+    crate::flows::start(
+        tx,
+        atende_store::flows::NewRun {
+            flow_id: flow,
+            version,
+            conversation: conv.clone(),
+            trigger: atende_store::flows::Trigger::AfterClose,
+            batch: None,
+            client: None,
+            input_after: None,
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// Closes the open attendance inside `tx`: system line, optional closing
