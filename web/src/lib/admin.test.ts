@@ -49,7 +49,7 @@ const agent = {
 
 describe('admin entry and pages', () => {
   it('lists the pages whose module is visible, in menu order', () => {
-    const all = ['users', 'departments', 'inboxes', 'tags', 'fields', 'ready-responses', 'campaigns'];
+    const all = ['users', 'departments', 'inboxes', 'tags', 'fields', 'ready-responses', 'campaigns', 'flows'];
     expect(visibleSections(admin)).toEqual(all);
     expect(visibleSections(manager)).toEqual(all);
     expect(visibleSections(agent)).toEqual(['departments', 'tags', 'fields', 'ready-responses', 'campaigns']);
@@ -68,6 +68,8 @@ describe('admin entry and pages', () => {
     // Editing ready responses (LC-20) is administration; viewing them is not.
     expect(showAdmin({ ...agent, modules: { ...agent.modules, ready_responses: 'view_edit' } })).toBe(true);
     expect(showAdmin({ modules: { ready_responses: 'view' } })).toBe(false);
+    // Bot flows are administration: editing them shows the entry.
+    expect(showAdmin({ ...agent, modules: { ...agent.modules, flows: 'view_edit' } })).toBe(true);
     // So is managing campaigns (LC-2); agents only list them.
     expect(showAdmin({ ...agent, modules: { ...agent.modules, campaigns: 'view_edit' } })).toBe(true);
   });

@@ -41,6 +41,7 @@ export const SECTION_MODULE: Record<AdminSection, Module> = {
   fields: 'custom_fields',
   'ready-responses': 'ready_responses',
   campaigns: 'campaigns',
+  flows: 'flows',
 };
 
 export interface PermissionsForm {

@@ -2,7 +2,8 @@
  * A small client-side router over the History API. The server (and Vite's
  * dev and preview servers) answer every app path with `index.html`; this
  * decides what to show for `location.pathname`. The console lives at `/`
- * (its `?chat=` query is its own business); the admin pages at `/admin/…`.
+ * (its `?chat=` query is its own business); the admin pages at `/admin/…`,
+ * and a bot flow's editor at `/admin/flows/{id}`.
  */
 
 export const ADMIN_SECTIONS = [
@@ -13,13 +14,18 @@ export const ADMIN_SECTIONS = [
   'fields',
   'ready-responses',
   'campaigns',
+  'flows',
 ] as const;
 export type AdminSection = (typeof ADMIN_SECTIONS)[number];
 
 export type Route =
   | { kind: 'console' }
-  /** `section` is null for `/admin` itself (the first page the user may see). */
-  | { kind: 'admin'; section: AdminSection | null }
+  /**
+   * `section` is null for `/admin` itself (the first page the user may see);
+   * `item` is what a section's sub-path names (only flows have one: the
+   * flow the editor opens).
+   */
+  | { kind: 'admin'; section: AdminSection | null; item?: string }
   | { kind: 'not_found'; path: string };
 
 function isSection(s: string): s is AdminSection {
@@ -34,6 +40,10 @@ export function parseRoute(pathname: string): Route {
     if (parts.length === 1) return { kind: 'admin', section: null };
     const section = parts[1] ?? '';
     if (parts.length === 2 && isSection(section)) return { kind: 'admin', section };
+    const item = parts[2];
+    if (parts.length === 3 && section === 'flows' && item) {
+      return { kind: 'admin', section, item: decodeURIComponent(item) };
+    }
   }
   return { kind: 'not_found', path: pathname };
 }
@@ -44,7 +54,8 @@ export function pathOf(route: Route): string {
     case 'console':
       return '/';
     case 'admin':
-      return route.section ? `/admin/${route.section}` : '/admin';
+      if (!route.section) return '/admin';
+      return route.item ? `/admin/${route.section}/${encodeURIComponent(route.item)}` : `/admin/${route.section}`;
     case 'not_found':
       return route.path;
   }

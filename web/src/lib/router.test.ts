@@ -7,10 +7,17 @@ describe('parseRoute', () => {
     expect(parseRoute('')).toEqual({ kind: 'console' });
     expect(parseRoute('/admin')).toEqual({ kind: 'admin', section: null });
     expect(parseRoute('/admin/')).toEqual({ kind: 'admin', section: null });
-    for (const s of ['users', 'departments', 'inboxes', 'tags', 'fields', 'ready-responses'] as const) {
+    for (const s of ['users', 'departments', 'inboxes', 'tags', 'fields', 'ready-responses', 'flows'] as const) {
       expect(parseRoute(`/admin/${s}`)).toEqual({ kind: 'admin', section: s });
       expect(parseRoute(`/admin/${s}/`)).toEqual({ kind: 'admin', section: s });
     }
+  });
+
+  it('reads a flow\'s editor at /admin/flows/{id}', () => {
+    expect(parseRoute('/admin/flows/f-1')).toEqual({ kind: 'admin', section: 'flows', item: 'f-1' });
+    expect(parseRoute('/admin/flows/f-1/')).toEqual({ kind: 'admin', section: 'flows', item: 'f-1' });
+    expect(pathOf({ kind: 'admin', section: 'flows', item: 'f-1' })).toBe('/admin/flows/f-1');
+    expect(parseRoute('/admin/flows/f-1/x')).toEqual({ kind: 'not_found', path: '/admin/flows/f-1/x' });
   });
 
   it('calls anything else not found', () => {
@@ -20,7 +27,9 @@ describe('parseRoute', () => {
   });
 
   it('pathOf is its inverse', () => {
-    for (const p of ['/', '/admin', '/admin/users', '/admin/fields']) expect(pathOf(parseRoute(p))).toBe(p);
+    for (const p of ['/', '/admin', '/admin/users', '/admin/fields', '/admin/flows', '/admin/flows/abc']) {
+      expect(pathOf(parseRoute(p))).toBe(p);
+    }
   });
 });
 
