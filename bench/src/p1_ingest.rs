@@ -7,12 +7,13 @@
 //! posts them from C keep-alive connections on one thread.
 
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
+
+mod server;
 use atende_store::directory::NewInbox;
 use atende_store::testing::TestDb;
 use atende_testkit::Simulator;
@@ -20,6 +21,7 @@ use bytes::Bytes;
 use clap::Parser;
 use http_body_util::{BodyExt, Full};
 use serde_json::json;
+use server::start_server;
 
 #[derive(Parser)]
 #[command(
@@ -53,63 +55,6 @@ struct Args {
 
 const PHONE_ID: &str = "555000111";
 const SECRET: &str = "bench-secret";
-
-/// `atende serve` as a child process, killed on drop.
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_server(
-    bin: &PathBuf,
-    database_url: &str,
-    dir: &std::path::Path,
-    log: &str,
-) -> anyhow::Result<Server> {
-    use std::io::{BufRead, BufReader};
-    let mut child = Command::new(bin)
-        .arg("serve")
-        .current_dir(dir)
-        .env("ATENDE_DATABASE_URL", database_url)
-        .env("ATENDE_LISTEN", "127.0.0.1:0")
-        .env("ATENDE_LOG", format!("{log},atende_server::app=info"))
-        .env("ATENDE_LOG_FORMAT", "json")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .with_context(|| format!("starting {}", bin.display()))?;
-    let stderr = child.stderr.take().context("server stderr")?;
-    let mut lines = BufReader::new(stderr).lines();
-    let addr = loop {
-        let Some(line) = lines.next() else {
-            bail!("the server exited before announcing its address");
-        };
-        let line = line?;
-        let v: serde_json::Value = serde_json::from_str(&line).unwrap_or_default();
-        if v["fields"]["message"]
-            .as_str()
-            .is_some_and(|m| m.contains("listening"))
-            && let Some(a) = v["fields"]["addr"].as_str()
-        {
-            break a.to_string();
-        }
-    };
-    // Keep draining the pipe so the server never blocks on logging.
-    std::thread::spawn(move || {
-        for line in lines.map_while(Result::ok) {
-            eprintln!("{line}");
-        }
-    });
-    eprintln!("server pid {} on {addr}", child.id());
-    Ok(Server { child, addr })
-}
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<()> {
@@ -147,7 +92,7 @@ async fn main() -> anyhow::Result<()> {
     tx.commit().await?;
 
     let dir = tempfile::tempdir()?;
-    let server = start_server(&bin, &db.url, dir.path(), &args.server_log)?;
+    let server = start_server(&bin, &db.url, dir.path(), &args.server_log, &[])?;
     let addr = server.addr.clone();
 
     // Pre-build and sign every body, so the clock measures the server.

@@ -138,6 +138,16 @@ pub struct StepCount {
     pub runs: i64,
 }
 
+/// A flow's runs in numbers.
+#[derive(Debug, Clone, Copy, Serialize, sqlx::FromRow)]
+pub struct RunTotals {
+    pub runs: i64,
+    pub active: i64,
+    /// Failed or stopped.
+    pub unfinished: i64,
+    pub steps: i64,
+}
+
 const FLOW_COLS: &str = "id, org_id, name, draft, published_version, created_at, updated_at";
 const VERSION_COLS: &str = "flow_id, version, org_id, document, published_by, published_at";
 const RUN_COLS: &str = "id, org_id, flow_id, version, inbox_id, contact_id, conversation_id, trigger, status, step, \
@@ -232,6 +242,18 @@ impl Store {
         Ok(
             with_pool!(self, p => sqlx::query_as::<_, FlowRun>(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(flow)
                 .bind(status).bind(before).bind(limit).fetch_all(p).await?),
+        )
+    }
+
+    /// How many runs a flow has, how many are active and did not finish
+    /// well (failed or stopped), and the steps they took.
+    pub async fn flow_run_totals(&self, org: OrgId, flow: FlowId) -> Result<RunTotals> {
+        let sql = "SELECT COUNT(*) AS runs, \
+                   COALESCE(SUM(CASE WHEN status = 'active' THEN 1 ELSE 0 END), 0) AS active, \
+                   COALESCE(SUM(CASE WHEN status IN ('failed', 'stopped') THEN 1 ELSE 0 END), 0) AS unfinished, \
+                   CAST(COALESCE(SUM(steps), 0) AS BIGINT) AS steps FROM flow_runs WHERE org_id = $1 AND flow_id = $2";
+        Ok(
+            with_pool!(self, p => sqlx::query_as::<_, RunTotals>(sql).bind(org).bind(flow).fetch_one(p).await?),
         )
     }
 
