@@ -9,8 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, bail};
-use atende_store::directory::NewInbox;
+use anyhow::bail;
 use atende_store::testing::TestDb;
 use atende_testkit::{FakeGraph, Simulator};
 use clap::Parser;
@@ -74,39 +73,12 @@ fn flow(messages: bool) -> serde_json::Value {
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let bin = match &args.server {
-        Some(b) => b.clone(),
-        None => std::env::current_exe()?
-            .parent()
-            .context("bench binary folder")?
-            .join("atende"),
-    };
+    let bin = server::server_bin(args.server.as_ref())?;
     let graph = FakeGraph::start().await;
     graph.add_number(PHONE_ID, WABA, TOKEN);
     let db = TestDb::new().await;
     let backend = format!("{:?}", db.store.backend());
-    let b = atende_server::bootstrap::bootstrap(
-        &db.store,
-        "Bench",
-        "bench@example.com",
-        "bench-password",
-        false,
-    )
-    .await?;
-    let org: atende_domain::OrgId = b.org_id.parse()?;
-    let mut tx = db.store.begin().await?;
-    let inbox = tx
-        .create_inbox(NewInbox {
-            org_id: org,
-            name: "WA".into(),
-            channel: "whatsapp".into(),
-            external_id: Some(PHONE_ID.into()),
-            settings: json!({"phone_number_id": PHONE_ID, "waba_id": WABA}),
-            secrets: json!({"access_token": TOKEN, "app_secret": SECRET, "verify_token": "v"}),
-            chatbot_enabled: true,
-        })
-        .await?;
-    tx.commit().await?;
+    let (org, inbox) = server::bench_inbox(&db.store, PHONE_ID, WABA, TOKEN, SECRET, true).await?;
     let imported = atende_server::flows::import(
         &db.store,
         org,

@@ -14,7 +14,6 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 
 mod server;
-use atende_store::directory::NewInbox;
 use atende_store::testing::TestDb;
 use atende_testkit::Simulator;
 use bytes::Bytes;
@@ -59,37 +58,10 @@ const SECRET: &str = "bench-secret";
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let bin = match &args.server {
-        Some(b) => b.clone(),
-        None => std::env::current_exe()?
-            .parent()
-            .context("bench binary folder")?
-            .join("atende"),
-    };
+    let bin = server::server_bin(args.server.as_ref())?;
     let db = TestDb::new().await;
     let backend = format!("{:?}", db.store.backend());
-    let b = atende_server::bootstrap::bootstrap(
-        &db.store,
-        "Bench",
-        "bench@example.com",
-        "bench-password",
-        false,
-    )
-    .await?;
-    let org: atende_domain::OrgId = b.org_id.parse()?;
-    let mut tx = db.store.begin().await?;
-    let inbox = tx
-        .create_inbox(NewInbox {
-            org_id: org,
-            name: "WA".into(),
-            channel: "whatsapp".into(),
-            external_id: Some(PHONE_ID.into()),
-            settings: json!({"phone_number_id": PHONE_ID, "waba_id": "1"}),
-            secrets: json!({"access_token": "t", "app_secret": SECRET, "verify_token": "v"}),
-            chatbot_enabled: false,
-        })
-        .await?;
-    tx.commit().await?;
+    let (org, inbox) = server::bench_inbox(&db.store, PHONE_ID, "1", "t", SECRET, false).await?;
 
     let dir = tempfile::tempdir()?;
     let server = start_server(&bin, &db.url, dir.path(), &args.server_log, &[])?;

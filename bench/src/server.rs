@@ -64,3 +64,49 @@ pub fn start_server(
     eprintln!("server pid {} on {addr}", child.id());
     Ok(Server { child, addr })
 }
+
+/// The server binary: `--server`, else `atende` next to this program.
+pub fn server_bin(given: Option<&PathBuf>) -> anyhow::Result<PathBuf> {
+    Ok(match given {
+        Some(b) => b.clone(),
+        None => std::env::current_exe()?
+            .parent()
+            .context("bench binary folder")?
+            .join("atende"),
+    })
+}
+
+/// A bench organization with one WhatsApp inbox on `phone_id` (WABA
+/// `waba`, token `token`, app secret `secret`).
+pub async fn bench_inbox(
+    store: &atende_store::Store,
+    phone_id: &str,
+    waba: &str,
+    token: &str,
+    secret: &str,
+    chatbot: bool,
+) -> anyhow::Result<(atende_domain::OrgId, atende_store::directory::Inbox)> {
+    let b = atende_server::bootstrap::bootstrap(
+        store,
+        "Bench",
+        "bench@example.com",
+        "bench-password",
+        false,
+    )
+    .await?;
+    let org: atende_domain::OrgId = b.org_id.parse()?;
+    let mut tx = store.begin().await?;
+    let inbox = tx
+        .create_inbox(atende_store::directory::NewInbox {
+            org_id: org,
+            name: "WA".into(),
+            channel: "whatsapp".into(),
+            external_id: Some(phone_id.into()),
+            settings: serde_json::json!({"phone_number_id": phone_id, "waba_id": waba}),
+            secrets: serde_json::json!({"access_token": token, "app_secret": secret, "verify_token": "v"}),
+            chatbot_enabled: chatbot,
+        })
+        .await?;
+    tx.commit().await?;
+    Ok((org, inbox))
+}

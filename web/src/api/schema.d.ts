@@ -1201,6 +1201,11 @@ export interface components {
                 [key: string]: string | null;
             };
             /**
+             * @description A flow to start for the contact once the attendance closes (LC-11),
+             *     e.g. a satisfaction survey; it must be published.
+             */
+            flow_id?: string | null;
+            /**
              * Format: int64
              * @description Close later instead of now: in this many minutes (1..=10080)…
              */
