@@ -144,6 +144,40 @@ async fn by_rule(
     })
 }
 
+/// A chat forwarded by a person to a department that hands its chats out
+/// (auto): the least busy available member with a free slot gets it, else
+/// it waits in the department's queue. A manual department leaves it in
+/// its members' "Chats abertos".
+pub async fn distribute(tx: &mut Tx, conv: &Conversation) -> Result<Conversation, StoreError> {
+    let org = conv.org_id;
+    let (Some(d), None, Some(att)) = (conv.department_id, conv.agent_id, conv.attendance_id) else {
+        return Ok(conv.clone());
+    };
+    if tx.distribution(org, d).await? != Some(Distribution::Auto) {
+        return Ok(conv.clone());
+    }
+    let candidates = tx.routing_candidates(org, d).await?;
+    match routing::least_busy(&candidates) {
+        Some(agent) => {
+            tx.set_queued(org, att, None).await?;
+            let (conv, _) = tx
+                .assign(
+                    conv,
+                    atende_domain::AssignmentAction::AgentReplied(agent),
+                    None,
+                    None,
+                )
+                .await?;
+            tx.note_routed(org, agent).await?;
+            Ok(conv)
+        }
+        None => {
+            tx.set_queued(org, att, Some(now_ms())).await?;
+            Ok(conv.clone())
+        }
+    }
+}
+
 /// Hands queued chats to `user` while they are available with free slots
 /// (their chat closed, they came back online, their capacity grew): the
 /// oldest first, across their departments. Returns the chats given.

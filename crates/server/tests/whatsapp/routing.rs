@@ -242,3 +242,40 @@ async fn the_last_agent_target_returns_the_contact_to_who_served_them() {
         .await;
     assert_eq!(new, other.user_id);
 }
+
+#[tokio::test]
+async fn a_person_forwarding_to_an_auto_department_distributes_or_queues() {
+    let wa = Wa::start().await;
+    let (dept, agents) = team(&wa, "Vendas", "auto", 1, 1).await;
+    let a = wa.customer_writes("5511922220001", "Ana", "oi").await;
+    let b = wa.customer_writes("5511922220002", "Bia", "oi").await;
+    let forward = |c: String| {
+        let body = json!({"department_id": dept});
+        let admin = &wa.admin;
+        async move {
+            let r = admin
+                .post(&format!("/api/v1/conversations/{c}/assign"), body)
+                .await;
+            assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+        }
+    };
+    forward(a.clone()).await;
+    assert_eq!(
+        wa.admin.conversation(&a).await["agent_id"],
+        agents[0].user_id.as_str(),
+        "the free member got it"
+    );
+    forward(b.clone()).await;
+    let queued = wa.admin.conversation(&b).await;
+    assert!(queued["agent_id"].is_null(), "full: it waits");
+    assert_eq!(queued["department_id"], dept.as_str());
+    let r = agents[0]
+        .post(&format!("/api/v1/conversations/{a}/close"), json!({}))
+        .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        wa.admin.conversation(&b).await["agent_id"],
+        agents[0].user_id.as_str(),
+        "the freed slot takes the waiting chat"
+    );
+}

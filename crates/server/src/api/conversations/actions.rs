@@ -299,9 +299,14 @@ pub async fn assign(
             "Tem certeza que deseja alterar o agente?",
         ));
     }
-    let (conv, _) = tx
+    let forward = matches!(action, AssignmentAction::ForwardToDepartment(_));
+    let (mut conv, _) = tx
         .assign(&conv, action, Some(auth.user.id), Some(line))
         .await?;
+    if forward {
+        // An auto department hands the chat to a member, or queues it.
+        conv = crate::flows::routing::distribute(&mut tx, &conv).await?;
+    }
     st.commit(tx).await?;
     Ok(AppJson(conversation_out(&st, &auth, &conv).await?))
 }
