@@ -80,9 +80,12 @@ pub async fn on_contact_message(
     conv: &Conversation,
     msg: &Message,
 ) -> Result<bool, StoreError> {
-    if let Some(run) = tx
-        .active_run(conv.org_id, conv.inbox_id, conv.contact_id)
-        .await?
+    // The chat's automation mark is kept with the run (set when it starts,
+    // cleared when it ends or people take over): no lookup without it.
+    if conv.flow_running
+        && let Some(run) = tx
+            .active_run(conv.org_id, conv.inbox_id, conv.contact_id)
+            .await?
     {
         wake(tx, &run, &format!("m:{}", msg.id)).await?;
         return Ok(true);
