@@ -32,6 +32,19 @@ pub mod kinds {
     pub const FLOW_START: &str = "flow_start";
 }
 
+/// The job that delivers an outbound message: one per message, however
+/// often the caller's transaction is retried.
+pub fn send_job(org: atende_domain::OrgId, message: MessageId) -> atende_store::NewJob {
+    atende_store::NewJob {
+        idempotency_key: Some(format!("send:{message}")),
+        ..atende_store::NewJob::now(
+            Some(org),
+            kinds::SEND,
+            serde_json::json!({"message_id": message}),
+        )
+    }
+}
+
 /// What a handler tells the worker.
 #[derive(Debug)]
 pub enum Outcome {

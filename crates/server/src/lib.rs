@@ -1,5 +1,6 @@
 //! The `atende` server: HTTP API, webhooks, WebSocket hub and job workers.
 
+pub mod absence;
 pub mod api;
 pub mod app;
 pub mod auth;

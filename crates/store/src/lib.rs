@@ -13,6 +13,7 @@ mod lane;
 mod rows;
 mod tx;
 
+pub mod absences;
 pub mod accounts;
 pub mod bulk;
 pub mod campaigns;

@@ -4,6 +4,23 @@
  */
 
 export interface paths {
+    "/api/v1/absences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Absences: the caller's own, or — with the Users module — everyone's. */
+        get: operations["list_absences"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/agents": {
         parameters: {
             query?: never;
@@ -1111,10 +1128,57 @@ export interface paths {
         patch: operations["update_user"];
         trace?: never;
     };
+    "/api/v1/users/{id}/absences/{inbox_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Turns a user's absence on for an inbox, or changes it. It stays on until
+         *     turned off.
+         */
+        put: operations["set_absence"];
+        post?: never;
+        /** Turns a user's absence off for an inbox. */
+        delete: operations["clear_absence"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description An agent's absence on an inbox. */
+        AbsenceOut: {
+            inbox_id: string;
+            inbox_name: string;
+            /**
+             * @description What contacts writing to the agent's chats are answered, once per
+             *     attendance.
+             */
+            message: string;
+            /** @description Since when (RFC 3339). */
+            since: string;
+            /** @description The colleague offered instead (a "Falar com …" button), if any. */
+            suggested_agent_id?: string | null;
+            suggested_agent_name?: string | null;
+            user_id: string;
+            user_name: string;
+        };
+        AbsenceRequest: {
+            /** @description The message (1–1024 characters). */
+            message: string;
+            /**
+             * @description A colleague to offer the contact instead (an active user, not the
+             *     absent one).
+             */
+            suggested_agent_id?: string | null;
+        };
         ActiveMessage: {
             template: components["schemas"]["TemplateSend"];
         };
@@ -1915,6 +1979,46 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_absences: {
+        parameters: {
+            query?: {
+                /** @description Only this user's absences (default: everyone's the caller may see). */
+                user_id?: string;
+                /** @description Only this inbox's absences. */
+                inbox_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AbsenceOut"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_agents: {
         parameters: {
             query?: never;
@@ -4745,6 +4849,92 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["UserOut"];
                 };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    set_absence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                inbox_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AbsenceRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AbsenceOut"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    clear_absence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                inbox_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             403: {
                 headers: {

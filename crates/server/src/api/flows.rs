@@ -998,11 +998,8 @@ async fn send_active_message(
         })
         .await?
         .ok_or_else(|| ApiError::internal("active message not stored"))?;
-    tx.enqueue(NewJob {
-        idempotency_key: Some(format!("send:{}", msg.id)),
-        ..NewJob::now(Some(auth.org()), kinds::SEND, json!({"message_id": msg.id}))
-    })
-    .await?;
+    tx.enqueue(crate::jobs::send_job(auth.org(), msg.id))
+        .await?;
     tx.mark_out_of_hours_sent(auth.org(), id).await?;
     st.commit(tx).await?;
     st.jobs_notify.notify_waiters();

@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`. Each module exports `router()`.
 
+pub mod absences;
 pub mod auth;
 pub mod campaigns;
 pub mod contacts;
@@ -129,6 +130,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(auth::router())
         .merge(orgs::router())
         .merge(users::router())
+        .merge(absences::router())
         .merge(directory::router())
         .merge(conversations::router())
         .merge(contacts::router())

@@ -617,11 +617,7 @@ async fn send(
         })
         .await?;
     if let Some(msg) = msg {
-        tx.enqueue(NewJob {
-            idempotency_key: Some(format!("send:{}", msg.id)),
-            ..NewJob::now(Some(org), kinds::SEND, json!({"message_id": msg.id}))
-        })
-        .await?;
+        tx.enqueue(crate::jobs::send_job(org, msg.id)).await?;
     }
     Ok(true)
 }

@@ -226,11 +226,18 @@ async fn message(tx: &mut Tx, route: &InboxRoute, m: InboundMessage) -> Result<(
     // A contact writing goes to their running flow, or starts the inbox's
     // entry flow (FL-2); without one, it opens an unassigned attendance:
     // the chat appears in Open.
-    if !system
-        && !crate::flows::on_contact_message(tx, route.bot_flow(), &conv, &msg).await?
-        && conv.attendance_id.is_none()
-    {
-        tx.open_attendance(&conv, None, None, None).await?;
+    if !system && !crate::flows::on_contact_message(tx, route.bot_flow(), &conv, &msg).await? {
+        if conv.attendance_id.is_none() {
+            tx.open_attendance(&conv, None, None, None).await?;
+        } else if conv.agent_id.is_some() {
+            // The chat's agent may be away (LC-19).
+            let reply_id = match &m.content {
+                Content::InteractiveReply { id, .. } => id.as_deref(),
+                Content::Button { payload, .. } => payload.as_deref(),
+                _ => None,
+            };
+            crate::absence::on_contact_message(tx, &conv, reply_id).await?;
+        }
     }
     // A click-to-WhatsApp ad brought this message: the chat is the ad's
     // campaign's (LC-2), the latest ad winning.
@@ -503,6 +510,7 @@ pub async fn apply_plain(
             Some(k)
                 if k.attendance_open == Some(true)
                     && !k.flow_running
+                    && !k.absent
                     && m.profile_name
                         .as_deref()
                         .is_none_or(|n| n == k.contact_name) =>

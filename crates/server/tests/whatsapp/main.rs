@@ -6,6 +6,7 @@
 #[path = "../api/helpers.rs"]
 mod helpers;
 
+mod absence;
 mod bulk;
 mod campaigns;
 mod flows;

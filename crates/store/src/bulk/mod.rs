@@ -35,6 +35,9 @@ pub struct KnownChat {
     pub blocked: bool,
     /// A bot flow runs on the chat: its messages go to the flow (FL-2).
     pub flow_running: bool,
+    /// The chat's agent left an absence message on the inbox (LC-19): its
+    /// messages take the one-by-one path, which answers with it.
+    pub absent: bool,
 }
 
 #[derive(Serialize)]
@@ -83,7 +86,7 @@ fn known_chats_sql(backend: crate::Backend) -> String {
     // SQLite's writer runs one transaction at a time: no lock needed.
     let conversation = match backend {
         crate::Backend::Postgres => {
-            "LEFT JOIN LATERAL (SELECT v.id, v.attendance_id, v.flow_running FROM conversations v \
+            "LEFT JOIN LATERAL (SELECT v.id, v.attendance_id, v.agent_id, v.flow_running FROM conversations v \
              WHERE v.contact_id = c.id AND v.inbox_id = i.inbox_id FOR NO KEY UPDATE) AS v ON TRUE"
         }
         crate::Backend::Sqlite => {
@@ -93,7 +96,8 @@ fn known_chats_sql(backend: crate::Backend) -> String {
     format!(
         "SELECT i.external_id, c.id AS contact_id, c.name AS contact_name, v.id AS conversation_id, \
          (v.attendance_id IS NOT NULL) AS attendance_open, c.blocked, \
-         COALESCE(v.flow_running, FALSE) AS flow_running \
+         COALESCE(v.flow_running, FALSE) AS flow_running, \
+         EXISTS (SELECT 1 FROM absences ab WHERE ab.user_id = v.agent_id AND ab.inbox_id = i.inbox_id) AS absent \
          FROM {} \
          JOIN contacts c ON c.id = i.contact_id {conversation}",
         lookup_each(

@@ -95,6 +95,7 @@ impl Tx {
                     conversation_id: Some(before.id),
                     attendance_open: Some(true),
                     flow_running: false,
+                    absent: false,
                     blocked: false,
                 },
             );
@@ -166,6 +167,7 @@ impl Tx {
                 KnownChat {
                     attendance_open: Some(true),
                     flow_running: false,
+                    absent: false,
                     ..k
                 },
             );

@@ -203,11 +203,8 @@ pub async fn send_message(
         None => None,
     };
     if !internal {
-        let job = NewJob {
-            idempotency_key: Some(format!("send:{}", msg.id)),
-            ..NewJob::now(Some(auth.org()), kinds::SEND, json!({"message_id": msg.id}))
-        };
-        tx.enqueue(job).await?;
+        tx.enqueue(crate::jobs::send_job(auth.org(), msg.id))
+            .await?;
     }
     st.commit(tx).await?;
     st.jobs_notify.notify_waiters();
@@ -541,15 +538,8 @@ pub async fn close_now(
             })
             .await?;
         if let Some(msg) = msg {
-            let job = NewJob {
-                idempotency_key: Some(format!("send:{}", msg.id)),
-                ..NewJob::now(
-                    Some(conv.org_id),
-                    kinds::SEND,
-                    json!({"message_id": msg.id}),
-                )
-            };
-            tx.enqueue(job).await?;
+            tx.enqueue(crate::jobs::send_job(conv.org_id, msg.id))
+                .await?;
         }
     }
     let line = match (by_name, &conv.protocol) {

@@ -2,12 +2,10 @@
 //! template to their number.
 
 use atende_domain::{Access, AuthorKind, Direction, InboxId, Module, PhoneE164, ReceiptStatus};
-use atende_store::NewJob;
 use atende_store::chats::NewMessage;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
-use serde_json::json;
 use utoipa::ToSchema;
 
 use super::compose::{self, TemplateSend};
@@ -15,7 +13,6 @@ use super::{ConversationOut, conversation_out};
 use crate::api::{AppJson, clean_name};
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
-use crate::jobs::kinds;
 use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema)]
@@ -121,11 +118,8 @@ pub async fn new_chat(
     if let Some(u) = upload {
         compose::keep_upload(&mut tx, &msg, u).await?;
     }
-    tx.enqueue(NewJob {
-        idempotency_key: Some(format!("send:{}", msg.id)),
-        ..NewJob::now(Some(auth.org()), kinds::SEND, json!({"message_id": msg.id}))
-    })
-    .await?;
+    tx.enqueue(crate::jobs::send_job(auth.org(), msg.id))
+        .await?;
     st.commit(tx).await?;
     st.jobs_notify.notify_waiters();
     let conv = st.store.conversation(auth.org(), conv.id).await?;
