@@ -775,7 +775,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** An inbox's business hours (LC-22). */
+        get: operations["get_business_hours"];
         /**
          * Sets an inbox's business hours (LC-22): flows' `hours` steps branch on
          *     them and tell the next opening outside them.
@@ -1209,6 +1210,18 @@ export interface components {
             confirm?: boolean;
             /** @description Forward to this department (back to its queue). */
             department_id?: string | null;
+        };
+        /** @description An inbox's business hours and what they mean now. */
+        BusinessHoursOut: {
+            /** @description As set (see the PUT); null: always open. */
+            hours?: Record<string, never> | null;
+            /**
+             * @description When closed, the next opening in words ("amanhã às 08:00"); null
+             *     when open or when none is set within a year.
+             */
+            next_opening?: string | null;
+            /** @description Whether the inbox is within its hours now. */
+            open_now: boolean;
         };
         BusinessHoursRequest: {
             /**
@@ -3877,6 +3890,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["InboxOut"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_business_hours: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusinessHoursOut"];
                 };
             };
             404: {

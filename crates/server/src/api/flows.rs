@@ -40,7 +40,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(start_flow))
         .routes(routes!(set_entry_flow))
         .routes(routes!(forward_to_flow))
-        .routes(routes!(set_business_hours))
+        .routes(routes!(get_business_hours, set_business_hours))
         .routes(routes!(list_out_of_hours))
         .routes(routes!(send_active_message))
 }
@@ -837,6 +837,47 @@ async fn forward_to_flow(
     st.commit(tx).await?;
     st.jobs_notify.notify_waiters();
     Ok((StatusCode::CREATED, AppJson(run.into())))
+}
+
+/// An inbox's business hours and what they mean now.
+#[derive(Serialize, ToSchema)]
+pub struct BusinessHoursOut {
+    /// As set (see the PUT); null: always open.
+    #[schema(value_type = Option<Object>)]
+    pub hours: Option<Value>,
+    /// Whether the inbox is within its hours now.
+    pub open_now: bool,
+    /// When closed, the next opening in words ("amanhã às 08:00"); null
+    /// when open or when none is set within a year.
+    pub next_opening: Option<String>,
+}
+
+/// An inbox's business hours (LC-22).
+#[utoipa::path(get, path = "/inboxes/{id}/business-hours", tag = "inboxes", params(("id" = String, Path)),
+    responses((status = 200, body = BusinessHoursOut), (status = 404, body = crate::error::ErrorBody)))]
+async fn get_business_hours(
+    State(st): State<AppState>,
+    auth: Auth,
+    AppPath(id): AppPath<InboxId>,
+) -> ApiResult<AppJson<BusinessHoursOut>> {
+    auth.require(Module::Inboxes, Access::View)?;
+    let inbox = st.store.inbox(auth.org(), id).await?;
+    let hours = inbox.business_hours.map(|h| h.0);
+    let parsed = hours
+        .clone()
+        .and_then(|h| serde_json::from_value::<atende_domain::BusinessHours>(h).ok());
+    let now = chrono::Utc::now();
+    let (open_now, next_opening) = match parsed.as_ref().map(|h| (h, h.status(now))) {
+        None | Some((_, atende_domain::HoursStatus::Open { .. })) => (true, None),
+        Some((h, atende_domain::HoursStatus::Closed { opens_at })) => {
+            (false, opens_at.map(|at| h.describe_opening(at, now)))
+        }
+    };
+    Ok(AppJson(BusinessHoursOut {
+        hours,
+        open_now,
+        next_opening,
+    }))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -326,10 +326,15 @@ async fn the_example_welcome_flow_tells_the_next_opening_and_lists_the_contact()
         .send(
             reqwest::Method::PUT,
             &format!("/api/v1/inboxes/{}/business-hours", wa.inbox_id),
-            Some(hours),
+            Some(hours.clone()),
         )
         .await;
     assert_eq!(r.status(), 204, "{}", r.text().await.unwrap());
+    let path = format!("/api/v1/inboxes/{}/business-hours", wa.inbox_id);
+    let read = wa.admin.get_json(&path).await;
+    assert_eq!(read["hours"], hours["hours"]);
+    assert_eq!(read["open_now"], false);
+    assert_eq!(read["next_opening"], "amanhã às 08:00");
 
     wa.customer_writes("5511944443333", "Ana", "oi").await;
     let sent = wa.graph.wait_for_sends(1, Duration::from_secs(10)).await;
@@ -392,6 +397,11 @@ async fn the_example_welcome_flow_tells_the_next_opening_and_lists_the_contact()
         )
         .await;
     assert_eq!(r.status(), 204);
+    let read = wa.admin.get_json(&path).await;
+    assert_eq!(
+        read,
+        json!({"hours": null, "open_now": true, "next_opening": null})
+    );
     wa.customer_writes("5511944442222", "Beto", "oi").await;
     let sent = wa.graph.wait_for_sends(4, Duration::from_secs(10)).await;
     assert_eq!(
