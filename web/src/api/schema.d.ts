@@ -1679,6 +1679,11 @@ export interface components {
         };
         NewUserRequest: {
             email: string;
+            /**
+             * Format: int64
+             * @description How many chats routing gives the user at once (0–100; default 5).
+             */
+            max_chats?: number | null;
             name: string;
             password: string;
             /** @description Overrides of the role's default permissions. */

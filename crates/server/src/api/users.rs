@@ -78,6 +78,15 @@ pub struct NewUserRequest {
     /// Overrides of the role's default permissions.
     #[schema(value_type = Option<Object>)]
     pub permissions: Option<Permissions>,
+    /// How many chats routing gives the user at once (0–100; default 5).
+    pub max_chats: Option<i64>,
+}
+
+fn check_max_chats(max: Option<i64>) -> Result<(), ApiError> {
+    if max.is_some_and(|m| !(0..=100).contains(&m)) {
+        return Err(ApiError::invalid("max_chats: use um número de 0 a 100."));
+    }
+    Ok(())
 }
 
 fn parse_role(s: &str) -> Result<Role, ApiError> {
@@ -175,6 +184,7 @@ async fn create_user(
     let name = clean_name("name", &req.name, 120)?;
     let role = parse_role(&req.role)?;
     auth::check_password_rules(&req.password)?;
+    check_max_chats(req.max_chats)?;
     let permissions = req
         .permissions
         .unwrap_or_else(|| Permissions::for_role(role));
@@ -200,6 +210,16 @@ async fn create_user(
             }
             other => other.into(),
         })?;
+    let user = match req.max_chats {
+        Some(max) => {
+            let patch = UserPatch {
+                max_chats: Some(max),
+                ..UserPatch::default()
+            };
+            tx.update_user(auth.org(), user.id, patch).await?
+        }
+        None => user,
+    };
     tx.audit(
         auth.org(),
         Some(auth.user.id),
@@ -270,9 +290,7 @@ async fn update_user(
         || req.permissions.is_some()
         || req.active.is_some()
         || req.max_chats.is_some();
-    if req.max_chats.is_some_and(|m| !(0..=100).contains(&m)) {
-        return Err(ApiError::invalid("max_chats: use um número de 0 a 100."));
-    }
+    check_max_chats(req.max_chats)?;
     if id != auth.user.id || admin_fields {
         auth.require(Module::Users, Access::ViewEdit)?;
     }

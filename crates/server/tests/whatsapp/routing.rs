@@ -279,3 +279,36 @@ async fn a_person_forwarding_to_an_auto_department_distributes_or_queues() {
         "the freed slot takes the waiting chat"
     );
 }
+
+#[tokio::test]
+async fn a_users_capacity_is_set_at_creation_within_its_bounds() {
+    let wa = Wa::start().await;
+    let user = |email: &str, max: i64| json!({"email": email, "name": "Lia", "password": crate::helpers::PASSWORD, "role": "agent", "max_chats": max});
+    let r = wa
+        .admin
+        .post("/api/v1/users", user("lia@example.com", 101))
+        .await;
+    assert_eq!(r.status(), 422);
+    let users = wa.admin.get_json("/api/v1/users").await;
+    assert!(
+        users
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|u| u["email"] != "lia@example.com"),
+        "nothing was created"
+    );
+    let created = wa
+        .admin
+        .post_json("/api/v1/users", user("lia@example.com", 7))
+        .await;
+    assert_eq!(created["max_chats"], 7);
+    let read = wa
+        .admin
+        .get_json(&format!(
+            "/api/v1/users/{}",
+            created["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(read["max_chats"], 7);
+}
