@@ -220,7 +220,9 @@ pub async fn send(
             {
                 tx.apply_pending_statuses(&updated).await?;
             }
-            tx.set_needs_reauth(org, inbox.id, false).await?;
+            if inbox.needs_reauth {
+                tx.set_needs_reauth(org, inbox.id, false).await?;
+            }
             if tx.complete_job(job).await? {
                 st.commit(tx).await?;
             }
