@@ -573,7 +573,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every flow, by name. */
+        /**
+         * Every flow, by name. Whoever chats without the Flows module sees the
+         *     published ones only: an agent forwards a chat to a flow (LC-10) or
+         *     picks the flow after closing (LC-11).
+         */
         get: operations["list_flows"];
         put?: never;
         /** Creates a flow (a draft, not published). */

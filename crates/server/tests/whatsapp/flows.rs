@@ -457,3 +457,68 @@ async fn closing_with_an_after_closing_flow_starts_it() {
     let c = wa.admin.conversation(&conv).await;
     assert!(c["agent_id"].is_null() && c["department_id"].is_null());
 }
+
+/// An agent (no Flows module) sees the published flows only, and forwards
+/// their chat to one (LC-10).
+#[tokio::test]
+async fn an_agent_lists_published_flows_and_forwards_a_chat_to_one() {
+    let wa = Wa::start().await;
+    let (_, agent) = department(&wa, "Vendas").await;
+    let survey = json!({"schema": 1, "name": "Pesquisa", "start": "oi", "steps": {
+        "oi": {"type": "send", "content": {"kind": "text", "text": "Pesquisa rápida, {nome}!"}}
+    }});
+    let r = wa
+        .admin
+        .post("/api/v1/flows/import", json!({"document": survey}))
+        .await;
+    assert_eq!(r.status(), 201);
+    let flow_id = r.json::<Value>().await.unwrap()["flow"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = wa
+        .admin
+        .post("/api/v1/flows", json!({"name": "Rascunho"}))
+        .await;
+    assert_eq!(r.status(), 201);
+    assert_eq!(
+        wa.admin
+            .get_json("/api/v1/flows")
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let seen = agent.get_json("/api/v1/flows").await;
+    let names: Vec<&str> = seen
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Pesquisa"], "a draft is not offered");
+    assert_eq!(seen[0]["entry_of"], json!([]));
+    // Editing stays with the Flows module.
+    let r = agent.get(&format!("/api/v1/flows/{flow_id}")).await;
+    assert_eq!(r.status(), 403);
+
+    let conv = wa.customer_writes("5511922223333", "Lia", "oi").await;
+    let r = wa
+        .admin
+        .post(
+            &format!("/api/v1/conversations/{conv}/assign"),
+            json!({"agent_id": agent.user_id}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let r = agent
+        .post(
+            &format!("/api/v1/conversations/{conv}/flow"),
+            json!({"flow_id": flow_id}),
+        )
+        .await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    let sent = wa.graph.wait_for_sends(1, Duration::from_secs(10)).await;
+    assert_eq!(sent[0].body["text"]["body"], "Pesquisa rápida, Lia!");
+}
