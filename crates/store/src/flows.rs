@@ -110,6 +110,15 @@ pub struct FlowRun {
     pub finished_at: Option<Millis>,
 }
 
+/// A run as the runs list shows it: with its contact's name and number.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ListedRun {
+    #[sqlx(flatten)]
+    pub run: FlowRun,
+    pub contact_name: String,
+    pub contact_phone: Option<String>,
+}
+
 impl FlowRun {
     pub fn is_active(&self) -> bool {
         self.status == "active"
@@ -233,14 +242,16 @@ impl Store {
         status: Option<&str>,
         before: Option<Millis>,
         limit: i64,
-    ) -> Result<Vec<FlowRun>> {
+    ) -> Result<Vec<ListedRun>> {
         let sql = format!(
-            "SELECT {RUN_COLS} FROM flow_runs WHERE org_id = $1 AND flow_id = $2 \
+            "SELECT r.*, k.name AS contact_name, k.phone AS contact_phone FROM \
+             (SELECT {RUN_COLS} FROM flow_runs WHERE org_id = $1 AND flow_id = $2 \
              AND ($3 IS NULL OR status = $3) AND ($4 IS NULL OR started_at < $4) \
-             ORDER BY started_at DESC, id DESC LIMIT $5"
+             ORDER BY started_at DESC, id DESC LIMIT $5) r \
+             JOIN contacts k ON k.id = r.contact_id ORDER BY r.started_at DESC, r.id DESC"
         );
         Ok(
-            with_pool!(self, p => sqlx::query_as::<_, FlowRun>(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(flow)
+            with_pool!(self, p => sqlx::query_as::<_, ListedRun>(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(flow)
                 .bind(status).bind(before).bind(limit).fetch_all(p).await?),
         )
     }

@@ -1765,6 +1765,9 @@ export interface components {
             campaign_id?: string | null;
             client?: string | null;
             contact_id: string;
+            /** @description The contact's name and number (in the runs list; null elsewhere). */
+            contact_name?: string | null;
+            contact_phone?: string | null;
             conversation_id: string;
             /** @description The run's fields (answers, mappings). */
             fields: {

@@ -110,6 +110,9 @@ pub struct RunOut {
     pub conversation_id: ConversationId,
     #[schema(value_type = String)]
     pub contact_id: atende_domain::ContactId,
+    /// The contact's name and number (in the runs list; null elsewhere).
+    pub contact_name: Option<String>,
+    pub contact_phone: Option<String>,
     #[schema(value_type = String)]
     pub inbox_id: InboxId,
     /// entry | forward | after_close | scheduled | jump | api
@@ -153,6 +156,8 @@ impl From<FlowRun> for RunOut {
             version: r.version,
             conversation_id: r.conversation_id,
             contact_id: r.contact_id,
+            contact_name: None,
+            contact_phone: None,
             inbox_id: r.inbox_id,
             trigger: r.trigger,
             status: r.status,
@@ -571,7 +576,15 @@ async fn list_runs(
         .store
         .flow_runs(auth.org(), id, q.status.as_deref(), before, limit)
         .await?;
-    Ok(AppJson(runs.into_iter().map(Into::into).collect()))
+    Ok(AppJson(
+        runs.into_iter()
+            .map(|r| RunOut {
+                contact_name: Some(r.contact_name),
+                contact_phone: r.contact_phone,
+                ..r.run.into()
+            })
+            .collect(),
+    ))
 }
 
 #[derive(Deserialize, IntoParams)]

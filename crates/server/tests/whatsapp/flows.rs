@@ -452,6 +452,8 @@ async fn closing_with_an_after_closing_flow_starts_it() {
         .get_json(&format!("/api/v1/flows/{flow_id}/runs"))
         .await;
     assert_eq!(runs[0]["trigger"], "after_close");
+    assert_eq!(runs[0]["contact_name"], "Iris");
+    assert_eq!(runs[0]["contact_phone"], "+5511933332222");
     assert_eq!(runs[0]["status"], "finished");
     // The survey's answer did not reopen the chat for people.
     let c = wa.admin.conversation(&conv).await;
