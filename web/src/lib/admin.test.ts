@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   beyondMine,
+  isDistribution,
   MODULES,
   parseOptions,
   permissionsBody,
@@ -115,5 +116,14 @@ describe('parseOptions', () => {
   it('one per line, trimmed, without blanks or repeats', () => {
     expect(parseOptions(' Sim \n\nNão\nSim\n  ')).toEqual(['Sim', 'Não']);
     expect(parseOptions('')).toEqual([]);
+  });
+});
+
+describe('isDistribution', () => {
+  it("takes the server's two rules only", () => {
+    expect(isDistribution('manual')).toBe(true);
+    expect(isDistribution('auto')).toBe(true);
+    expect(isDistribution('Auto')).toBe(false);
+    expect(isDistribution(undefined)).toBe(false);
   });
 });

@@ -32,6 +32,23 @@ export type Capability = (typeof CAPABILITIES)[number];
 export const ROLES = ['admin', 'manager', 'agent'] as const;
 export type Role = (typeof ROLES)[number];
 
+/**
+ * How a department hands out the chats passed to it (by a flow or a
+ * forward): `manual`, they wait in "Chats abertos" for its members; `auto`,
+ * the least busy available member with a free slot gets each, else it waits
+ * in the department's queue (crates/server/src/flows/routing.rs).
+ */
+export const DISTRIBUTIONS = ['manual', 'auto'] as const;
+export type Distribution = (typeof DISTRIBUTIONS)[number];
+
+export function isDistribution(v: unknown): v is Distribution {
+  return typeof v === 'string' && (DISTRIBUTIONS as readonly string[]).includes(v);
+}
+
+/** The bounds of a user's `max_chats` (chats routing gives them at once), as the server checks them. */
+export const MAX_CHATS_MIN = 0;
+export const MAX_CHATS_MAX = 100;
+
 /** The module behind each admin page. */
 export const SECTION_MODULE: Record<AdminSection, Module> = {
   users: 'users',

@@ -11,6 +11,8 @@ const KNOWN: Record<string, MessageKey> = {
   conversation_exists: 'newChat.exists',
   contact_blocked: 'contact.blockedState',
   block_needs_recent_message: 'contact.blockHint',
+  flow_running: 'chatFlows.errorRunning',
+  not_published: 'chatFlows.errorNotPublished',
 };
 
 /** A user-facing sentence for any failure. */

@@ -3,7 +3,8 @@
  * dev and preview servers) answer every app path with `index.html`; this
  * decides what to show for `location.pathname`. The console lives at `/`
  * (its `?chat=` query is its own business); the admin pages at `/admin/…`,
- * and a bot flow's editor at `/admin/flows/{id}`.
+ * and a bot flow's editor at `/admin/flows/{id}`; the contacts who wrote
+ * outside business hours (LC-21) at `/out-of-hours`.
  */
 
 export const ADMIN_SECTIONS = [
@@ -26,6 +27,8 @@ export type Route =
    * flow the editor opens).
    */
   | { kind: 'admin'; section: AdminSection | null; item?: string }
+  /** "Contatos fora do horário" (LC-21), for agents. */
+  | { kind: 'out_of_hours' }
   | { kind: 'not_found'; path: string };
 
 function isSection(s: string): s is AdminSection {
@@ -36,6 +39,7 @@ function isSection(s: string): s is AdminSection {
 export function parseRoute(pathname: string): Route {
   const parts = pathname.split('/').filter(Boolean);
   if (parts.length === 0) return { kind: 'console' };
+  if (parts.length === 1 && parts[0] === 'out-of-hours') return { kind: 'out_of_hours' };
   if (parts[0] === 'admin') {
     if (parts.length === 1) return { kind: 'admin', section: null };
     const section = parts[1] ?? '';
@@ -56,6 +60,8 @@ export function pathOf(route: Route): string {
     case 'admin':
       if (!route.section) return '/admin';
       return route.item ? `/admin/${route.section}/${encodeURIComponent(route.item)}` : `/admin/${route.section}`;
+    case 'out_of_hours':
+      return '/out-of-hours';
     case 'not_found':
       return route.path;
   }

@@ -20,6 +20,13 @@ describe('parseRoute', () => {
     expect(parseRoute('/admin/flows/f-1/x')).toEqual({ kind: 'not_found', path: '/admin/flows/f-1/x' });
   });
 
+  it('reads the out-of-hours contacts at /out-of-hours', () => {
+    expect(parseRoute('/out-of-hours')).toEqual({ kind: 'out_of_hours' });
+    expect(parseRoute('/out-of-hours/')).toEqual({ kind: 'out_of_hours' });
+    expect(pathOf({ kind: 'out_of_hours' })).toBe('/out-of-hours');
+    expect(parseRoute('/out-of-hours/x')).toEqual({ kind: 'not_found', path: '/out-of-hours/x' });
+  });
+
   it('calls anything else not found', () => {
     expect(parseRoute('/admin/settings')).toEqual({ kind: 'not_found', path: '/admin/settings' });
     expect(parseRoute('/admin/users/1')).toEqual({ kind: 'not_found', path: '/admin/users/1' });

@@ -174,9 +174,15 @@ describe('admin pages and profile', { concurrency: false }, () => {
     assert.equal(await dialog.getByLabel('Nome').inputValue(), USER_NAME);
 
     await dialog.getByLabel('E-mail').fill(USER_EMAIL);
+    // The concurrent-chat capacity starts at the server's default.
+    const capacity = dialog.getByLabel('Limite de chats simultâneos');
+    assert.equal(await capacity.inputValue(), '5');
+    await capacity.fill('3');
     await dialog.getByRole('button', { name: 'Criar' }).click();
     await dialog.waitFor({ state: 'detached' });
     await page.getByRole('cell', { name: USER_EMAIL }).waitFor();
+    const created = (await admin.call('GET', '/users')).find((/** @type {any} */ u) => u.email === USER_EMAIL);
+    assert.equal(created.max_chats, 3);
   });
 
   step('edits the new user\'s permissions', async () => {

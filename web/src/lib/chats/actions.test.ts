@@ -46,6 +46,22 @@ describe('closeRequest', () => {
   });
 });
 
+describe('closeRequest with a flow after the closing (LC-11)', () => {
+  it('names the flow, now or with the scheduled closing', () => {
+    expect(closeRequest('', null, {}, 'f1')).toEqual({ flow_id: 'f1' });
+    expect(closeRequest('Tchau', { minutes: 10, keepIfContactReplies: false }, {}, 'f1')).toEqual({
+      message: 'Tchau',
+      in_minutes: 10,
+      keep_if_contact_replies: false,
+      flow_id: 'f1',
+    });
+  });
+  it('sends no flow_id when none is chosen', () => {
+    expect(closeRequest('', null, {}, null)).toEqual({});
+    expect(closeRequest('', null, {}, '')).toEqual({});
+  });
+});
+
 describe('parseCloseMinutes ("Tempo de encerramento")', () => {
   it('empty closes now; whole minutes up to a week schedule; the rest is invalid', () => {
     expect(parseCloseMinutes('  ')).toBe(null);

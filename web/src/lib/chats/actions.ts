@@ -1,6 +1,7 @@
 /**
- * Forwarding (LC-9) and closing, now or scheduled (LC-11): request bodies
- * and the calls.
+ * Forwarding (LC-9), forwarding to a bot flow (LC-10) and closing, now or
+ * scheduled, with an optional flow after it (LC-11): request bodies and
+ * the calls.
  * The chat itself changes through the events the server pushes.
  */
 import { api, call } from '../../api/client';
@@ -10,6 +11,8 @@ import type { Conversation } from '../../api/types';
 
 export type AssignRequest = components['schemas']['AssignRequest'];
 export type CloseRequest = components['schemas']['CloseRequest'];
+/** The run a forward to a flow started (FL-3). */
+export type FlowRun = components['schemas']['RunOut'];
 
 /** Where to forward a chat: a department's queue or one agent. */
 export type ForwardTarget = { kind: 'department'; id: string } | { kind: 'agent'; id: string };
@@ -50,12 +53,15 @@ export function parseCloseMinutes(raw: string): number | null | 'invalid' {
 
 /**
  * The `close` body: a blank message sends none; a schedule closes later;
- * `fields` are the closing fields' changes (see `closingFieldsBody`).
+ * `fields` are the closing fields' changes (see `closingFieldsBody`);
+ * `flowId` is the flow started once the attendance closes (now or when
+ * the scheduled closing happens).
  */
 export function closeRequest(
   message: string,
   schedule: CloseSchedule | null = null,
   fields: Record<string, string | null> = {},
+  flowId: string | null = null,
 ): CloseRequest {
   const text = message.trim();
   const body: CloseRequest = text ? { message: text } : {};
@@ -64,6 +70,7 @@ export function closeRequest(
     body.keep_if_contact_replies = schedule.keepIfContactReplies;
   }
   if (Object.keys(fields).length > 0) body.fields = fields;
+  if (flowId) body.flow_id = flowId;
   return body;
 }
 
@@ -78,11 +85,22 @@ export function closeConversation(
   message: string,
   schedule: CloseSchedule | null = null,
   fields: Record<string, string | null> = {},
+  flowId: string | null = null,
 ): Promise<Conversation> {
   return call(
     api.POST('/api/v1/conversations/{id}/close', {
       params: { path: { id } },
-      body: closeRequest(message, schedule, fields),
+      body: closeRequest(message, schedule, fields, flowId),
     }),
+  );
+}
+
+/**
+ * "Encaminhar para fluxo" (LC-10): the server closes the attendance (if
+ * open) and starts the flow's published version for the contact.
+ */
+export function forwardToFlow(id: string, flowId: string): Promise<FlowRun> {
+  return call(
+    api.POST('/api/v1/conversations/{id}/flow', { params: { path: { id } }, body: { flow_id: flowId } }),
   );
 }

@@ -469,6 +469,12 @@ export class ConsoleStore {
       case 'attendance.close_cancelled':
         if (id) this.patch(id, (c) => ({ ...c, close_at: null }));
         return;
+      case 'conversation.flow': {
+        // The automation mark (LC-7): a flow started (forward to flow, after closing…) or ended.
+        const running = payloads.flowRunningOf(e.payload);
+        if (id && running !== null) this.patch(id, (c) => ({ ...c, flow_running: running }));
+        return;
+      }
       case 'conversation.tagged': {
         const tags = payloads.tagsOf(e.payload);
         if (!id || !tags) return;

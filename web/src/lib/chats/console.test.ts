@@ -222,6 +222,23 @@ describe('ConsoleStore with "unread only"', () => {
     }
   });
 
+  it('shows the automation mark while a flow runs (conversation.flow, LC-7)', async () => {
+    const { api, server } = fakeApi();
+    server.set('a', conv('a'));
+    const store = new ConsoleStore(api);
+    await store.reloadList();
+    await store.openChat('a');
+    store.apply([event('conversation.flow', 'a', { conversation_id: 'a', flow_running: true })]);
+    expect(store.items[0]?.flow_running).toBe(true);
+    expect(store.openConversation?.flow_running).toBe(true);
+    // A payload that does not say changes nothing.
+    store.apply([event('conversation.flow', 'a', { conversation_id: 'a' })]);
+    expect(store.items[0]?.flow_running).toBe(true);
+    store.apply([event('conversation.flow', 'a', { conversation_id: 'a', flow_running: false })]);
+    expect(store.items[0]?.flow_running).toBe(false);
+    expect(store.openConversation?.flow_running).toBe(false);
+  });
+
   it('a campaign filter follows conversation.campaign, and a deleted campaign clears it', async () => {
     vi.useFakeTimers();
     try {

@@ -5,7 +5,7 @@
  */
 import { api, call } from '../../api/client';
 import { ApiFailure } from '../../api/errors';
-import type { components } from '../../api/schema';
+import type { components, paths } from '../../api/schema';
 import type { FlowDocument } from './document';
 
 type Schemas = components['schemas'];
@@ -15,6 +15,10 @@ export type Problem = Schemas['Problem'];
 export type FlowVersion = Schemas['VersionOut'];
 export type ImportResult = Schemas['ImportOut'];
 export type StepCount = Schemas['StepCountOut'];
+/** A run of a flow (FL-3). */
+export type FlowRun = Schemas['RunOut'];
+/** `GET /flows/{id}/runs`'s filters and page: `status`, `before` (RFC 3339), `limit`. */
+export type RunsQuery = NonNullable<paths['/api/v1/flows/{id}/runs']['get']['parameters']['query']>;
 
 type Body = Record<string, never>;
 const body = (doc: unknown) => doc as Body;
@@ -44,6 +48,10 @@ export const importFlow = (document: unknown) =>
 
 /** Where the published version's runs are or ended, by step. */
 export const stepCounts = (id: string) => call(api.GET('/api/v1/flows/{id}/steps', path(id)));
+
+/** The flow's runs, newest first; `before` pages back. */
+export const listRuns = (id: string, query: RunsQuery = {}) =>
+  call(api.GET('/api/v1/flows/{id}/runs', { params: { path: { id }, query } }));
 
 export const setEntryFlow = (inboxId: string, flowId: string | null) =>
   call(api.PUT('/api/v1/inboxes/{id}/entry-flow', { ...path(inboxId), body: { flow_id: flowId } })).then(() => {});

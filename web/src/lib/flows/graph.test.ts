@@ -74,6 +74,13 @@ describe('document → graph', () => {
     expect(nodes.find((n) => n.id === 'oi')?.data).toMatchObject({ problems: [], runs: null });
   });
 
+  it('marks where the picked run is and the steps it went through', () => {
+    const { nodes } = toGraph(doc(), { run: { step: 'rota', trail: ['oi', 'cpf', 'rota'] } });
+    const at = (id: string) => nodes.find((n) => n.id === id)?.data.run;
+    expect([at('oi'), at('cpf'), at('rota'), at('fim'), at('humano')]).toEqual(['passed', 'passed', 'here', null, null]);
+    expect(toGraph(doc()).nodes.every((n) => n.data.run === null)).toBe(true);
+  });
+
   it('edge ids name their source and key', () => {
     expect(parseEdgeId(edgeId('a:b', 'else'))).toEqual({ source: 'a:b', key: 'else' });
     expect(parseEdgeId('xy')).toBeNull();

@@ -51,6 +51,8 @@ export interface StepNodeData extends Record<string, unknown> {
   /** The server's problems naming this step. */
   problems: string[];
   runs: StepRuns | null;
+  /** The run picked in the runs list (FL-3): it is at (or stopped at) this step, or went through it. */
+  run: 'here' | 'passed' | null;
 }
 
 export type StepNode = Node<StepNodeData, 'step'>;
@@ -68,6 +70,8 @@ export interface GraphOptions {
   keyLabel?: (key: SuccessorKey) => string;
   problems?: ReadonlyMap<string, string[]>;
   runs?: ReadonlyMap<string, StepRuns> | null;
+  /** The run picked in the runs list: its step and the steps it went through. */
+  run?: { step: string | null; trail: readonly string[] } | null;
 }
 
 /** The edge of `source`'s successor `key` (one per key, so the pair names it). */
@@ -132,6 +136,12 @@ export function fillLayout(doc: FlowDocument): FlowDocument {
 export function toGraph(doc: FlowDocument, opts: GraphOptions = {}): { nodes: StepNode[]; edges: StepEdge[] } {
   const auto = Object.keys(doc.steps).some((n) => !doc.layout?.[n]) ? autoLayout(doc) : {};
   const keyLabel = opts.keyLabel ?? ((k: SuccessorKey) => k);
+  const passed = new Set(opts.run?.trail ?? []);
+  const runAt = (name: string): StepNodeData['run'] => {
+    if (!opts.run) return null;
+    if (opts.run.step === name) return 'here';
+    return passed.has(name) ? 'passed' : null;
+  };
   const nodes: StepNode[] = [];
   const edges: StepEdge[] = [];
   for (const [name, step] of Object.entries(doc.steps)) {
@@ -153,6 +163,7 @@ export function toGraph(doc: FlowDocument, opts: GraphOptions = {}): { nodes: St
         })),
         problems: opts.problems?.get(name) ?? [],
         runs: opts.runs?.get(name) ?? null,
+        run: runAt(name),
       },
     });
     for (const { key, target } of links) {

@@ -55,6 +55,10 @@ export const adminEn: Record<keyof typeof adminPtBR, string> = {
   'admin.users.capabilities': 'Special permissions',
   'admin.users.module': 'Module',
   'admin.users.beyondMine': 'You can only grant what you have yourself; the server will refuse: {items}.',
+  'admin.users.maxChats': 'Concurrent chats',
+  'admin.users.maxChatsLabel': 'Concurrent chat limit',
+  'admin.users.maxChatsHint':
+    'How many chats automatic distribution (automatic departments and flows) gives this user at once, from 0 to 100. With 0 they get no chats automatically. Forwards made by people and flows that pick this agent do not respect the limit.',
   'admin.status.online': 'Online',
   'admin.status.paused': 'Paused',
   'admin.status.invisible': 'Invisible',
@@ -92,8 +96,7 @@ export const adminEn: Record<keyof typeof adminPtBR, string> = {
 
   'admin.departments.new': 'New department',
   'admin.departments.name': 'Department name',
-  'admin.departments.rename': 'Rename',
-  'admin.departments.renameTitle': 'Rename {name}',
+  'admin.departments.editTitle': 'Edit {name}',
   'admin.departments.members': 'Members',
   'admin.departments.membersOf': 'Members of {name}',
   'admin.departments.noMembers': 'No members in this department.',
@@ -104,6 +107,15 @@ export const adminEn: Record<keyof typeof adminPtBR, string> = {
   'admin.departments.removeNamed': 'Remove {name} from the department',
   'admin.departments.memberError': 'Could not change the members: {message}',
   'admin.departments.allMembers': 'Every user is already a member.',
+  'admin.departments.distribution': 'Chat distribution',
+  'admin.departments.distribution.manual': 'Manual (members pick chats from "Open chats")',
+  'admin.departments.distribution.auto': 'Automatic (to the least busy available member with a free slot)',
+  'admin.departments.distributionShort.manual': 'Manual',
+  'admin.departments.distributionShort.auto': 'Automatic',
+  'admin.departments.distributionHint.manual':
+    'Chats handed to the department (by a flow or forwarded by someone) wait in "Open chats" until a member takes them.',
+  'admin.departments.distributionHint.auto':
+    "Each chat handed to the department (by a flow or forwarded by someone) goes to the online, active member with a free slot (below their concurrent chat limit) and the fewest open chats; on a tie, to whoever got a chat least recently. With nobody free, the chat waits in the department's queue, first come first served, until someone frees a slot or comes online.",
 
   'admin.inboxes.new': 'New WhatsApp channel',
   'admin.inboxes.editTitle': 'Edit {name}',

@@ -56,6 +56,10 @@ export const adminPtBR = {
   'admin.users.capabilities': 'Permissões especiais',
   'admin.users.module': 'Módulo',
   'admin.users.beyondMine': 'Você só pode conceder o que você mesmo tem; o servidor recusará: {items}.',
+  'admin.users.maxChats': 'Chats simultâneos',
+  'admin.users.maxChatsLabel': 'Limite de chats simultâneos',
+  'admin.users.maxChatsHint':
+    'Quantos chats a distribuição automática (departamentos automáticos e fluxos) entrega a este usuário ao mesmo tempo, de 0 a 100. Com 0, ele não recebe chats automaticamente. Encaminhamentos feitos por pessoas e fluxos que escolhem este agente não respeitam o limite.',
   'admin.status.online': 'Online',
   'admin.status.paused': 'Em pausa',
   'admin.status.invisible': 'Invisível',
@@ -93,8 +97,7 @@ export const adminPtBR = {
 
   'admin.departments.new': 'Novo departamento',
   'admin.departments.name': 'Nome do departamento',
-  'admin.departments.rename': 'Renomear',
-  'admin.departments.renameTitle': 'Renomear {name}',
+  'admin.departments.editTitle': 'Editar {name}',
   'admin.departments.members': 'Membros',
   'admin.departments.membersOf': 'Membros de {name}',
   'admin.departments.noMembers': 'Nenhum membro neste departamento.',
@@ -105,6 +108,15 @@ export const adminPtBR = {
   'admin.departments.removeNamed': 'Remover {name} do departamento',
   'admin.departments.memberError': 'Não foi possível alterar os membros: {message}',
   'admin.departments.allMembers': 'Todos os usuários já são membros.',
+  'admin.departments.distribution': 'Distribuição dos chats',
+  'admin.departments.distribution.manual': 'Manual (os membros pegam os chats em "Chats abertos")',
+  'admin.departments.distribution.auto': 'Automática (para o membro disponível menos ocupado, com vaga)',
+  'admin.departments.distributionShort.manual': 'Manual',
+  'admin.departments.distributionShort.auto': 'Automática',
+  'admin.departments.distributionHint.manual':
+    'Os chats passados ao departamento (por um fluxo ou encaminhados por alguém) esperam em "Chats abertos" até um membro assumir.',
+  'admin.departments.distributionHint.auto':
+    'Cada chat passado ao departamento (por um fluxo ou encaminhado por alguém) vai para o membro online e ativo que tem vaga (abaixo do seu limite de chats simultâneos) e menos chats abertos; no empate, para quem recebeu um chat há mais tempo. Sem ninguém com vaga, o chat espera na fila do departamento, por ordem de chegada, até alguém liberar uma vaga ou ficar online.',
 
   'admin.inboxes.new': 'Novo canal do WhatsApp',
   'admin.inboxes.editTitle': 'Editar {name}',

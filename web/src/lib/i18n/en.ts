@@ -1,4 +1,7 @@
 import { adminEn } from './admin.en';
+import { hoursEn } from './hours.en';
+import { absenceEn } from './absence.en';
+import { flowActionsEn } from './flowActions.en';
 import { panelEn } from './panel.en';
 import { readyEn } from './ready.en';
 import { searchEn } from './search.en';
@@ -272,9 +275,12 @@ export const en: Record<MessageKey, string> = {
   'resync.catchingUp': 'Catching up with recent changes…',
 
   ...adminEn,
+  ...flowActionsEn,
   ...panelEn,
   ...readyEn,
   ...searchEn,
+  ...hoursEn,
+  ...absenceEn,
   'templates.open': 'Template message',
   'templates.openHint': 'Pick a template message to send',
   'templates.title': 'Send a template message',

@@ -1,4 +1,7 @@
 import { adminPtBR } from './admin.pt-BR';
+import { hoursPtBR } from './hours.pt-BR';
+import { absencePtBR } from './absence.pt-BR';
+import { flowActionsPtBR } from './flowActions.pt-BR';
 import { panelPtBR } from './panel.pt-BR';
 import { readyPtBR } from './ready.pt-BR';
 import { searchPtBR } from './search.pt-BR';
@@ -276,9 +279,12 @@ export const ptBR = {
   'resync.catchingUp': 'Atualizando com as mudanças recentes…',
 
   ...adminPtBR,
+  ...flowActionsPtBR,
   ...panelPtBR,
   ...readyPtBR,
   ...searchPtBR,
+  ...hoursPtBR,
+  ...absencePtBR,
   'templates.open': 'Mensagem template',
   'templates.openHint': 'Escolher uma mensagem template para enviar',
   'templates.title': 'Enviar mensagem template',

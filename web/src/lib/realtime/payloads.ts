@@ -146,6 +146,12 @@ export function idOf(payload: unknown): string | null {
   return typeof v === 'string' ? v : null;
 }
 
+/** `conversation.flow` (LC-7): whether a bot flow now runs for the chat; null when the payload does not say. */
+export function flowRunningOf(payload: unknown): boolean | null {
+  const v = obj(payload)?.flow_running;
+  return typeof v === 'boolean' ? v : null;
+}
+
 /** `attendance.close_scheduled`: when the closing is due, as RFC 3339. */
 export function closeAt(payload: unknown): string | null {
   return isoTime(obj(payload)?.close_at);
