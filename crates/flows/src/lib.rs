@@ -14,7 +14,7 @@ pub use model::{
     AgentRef, Answer, Choice, Content, DepartmentRef, Flow, HttpMethod, Match, MediaKind, Op,
     Position, RefKind, Rule, SCHEMA_VERSION, Section, Step, StepId, Target,
 };
-pub use run::{Advance, Effect, Input, Need, RunError, RunState, advance, fill};
+pub use run::{Advance, ERROR_FIELD, Effect, Input, Need, RunError, RunState, advance, fill};
 pub use script::{ScriptError, ScriptLimits, run_script};
 pub use validate::{FlowError, parse, validate};
 

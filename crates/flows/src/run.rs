@@ -16,6 +16,10 @@ use crate::model::{Content, Flow, HttpMethod, Step, StepId, Target};
 /// [`crate::validate`] cannot loop without waiting.
 const MAX_STEPS: usize = 1_000;
 
+/// The field an `http` or `script` step's failure is written to before the
+/// run takes the step's `error` path, so the author can see (and say) why.
+pub const ERROR_FIELD: &str = "erro";
+
 /// A run's durable state, kept between calls.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunState {
@@ -259,7 +263,10 @@ impl<'a> Runner<'a> {
                     }
                     next.clone()
                 }
-                Err(_) => error.clone(),
+                Err(why) => {
+                    state.fields.insert(ERROR_FIELD.into(), why);
+                    error.clone()
+                }
             },
             (Step::Script { next, error, .. }, Some(Need::Script { .. }), Input::Script(r)) => {
                 match r {
@@ -267,7 +274,10 @@ impl<'a> Runner<'a> {
                         state.fields = fields;
                         next.clone()
                     }
-                    Err(_) => error.clone(),
+                    Err(why) => {
+                        state.fields.insert(ERROR_FIELD.into(), why);
+                        error.clone()
+                    }
                 }
             }
             (Step::Hours { open, closed, .. }, Some(Need::Hours), Input::Hours(is_open)) => {

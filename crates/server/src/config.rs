@@ -83,6 +83,9 @@ pub struct Config {
     pub job_lease_secs: u64,
     /// Largest accepted request body, in bytes.
     pub max_body_bytes: usize,
+    /// Let flows' HTTP steps reach the server's own networks (loopback,
+    /// private, link-local addresses); off, they reach public addresses only.
+    pub flow_http_internal: bool,
 }
 
 impl Default for Config {
@@ -107,6 +110,7 @@ impl Default for Config {
             workers: 2,
             job_lease_secs: 60,
             max_body_bytes: 2 * 1024 * 1024,
+            flow_http_internal: false,
         }
     }
 }
@@ -193,7 +197,7 @@ mod tests {
                 Config::unknown_env()
             );
             assert!(
-                keys().contains(&"database_url".to_string()) && keys().len() == 19,
+                keys().contains(&"database_url".to_string()) && keys().len() == 20,
                 "{:?}",
                 keys()
             );

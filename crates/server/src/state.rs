@@ -43,6 +43,7 @@ impl AppState {
         let (bus, _) = broadcast::channel(16_384);
         let limiter = LoginLimiter::new(config.login_max_attempts, config.login_window_secs);
         let whatsapp = Arc::new(crate::whatsapp::WhatsApp::new(&config));
+        let flows = crate::flows::Flows::new(config.flow_http_internal);
         let st = AppState(Arc::new(State {
             store,
             config: Arc::new(config),
@@ -50,7 +51,7 @@ impl AppState {
             login_limiter: Arc::new(limiter),
             jobs_notify: Arc::new(tokio::sync::Notify::new()),
             whatsapp,
-            flows: Default::default(),
+            flows,
             intake: Default::default(),
         }));
         st.intake.start(&st);

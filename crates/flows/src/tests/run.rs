@@ -160,6 +160,10 @@ fn an_http_step_asks_for_the_call_then_maps_the_answer() {
     };
     assert_eq!(flow, "Recado");
     assert_eq!(fields["cpf"], "52998224725");
+    assert_eq!(
+        fields["erro"], "timeout",
+        "the failure is kept for the author"
+    );
 }
 
 #[test]

@@ -3,6 +3,7 @@
 //! mapping between a stored flow (departments and agents by id) and an
 //! exported one (by name and e-mail).
 
+pub mod egress;
 pub mod routing;
 pub mod runner;
 
@@ -23,23 +24,22 @@ use crate::jobs::kinds;
 /// published versions (a version never changes once published).
 pub struct Flows {
     pub http: reqwest::Client,
+    /// `http` steps may reach internal addresses (`flow_http_internal`).
+    pub allow_internal: bool,
     versions: Mutex<HashMap<(FlowId, i64), Arc<Flow>>>,
 }
 
-impl Default for Flows {
-    fn default() -> Self {
+impl Flows {
+    /// `allow_internal`: whether `http` steps may reach the server's own
+    /// networks (see `egress`).
+    pub fn new(allow_internal: bool) -> Flows {
         Flows {
-            http: reqwest::Client::builder()
-                .user_agent(concat!("atende/", env!("CARGO_PKG_VERSION")))
-                .redirect(reqwest::redirect::Policy::limited(3))
-                .build()
-                .unwrap_or_default(),
+            http: egress::client(allow_internal),
+            allow_internal,
             versions: Mutex::new(HashMap::new()),
         }
     }
-}
 
-impl Flows {
     /// A published version, parsed once.
     pub async fn version(
         &self,

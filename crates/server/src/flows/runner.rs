@@ -712,6 +712,14 @@ async fn http(
         M::Patch => reqwest::Method::PATCH,
         M::Delete => reqwest::Method::DELETE,
     };
+    if !st.flows.allow_internal
+        && let Some(why) = reqwest::Url::parse(url)
+            .ok()
+            .as_ref()
+            .and_then(super::egress::refused_host)
+    {
+        return Err(why);
+    }
     let mut req = st
         .flows
         .http
@@ -733,7 +741,15 @@ async fn http(
         if e.is_timeout() {
             format!("tempo esgotado ({timeout_ms} ms)")
         } else {
-            format!("falha na requisição: {e}")
+            // The cause says more than reqwest's "error sending request"
+            // (e.g. a name that resolves to internal addresses only).
+            let mut why = e.to_string();
+            let mut source = std::error::Error::source(&e);
+            while let Some(s) = source {
+                why = s.to_string();
+                source = s.source();
+            }
+            format!("falha na requisição: {why}")
         }
     })?;
     let status = resp.status();

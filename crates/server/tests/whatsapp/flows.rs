@@ -237,7 +237,8 @@ async fn a_script_that_never_ends_is_stopped_and_takes_its_error_path() {
 
 #[tokio::test]
 async fn an_http_step_maps_the_answer_into_fields() {
-    let wa = Wa::start().await;
+    // The test service listens on loopback: allowed by configuration.
+    let wa = Wa::start_with(|c| c.flow_http_internal = true).await;
     // A local service that answers a customer's order.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -268,6 +269,65 @@ async fn an_http_step_maps_the_answer_into_fields() {
     assert_eq!(wa.sim.post(&wa.http, &m).await.status, 200);
     let sent = wa.graph.wait_for_sends(2, Duration::from_secs(10)).await;
     assert_eq!(sent[1].body["text"]["body"], "Pedido 42: enviado, 3 itens.");
+}
+
+/// By default an HTTP step cannot reach the server's own networks (SSRF):
+/// the run takes its error path and records why.
+#[tokio::test]
+async fn an_http_step_to_an_internal_address_takes_its_error_path() {
+    let wa = Wa::start().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = hits.clone();
+    let svc = axum::Router::new().fallback(move || {
+        counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        async { "segredo" }
+    });
+    tokio::spawn(async move { axum::serve(listener, svc).await.unwrap() });
+    for (i, url) in [
+        format!("http://{addr}/admin"),
+        format!("http://localhost:{}/admin", addr.port()),
+        "http://169.254.169.254/latest/meta-data".to_string(),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let r = wa
+            .admin
+            .post(
+                "/api/v1/flows/import",
+                json!({"entry_inbox": wa.inbox_id, "document": {"schema": 1, "name": format!("Interno {i}"), "start": "chama", "steps": {
+                    "chama": {"type": "http", "method": "GET", "url": url, "next": "ok", "error": "falhou"},
+                    "ok": {"type": "send", "content": {"kind": "text", "text": "alcançou"}},
+                    "falhou": {"type": "send", "content": {"kind": "text", "text": "bloqueado"}}
+                }}}),
+            )
+            .await;
+        assert_eq!(r.status(), 201);
+        let flow = r.json::<Value>().await.unwrap()["flow"]["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let phone = format!("551198888000{i}");
+        wa.customer_writes(&phone, "Gil", "oi").await;
+        let sent = wa
+            .graph
+            .wait_for_sends(i + 1, Duration::from_secs(10))
+            .await;
+        assert_eq!(sent[i].body["text"]["body"], "bloqueado", "{url}");
+        let runs = wa
+            .admin
+            .get_json(&format!("/api/v1/flows/{flow}/runs"))
+            .await;
+        let fields = runs[0]["fields"].to_string();
+        assert!(fields.contains("rede interna"), "{url}: {fields}");
+    }
+    assert_eq!(
+        hits.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "never reached"
+    );
 }
 
 #[tokio::test]

@@ -22,6 +22,11 @@ pub struct Wa {
 
 impl Wa {
     pub async fn start() -> Wa {
+        Wa::start_with(|_| {}).await
+    }
+
+    /// Starts with a configuration `tune` adjusts.
+    pub async fn start_with(tune: impl FnOnce(&mut atende_server::config::Config)) -> Wa {
         let graph = FakeGraph::start().await;
         graph.add_number(PHONE_ID, WABA, TOKEN);
         let base = graph.base_url();
@@ -30,6 +35,7 @@ impl Wa {
             c.whatsapp_graph_url = base;
             c.whatsapp_api_version = version;
             c.max_body_bytes = 256 * 1024;
+            tune(c);
         })
         .await;
         let admin = app.admin().await;
