@@ -1,0 +1,56 @@
+//! PDF documents of Atende, typeset by [typst](https://typst.app) used as a
+//! library.
+//!
+//! The first document is the full conversation history of one contact
+//! (RP-1, [`history_pdf`]): the bot's and the humans' messages in time
+//! order, the attendances with their protocols, system lines, media as
+//! links that expire in 72 h and, when asked for, internal notes.
+//!
+//! How it works: the caller's data is turned into a pt-BR view (labels,
+//! formatted times, counts) and serialised to JSON; the template — a typst
+//! file compiled into the crate — reads it with `json("/data.json")` from a
+//! virtual file of the crate's own typst `World`. User text is never spliced
+//! into typst markup, so a message like `#set page(width: 1cm)` prints
+//! literally. The library, the bundled font (Inter, SIL OFL 1.1) and the
+//! parsed templates are loaded once per process; Noto Color Emoji is used
+//! for emoji when the system has it.
+//!
+//! Rendering is CPU-bound and synchronous (about 2 s for 10,000
+//! messages): call it from `spawn_blocking`. Output is an untagged PDF laid
+//! out with plain blocks so long histories stay fast.
+
+mod error;
+mod model;
+mod text;
+mod view;
+mod world;
+
+use std::sync::LazyLock;
+
+use typst::syntax::Source;
+
+pub use error::{PdfError, Result};
+pub use model::{
+    AttendanceEvent, AttendanceState, AuthorKind, Contact, History, Item, MediaKind, MediaLink,
+    Message,
+};
+
+static HISTORY_TEMPLATE: LazyLock<Source> =
+    LazyLock::new(|| world::template("history.typ", include_str!("../templates/history.typ")));
+
+/// The full conversation history of a contact as a PDF (A4, pt-BR).
+///
+/// Items are printed in time order (stable for equal times); internal notes
+/// only when [`History::include_internal`] is set.
+pub fn history_pdf(h: &History) -> Result<Vec<u8>> {
+    Ok(render_history(h)?.pdf)
+}
+
+fn render_history(h: &History) -> Result<world::Rendered> {
+    let view = view::HistoryView::new(h, world::font_families());
+    let data = serde_json::to_vec(&view)?;
+    world::render(&HISTORY_TEMPLATE, data)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,243 @@
+//! The history turned into what the template prints: pt-BR labels, formatted
+//! times, day separators and counts, serialised to the JSON that the
+//! template reads with `json(...)`. Wording that depends on the data is
+//! decided here; the template holds the fixed labels and the layout.
+
+use std::borrow::Cow;
+
+use serde::Serialize;
+
+use crate::model::{AttendanceEvent, AttendanceState, AuthorKind, History, Item, Message};
+use crate::text::{breakable, date_br, datetime_br, day_label, is_web_url, thousands};
+
+/// The template's whole input.
+#[derive(Debug, Serialize)]
+pub(crate) struct HistoryView<'a> {
+    /// Font families to use, in fallback order.
+    fonts: &'a [&'a str],
+    contact: ContactView<'a>,
+    period: String,
+    generated_at: String,
+    time_zone: &'a str,
+    internal_notes: &'static str,
+    counts: Vec<Count>,
+    rows: Vec<Row<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct ContactView<'a> {
+    name: &'a str,
+    phone: &'a str,
+    email: &'a str,
+    id: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+struct Count {
+    label: &'static str,
+    value: String,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum Row<'a> {
+    /// The first row of each day.
+    Day { label: String },
+    /// An attendance opened or closed.
+    Attendance {
+        opened: bool,
+        title: &'static str,
+        protocol: &'a str,
+        when: String,
+        details: String,
+    },
+    /// A message of the contact (`side: "contact"`), the bot or an agent.
+    Message {
+        side: &'static str,
+        author: &'a str,
+        role: &'static str,
+        time: String,
+        text: Cow<'a, str>,
+        internal: bool,
+        media: Option<MediaView<'a>>,
+    },
+    /// A line written by Atende itself.
+    System {
+        time: String,
+        text: Cow<'a, str>,
+        media: Option<MediaView<'a>>,
+    },
+}
+
+#[derive(Debug, Serialize)]
+struct MediaView<'a> {
+    kind: &'static str,
+    name: Cow<'a, str>,
+    /// `None` when the URL is not http(s): the name is printed unlinked.
+    url: Option<&'a str>,
+}
+
+impl<'a> HistoryView<'a> {
+    /// Builds the view of `h`, to be printed with the font `fonts`.
+    pub(crate) fn new(h: &'a History, fonts: &'a [&'a str]) -> Self {
+        let mut items: Vec<&Item> = h
+            .items
+            .iter()
+            .filter(|i| h.include_internal || !matches!(i, Item::Message(m) if m.internal))
+            .collect();
+        items.sort_by_key(|i| i.at());
+
+        let mut rows = Vec::with_capacity(items.len() + items.len() / 8 + 1);
+        let mut day = None;
+        for item in &items {
+            let date = item.at().date();
+            if day != Some(date) {
+                day = Some(date);
+                rows.push(Row::Day {
+                    label: day_label(date),
+                });
+            }
+            rows.push(match item {
+                Item::Attendance(a) => attendance_row(a),
+                Item::Message(m) => message_row(m),
+            });
+        }
+
+        let c = &h.contact;
+        HistoryView {
+            fonts,
+            contact: ContactView {
+                name: or_dash(Some(&c.name)),
+                phone: or_dash(c.phone.as_deref()),
+                email: or_dash(c.email.as_deref()),
+                id: or_dash(Some(&c.id)),
+            },
+            period: format!("{} a {}", date_br(h.from), date_br(h.to)),
+            generated_at: datetime_br(h.generated_at),
+            time_zone: &h.time_zone,
+            internal_notes: if h.include_internal {
+                "incluídas"
+            } else {
+                "não incluídas"
+            },
+            counts: counts(&items, h.include_internal),
+            rows,
+        }
+    }
+}
+
+fn attendance_row(a: &AttendanceEvent) -> Row<'_> {
+    let opened = a.state == AttendanceState::Opened;
+    let mut details = Vec::new();
+    if let Some(d) = &a.department {
+        details.push(format!("Departamento: {d}"));
+    }
+    if let Some(agent) = &a.agent {
+        details.push(format!("Atendente: {agent}"));
+    }
+    if let Some(by) = &a.by {
+        let verb = if opened {
+            "Aberto por"
+        } else {
+            "Encerrado por"
+        };
+        details.push(format!("{verb}: {by}"));
+    }
+    Row::Attendance {
+        opened,
+        title: if opened {
+            "Atendimento aberto"
+        } else {
+            "Atendimento encerrado"
+        },
+        protocol: &a.protocol,
+        when: datetime_br(a.at),
+        details: details.join("  ·  "),
+    }
+}
+
+fn message_row(m: &Message) -> Row<'_> {
+    let media = m.media.as_ref().map(|l| MediaView {
+        kind: l.kind.label(),
+        name: breakable(&l.name),
+        url: is_web_url(&l.url).then_some(l.url.as_str()),
+    });
+    let text = breakable(&m.text);
+    let time = m.at.format("%H:%M").to_string();
+    let (side, role) = match m.author {
+        AuthorKind::Contact => ("contact", "Cliente"),
+        AuthorKind::Bot => ("bot", "Bot"),
+        AuthorKind::Agent => ("agent", "Atendente"),
+        AuthorKind::System => return Row::System { time, text, media },
+    };
+    let author = m.author_name.as_deref().map(str::trim).unwrap_or("");
+    let (author, role) = match (author.is_empty(), m.internal) {
+        (true, false) => (role, ""),
+        (true, true) => (role, "Nota interna"),
+        (false, false) => (author, role),
+        (false, true) => (author, "Nota interna"),
+    };
+    Row::Message {
+        side,
+        author,
+        role,
+        time,
+        text,
+        internal: m.internal,
+        media,
+    }
+}
+
+fn counts(items: &[&Item], include_internal: bool) -> Vec<Count> {
+    let (mut total, mut contact, mut bot, mut agent, mut system) = (0, 0, 0, 0, 0);
+    let (mut media, mut notes) = (0, 0);
+    let mut protocols = std::collections::HashSet::new();
+    for item in items {
+        match item {
+            Item::Attendance(a) => {
+                protocols.insert(a.protocol.as_str());
+            }
+            Item::Message(m) => {
+                total += 1;
+                media += usize::from(m.media.is_some());
+                if m.internal {
+                    notes += 1;
+                    continue;
+                }
+                match m.author {
+                    AuthorKind::Contact => contact += 1,
+                    AuthorKind::Bot => bot += 1,
+                    AuthorKind::Agent => agent += 1,
+                    AuthorKind::System => system += 1,
+                }
+            }
+        }
+    }
+    let mut counts = vec![
+        count("Mensagens", total),
+        count("Cliente", contact),
+        count("Bot", bot),
+        count("Atendentes", agent),
+        count("Sistema", system),
+        count("Atendimentos", protocols.len()),
+        count("Mídias", media),
+    ];
+    if include_internal {
+        counts.push(count("Notas internas", notes));
+    }
+    counts
+}
+
+fn count(label: &'static str, n: usize) -> Count {
+    Count {
+        label,
+        value: thousands(n),
+    }
+}
+
+fn or_dash(s: Option<&str>) -> &str {
+    match s.map(str::trim) {
+        Some(s) if !s.is_empty() => s,
+        _ => "—",
+    }
+}
