@@ -145,6 +145,20 @@ impl PhoneE164 {
         &self.0[1..]
     }
 
+    /// For reading: a Brazilian number as `+55 11 98765-4321` (landlines
+    /// `+55 11 3456-7890`); others as stored.
+    pub fn display(&self) -> String {
+        let d = self.digits();
+        match d.strip_prefix(BR) {
+            Some(rest) if rest.len() == 10 || rest.len() == 11 => {
+                let (ddd, local) = rest.split_at(2);
+                let (a, b) = local.split_at(local.len() - 4);
+                format!("+{BR} {ddd} {a}-{b}")
+            }
+            _ => self.0.clone(),
+        }
+    }
+
     /// Whether this is a Brazilian mobile number (`+55 DDD 9XXXX-XXXX`).
     pub fn is_br_mobile(&self) -> bool {
         self.digits()

@@ -30,6 +30,10 @@ pub mod kinds {
     pub const FLOW_RUN: &str = "flow_run";
     /// Start a flow for a chat at a set time (FL-2's scheduled flow).
     pub const FLOW_START: &str = "flow_start";
+    /// Render a contact's full conversation history (RP-1).
+    pub const REPORT_HISTORY: &str = "report_history";
+    /// Delete a report's file once its download expired.
+    pub const REPORT_EXPIRE: &str = "report_expire";
 }
 
 /// The job that delivers an outbound message: one per message, however
@@ -131,6 +135,8 @@ async fn handle(st: &AppState, job: &Job) -> Result<Outcome, atende_store::Store
         kinds::MEDIA_DOWNLOAD => crate::media::download(st, job).await,
         kinds::FLOW_RUN => crate::flows::runner::handle(st, job).await,
         kinds::FLOW_START => crate::flows::runner::scheduled_start(st, job).await,
+        kinds::REPORT_HISTORY => crate::reports::history(st, job).await,
+        kinds::REPORT_EXPIRE => crate::reports::expire(st, job).await,
         kinds::SYNC_TEMPLATES => match (
             job.org_id,
             job.payload

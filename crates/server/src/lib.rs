@@ -12,6 +12,7 @@ pub mod flows;
 pub mod jobs;
 pub mod media;
 pub mod ops;
+pub mod reports;
 pub mod state;
 pub mod telemetry;
 pub mod web;

@@ -23,6 +23,7 @@ pub mod directory;
 pub mod flows;
 pub mod ingest;
 pub mod ready;
+pub mod reports;
 pub mod routing;
 
 pub use db::{Backend, Store, StoreOptions};

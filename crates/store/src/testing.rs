@@ -188,6 +188,14 @@ pub async fn raw_insert_messages(
     Ok(rows.len() as f64 / start.elapsed().as_secs_f64())
 }
 
+/// Moves a report's download expiry to the past (tests of the expiry).
+pub async fn expire_report(store: &Store, id: uuid::Uuid) -> crate::Result<()> {
+    let sql = "UPDATE reports SET expires_at = $2 WHERE id = $1";
+    let mut tx = store.begin().await?;
+    crate::with_tx!(tx, c => sqlx::query(sql).bind(id).bind(crate::now_ms() - 1).execute(c).await?.rows_affected());
+    tx.commit().await.map(|_| ())
+}
+
 /// Messages stored in `org` (benchmarks check that every acknowledged
 /// delivery is stored once).
 pub async fn count_messages(store: &Store, org: atende_domain::OrgId) -> crate::Result<i64> {

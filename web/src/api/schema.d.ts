@@ -1026,6 +1026,141 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The generated reports, newest first (the last 200). */
+        get: operations["list_reports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Starts the full conversation history of one contact (RP-1). Answers 202
+         *     with the report processing; `GET /reports/{id}` follows it.
+         */
+        post: operations["create_history"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/history/candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The contacts a term finds in a period (RP-1): at most 5 to choose
+         *     from; more is `too_many_results`; none at all `no_contact_found`; none
+         *     with conversations in the period `contact_not_found`.
+         */
+        get: operations["history_candidates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The inbox's attendances of the last 3 months, newest first (RP-4). */
+        get: operations["list_tickets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/tickets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generates one attendance's PDF (RP-4): its chat from opening to
+         *     closing, media as links. Answers 202 with the report.
+         */
+        post: operations["create_ticket_pdf"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One report: its state, the message to show and, once ready, where it
+         *     downloads from (until it expires).
+         */
+        get: operations["get_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The report's file (`application/pdf`) while it is ready; 410 with the
+         *     expiry message after. Each download is audited.
+         */
+        get: operations["download_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tags": {
         parameters: {
             query?: never;
@@ -1265,6 +1400,17 @@ export interface components {
              *     unmarks it.
              */
             campaign_id?: string | null;
+        };
+        /** @description A contact a history search found. */
+        CandidateOut: {
+            email?: string | null;
+            id: string;
+            name: string;
+            phone?: string | null;
+        };
+        CandidatesOut: {
+            /** @description At most 5 contacts with conversations in the period. */
+            items: components["schemas"]["CandidateOut"][];
         };
         CategoryRequest: {
             /** @description At most 60 characters, unique in the organization. */
@@ -1525,6 +1671,15 @@ export interface components {
             id?: string | null;
             link?: string | null;
         };
+        HistoryRequest: {
+            contact_id: string;
+            /** @description A date (`2026-03-01`) or an RFC 3339 instant. */
+            from: string;
+            /** @description Include internal notes (default: no). */
+            include_internal?: boolean;
+            /** @description A date (through its end) or an RFC 3339 instant. */
+            to: string;
+        };
         /** @description Where the contact wrote from. */
         IdentityOut: {
             channel: string;
@@ -1747,6 +1902,30 @@ export interface components {
             title: string;
             updated_at: string;
         };
+        /** @description A report as the report manager shows it. */
+        ReportOut: {
+            created_at: string;
+            /** @description Where the file downloads from while ready (needs the same sign-in). */
+            download_url?: string | null;
+            /**
+             * @description The error's code when failed (`processing_timeout`,
+             *     `processing_error`, `no_conversation_found`).
+             */
+            error_code?: string | null;
+            /** @description When the download stops being offered. */
+            expires_at?: string | null;
+            finished_at?: string | null;
+            id: string;
+            /** @description history | ticket */
+            kind: string;
+            /** @description What to tell the user, word for word from the product's texts. */
+            message: string;
+            /** Format: int64 */
+            size?: number | null;
+            /** @description processing | ready | failed | expired */
+            status: string;
+            title: string;
+        };
         ResponseRequest: {
             /** @description Text only (no media); `{nome}` and custom-field variables allowed. */
             text: string;
@@ -1897,6 +2076,18 @@ export interface components {
             };
             /** @description Values of the body's `{{1}}`, `{{2}}`…, in order. */
             variables?: string[];
+        };
+        /** @description An attendance of the ticket history (RP-4). */
+        TicketOut: {
+            agent?: string | null;
+            closed_at?: string | null;
+            contact_id: string;
+            contact_name: string;
+            contact_phone?: string | null;
+            department?: string | null;
+            id: string;
+            opened_at: string;
+            protocol: string;
         };
         TokenOut: {
             created_at: string;
@@ -4606,6 +4797,248 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_reports: {
+        parameters: {
+            query?: {
+                /** @description Only the caller's own reports (default: everyone's). */
+                mine?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportOut"][];
+                };
+            };
+        };
+    };
+    create_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HistoryRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportOut"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    history_candidates: {
+        parameters: {
+            query: {
+                /** @description Name or phone (approximate), e-mail or contact id (exact). */
+                q: string;
+                /**
+                 * @description Start of the period: a date (`2026-03-01`, from its first instant in
+                 *     Brasília time) or an RFC 3339 instant.
+                 */
+                from: string;
+                /** @description End of the period: a date (to its last instant) or an instant. */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CandidatesOut"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_tickets: {
+        parameters: {
+            query: {
+                inbox_id: string;
+                /** @description Older than this RFC 3339 time (the previous page's last `opened_at`). */
+                before?: string;
+                /** @description 1–200, default 50. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketOut"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_ticket_pdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportOut"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportOut"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    download_report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -182,3 +182,13 @@ fn wa_id_variants() {
         }
     }
 }
+
+#[test]
+fn numbers_display_the_brazilian_way() {
+    let mobile = PhoneE164::parse_br("(11) 98765-4321").unwrap();
+    assert_eq!(mobile.display(), "+55 11 98765-4321");
+    let landline = PhoneE164::parse_br("11 3456-7890").unwrap();
+    assert_eq!(landline.display(), "+55 11 3456-7890");
+    let abroad = PhoneE164::parse_international("14155552671").unwrap();
+    assert_eq!(abroad.display(), "+14155552671");
+}

@@ -10,6 +10,7 @@ pub mod events;
 pub mod flows;
 pub mod orgs;
 pub mod ready;
+pub mod reports;
 pub mod users;
 pub mod ws;
 
@@ -137,6 +138,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(ready::router())
         .merge(campaigns::router())
         .merge(flows::router())
+        .merge(reports::router())
         .merge(events::router())
         .merge(crate::whatsapp::upload::router())
 }

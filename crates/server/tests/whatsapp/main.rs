@@ -12,5 +12,6 @@ mod campaigns;
 mod flows;
 mod inbound;
 mod outbound;
+mod reports;
 mod routing;
 mod support;

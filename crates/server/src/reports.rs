@@ -1,0 +1,450 @@
+//! Generating reports (RP-1): the full conversation history of a contact,
+//! rendered to PDF by a job, kept under the data dir until its download
+//! expires. The texts shown to users are the product's, word for word.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use atende_domain::ContactId;
+use atende_store::reports::{HistoryAttendance, HistoryMessage, HistorySpan, Report};
+use atende_store::{Job, Millis, NewJob, StoreError};
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::jobs::{Outcome, kinds};
+use crate::state::AppState;
+
+/// The messages of seed 000, word for word.
+pub mod messages {
+    pub const PROCESSING: &str = "O histórico está sendo processado e em breve estará disponível";
+    pub const READY: &str = "Baixar histórico completo do contato";
+    pub const EXPIRED: &str =
+        "O histórico completo da conversa expirou. Gere novamente para obter os dados";
+    pub const CONTACT_NOT_FOUND: &str = "O contato não foi encontrado no período";
+    pub const TOO_MANY_RESULTS: &str = "Resultados em excesso. Por favor, refine sua busca para uma identificação mais exata do contato";
+    pub const NO_CONTACT_FOUND: &str =
+        "Nenhum contato foi encontrado. Confira os filtros aplicados e tente novamente";
+    pub const NO_CONVERSATION_FOUND: &str =
+        "Nenhuma conversa foi encontrada. Confira os filtros aplicados e tente novamente";
+    pub const PROCESSING_TIMEOUT: &str = "Tempo máximo de processamento excedido";
+    pub const PROCESSING_ERROR: &str = "Ocorreu um erro durante o processamento";
+    /// A ticket's PDF (RP-4).
+    pub const TICKET_PROCESSING: &str = "O PDF do atendimento está sendo gerado";
+    pub const TICKET_READY: &str = "Baixar PDF do atendimento";
+    pub const TICKET_EXPIRED: &str =
+        "O PDF do atendimento expirou. Gere novamente para obter os dados";
+
+    /// The message of a failed report's error code.
+    pub fn of_error(code: Option<&str>) -> &'static str {
+        match code {
+            Some("processing_timeout") => PROCESSING_TIMEOUT,
+            Some("no_conversation_found") => NO_CONVERSATION_FOUND,
+            _ => PROCESSING_ERROR,
+        }
+    }
+}
+
+/// A generic term returns at most this many contacts to choose from.
+pub const MAX_CANDIDATES: usize = 5;
+/// How long a generated history can be downloaded.
+pub const DOWNLOAD_TTL_MS: i64 = 24 * 3_600_000;
+/// How long the media links inside a history stay valid (seed 000: 72 h).
+pub const MEDIA_LINK_TTL_MS: i64 = 72 * 3_600_000;
+/// The ticket history covers the last 3 months (RP-4).
+pub const TICKETS_WINDOW_MS: i64 = 92 * 24 * 3_600_000;
+/// The longest a history may take to render.
+pub const MAX_PROCESSING: Duration = Duration::from_secs(120);
+/// Dates without a time are read, and times shown, in Brasília time.
+pub const TIME_ZONE: Tz = chrono_tz::America::Sao_Paulo;
+
+/// A report's period, in milliseconds since the epoch, both ends included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub from: Millis,
+    pub to: Millis,
+}
+
+impl Period {
+    /// Reads `from` and `to`: dates (`2026-03-01`: the whole day in
+    /// Brasília time) or RFC 3339 instants.
+    pub fn parse(from: &str, to: &str) -> Result<Period, String> {
+        let from = instant(from, false).ok_or("Data inicial inválida: use AAAA-MM-DD.")?;
+        let to = instant(to, true).ok_or("Data final inválida: use AAAA-MM-DD.")?;
+        if from > to {
+            return Err("O período é inválido: a data inicial é posterior à final.".into());
+        }
+        Ok(Period { from, to })
+    }
+
+    /// "01/03/2026 a 31/03/2026".
+    pub fn describe(&self) -> String {
+        format!("{} a {}", day(self.from), day(self.to))
+    }
+}
+
+fn instant(s: &str, end: bool) -> Option<Millis> {
+    let s = s.trim();
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        let t = if end {
+            NaiveTime::from_hms_milli_opt(23, 59, 59, 999)?
+        } else {
+            NaiveTime::MIN
+        };
+        let local = TIME_ZONE.from_local_datetime(&d.and_time(t));
+        let at = if end {
+            local.latest()
+        } else {
+            local.earliest()
+        }?;
+        return Some(at.timestamp_millis());
+    }
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|d| d.timestamp_millis())
+}
+
+fn local(ms: Millis) -> DateTime<Tz> {
+    Utc.timestamp_millis_opt(ms)
+        .single()
+        .unwrap_or_default()
+        .with_timezone(&TIME_ZONE)
+}
+
+fn day(ms: Millis) -> String {
+    local(ms).format("%d/%m/%Y").to_string()
+}
+
+/// "05/03/2026 14:02".
+pub fn moment(ms: Millis) -> String {
+    local(ms).format("%d/%m/%Y %H:%M").to_string()
+}
+
+pub fn reports_dir(st: &AppState) -> PathBuf {
+    st.config.data_dir.join("reports")
+}
+
+/// The file name a download suggests: ASCII only.
+pub fn file_name(r: &Report) -> String {
+    if let Some(protocol) = r.params.0["protocol"].as_str() {
+        let digits: String = protocol.chars().filter(char::is_ascii_digit).collect();
+        return format!("atendimento-{digits}.pdf");
+    }
+    let day = local(r.created_at).format("%Y-%m-%d");
+    format!("historico-{day}-{}.pdf", &r.id.simple().to_string()[..8])
+}
+
+/// The job that renders a history report.
+pub fn history_job(r: &Report) -> NewJob {
+    NewJob {
+        idempotency_key: Some(format!("report:{}", r.id)),
+        ..NewJob::now(
+            Some(r.org_id),
+            kinds::REPORT_HISTORY,
+            json!({"report_id": r.id}),
+        )
+    }
+}
+
+/// What a history report covers (RP-1), or a ticket's (RP-4: one chat,
+/// one attendance).
+#[derive(Deserialize)]
+struct HistoryParams {
+    contact_id: ContactId,
+    from: Millis,
+    to: Millis,
+    #[serde(default)]
+    include_internal: bool,
+    #[serde(default)]
+    conversation_id: Option<atende_domain::ConversationId>,
+    #[serde(default)]
+    attendance_id: Option<atende_domain::AttendanceId>,
+}
+
+impl HistoryParams {
+    fn span(&self) -> HistorySpan {
+        HistorySpan {
+            from: self.from,
+            to: self.to,
+            conversation: self.conversation_id,
+            attendance: self.attendance_id,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct JobPayload {
+    report_id: uuid::Uuid,
+}
+
+/// The `report_history` job: reads the contact's history, renders it and
+/// keeps the file. A failure is the report's (shown to the user), not a
+/// retry: a render that broke once would break again.
+pub async fn history(st: &AppState, job: &Job) -> Result<Outcome, StoreError> {
+    let (Some(org), Ok(p)) = (
+        job.org_id,
+        serde_json::from_value::<JobPayload>(job.payload.0.clone()),
+    ) else {
+        return Ok(Outcome::Retry("malformed report_history payload".into()));
+    };
+    let report = st.store.report(org, p.report_id).await?;
+    if report.status != "processing" {
+        return finish(st, job, None).await;
+    }
+    let outcome = match serde_json::from_value::<HistoryParams>(report.params.0.clone()) {
+        Ok(params) => {
+            let started = std::time::Instant::now();
+            match tokio::time::timeout(MAX_PROCESSING, render(st, &report, &params)).await {
+                Ok(Ok(Some(bytes))) => Ok(bytes),
+                Ok(Ok(None)) => Err("no_conversation_found"),
+                Ok(Err(e)) => {
+                    tracing::warn!(report = %report.id, error = %e, "history report failed");
+                    Err("processing_error")
+                }
+                Err(_) => {
+                    tracing::warn!(report = %report.id, secs = started.elapsed().as_secs(), "history report took too long");
+                    Err("processing_timeout")
+                }
+            }
+        }
+        Err(e) => {
+            tracing::warn!(report = %report.id, error = %e, "unreadable report parameters");
+            Err("processing_error")
+        }
+    };
+    match outcome {
+        Ok(bytes) => {
+            let dir = reports_dir(st).join(org.to_string());
+            let rel = format!("{org}/{}.pdf", report.id);
+            let written = async {
+                tokio::fs::create_dir_all(&dir).await?;
+                tokio::fs::write(reports_dir(st).join(&rel), &bytes).await
+            }
+            .await;
+            if let Err(e) = written {
+                tracing::warn!(report = %report.id, error = %e, "writing the report failed");
+                return finish(st, job, Some((&report, Err("processing_error")))).await;
+            }
+            let size = bytes.len() as i64;
+            finish(st, job, Some((&report, Ok((rel.as_str(), size))))).await
+        }
+        Err(code) => finish(st, job, Some((&report, Err(code)))).await,
+    }
+}
+
+type Finished<'a> = (&'a Report, Result<(&'a str, i64), &'static str>);
+
+async fn finish(
+    st: &AppState,
+    job: &Job,
+    done: Option<Finished<'_>>,
+) -> Result<Outcome, StoreError> {
+    let mut tx = st.store.begin().await?;
+    if let Some((r, result)) = done {
+        match result {
+            Ok((path, size)) => {
+                let expires = atende_store::now_ms() + DOWNLOAD_TTL_MS;
+                tx.report_ready(r, path, size, expires).await?;
+                tx.enqueue(NewJob {
+                    run_at: expires,
+                    idempotency_key: Some(format!("report-expire:{}", r.id)),
+                    ..NewJob::now(
+                        Some(r.org_id),
+                        kinds::REPORT_EXPIRE,
+                        json!({"report_id": r.id}),
+                    )
+                })
+                .await?;
+            }
+            Err(code) => tx.report_failed(r, code).await?,
+        }
+        // The report manager follows the report's state.
+        tx.emit(atende_store::NewEvent {
+            org_id: r.org_id,
+            kind: "report.updated",
+            chat: None,
+            payload: json!({"report_id": r.id, "status": if result.is_ok() { "ready" } else { "failed" }}),
+        });
+    }
+    if tx.complete_job(job).await? {
+        st.commit(tx).await?;
+    }
+    Ok(Outcome::Done)
+}
+
+/// The `report_expire` job, due when a report's download expires: its file
+/// is deleted (the record stays, listed as expired).
+pub async fn expire(st: &AppState, job: &Job) -> Result<Outcome, StoreError> {
+    let (Some(org), Ok(p)) = (
+        job.org_id,
+        serde_json::from_value::<JobPayload>(job.payload.0.clone()),
+    ) else {
+        return Ok(Outcome::Retry("malformed report_expire payload".into()));
+    };
+    let r = match st.store.report(org, p.report_id).await {
+        Ok(r) => Some(r),
+        Err(StoreError::NotFound) => None,
+        Err(e) => return Err(e),
+    };
+    let mut tx = st.store.begin().await?;
+    if let Some(r) = r.filter(|r| r.expired(atende_store::now_ms()))
+        && let Some(path) = &r.file_path
+    {
+        match tokio::fs::remove_file(reports_dir(st).join(path)).await {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Ok(Outcome::Retry(format!("deleting the report file: {e}"))),
+        }
+        tx.report_file_removed(&r).await?;
+    }
+    if tx.complete_job(job).await? {
+        st.commit(tx).await?;
+    }
+    Ok(Outcome::Done)
+}
+
+/// Reads the contact's history and renders it; None when the period holds
+/// no message of theirs any more.
+async fn render(
+    st: &AppState,
+    report: &Report,
+    p: &HistoryParams,
+) -> Result<Option<Vec<u8>>, String> {
+    let org = report.org_id;
+    let err = |e: StoreError| e.to_string();
+    let contact = st.store.contact(org, p.contact_id).await.map_err(err)?;
+    let span = p.span();
+    let messages = st
+        .store
+        .history_messages(org, p.contact_id, &span, p.include_internal)
+        .await
+        .map_err(err)?;
+    if messages.iter().all(|m| m.author_kind == "system") {
+        return Ok(None);
+    }
+    let attendances = st
+        .store
+        .history_attendances(org, p.contact_id, &span)
+        .await
+        .map_err(err)?;
+    let doc = document(st, report, p, &contact, &messages, &attendances);
+    let bytes = tokio::task::spawn_blocking(move || atende_pdf::history_pdf(&doc))
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())?;
+    Ok(Some(bytes))
+}
+
+/// The PDF's data: messages and attendance marks, in time order.
+fn document(
+    st: &AppState,
+    report: &Report,
+    p: &HistoryParams,
+    contact: &atende_store::chats::Contact,
+    messages: &[HistoryMessage],
+    attendances: &[HistoryAttendance],
+) -> atende_pdf::History {
+    use atende_pdf::{AttendanceEvent, AttendanceState, AuthorKind, Item, MediaLink};
+    let wall = |ms: Millis| local(ms).naive_local();
+    let mut items: Vec<(Millis, u8, Item)> =
+        Vec::with_capacity(messages.len() + 2 * attendances.len());
+    for a in attendances {
+        let event = |state, at: Millis, by: Option<String>| {
+            Item::Attendance(AttendanceEvent {
+                state,
+                protocol: a.protocol.clone(),
+                at: wall(at),
+                department: a.department.clone(),
+                agent: a.agent.clone(),
+                by,
+            })
+        };
+        if a.opened_at >= p.from {
+            items.push((
+                a.opened_at,
+                0,
+                event(AttendanceState::Opened, a.opened_at, None),
+            ));
+        }
+        if let Some(closed) = a.closed_at.filter(|c| *c <= p.to) {
+            let by = Some(
+                a.closed_by
+                    .clone()
+                    .unwrap_or_else(|| "encerramento automático".into()),
+            );
+            items.push((closed, 2, event(AttendanceState::Closed, closed, by)));
+        }
+    }
+    for m in messages {
+        let author = match m.author_kind.as_str() {
+            "contact" => AuthorKind::Contact,
+            "bot" => AuthorKind::Bot,
+            "agent" => AuthorKind::Agent,
+            _ => AuthorKind::System,
+        };
+        let author_name = match author {
+            AuthorKind::Contact => Some(contact.name.clone()),
+            _ => m.author_name.clone(),
+        };
+        let media = media_kind(&m.kind).map(|kind| MediaLink {
+            kind,
+            name: m
+                .media_filename
+                .clone()
+                .unwrap_or_else(|| kind.label().to_lowercase()),
+            url: m
+                .media_id
+                .map(|id| crate::media::signed_url(st, report.org_id, id, MEDIA_LINK_TTL_MS))
+                .or_else(|| m.payload.0["media"]["link"].as_str().map(str::to_string))
+                .unwrap_or_default(),
+        });
+        let text = m.text.clone().unwrap_or_default();
+        items.push((
+            m.created_at,
+            1,
+            Item::Message(atende_pdf::Message {
+                at: wall(m.created_at),
+                author,
+                author_name,
+                text,
+                internal: m.internal && author != AuthorKind::System,
+                media,
+            }),
+        ));
+    }
+    // Stable: an attendance opens before the message of the same instant
+    // and closes after it.
+    items.sort_by_key(|(at, rank, _)| (*at, *rank));
+    let offset = local(report.created_at).format("%:z");
+    atende_pdf::History {
+        contact: atende_pdf::Contact {
+            name: contact.name.clone(),
+            phone: contact.phone.as_deref().map(|p| {
+                atende_domain::PhoneE164::parse_international(p)
+                    .map(|p| p.display())
+                    .unwrap_or_else(|_| p.to_string())
+            }),
+            email: contact.email.clone(),
+            id: contact.id.to_string(),
+        },
+        from: local(p.from).date_naive(),
+        to: local(p.to).date_naive(),
+        generated_at: wall(atende_store::now_ms()),
+        time_zone: format!("horário de Brasília (UTC{offset})"),
+        include_internal: p.include_internal,
+        items: items.into_iter().map(|(_, _, i)| i).collect(),
+    }
+}
+
+fn media_kind(kind: &str) -> Option<atende_pdf::MediaKind> {
+    use atende_pdf::MediaKind as K;
+    Some(match kind {
+        "image" => K::Image,
+        "video" => K::Video,
+        "audio" => K::Audio,
+        "document" => K::Document,
+        "sticker" => K::Sticker,
+        _ => return None,
+    })
+}
