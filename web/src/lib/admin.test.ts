@@ -50,7 +50,7 @@ const agent = {
 
 describe('admin entry and pages', () => {
   it('lists the pages whose module is visible, in menu order', () => {
-    const all = ['users', 'departments', 'inboxes', 'tags', 'fields', 'ready-responses', 'campaigns', 'flows'];
+    const all = ['users', 'departments', 'inboxes', 'tags', 'fields', 'ready-responses', 'campaigns', 'flows', 'reports'];
     expect(visibleSections(admin)).toEqual(all);
     expect(visibleSections(manager)).toEqual(all);
     expect(visibleSections(agent)).toEqual(['departments', 'tags', 'fields', 'ready-responses', 'campaigns']);
@@ -73,6 +73,9 @@ describe('admin entry and pages', () => {
     expect(showAdmin({ ...agent, modules: { ...agent.modules, flows: 'view_edit' } })).toBe(true);
     // So is managing campaigns (LC-2); agents only list them.
     expect(showAdmin({ ...agent, modules: { ...agent.modules, campaigns: 'view_edit' } })).toBe(true);
+    // The report manager (RP-1) only reads: viewing reports is enough.
+    expect(showAdmin({ ...agent, modules: { ...agent.modules, reports: 'view' } })).toBe(true);
+    expect(visibleSections({ modules: { reports: 'view' } })).toEqual(['reports']);
   });
 });
 

@@ -59,6 +59,7 @@ export const SECTION_MODULE: Record<AdminSection, Module> = {
   'ready-responses': 'ready_responses',
   campaigns: 'campaigns',
   flows: 'flows',
+  reports: 'reports',
 };
 
 export interface PermissionsForm {
@@ -94,12 +95,13 @@ export function visibleSections(permissions: unknown): AdminSection[] {
  * departments, tags, custom fields and ready responses (the console uses
  * them), so viewing those alone does not make someone an administrator: the
  * entry needs edit access to one admin module (ready responses included),
- * or a view of users or inboxes (which agents do not get by default).
+ * or a view of users, inboxes or reports (which agents do not get by
+ * default; the report manager only reads, so viewing reports is its use).
  */
 export function showAdmin(permissions: unknown): boolean {
   const sections = visibleSections(permissions);
   return sections.some(
-    (s) => canEdit(permissions, SECTION_MODULE[s]) || s === 'users' || s === 'inboxes',
+    (s) => canEdit(permissions, SECTION_MODULE[s]) || s === 'users' || s === 'inboxes' || s === 'reports',
   );
 }
 

@@ -3,8 +3,9 @@
  * dev and preview servers) answer every app path with `index.html`; this
  * decides what to show for `location.pathname`. The console lives at `/`
  * (its `?chat=` query is its own business); the admin pages at `/admin/…`,
- * and a bot flow's editor at `/admin/flows/{id}`; the contacts who wrote
- * outside business hours (LC-21) at `/out-of-hours`.
+ * a bot flow's editor at `/admin/flows/{id}`, the report manager (RP-1) at
+ * `/admin/reports`; the contacts who wrote outside business hours (LC-21)
+ * at `/out-of-hours`.
  */
 
 export const ADMIN_SECTIONS = [
@@ -16,6 +17,7 @@ export const ADMIN_SECTIONS = [
   'ready-responses',
   'campaigns',
   'flows',
+  'reports',
 ] as const;
 export type AdminSection = (typeof ADMIN_SECTIONS)[number];
 

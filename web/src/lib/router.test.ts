@@ -7,7 +7,7 @@ describe('parseRoute', () => {
     expect(parseRoute('')).toEqual({ kind: 'console' });
     expect(parseRoute('/admin')).toEqual({ kind: 'admin', section: null });
     expect(parseRoute('/admin/')).toEqual({ kind: 'admin', section: null });
-    for (const s of ['users', 'departments', 'inboxes', 'tags', 'fields', 'ready-responses', 'flows'] as const) {
+    for (const s of ['users', 'departments', 'inboxes', 'tags', 'fields', 'ready-responses', 'flows', 'reports'] as const) {
       expect(parseRoute(`/admin/${s}`)).toEqual({ kind: 'admin', section: s });
       expect(parseRoute(`/admin/${s}/`)).toEqual({ kind: 'admin', section: s });
     }

@@ -4,6 +4,7 @@ import { absenceEn } from './absence.en';
 import { flowActionsEn } from './flowActions.en';
 import { panelEn } from './panel.en';
 import { readyEn } from './ready.en';
+import { reportsEn } from './reports.en';
 import { searchEn } from './search.en';
 import type { MessageKey } from './pt-BR';
 
@@ -281,6 +282,7 @@ export const en: Record<MessageKey, string> = {
   ...searchEn,
   ...hoursEn,
   ...absenceEn,
+  ...reportsEn,
   'templates.open': 'Template message',
   'templates.openHint': 'Pick a template message to send',
   'templates.title': 'Send a template message',

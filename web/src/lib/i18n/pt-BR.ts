@@ -4,6 +4,7 @@ import { absencePtBR } from './absence.pt-BR';
 import { flowActionsPtBR } from './flowActions.pt-BR';
 import { panelPtBR } from './panel.pt-BR';
 import { readyPtBR } from './ready.pt-BR';
+import { reportsPtBR } from './reports.pt-BR';
 import { searchPtBR } from './search.pt-BR';
 
 /**
@@ -285,6 +286,7 @@ export const ptBR = {
   ...searchPtBR,
   ...hoursPtBR,
   ...absencePtBR,
+  ...reportsPtBR,
   'templates.open': 'Mensagem template',
   'templates.openHint': 'Escolher uma mensagem template para enviar',
   'templates.title': 'Enviar mensagem template',

@@ -66,7 +66,7 @@ export function startLive(store: ConsoleStore, hooks: LiveHooks): EventSync {
 }
 
 /** The browser's WebSocket behind the engine's small socket interface. */
-function browserSocket(url: string): SocketLike {
+export function browserSocket(url: string): SocketLike {
   const ws = new WebSocket(url);
   const socket: SocketLike = {
     onopen: null,

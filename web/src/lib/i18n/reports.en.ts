@@ -1,0 +1,60 @@
+import type { reportsPtBR } from './reports.pt-BR';
+
+/** English texts of the report manager (RP-1). The server's sentences stay as it sends them (pt-BR). */
+export const reportsEn: Record<keyof typeof reportsPtBR, string> = {
+  'reports.title': 'Report manager',
+  'reports.intro':
+    "Generate PDF reports from contacts' interactions. The file is processed and can be downloaded from the list below for 24 hours.",
+  'reports.newReport': 'New report',
+  'reports.period': 'Period',
+  'reports.from': 'Start date',
+  'reports.to': 'End date',
+  'reports.periodHint': 'Whole days, in Brasília time.',
+  'reports.periodMissing': 'Enter the start and end dates of the period.',
+  'reports.periodFormat': 'Enter valid dates for the period.',
+  'reports.periodOrder': 'The start date must be on or before the end date.',
+  'reports.kind': 'Report type',
+  'reports.kind.history': 'Full conversation history',
+  'reports.kind.historyHint':
+    "All of a contact's interactions, with the chatbot and with people, in one PDF. One contact per report.",
+  'reports.search': "Contact's name, e-mail, phone or ID",
+  'reports.searchHint':
+    'Name and phone match approximately: be specific to avoid several results. E-mail and ID must match exactly.',
+  'reports.searchButton': 'Search',
+  'reports.searching': 'Searching…',
+  'reports.searchRequired': "Enter the contact's name, e-mail, phone or ID.",
+  'reports.candidates': 'Contacts found',
+  'reports.candidatesOne': 'One contact found.',
+  'reports.candidatesMany': '{count} contacts found. Choose one.',
+  'reports.includeInternal': 'Include internal notes',
+  'reports.includeInternalHint': "The team's internal messages, which the contact does not see. Off by default.",
+  'reports.generate': 'Generate report',
+  'reports.generating': 'Generating…',
+  'reports.chooseContact': 'Choose one of the contacts found to generate the report.',
+  'reports.list': 'Generated reports',
+  'reports.mine': 'Only my reports',
+  'reports.refresh': 'Refresh list',
+  'reports.empty': 'No report has been generated yet.',
+  'reports.emptyMine': 'You have not generated any report yet.',
+  'reports.loadError': 'Could not load the reports: {message}',
+  'reports.col.report': 'Report',
+  'reports.col.created': 'Requested',
+  'reports.col.size': 'Size',
+  'reports.col.status': 'Status',
+  'reports.status.processing': 'Processing',
+  'reports.status.ready': 'Available',
+  'reports.status.failed': 'Failed',
+  'reports.status.expired': 'Expired',
+  'reports.expiresAt': 'expires {time}',
+  'reports.expiredAt': 'expired {time}',
+  'reports.hint.processing':
+    'Atende is gathering the data. A history can be long, so the PDF takes a few seconds to be ready.',
+  'reports.hint.ready':
+    'Click to save the PDF to your computer. Links to photos, videos and audio inside it work for 72 hours.',
+  'reports.hint.expired':
+    'For security and to save space, the download link is not permanent. Search again and click Generate report.',
+  'reports.hint.timeout': "This contact's data is too large. Try a shorter period.",
+  'reports.hint.noConversation': 'The contact has no interactions in the selected period.',
+  'reports.hint.error': 'Something went wrong. Try again in a moment.',
+  'reports.announce': '{title}: {message}',
+};

@@ -1,0 +1,197 @@
+import { describe, expect, it } from 'vitest';
+import { ptBR } from '../i18n/pt-BR';
+import {
+  addDays,
+  changedStatus,
+  dateIn,
+  defaultPeriod,
+  formatSize,
+  isDate,
+  isReportKind,
+  KIND_LABEL,
+  nextExpiryDelay,
+  periodProblem,
+  POLL_MS,
+  pollTargets,
+  preselect,
+  type Report,
+  REPORT_KINDS,
+  reportView,
+  updatedReportIds,
+  upsert,
+} from './reports';
+
+/** The server's sentences (crates/server/src/reports.rs, seed 000). */
+const PROCESSING = 'O histórico está sendo processado e em breve estará disponível';
+const READY = 'Baixar histórico completo do contato';
+const EXPIRED = 'O histórico completo da conversa expirou. Gere novamente para obter os dados';
+const TIMEOUT = 'Tempo máximo de processamento excedido';
+const ERROR = 'Ocorreu um erro durante o processamento';
+
+const report = (id: string, over: Partial<Report> = {}): Report => ({
+  id,
+  kind: 'history',
+  title: `Histórico completo de Ana (01/03/2026 a 31/03/2026) ${id}`,
+  status: 'processing',
+  message: PROCESSING,
+  error_code: null,
+  download_url: null,
+  size: null,
+  created_at: '2026-03-31T12:00:00Z',
+  finished_at: null,
+  expires_at: null,
+  ...over,
+});
+
+describe('period', () => {
+  it('defaults to the last 30 days through today, in Brasília time', () => {
+    // 01:30 UTC on 1 March is still 28 February in Brasília (UTC-3).
+    const now = Date.parse('2026-03-01T01:30:00Z');
+    expect(dateIn(now)).toBe('2026-02-28');
+    expect(dateIn(now, 'UTC')).toBe('2026-03-01');
+    expect(defaultPeriod(now)).toEqual({ from: '2026-01-29', to: '2026-02-28' });
+    expect(defaultPeriod(Date.parse('2026-03-31T15:00:00Z'), 7)).toEqual({ from: '2026-03-24', to: '2026-03-31' });
+  });
+
+  it('moves dates by calendar days across months and years', () => {
+    expect(addDays('2026-03-01', -1)).toBe('2026-02-28');
+    expect(addDays('2024-03-01', -1)).toBe('2024-02-29');
+    expect(addDays('2026-01-15', -30)).toBe('2025-12-16');
+    expect(addDays('bogus', 3)).toBe('bogus');
+  });
+
+  it('reads only real YYYY-MM-DD dates', () => {
+    expect(isDate('2026-02-28')).toBe(true);
+    expect(isDate('2026-02-30')).toBe(false);
+    expect(isDate('28/02/2026')).toBe(false);
+    expect(isDate('')).toBe(false);
+  });
+
+  it('points out a period the server would refuse', () => {
+    expect(periodProblem({ from: '2026-03-01', to: '2026-03-31' })).toBeNull();
+    expect(periodProblem({ from: '2026-03-01', to: '2026-03-01' })).toBeNull();
+    expect(periodProblem({ from: '', to: '2026-03-31' })).toBe('reports.periodMissing');
+    expect(periodProblem({ from: '2026-02-31', to: '2026-03-31' })).toBe('reports.periodFormat');
+    expect(periodProblem({ from: '2026-04-01', to: '2026-03-31' })).toBe('reports.periodOrder');
+  });
+});
+
+describe('report kinds', () => {
+  it('offers the full conversation history, each kind with its label', () => {
+    expect(REPORT_KINDS).toEqual(['history']);
+    for (const k of REPORT_KINDS) expect(KIND_LABEL[k]).toMatch(/^reports\.kind\./);
+    expect(isReportKind('history')).toBe(true);
+    expect(isReportKind('sales')).toBe(false);
+  });
+});
+
+describe('labels', () => {
+  it("keep seed 000's words for the page and its steps", () => {
+    expect(ptBR['reports.title']).toBe('Gerenciador de relatórios');
+    expect(ptBR['reports.kind.history']).toBe('Histórico completo de conversa');
+    expect(ptBR['reports.generate']).toBe('Gerar relatório');
+    expect(ptBR['reports.search']).toBe('Nome, e-mail, telefone ou ID do contato');
+    expect(ptBR['reports.includeInternal']).toBe('Incluir notas internas');
+  });
+});
+
+describe('candidates', () => {
+  it('preselects the only contact found, none of several', () => {
+    expect(preselect([{ id: 'c1', name: 'Ana' }])).toBe('c1');
+    expect(preselect([{ id: 'c1', name: 'Ana' }, { id: 'c2', name: 'Ana Paula' }])).toBeNull();
+    expect(preselect([])).toBeNull();
+  });
+});
+
+describe('status view', () => {
+  it("shows the server's sentence for each status, and the download only while ready", () => {
+    const processing = reportView(report('1'));
+    expect(processing).toMatchObject({ tone: 'processing', message: PROCESSING, downloadUrl: null });
+
+    const ready = reportView(
+      report('2', { status: 'ready', message: READY, download_url: '/api/v1/reports/2/download', size: 4096 }),
+    );
+    expect(ready).toMatchObject({ tone: 'ready', message: READY, downloadUrl: '/api/v1/reports/2/download' });
+
+    const expired = reportView(report('3', { status: 'expired', message: EXPIRED }));
+    expect(expired).toMatchObject({ tone: 'expired', message: EXPIRED, downloadUrl: null, hint: 'reports.hint.expired' });
+  });
+
+  it('gives each failure its guidance', () => {
+    const timeout = reportView(report('4', { status: 'failed', message: TIMEOUT, error_code: 'processing_timeout' }));
+    expect(timeout).toMatchObject({ tone: 'failed', message: TIMEOUT, hint: 'reports.hint.timeout' });
+    const error = reportView(report('5', { status: 'failed', message: ERROR, error_code: 'processing_error' }));
+    expect(error.hint).toBe('reports.hint.error');
+    expect(reportView(report('6', { status: 'failed', error_code: 'no_conversation_found' })).hint).toBe(
+      'reports.hint.noConversation',
+    );
+    // A status this page does not know yet reads as a failure, its message as sent.
+    expect(reportView(report('7', { status: 'weird', message: 'x' }))).toMatchObject({ tone: 'failed', message: 'x' });
+  });
+});
+
+describe('following the list', () => {
+  it('polls only the reports still processing', () => {
+    const list = [
+      report('a'),
+      report('b', { status: 'ready', message: READY }),
+      report('c'),
+      report('d', { status: 'failed' }),
+    ];
+    expect(pollTargets(list)).toEqual(['a', 'c']);
+    expect(pollTargets([report('b', { status: 'expired' })])).toEqual([]);
+  });
+
+  it('puts a new report at the top and replaces a known one in place', () => {
+    const older = report('old', { created_at: '2026-03-30T10:00:00Z' });
+    const newer = report('new', { created_at: '2026-03-31T10:00:00Z' });
+    let list = upsert([older], newer);
+    expect(list.map((r) => r.id)).toEqual(['new', 'old']);
+    list = upsert(list, { ...older, status: 'ready', message: READY });
+    expect(list.map((r) => [r.id, r.status])).toEqual([
+      ['new', 'processing'],
+      ['old', 'ready'],
+    ]);
+  });
+
+  it('finds the reports whose status changed, for announcing', () => {
+    const before = [report('a'), report('b')];
+    const after = [report('a', { status: 'ready', message: READY }), report('b'), report('c')];
+    expect(changedStatus(before, after).map((r) => r.id)).toEqual(['a']);
+  });
+
+  it('reads the report ids of `report.updated` events, once each', () => {
+    const events = [
+      { kind: 'message.created', payload: { report_id: 'x' } },
+      { kind: 'report.updated', payload: { report_id: 'a', status: 'ready' } },
+      { kind: 'report.updated', payload: { report_id: 'a', status: 'ready' } },
+      { kind: 'report.updated', payload: { status: 'failed' } },
+      { kind: 'report.updated', payload: null },
+      { kind: 'report.updated', payload: { report_id: 'b', status: 'failed' } },
+    ];
+    expect(updatedReportIds(events)).toEqual(['a', 'b']);
+  });
+
+  it('asks again when the first ready download expires', () => {
+    const now = Date.parse('2026-03-31T12:00:00Z');
+    const ready = (id: string, expires: string) => report(id, { status: 'ready', message: READY, expires_at: expires });
+    expect(nextExpiryDelay([report('a')], now)).toBeNull();
+    expect(nextExpiryDelay([ready('a', '2026-04-01T12:00:00Z'), ready('b', '2026-03-31T13:00:00Z')], now)).toBe(
+      3_600_000 + 1_000,
+    );
+    // Expired ones are not waited for; one overdue is asked for at the poll's pace.
+    expect(nextExpiryDelay([report('c', { status: 'expired', expires_at: '2026-03-30T00:00:00Z' })], now)).toBeNull();
+    expect(nextExpiryDelay([ready('d', '2026-03-31T11:00:00Z')], now)).toBe(POLL_MS);
+  });
+});
+
+describe('formatSize', () => {
+  it('uses the units people read', () => {
+    expect(formatSize(820, 'pt-BR')).toBe('820 B');
+    expect(formatSize(1536, 'pt-BR')).toBe('1,5 KB');
+    expect(formatSize(1536, 'en')).toBe('1.5 KB');
+    expect(formatSize(48 * 1024, 'pt-BR')).toBe('48 KB');
+    expect(formatSize(1.25 * 1024 * 1024, 'pt-BR')).toBe('1,3 MB');
+    expect(formatSize(-1, 'pt-BR')).toBe('');
+  });
+});
