@@ -238,28 +238,7 @@ async fn create_history(
     );
     let params = json!({"contact_id": contact.id, "from": period.from, "to": period.to,
         "include_internal": req.include_internal});
-    let mut tx = st.store.begin().await?;
-    let report = tx
-        .create_report(
-            auth.org(),
-            "history",
-            &title,
-            params.clone(),
-            Some(auth.user.id),
-        )
-        .await?;
-    tx.enqueue(generate::history_job(&report)).await?;
-    tx.audit(
-        auth.org(),
-        Some(auth.user.id),
-        "report.requested",
-        &report.id.to_string(),
-        json!({"kind": "history", "params": params}),
-    )
-    .await?;
-    st.commit(tx).await?;
-    st.jobs_notify.notify_waiters();
-    Ok((StatusCode::ACCEPTED, AppJson(ReportOut::new(&report))))
+    start(&st, &auth, "history", &title, params).await
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -437,15 +416,20 @@ async fn create_ticket_pdf(
     let params = json!({"contact_id": t.contact_id, "from": t.opened_at,
         "to": t.closed_at.unwrap_or_else(atende_store::now_ms), "include_internal": false,
         "conversation_id": t.conversation_id, "attendance_id": t.id, "protocol": t.protocol});
+    start(&st, &auth, "ticket", &title, params).await
+}
+
+/// Records a report, queues its rendering and audits the request: 202.
+async fn start(
+    st: &AppState,
+    auth: &Auth,
+    kind: &str,
+    title: &str,
+    params: serde_json::Value,
+) -> ApiResult<(StatusCode, AppJson<ReportOut>)> {
     let mut tx = st.store.begin().await?;
     let report = tx
-        .create_report(
-            auth.org(),
-            "ticket",
-            &title,
-            params.clone(),
-            Some(auth.user.id),
-        )
+        .create_report(auth.org(), kind, title, params.clone(), Some(auth.user.id))
         .await?;
     tx.enqueue(generate::history_job(&report)).await?;
     tx.audit(
@@ -453,7 +437,7 @@ async fn create_ticket_pdf(
         Some(auth.user.id),
         "report.requested",
         &report.id.to_string(),
-        json!({"kind": "ticket", "params": params}),
+        json!({"kind": kind, "params": params}),
     )
     .await?;
     st.commit(tx).await?;
