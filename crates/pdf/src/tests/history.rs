@@ -1,5 +1,4 @@
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 use super::*;
 use crate::{history_pdf, render_history};
@@ -221,43 +220,4 @@ fn a_long_history_spans_pages_numbered_x_of_y() {
             &format!("Página {pages} de {pages}"),
         ],
     );
-}
-
-/// P4: run with `cargo test --release -p atende-pdf -- --ignored --nocapture`.
-/// Prints wall and CPU time (CPU time says more on a busy machine); does
-/// not assert on either.
-#[test]
-#[ignore = "timing; run in release mode"]
-fn ten_thousand_messages_timing() {
-    let (wall, cpu) = (Instant::now(), process_cpu());
-    let rendered = render_history(&long_history(10_000, "")).expect("render");
-    let (cold, cold_cpu) = (wall.elapsed(), process_cpu() - cpu);
-    // Other texts, so typst's memoised layouts of the first run do not help.
-    let h = long_history(10_000, " de novo");
-    let (wall, cpu) = (Instant::now(), process_cpu());
-    let pdf = history_pdf(&h).expect("render");
-    let (warm, warm_cpu) = (wall.elapsed(), process_cpu() - cpu);
-    eprintln!(
-        "10k messages: {} pages, {} KiB; first render {cold:.2?} (CPU {cold_cpu:.2?}, includes \
-         loading fonts and library), second {warm:.2?} (CPU {warm_cpu:.2?})",
-        rendered.pages,
-        pdf.len() / 1024
-    );
-}
-
-/// CPU time of this process (all threads) from /proc; zero elsewhere.
-fn process_cpu() -> Duration {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let fields: Vec<&str> = stat
-        .rsplit(')')
-        .next()
-        .unwrap_or("")
-        .split_whitespace()
-        .collect();
-    // utime and stime, in clock ticks (100 per second on Linux).
-    let ticks: u64 = [11, 12]
-        .iter()
-        .filter_map(|&i| fields.get(i)?.parse::<u64>().ok())
-        .sum();
-    Duration::from_millis(ticks * 10)
 }
