@@ -8,6 +8,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::{DomainError, Result};
 
+/// The calendar whose day a protocol's date is: Brasília's, so an attendance
+/// opened at 22:00 of the 22nd in São Paulo reads 22, not the UTC 23rd.
+pub const PROTOCOL_TIME_ZONE: chrono_tz::Tz = chrono_tz::America::Sao_Paulo;
+
+/// The day a protocol opened at `now` carries.
+pub fn protocol_day(now: chrono::DateTime<chrono::Utc>) -> NaiveDate {
+    now.with_timezone(&PROTOCOL_TIME_ZONE).date_naive()
+}
+
 /// Number of digits of a protocol.
 pub const PROTOCOL_LEN: usize = 17;
 /// Largest sequence that fits the 9 digits after the date.
@@ -188,5 +197,19 @@ mod tests {
             later
         );
         assert!(serde_json::from_str::<Protocol>("\"20251307092633646\"").is_err());
+    }
+
+    #[test]
+    fn the_date_is_brasilias_day() {
+        use chrono::TimeZone;
+        // 01:30 UTC on the 23rd is 22:30 on the 22nd in São Paulo.
+        let late = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 23, 1, 30, 0)
+            .unwrap();
+        assert_eq!(protocol_day(late), date(2026, 11, 22));
+        let morning = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 23, 12, 0, 0)
+            .unwrap();
+        assert_eq!(protocol_day(morning), date(2026, 11, 23));
     }
 }

@@ -281,7 +281,7 @@ impl Tx {
 
     /// Allocates the next protocol of `org` for today (AD-6).
     async fn next_protocol(&mut self, org: OrgId) -> Result<Protocol> {
-        let today = chrono::Utc::now().date_naive();
+        let today = atende_domain::protocol::protocol_day(chrono::Utc::now());
         let day = today.format("%Y%m%d").to_string();
         let sql = "INSERT INTO protocol_counters (org_id, day, last_seq) VALUES ($1, $2, 1) \
                    ON CONFLICT (org_id, day) DO UPDATE SET last_seq = protocol_counters.last_seq + 1 RETURNING last_seq";

@@ -369,8 +369,11 @@ fn whatsapp_parts(w: WhatsappConfig) -> Result<(String, Value, Value), ApiError>
 #[utoipa::path(get, path = "/inboxes", tag = "inboxes", responses((status = 200, body = Vec<InboxOut>)))]
 async fn list_inboxes(State(st): State<AppState>, auth: Auth) -> ApiResult<AppJson<Vec<InboxOut>>> {
     // Agents pick an inbox for a new chat (CT-7) and see where a chat came
-    // from: the list (never secrets) is open to anyone who chats.
-    if auth.permissions().access(Module::Chat) < Access::View {
+    // from, and reports pick one (RP-4): the list (never secrets) is open to
+    // anyone who chats or reads reports.
+    if auth.permissions().access(Module::Chat) < Access::View
+        && auth.permissions().access(Module::Reports) < Access::View
+    {
         auth.require(Module::Inboxes, Access::View)?;
     }
     Ok(AppJson(

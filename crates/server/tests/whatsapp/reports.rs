@@ -294,6 +294,22 @@ async fn a_ticket_downloads_as_the_pdf_of_its_attendance_only() {
         !flat.contains("Voltei com outra dúvida"),
         "only that attendance: {flat}"
     );
+    // Someone who only reads reports picks the inbox from the list.
+    let analyst = wa.app.named_user(&wa.admin, "agent", "Ana Lista").await;
+    let r = wa
+        .admin
+        .patch(
+            &format!("/api/v1/users/{}", analyst.user_id),
+            json!({"permissions": {"modules": {"reports": "view"}}}),
+        )
+        .await;
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    let inboxes = analyst.get_json("/api/v1/inboxes").await;
+    assert_eq!(inboxes[0]["id"], wa.inbox_id.as_str());
+    let listed = analyst
+        .get_json(&format!("/api/v1/reports/tickets?inbox_id={}", wa.inbox_id))
+        .await;
+    assert_eq!(listed.as_array().unwrap().len(), 2);
     // An attendance of another inbox's id space: not found.
     let r = wa
         .admin

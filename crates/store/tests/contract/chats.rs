@@ -305,7 +305,11 @@ async fn protocols_are_unique_17_digit_and_per_organization() {
         tx.commit().await.unwrap();
         let p = conv.protocol.unwrap();
         assert_eq!(p.len(), 17);
-        assert!(p.starts_with(&chrono::Utc::now().format("%Y%m%d").to_string()));
+        let today = atende_domain::protocol::protocol_day(chrono::Utc::now());
+        assert!(
+            p.starts_with(&today.format("%Y%m%d").to_string()),
+            "Brasília's day: {p}"
+        );
         assert!(protocols.insert(p));
     }
 }
