@@ -3,7 +3,10 @@
 // default), "Histórico completo de conversa", a contact searched by name
 // and "Gerar relatório"; the report is processed and listed, and once
 // ready "Baixar histórico completo do contato" downloads the PDF. The
-// server's refusals are shown word for word.
+// server's refusals are shown word for word. "Histórico de atendimentos"
+// (RP-4, seed 002): the inbox's attendances of the last 3 months, and
+// "Gerar PDF" on one lists a report whose "Baixar PDF do atendimento"
+// downloads it.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe } from 'node:test';
@@ -32,6 +35,8 @@ const NO_CONTACT = 'Nenhum contato foi encontrado. Confira os filtros aplicados 
 const TOO_MANY = 'Resultados em excesso. Por favor, refine sua busca para uma identificação mais exata do contato';
 const PROCESSING = 'O histórico está sendo processado e em breve estará disponível';
 const READY = 'Baixar histórico completo do contato';
+const TICKET_PROCESSING = 'O PDF do atendimento está sendo gerado';
+const TICKET_READY = 'Baixar PDF do atendimento';
 
 /**
  * `YYYY-MM-DD` in Brasília time (how the server reads the dates).
@@ -57,6 +62,9 @@ let current;
 /** @type {Awaited<ReturnType<typeof apiSession>>} */
 let admin;
 let appUrl = '';
+/** The customer's chat (its inbox and attendance). */
+/** @type {any} */
+let chat;
 
 /**
  * @param {string} name
@@ -91,7 +99,7 @@ describe('report manager (RP-1)', { concurrency: false }, () => {
     await sendWhatsApp(atende.url, { from: CUSTOMER.phone, name: CUSTOMER.name, text: 'Olá, quero saber do meu pedido.' });
     await sendWhatsApp(atende.url, { from: CUSTOMER.phone, name: CUSTOMER.name, text: 'É o pedido 4521, obrigado!' });
     for (const n of NAMESAKES) await sendWhatsApp(atende.url, { from: n.phone, name: n.name, text: 'Oi!' });
-    const chat = await eventually(async () => {
+    chat = await eventually(async () => {
       const list = await admin.call('GET', `/conversations?view=all&q=${encodeURIComponent(CUSTOMER.name)}&limit=20`);
       return list.items.find((/** @type {any} */ c) => c.contact.name === CUSTOMER.name);
     }, "the customer's chat");
@@ -173,6 +181,48 @@ describe('report manager (RP-1)', { concurrency: false }, () => {
     const listed = await admin.call('GET', '/reports');
     assert.equal(listed[0].status, 'ready');
     assert.equal(listed[0].message, READY);
+  });
+
+  step('"Histórico de atendimentos" lists the customer’s attendance and downloads its PDF', async () => {
+    await page.getByLabel('Tipo de relatório').selectOption({ label: 'Histórico de atendimentos' });
+    // No period for this kind: the last 3 months, said in a hint.
+    assert.equal(await page.getByLabel('Data inicial').count(), 0);
+    await page.getByText('O histórico de atendimentos cobre sempre os últimos 3 meses').waitFor();
+    // The bot/number selector only when there are several.
+    const inboxes = await admin.call('GET', '/inboxes');
+    const selector = page.getByLabel('Bot/número');
+    if (inboxes.length > 1) {
+      const inbox = inboxes.find((/** @type {any} */ i) => i.id === chat.inbox_id);
+      await selector.selectOption({ label: inbox.name });
+    } else {
+      assert.equal(await selector.count(), 0);
+    }
+
+    const ticket = page.locator('tr[data-ticket-id]').filter({ hasText: CUSTOMER.name });
+    await ticket.first().waitFor();
+    const cells = await ticket.first().locator('td').allTextContents();
+    assert.match(cells[0] ?? '', /\S/, 'a protocol');
+    // Still open: the customer's attendance was not closed.
+    assert.equal(cells[5]?.trim(), 'Em aberto');
+    const protocol = (cells[0] ?? '').trim();
+    await saveShot(page, 'reports-tickets', { fullPage: true });
+
+    await ticket.first().getByRole('button', { name: /^Gerar PDF/ }).click();
+    const row = page.locator('tr[data-report-id]').first();
+    await row.getByRole('cell', { name: new RegExp(`^Atendimento ${protocol} — ${CUSTOMER.name}$`) }).waitFor();
+    const [status, text] = await row.evaluate((el) => [el.getAttribute('data-status'), el.textContent ?? '']);
+    assert.ok(status === 'processing' || status === 'ready', `unexpected status ${status}`);
+    if (status === 'processing') assert.ok(text.includes(TICKET_PROCESSING), text);
+
+    const link = row.getByRole('link', { name: new RegExp(`^${TICKET_READY}`) });
+    await link.waitFor({ timeout: 90_000 });
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    const bytes = await readFile(await download.path());
+    assert.equal(bytes.subarray(0, 4).toString('latin1'), '%PDF');
+
+    const listed = await admin.call('GET', '/reports');
+    assert.equal(listed[0].kind, 'ticket');
+    assert.equal(listed[0].message, TICKET_READY);
   });
 
   step('an agent without the Reports module does not see the report manager', async () => {

@@ -1,6 +1,6 @@
 import type { reportsPtBR } from './reports.pt-BR';
 
-/** English texts of the report manager (RP-1). The server's sentences stay as it sends them (pt-BR). */
+/** English texts of the report manager (RP-1, RP-4). The server's sentences stay as it sends them (pt-BR). */
 export const reportsEn: Record<keyof typeof reportsPtBR, string> = {
   'reports.title': 'Report manager',
   'reports.intro':
@@ -56,5 +56,27 @@ export const reportsEn: Record<keyof typeof reportsPtBR, string> = {
   'reports.hint.timeout': "This contact's data is too large. Try a shorter period.",
   'reports.hint.noConversation': 'The contact has no interactions in the selected period.',
   'reports.hint.error': 'Something went wrong. Try again in a moment.',
+  'reports.kind.ticket': 'Attendance history',
+  'reports.kind.ticketHint': "Browse your team's attendances and generate the PDF of one: the chat from opening to closing, with its media as links.",
+  'reports.ticketWindowHint': 'The attendance history always covers the last 3 months; there is no period to choose.',
+  'reports.inbox': 'Bot/number',
+  'reports.inboxesError': 'Could not load the bots/numbers: {message}',
+  'reports.noInboxes': 'No bot/number registered.',
+  'reports.tickets': 'Attendances',
+  'reports.ticketsEmpty': 'No attendance in the last 3 months',
+  'reports.ticketsError': 'Could not load the attendances: {message}',
+  'reports.col.protocol': 'Protocol',
+  'reports.col.contact': 'Contact',
+  'reports.col.department': 'Department',
+  'reports.col.agent': 'Agent',
+  'reports.col.opened': 'Opened',
+  'reports.col.closed': 'Closed',
+  'reports.ticketOpen': 'Open',
+  'reports.loadMore': 'Load more',
+  'reports.loadingMore': 'Loading…',
+  'reports.generatePdf': 'Generate PDF',
+  'reports.hint.ticketExpired': 'For security and to save space, the download link is not permanent. Find the attendance and click Generate PDF again.',
+  'reports.hint.ticketTimeout': "This attendance's data is too large. Try again in a moment.",
+  'reports.hint.ticketNoConversation': 'The attendance has no interactions recorded.',
   'reports.announce': '{title}: {message}',
 };

@@ -1,5 +1,6 @@
 /**
- * pt-BR texts of the report manager ("Gerenciador de relatórios", RP-1).
+ * pt-BR texts of the report manager ("Gerenciador de relatórios", RP-1 and
+ * "Histórico de atendimentos", RP-4).
  * The statuses' and errors' sentences are not here: the server sends them,
  * word for word from seed 000, and the page shows them as sent. These are
  * the page's own labels, and the guidance the seed gives for each status
@@ -60,5 +61,27 @@ export const reportsPtBR = {
   'reports.hint.timeout': 'O volume de dados deste contato é muito grande. Tente reduzir o intervalo de datas selecionado.',
   'reports.hint.noConversation': 'O contato não tem interações registradas no período selecionado.',
   'reports.hint.error': 'Algo não saiu como esperado. Tente novamente em alguns instantes.',
+  'reports.kind.ticket': 'Histórico de atendimentos',
+  'reports.kind.ticketHint': 'Consulte os atendimentos da sua equipe e gere o PDF de um deles: a conversa da abertura ao encerramento, com as mídias associadas em formato de link.',
+  'reports.ticketWindowHint': 'O histórico de atendimentos cobre sempre os últimos 3 meses, sem período a escolher.',
+  'reports.inbox': 'Bot/número',
+  'reports.inboxesError': 'Não foi possível carregar os bots/números: {message}',
+  'reports.noInboxes': 'Nenhum bot/número cadastrado.',
+  'reports.tickets': 'Atendimentos',
+  'reports.ticketsEmpty': 'Nenhum atendimento nos últimos 3 meses',
+  'reports.ticketsError': 'Não foi possível carregar os atendimentos: {message}',
+  'reports.col.protocol': 'Protocolo',
+  'reports.col.contact': 'Contato',
+  'reports.col.department': 'Departamento',
+  'reports.col.agent': 'Agente',
+  'reports.col.opened': 'Aberto em',
+  'reports.col.closed': 'Encerrado em',
+  'reports.ticketOpen': 'Em aberto',
+  'reports.loadMore': 'Carregar mais',
+  'reports.loadingMore': 'Carregando…',
+  'reports.generatePdf': 'Gerar PDF',
+  'reports.hint.ticketExpired': 'Por segurança e para economizar espaço, o link de download não é permanente. Localize o atendimento e clique em Gerar PDF novamente.',
+  'reports.hint.ticketTimeout': 'O volume de dados deste atendimento é muito grande. Tente novamente em alguns instantes.',
+  'reports.hint.ticketNoConversation': 'O atendimento não tem interações registradas.',
   'reports.announce': '{title}: {message}',
 };

@@ -9,11 +9,18 @@
  *   `no_conversation_found`;
  * - `GET /api/v1/reports` (newest first; `mine`: the caller's own) and
  *   `GET /api/v1/reports/{id}`.
+ * - `GET /api/v1/reports/tickets?inbox_id=&before=&limit=` (RP-4): the
+ *   inbox's attendances of the last 3 months, newest first; the next page
+ *   is the one `before` the last row's `opened_at`;
+ * - `POST /api/v1/reports/tickets/{id}`: 202 with the ticket's PDF report,
+ *   processing (listed with the others);
+ * - `GET /api/v1/inboxes` for the ticket history's bot/number selector
+ *   (open to who chats or manages inboxes).
  * The file itself downloads from the report's `download_url` with the
  * session cookie (a plain link).
  */
 import { api, call } from '../../api/client';
-import type { Candidate, Period, Report } from './reports';
+import { type Candidate, type Inbox, type Period, type Report, type Ticket, TICKETS_PAGE } from './reports';
 
 export async function findCandidates(q: string, period: Period): Promise<Candidate[]> {
   const out = await call(
@@ -36,4 +43,20 @@ export function listReports(mine: boolean): Promise<Report[]> {
 
 export function getReport(id: string): Promise<Report> {
   return call(api.GET('/api/v1/reports/{id}', { params: { path: { id } } }));
+}
+
+export function listTickets(inboxId: string, before: string | null, limit: number = TICKETS_PAGE): Promise<Ticket[]> {
+  return call(
+    api.GET('/api/v1/reports/tickets', {
+      params: { query: before ? { inbox_id: inboxId, before, limit } : { inbox_id: inboxId, limit } },
+    }),
+  );
+}
+
+export function createTicketPdf(ticketId: string): Promise<Report> {
+  return call(api.POST('/api/v1/reports/tickets/{id}', { params: { path: { id: ticketId } } }));
+}
+
+export function listInboxes(): Promise<Inbox[]> {
+  return call(api.GET('/api/v1/inboxes'));
 }

@@ -2,6 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { ptBR } from '../i18n/pt-BR';
 import {
   addDays,
+  appendTickets,
+  chooseInbox,
+  type Inbox,
+  kindHasPeriod,
+  nextTicketsCursor,
+  type Ticket,
+  TICKETS_PAGE,
   changedStatus,
   dateIn,
   defaultPeriod,
@@ -78,9 +85,10 @@ describe('period', () => {
 
 describe('report kinds', () => {
   it('offers the full conversation history, each kind with its label', () => {
-    expect(REPORT_KINDS).toEqual(['history']);
+    expect(REPORT_KINDS).toEqual(['history', 'ticket']);
     for (const k of REPORT_KINDS) expect(KIND_LABEL[k]).toMatch(/^reports\.kind\./);
     expect(isReportKind('history')).toBe(true);
+    expect(isReportKind('ticket')).toBe(true);
     expect(isReportKind('sales')).toBe(false);
   });
 });
@@ -125,6 +133,13 @@ describe('status view', () => {
     expect(reportView(report('6', { status: 'failed', error_code: 'no_conversation_found' })).hint).toBe(
       'reports.hint.noConversation',
     );
+    // A ticket's PDF (RP-4) has no period to shorten nor a search to redo.
+    expect(
+      reportView(report('8', { kind: 'ticket', status: 'failed', error_code: 'processing_timeout' })).hint,
+    ).toBe('reports.hint.ticketTimeout');
+    expect(
+      reportView(report('9', { kind: 'ticket', status: 'failed', error_code: 'no_conversation_found' })).hint,
+    ).toBe('reports.hint.ticketNoConversation');
     // A status this page does not know yet reads as a failure, its message as sent.
     expect(reportView(report('7', { status: 'weird', message: 'x' }))).toMatchObject({ tone: 'failed', message: 'x' });
   });
@@ -193,5 +208,86 @@ describe('formatSize', () => {
     expect(formatSize(48 * 1024, 'pt-BR')).toBe('48 KB');
     expect(formatSize(1.25 * 1024 * 1024, 'pt-BR')).toBe('1,3 MB');
     expect(formatSize(-1, 'pt-BR')).toBe('');
+  });
+});
+
+describe('ticket history (RP-4)', () => {
+  const TICKET_PROCESSING = 'O PDF do atendimento está sendo gerado';
+  const TICKET_READY = 'Baixar PDF do atendimento';
+  const TICKET_EXPIRED = 'O PDF do atendimento expirou. Gere novamente para obter os dados';
+
+  const ticket = (id: string, opened_at: string): Ticket => ({
+    id,
+    protocol: `2026${id}`,
+    contact_id: `c${id}`,
+    contact_name: `Contato ${id}`,
+    contact_phone: null,
+    department: null,
+    agent: null,
+    opened_at,
+    closed_at: null,
+  });
+  const inbox = (id: string): Inbox => ({
+    id,
+    name: id,
+    channel: 'whatsapp',
+    chatbot_enabled: true,
+    created_at: '2026-01-01T00:00:00Z',
+    needs_reauth: false,
+    secrets_set: [],
+    settings: {},
+  });
+
+  it('has no period: the window is the last 3 months', () => {
+    expect(kindHasPeriod('history')).toBe(true);
+    expect(kindHasPeriod('ticket')).toBe(false);
+    expect(ptBR['reports.kind.ticket']).toBe('Histórico de atendimentos');
+    expect(ptBR['reports.ticketsEmpty']).toBe('Nenhum atendimento nos últimos 3 meses');
+    expect(ptBR['reports.ticketWindowHint']).toMatch(/últimos 3 meses/);
+  });
+
+  it('pages by the last row’s opening, until a page comes short', () => {
+    const full = Array.from({ length: TICKETS_PAGE }, (_, i) =>
+      ticket(String(i), new Date(Date.UTC(2026, 2, 31) - i * 60_000).toISOString()),
+    );
+    expect(nextTicketsCursor(full)).toBe(full[full.length - 1]?.opened_at);
+    expect(nextTicketsCursor(full.slice(0, 3))).toBeNull();
+    expect(nextTicketsCursor([])).toBeNull();
+    expect(nextTicketsCursor([ticket('a', '2026-03-01T00:00:00Z')], 1)).toBe('2026-03-01T00:00:00Z');
+  });
+
+  it('appends the next page without repeating a row', () => {
+    const a = ticket('a', '2026-03-03T00:00:00Z');
+    const b = ticket('b', '2026-03-02T00:00:00Z');
+    const c = ticket('c', '2026-03-01T00:00:00Z');
+    expect(appendTickets([a, b], [b, c]).map((x) => x.id)).toEqual(['a', 'b', 'c']);
+    expect(appendTickets([], [a]).map((x) => x.id)).toEqual(['a']);
+  });
+
+  it('keeps the chosen inbox while it exists, else the first', () => {
+    const list = [inbox('i1'), inbox('i2')];
+    expect(chooseInbox(list, null)).toBe('i1');
+    expect(chooseInbox(list, 'i2')).toBe('i2');
+    expect(chooseInbox(list, 'gone')).toBe('i1');
+    expect(chooseInbox([], 'i1')).toBeNull();
+  });
+
+  it("shows the ticket PDF's sentences as the server sends them", () => {
+    const base = { kind: 'ticket', title: 'Atendimento 2026001 — Ana' };
+    expect(reportView(report('t1', { ...base, message: TICKET_PROCESSING }))).toMatchObject({
+      tone: 'processing',
+      message: TICKET_PROCESSING,
+    });
+    expect(
+      reportView(
+        report('t2', { ...base, status: 'ready', message: TICKET_READY, download_url: '/api/v1/reports/t2/download' }),
+      ),
+    ).toMatchObject({ tone: 'ready', message: TICKET_READY, downloadUrl: '/api/v1/reports/t2/download' });
+    expect(reportView(report('t3', { ...base, status: 'expired', message: TICKET_EXPIRED }))).toMatchObject({
+      tone: 'expired',
+      message: TICKET_EXPIRED,
+      hint: 'reports.hint.ticketExpired',
+      downloadUrl: null,
+    });
   });
 });

@@ -16,17 +16,29 @@ export type Report = components['schemas']['ReportOut'];
 /** A contact a history search found (`CandidateOut`). */
 export type Candidate = components['schemas']['CandidateOut'];
 
+/** An attendance of the ticket history (`TicketOut`, RP-4). */
+export type Ticket = components['schemas']['TicketOut'];
+
+/** An inbox (bot/number) the ticket history is chosen by (`InboxOut`). */
+export type Inbox = components['schemas']['InboxOut'];
+
 /**
- * The kinds of report the manager offers, in the order of its select.
- * RP-1 is the only one so far; RP-2..RP-4 add theirs here (and their form
- * to the page).
+ * The kinds of report the manager offers, in the order of its select:
+ * "Histórico completo de conversa" (RP-1) and "Histórico de atendimentos"
+ * (RP-4). Other kinds add theirs here (and their form to the page).
  */
-export const REPORT_KINDS = ['history'] as const;
+export const REPORT_KINDS = ['history', 'ticket'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
 
 export const KIND_LABEL: Record<ReportKind, MessageKey> = {
   history: 'reports.kind.history',
+  ticket: 'reports.kind.ticket',
 };
+
+/** Whether a kind's form asks for a period (the ticket history is fixed to the last 3 months). */
+export function kindHasPeriod(kind: ReportKind): boolean {
+  return kind === 'history';
+}
 
 export function isReportKind(v: unknown): v is ReportKind {
   return typeof v === 'string' && (REPORT_KINDS as readonly string[]).includes(v);
@@ -118,8 +130,15 @@ const HINTS: Record<string, MessageKey> = {
   no_conversation_found: 'reports.hint.noConversation',
 };
 
+/** A ticket's PDF (RP-4) has no period to shorten nor a search to redo. */
+const TICKET_HINTS: Record<string, MessageKey> = {
+  processing_timeout: 'reports.hint.ticketTimeout',
+  no_conversation_found: 'reports.hint.ticketNoConversation',
+};
+
 /** The view of a report's status; an unknown status reads as failed. */
 export function reportView(r: Report): ReportView {
+  const ticket = r.kind === 'ticket';
   switch (r.status) {
     case 'processing':
       return {
@@ -142,7 +161,7 @@ export function reportView(r: Report): ReportView {
         tone: 'expired',
         label: 'reports.status.expired',
         message: r.message,
-        hint: 'reports.hint.expired',
+        hint: ticket ? 'reports.hint.ticketExpired' : 'reports.hint.expired',
         downloadUrl: null,
       };
     default:
@@ -150,7 +169,7 @@ export function reportView(r: Report): ReportView {
         tone: 'failed',
         label: 'reports.status.failed',
         message: r.message,
-        hint: HINTS[r.error_code ?? ''] ?? 'reports.hint.error',
+        hint: (ticket ? TICKET_HINTS : HINTS)[r.error_code ?? ''] ?? 'reports.hint.error',
         downloadUrl: null,
       };
   }
@@ -221,6 +240,30 @@ export function updatedReportIds(events: readonly { kind: string; payload?: unkn
     if (typeof id === 'string' && !out.includes(id)) out.push(id);
   }
   return out;
+}
+
+/** How many attendances the ticket history asks for at a time. */
+export const TICKETS_PAGE = 50;
+
+/**
+ * The ticket list with the next page after it: the server pages by
+ * `opened_at` (newest first), so a row already shown is not repeated.
+ */
+export function appendTickets(list: readonly Ticket[], page: readonly Ticket[]): Ticket[] {
+  const seen = new Set(list.map((x) => x.id));
+  return [...list, ...page.filter((x) => !seen.has(x.id))];
+}
+
+/** The `before` of the page after `page` (its last row's opening), or null when it was the last. */
+export function nextTicketsCursor(page: readonly Ticket[], limit: number = TICKETS_PAGE): string | null {
+  if (page.length < limit) return null;
+  return page[page.length - 1]?.opened_at ?? null;
+}
+
+/** The inbox to show first: the one chosen before if still there, else the first. */
+export function chooseInbox(inboxes: readonly Inbox[], current: string | null): string | null {
+  if (current && inboxes.some((i) => i.id === current)) return current;
+  return inboxes[0]?.id ?? null;
 }
 
 /** A file size for people: "820 B", "48 KB", "1,2 MB" (in `locale`). */
