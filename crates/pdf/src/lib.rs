@@ -15,17 +15,20 @@
 //! parsed templates are loaded once per process; Noto Color Emoji is used
 //! for emoji when the system has it.
 //!
-//! Rendering is CPU-bound and synchronous (about 2 s for 10,000
-//! messages): call it from `spawn_blocking`. Output is an untagged PDF laid
-//! out with plain blocks so long histories stay fast.
+//! Rendering is CPU-bound and synchronous: a long history is laid out in
+//! parts on every core (see `paged.rs`; about 1 s for 10,000 messages on
+//! two cores), so call it from `spawn_blocking`. Output is an untagged PDF
+//! laid out with plain blocks so long histories stay fast.
 
 mod error;
 mod model;
+mod paged;
 mod text;
 mod view;
 mod world;
 
 use std::sync::LazyLock;
+use std::sync::atomic::AtomicBool;
 
 use typst::syntax::Source;
 
@@ -43,13 +46,34 @@ static HISTORY_TEMPLATE: LazyLock<Source> =
 /// Items are printed in time order (stable for equal times); internal notes
 /// only when [`History::include_internal`] is set.
 pub fn history_pdf(h: &History) -> Result<Vec<u8>> {
-    Ok(render_history(h)?.pdf)
+    history_pdf_until(h, &AtomicBool::new(false))
 }
 
-fn render_history(h: &History) -> Result<world::Rendered> {
+/// [`history_pdf`] that stops, with [`PdfError::Cancelled`], soon after
+/// `cancel` is set: no new part of the history starts laying out (a part
+/// takes a fraction of a second), so a caller that stops waiting does not
+/// leave the render running.
+pub fn history_pdf_until(h: &History, cancel: &AtomicBool) -> Result<Vec<u8>> {
+    Ok(render_history(h, cancel)?.pdf)
+}
+
+fn render_history(h: &History, cancel: &AtomicBool) -> Result<paged::Rendered> {
     let view = view::HistoryView::new(h, world::font_families());
-    let data = serde_json::to_vec(&view)?;
-    world::render(&HISTORY_TEMPLATE, data)
+    let rows_per_part = paged::rows_per_part(view.row_count());
+    paged::render(&HISTORY_TEMPLATE, &view, rows_per_part, cancel)
+}
+
+/// [`render_history`] with at most `rows_per_part` rows per typst document,
+/// to force several parts on a short history.
+#[cfg(test)]
+fn render_history_in_parts(h: &History, rows_per_part: usize) -> Result<paged::Rendered> {
+    let view = view::HistoryView::new(h, world::font_families());
+    paged::render(
+        &HISTORY_TEMPLATE,
+        &view,
+        rows_per_part,
+        &AtomicBool::new(false),
+    )
 }
 
 #[cfg(test)]

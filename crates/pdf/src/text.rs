@@ -12,6 +12,26 @@ pub(crate) fn is_web_url(url: &str) -> bool {
     lower.starts_with("https://") || lower.starts_with("http://")
 }
 
+/// Whether `text` shapes the same without the fonts' glyph composition
+/// (OpenType `ccmp`): it holds only Latin letters, digits and punctuation,
+/// no combining mark, emoji or joiner. Inter composes only base letters with
+/// combining marks, and Noto Color Emoji builds flags, skin tones and family
+/// emoji with it; for everything else the feature is a no-op that costs
+/// about a sixth of a long history's layout time.
+pub(crate) fn needs_no_composition(text: &str) -> bool {
+    text.chars().all(|c| {
+        matches!(c,
+            // Basic Latin to Latin Extended-B, IPA, spacing modifiers.
+            '\0'..='\u{2FF}'
+            // General Punctuation (dashes, quotes, ellipsis, the zero-width
+            // space of `breakable`), but not the (non-)joiners U+200C/D.
+            | '\u{2000}'..='\u{200B}'
+            | '\u{200E}'..='\u{206F}'
+            // Currency symbols (€).
+            | '\u{20A0}'..='\u{20CF}')
+    })
+}
+
 /// Words longer than this get invisible break opportunities so a long URL or
 /// token wraps instead of running off the page.
 const LONG_WORD: usize = 40;

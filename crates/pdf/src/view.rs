@@ -8,11 +8,22 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use crate::model::{AttendanceEvent, AttendanceState, AuthorKind, History, Item, Message};
-use crate::text::{breakable, date_br, datetime_br, day_label, is_web_url, thousands};
+use crate::text::{
+    breakable, date_br, datetime_br, day_label, is_web_url, needs_no_composition, thousands,
+};
 
-/// The template's whole input.
-#[derive(Debug, Serialize)]
+/// The whole history as the template prints it. It reaches the template
+/// in parts ([`Part`]), each one typst document, so that every core works
+/// and no single huge document lives at once.
+#[derive(Debug)]
 pub(crate) struct HistoryView<'a> {
+    head: Head<'a>,
+    rows: Vec<Row<'a>>,
+}
+
+/// What the title block, the running header and the footer print.
+#[derive(Debug, Serialize)]
+pub(crate) struct Head<'a> {
     /// Font families to use, in fallback order.
     fonts: &'a [&'a str],
     contact: ContactView<'a>,
@@ -21,7 +32,41 @@ pub(crate) struct HistoryView<'a> {
     time_zone: &'a str,
     internal_notes: &'static str,
     counts: Vec<Count>,
-    rows: Vec<Row<'a>>,
+}
+
+/// The input of one typst document of the template.
+#[derive(Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub(crate) enum Part<'v, 'a> {
+    /// A run of rows, laid out on pages without header and footer.
+    Body(Body<'v, 'a>),
+    /// Finished pages, numbered on from `first`: each draws a page of an
+    /// exported [`Body`] and adds the header and the footer.
+    Pages {
+        head: &'v Head<'a>,
+        first: usize,
+        total: usize,
+        backgrounds: &'v [Background],
+    },
+}
+
+/// A page of an exported [`Body`]: page `page` (from 1) of the PDF that the
+/// template reads at `file`.
+#[derive(Debug, Serialize)]
+pub(crate) struct Background {
+    pub(crate) file: String,
+    pub(crate) page: usize,
+}
+
+/// A run of consecutive rows.
+#[derive(Debug, Serialize)]
+pub(crate) struct Body<'v, 'a> {
+    head: &'v Head<'a>,
+    /// Whether the run opens the history: it prints the title block first.
+    title: bool,
+    /// The label of the day the run starts in the middle of, if it does.
+    continued: Option<&'v str>,
+    rows: &'v [Row<'a>],
 }
 
 #[derive(Debug, Serialize)]
@@ -60,12 +105,15 @@ enum Row<'a> {
         text: Cow<'a, str>,
         internal: bool,
         media: Option<MediaView<'a>>,
+        /// See [`needs_no_composition`]: the template then turns `ccmp` off.
+        simple: bool,
     },
     /// A line written by Atende itself.
     System {
         time: String,
         text: Cow<'a, str>,
         media: Option<MediaView<'a>>,
+        simple: bool,
     },
 }
 
@@ -104,7 +152,7 @@ impl<'a> HistoryView<'a> {
         }
 
         let c = &h.contact;
-        HistoryView {
+        let head = Head {
             fonts,
             contact: ContactView {
                 name: or_dash(Some(&c.name)),
@@ -121,7 +169,73 @@ impl<'a> HistoryView<'a> {
                 "não incluídas"
             },
             counts: counts(&items, h.include_internal),
-            rows,
+        };
+        HistoryView { head, rows }
+    }
+
+    /// How many rows the history prints.
+    pub(crate) fn row_count(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// The rows in runs of at most `max_rows` (at least one run, empty for
+    /// an empty history). A run ends before the first row of a day when one
+    /// falls in its second half, so most runs start with a new day (each
+    /// run starts on a new page); a day longer than that is cut and its
+    /// separator repeated.
+    pub(crate) fn bodies(&self, max_rows: usize) -> Vec<Body<'_, 'a>> {
+        let max_rows = max_rows.max(1);
+        let rows = &self.rows[..];
+        let mut bodies = Vec::with_capacity(rows.len() / max_rows + 1);
+        let mut day = None;
+        let mut start = 0;
+        loop {
+            let end = if rows.len() - start > max_rows {
+                let full = start + max_rows;
+                (start + max_rows / 2 + 1..=full)
+                    .rev()
+                    .find(|&i| matches!(rows[i], Row::Day { .. }))
+                    .unwrap_or(full)
+            } else {
+                rows.len()
+            };
+            let run = &rows[start..end];
+            bodies.push(Body {
+                head: &self.head,
+                title: start == 0,
+                continued: day.filter(|_| !matches!(run.first(), Some(Row::Day { .. }))),
+                rows: run,
+            });
+            day = run.iter().rev().find_map(Row::day_label).or(day);
+            if end == rows.len() {
+                return bodies;
+            }
+            start = end;
+        }
+    }
+
+    /// Pages `first..first + backgrounds.len()` (numbered from 1) of
+    /// `total`.
+    pub(crate) fn pages<'v>(
+        &'v self,
+        first: usize,
+        total: usize,
+        backgrounds: &'v [Background],
+    ) -> Part<'v, 'a> {
+        Part::Pages {
+            head: &self.head,
+            first,
+            total,
+            backgrounds,
+        }
+    }
+}
+
+impl Row<'_> {
+    fn day_label(&self) -> Option<&str> {
+        match self {
+            Row::Day { label } => Some(label),
+            _ => None,
         }
     }
 }
@@ -164,13 +278,23 @@ fn message_row(m: &Message) -> Row<'_> {
     });
     let text = breakable(&m.text);
     let time = m.at.format("%H:%M").to_string();
+    let author = m.author_name.as_deref().map(str::trim).unwrap_or("");
+    let simple = [&*text, author, media.as_ref().map_or("", |l| &*l.name)]
+        .into_iter()
+        .all(needs_no_composition);
     let (side, role) = match m.author {
         AuthorKind::Contact => ("contact", "Cliente"),
         AuthorKind::Bot => ("bot", "Bot"),
         AuthorKind::Agent => ("agent", "Atendente"),
-        AuthorKind::System => return Row::System { time, text, media },
+        AuthorKind::System => {
+            return Row::System {
+                time,
+                text,
+                media,
+                simple,
+            };
+        }
     };
-    let author = m.author_name.as_deref().map(str::trim).unwrap_or("");
     let (author, role) = match (author.is_empty(), m.internal) {
         (true, false) => (role, ""),
         (true, true) => (role, "Nota interna"),
@@ -185,6 +309,7 @@ fn message_row(m: &Message) -> Row<'_> {
         text,
         internal: m.internal,
         media,
+        simple,
     }
 }
 

@@ -84,42 +84,46 @@ pub(crate) fn template(name: &str, text: &'static str) -> Source {
     Source::new(project_file(&format!("/{name}")), text.to_owned())
 }
 
-/// Lays out `main` with `data` as its `/data.json` and exports it as an
-/// untagged PDF (tagging a long export costs time and size).
-pub(crate) fn render(main: &Source, data: Vec<u8>) -> Result<Rendered, PdfError> {
+/// Lays out `main` with `data` as its `/data.json` and `files` readable
+/// at their paths.
+pub(crate) fn compile(
+    main: &Source,
+    data: Vec<u8>,
+    files: Vec<(FileId, Bytes)>,
+) -> Result<Compiled, PdfError> {
     let world = RenderWorld {
         main: main.clone(),
         data: Bytes::new(data),
+        files,
     };
     let warned = typst::compile::<PagedDocument>(&world);
     let document = warned.output.map_err(|e| PdfError::Layout(messages(&e)))?;
+    Ok(Compiled {
+        document,
+        warnings: messages(&warned.warnings),
+    })
+}
+
+/// A laid-out typst document.
+pub(crate) struct Compiled {
+    pub(crate) document: PagedDocument,
+    pub(crate) warnings: Vec<String>,
+}
+
+/// Exports `document` as an untagged PDF (tagging a long export costs time
+/// and size).
+pub(crate) fn export(document: &PagedDocument) -> Result<Vec<u8>, PdfError> {
     let options = PdfOptions {
         creator: Smart::Custom(Some("Atende".into())),
         tagged: false,
         ..PdfOptions::default()
     };
-    let pdf = typst_pdf::pdf(&document, &options).map_err(|e| PdfError::Export(messages(&e)))?;
-    // typst memoises layout results process-wide; without eviction every
-    // history ever rendered would stay in memory. Results unused for two
-    // renders go (the template's and the fonts' stay warm).
-    typst::comemo::evict(2);
-    Ok(Rendered {
-        pdf,
-        pages: document.pages().len(),
-        warnings: messages(&warned.warnings),
-    })
+    typst_pdf::pdf(document, &options).map_err(|e| PdfError::Export(messages(&e)))
 }
 
-/// A rendered document.
-pub(crate) struct Rendered {
-    pub(crate) pdf: Vec<u8>,
-    #[cfg_attr(not(test), allow(dead_code))]
-    pub(crate) pages: usize,
-    #[cfg_attr(not(test), allow(dead_code))]
-    pub(crate) warnings: Vec<String>,
-}
-
-fn project_file(path: &str) -> FileId {
+/// The id under which a file of [`compile`]'s `files` is read, e.g.
+/// `image("/part-0.pdf")` for `/part-0.pdf`.
+pub(crate) fn project_file(path: &str) -> FileId {
     let vpath = VirtualPath::new(path).expect("the crate's virtual paths are valid");
     RootedPath::new(VirtualRoot::Project, vpath).intern()
 }
@@ -128,10 +132,11 @@ fn messages(diags: &EcoVec<SourceDiagnostic>) -> Vec<String> {
     diags.iter().map(|d| d.message.to_string()).collect()
 }
 
-/// The world of one render: its template and its data.
+/// The world of one document: its template, its data and other files.
 struct RenderWorld {
     main: Source,
     data: Bytes,
+    files: Vec<(FileId, Bytes)>,
 }
 
 impl World for RenderWorld {
@@ -161,7 +166,9 @@ impl World for RenderWorld {
         } else if id == self.main.id() {
             Ok(Bytes::from_string(self.main.text().to_owned()))
         } else {
-            Err(not_found(id))
+            let file = self.files.iter().find(|(file, _)| *file == id);
+            file.map(|(_, bytes)| bytes.clone())
+                .ok_or_else(|| not_found(id))
         }
     }
 

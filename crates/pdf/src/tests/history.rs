@@ -1,11 +1,14 @@
 use std::process::Command;
 
 use super::*;
-use crate::{history_pdf, render_history};
+use crate::{history_pdf, render_history, render_history_in_parts};
+
+/// A render nobody cancels.
+static NOT_CANCELLED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 #[test]
 fn history_prints_every_author_in_time_order_with_protocols() {
-    let rendered = render_history(&sample(true)).expect("render");
+    let rendered = render_history(&sample(true), &NOT_CANCELLED).expect("render");
     assert!(rendered.pdf.starts_with(b"%PDF-"));
     assert!(rendered.warnings.is_empty(), "{:?}", rendered.warnings);
     assert_eq!(rendered.pages, 1);
@@ -98,7 +101,8 @@ fn user_text_is_printed_literally_never_as_markup() {
             url: "javascript:alert(1)".into(),
         }),
     }));
-    let rendered = render_history(&h).expect("markup in data must not break the render");
+    let rendered =
+        render_history(&h, &NOT_CANCELLED).expect("markup in data must not break the render");
     assert_eq!(rendered.pages, 1, "a `#set page` in the data took effect");
     let Some(text) = pdf_text("history-injection.pdf", &rendered.pdf) else {
         return;
@@ -161,7 +165,7 @@ fn first_page_renders_to_png() {
 
 #[test]
 fn an_empty_history_is_one_page_saying_so() {
-    let rendered = render_history(&history(vec![], false)).expect("render");
+    let rendered = render_history(&history(vec![], false), &NOT_CANCELLED).expect("render");
     assert_eq!(rendered.pages, 1);
     assert!(rendered.warnings.is_empty(), "{:?}", rendered.warnings);
     let Some(text) = pdf_text("history-empty.pdf", &rendered.pdf) else {
@@ -205,7 +209,7 @@ fn long_history(n: usize, salt: &str) -> History {
 
 #[test]
 fn a_long_history_spans_pages_numbered_x_of_y() {
-    let rendered = render_history(&long_history(400, "")).expect("render");
+    let rendered = render_history(&long_history(400, ""), &NOT_CANCELLED).expect("render");
     let pages = rendered.pages;
     assert!(pages > 5, "only {pages} pages");
     let Some(text) = pdf_text("history-long.pdf", &rendered.pdf) else {
@@ -220,4 +224,59 @@ fn a_long_history_spans_pages_numbered_x_of_y() {
             &format!("Página {pages} de {pages}"),
         ],
     );
+}
+
+/// A history laid out as many typst documents numbers its pages on across
+/// them, repeats the running header and loses or reorders no message.
+#[test]
+fn parts_are_numbered_on_and_keep_every_message_in_order() {
+    const MESSAGES: usize = 400;
+    // 400 messages over two days make 410 rows: parts of 60 rows cut the
+    // first day several times (its separator is repeated) and end one part
+    // before the second day.
+    let rendered = render_history_in_parts(&long_history(MESSAGES, ""), 60).expect("render");
+    assert!(rendered.warnings.is_empty(), "{:?}", rendered.warnings);
+    let total = rendered.pages;
+    assert!(total > 8, "only {total} pages");
+    let Some(text) = pdf_text("history-parts.pdf", &rendered.pdf) else {
+        return;
+    };
+    // pdftotext ends every page with a form feed.
+    let pages: Vec<&str> = text.split_terminator('\u{c}').collect();
+    assert_eq!(pages.len(), total);
+    for (i, page) in pages.iter().enumerate() {
+        let n = i + 1;
+        assert_eq!(
+            page.matches("Página ").count(),
+            1,
+            "page {n} has not one footer:\n{page}"
+        );
+        assert!(
+            page.contains(&format!("Página {n} de {total}")),
+            "page {n}:\n{page}"
+        );
+        assert_eq!(
+            page.contains("Histórico completo de conversas · 01/02/2026 a 28/02/2026"),
+            n > 1,
+            "running header on page {n}:\n{page}"
+        );
+    }
+    let messages: Vec<String> = (0..MESSAGES).map(|i| format!("Mensagem {i}:")).collect();
+    let messages: Vec<&str> = messages.iter().map(String::as_str).collect();
+    assert_in_order(&text, &messages);
+    assert!(
+        text.contains("domingo, 1 de fevereiro de 2026 (continuação)"),
+        "{text}"
+    );
+    assert_eq!(text.matches("HISTÓRICO COMPLETO DE CONVERSAS").count(), 1);
+}
+
+#[test]
+fn a_cancelled_render_stops_with_cancelled() {
+    let cancel = std::sync::atomic::AtomicBool::new(true);
+    let r = crate::history_pdf_until(&long_history(50, "c"), &cancel);
+    assert!(matches!(r, Err(crate::PdfError::Cancelled)), "{r:?}");
+    cancel.store(false, std::sync::atomic::Ordering::Relaxed);
+    let pdf = crate::history_pdf_until(&long_history(50, "c"), &cancel).unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
 }

@@ -1,8 +1,8 @@
 use chrono::NaiveDate;
 
 use super::*;
-use crate::text::{breakable, day_label, is_web_url, thousands};
-use crate::view::HistoryView;
+use crate::text::{breakable, day_label, is_web_url, needs_no_composition, thousands};
+use crate::view::{HistoryView, Part};
 
 #[test]
 fn numbers_and_days_are_written_the_brazilian_way() {
@@ -49,12 +49,17 @@ fn only_web_urls_become_links() {
     }
 }
 
+/// The JSON of the one typst document that lays out all of `h`'s rows.
+fn template_data(h: &History) -> serde_json::Value {
+    let view = HistoryView::new(h, &["Inter"]);
+    let mut bodies = view.bodies(usize::MAX);
+    assert_eq!(bodies.len(), 1);
+    serde_json::to_value(Part::Body(bodies.remove(0))).expect("json")
+}
+
 #[test]
 fn internal_notes_never_reach_the_template_unless_asked_for() {
-    let json = |include| {
-        let h = sample(include);
-        serde_json::to_string(&HistoryView::new(&h, &["Inter"])).expect("json")
-    };
+    let json = |include| template_data(&sample(include)).to_string();
     let without = json(false);
     assert!(!without.contains("priorizar"));
     assert!(!without.contains("Notas internas"));
@@ -68,10 +73,8 @@ fn internal_notes_never_reach_the_template_unless_asked_for() {
 
 #[test]
 fn counts_and_rows_follow_time_order() {
-    let h = sample(true);
-    let v: serde_json::Value =
-        serde_json::to_value(HistoryView::new(&h, &["Inter"])).expect("json");
-    let counts: Vec<(String, String)> = v["counts"]
+    let v = template_data(&sample(true));
+    let counts: Vec<(String, String)> = v["head"]["counts"]
         .as_array()
         .expect("counts")
         .iter()
@@ -115,4 +118,65 @@ fn counts_and_rows_follow_time_order() {
             "message"
         ]
     );
+}
+
+/// Rows are cut into runs of at most the given size, at a day's first row
+/// when one falls in a run's second half; a run that starts mid-day names it.
+#[test]
+fn rows_are_split_into_runs_preferably_at_day_starts() {
+    // Three days of ten messages: rows 0, 11 and 22 are day separators.
+    let items = (0..30)
+        .map(|i| msg(at(2 + i / 10, 9, i % 10), AuthorKind::Contact, None, "oi"))
+        .collect();
+    let h = history(items, false);
+    let view = HistoryView::new(&h, &["Inter"]);
+    let runs: Vec<serde_json::Value> = view
+        .bodies(8)
+        .iter()
+        .map(|b| serde_json::to_value(b).expect("json"))
+        .collect();
+    let summary: Vec<(usize, bool, Option<&str>)> = runs
+        .iter()
+        .map(|r| {
+            (
+                r["rows"].as_array().expect("rows").len(),
+                r["title"].as_bool().expect("title"),
+                r["continued"].as_str(),
+            )
+        })
+        .collect();
+    let monday = "segunda-feira, 2 de fevereiro de 2026";
+    let tuesday = "terça-feira, 3 de fevereiro de 2026";
+    let wednesday = "quarta-feira, 4 de fevereiro de 2026";
+    assert_eq!(
+        summary,
+        [
+            (8, true, None),
+            (8, false, Some(monday)),
+            (6, false, Some(tuesday)),
+            (8, false, None),
+            (3, false, Some(wednesday)),
+        ]
+    );
+
+    let empty = history(vec![], false);
+    let view = HistoryView::new(&empty, &["Inter"]);
+    let runs = view.bodies(8);
+    assert_eq!(runs.len(), 1, "an empty history is one (title) run");
+}
+
+#[test]
+fn only_plain_latin_text_skips_glyph_composition() {
+    for text in [
+        "Olá, a instalação em São Paulo é amanhã — “às 8h”… R$ 10,00 ou 2 €",
+        &breakable(&"x".repeat(100)),
+        "",
+    ] {
+        assert!(needs_no_composition(text), "{text:?}");
+    }
+    // Emoji (a flag is two letters composed by the emoji font), combining
+    // marks, joiners and other scripts keep the fonts' composition.
+    for text in ["Obrigado 😃", "🇧🇷", "e\u{301}", "👩\u{200D}💻", "Привет"] {
+        assert!(!needs_no_composition(text), "{text:?}");
+    }
 }
