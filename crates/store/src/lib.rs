@@ -15,8 +15,10 @@ mod tx;
 
 pub mod absences;
 pub mod accounts;
+pub mod agile;
 pub mod bulk;
 pub mod campaigns;
+pub mod chat_sessions;
 pub mod chats;
 pub mod contacts;
 pub mod directory;
@@ -62,6 +64,22 @@ macro_rules! with_tx {
     };
 }
 
+/// Binds a list of [`rows::Arg`]s, in order, to a query of either backend.
+macro_rules! bind_args {
+    ($q:expr, $args:expr) => {{
+        let mut q = $q;
+        for a in $args {
+            q = match a {
+                $crate::rows::Arg::Id(u) => q.bind(*u),
+                $crate::rows::Arg::Int(i) => q.bind(*i),
+                $crate::rows::Arg::Text(t) => q.bind(t.as_str()),
+            };
+        }
+        q
+    }};
+}
+
+pub(crate) use bind_args;
 pub(crate) use with_pool;
 pub(crate) use with_tx;
 

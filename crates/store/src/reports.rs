@@ -7,7 +7,8 @@ use serde_json::Value;
 use sqlx::types::Json;
 use uuid::Uuid;
 
-use crate::{Millis, Result, Store, StoreError, Tx, now_ms, with_pool, with_tx};
+use crate::rows::{Arg, push};
+use crate::{Millis, Result, Store, StoreError, Tx, bind_args, now_ms, with_pool, with_tx};
 
 /// A generated (or generating) report.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -42,7 +43,8 @@ const REPORT_COLS: &str = "id, org_id, kind, params, title, status, error_code, 
 
 /// What a history search looks for (RP-1): e-mail and id exactly, phone and
 /// name approximately.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "by", content = "term", rename_all = "snake_case")]
 pub enum ContactQuery {
     Email(String),
     Id(ContactId),
@@ -81,6 +83,37 @@ impl ContactQuery {
                 .filter(|w| !w.is_empty())
                 .collect(),
         ))
+    }
+}
+
+impl ContactQuery {
+    /// The SQL condition on the contacts row `alias` (`c.…`), its
+    /// parameters pushed onto `args`.
+    pub(crate) fn condition(&self, alias: &str, args: &mut Vec<Arg>) -> String {
+        match self {
+            ContactQuery::Email(e) => format!(
+                "LOWER({alias}.email) = {}",
+                push(args, Arg::Text(e.clone()))
+            ),
+            ContactQuery::Id(id) => format!("{alias}.id = {}", push(args, Arg::Id(id.0))),
+            ContactQuery::Phone(d) => {
+                format!(
+                    "{alias}.phone LIKE {}",
+                    push(args, Arg::Text(format!("%{d}%")))
+                )
+            }
+            ContactQuery::Name(words) if words.is_empty() => "TRUE".into(),
+            ContactQuery::Name(words) => words
+                .iter()
+                .map(|w| {
+                    format!(
+                        "LOWER({alias}.name) LIKE {}",
+                        push(args, Arg::Text(format!("%{w}%")))
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" AND "),
+        }
     }
 }
 
@@ -168,33 +201,12 @@ impl Store {
              JOIN messages m ON m.conversation_id = v.id \
              WHERE v.contact_id = c.id AND m.created_at >= $2 AND m.created_at <= $3) AS in_period \
              FROM contacts c WHERE c.org_id = $1";
-        let (cond, binds): (String, Vec<String>) = match q {
-            ContactQuery::Email(e) => ("LOWER(c.email) = $4".into(), vec![e.clone()]),
-            ContactQuery::Id(_) => ("c.id = $4".into(), vec![]),
-            ContactQuery::Phone(d) => ("c.phone LIKE $4".into(), vec![format!("%{d}%")]),
-            ContactQuery::Name(words) => (
-                (0..words.len().max(1))
-                    .map(|i| format!("LOWER(c.name) LIKE ${}", i + 4))
-                    .collect::<Vec<_>>()
-                    .join(" AND "),
-                if words.is_empty() {
-                    vec!["%".into()]
-                } else {
-                    words.iter().map(|w| format!("%{w}%")).collect()
-                },
-            ),
-        };
+        let mut args = vec![Arg::Id(org.0), Arg::Int(from), Arg::Int(to)];
+        let cond = q.condition("c", &mut args);
         let sql = format!("{head} AND {cond} ORDER BY c.name, c.id LIMIT {CANDIDATES_READ}");
         let rows = with_pool!(self, p => {
-            let mut query = sqlx::query_as::<_, Candidate>(sqlx::AssertSqlSafe(sql.as_str()))
-                .bind(org).bind(from).bind(to);
-            if let ContactQuery::Id(id) = q {
-                query = query.bind(*id);
-            }
-            for b in &binds {
-                query = query.bind(b.clone());
-            }
-            query.fetch_all(p).await?
+            let query = sqlx::query_as::<_, Candidate>(sqlx::AssertSqlSafe(sql.as_str()));
+            bind_args!(query, &args).fetch_all(p).await?
         });
         Ok(rows)
     }
@@ -247,13 +259,14 @@ impl Store {
     }
 
     /// An inbox's attendances opened since `since` (RP-4), newest first,
-    /// before `before` (paging), with their contact.
+    /// with their contact; paged by the last one read, `(opened_at, id)`
+    /// (or its time alone: what an older client sends).
     pub async fn tickets(
         &self,
         org: OrgId,
         inbox: InboxId,
         since: Millis,
-        before: Option<Millis>,
+        before: Option<(Millis, Option<AttendanceId>)>,
         limit: i64,
     ) -> Result<Vec<Ticket>> {
         let sql = "SELECT a.id, a.conversation_id, v.contact_id, a.protocol, k.name AS contact_name, \
@@ -262,10 +275,15 @@ impl Store {
                    JOIN contacts k ON k.id = v.contact_id \
                    LEFT JOIN departments d ON d.id = a.department_id LEFT JOIN users u ON u.id = a.agent_id \
                    WHERE a.org_id = $1 AND v.inbox_id = $2 AND a.opened_at >= $3 \
-                   AND ($4 IS NULL OR a.opened_at < $4) ORDER BY a.opened_at DESC, a.id DESC LIMIT $5";
+                   AND ($4 IS NULL OR a.opened_at < $4 OR (a.opened_at = $4 AND a.id < $6)) \
+                   ORDER BY a.opened_at DESC, a.id DESC LIMIT $5";
+        let (at, id) = match before {
+            Some((at, id)) => (Some(at), id),
+            None => (None, None),
+        };
         Ok(
             with_pool!(self, p => sqlx::query_as::<_, Ticket>(sql).bind(org).bind(inbox).bind(since)
-                .bind(before).bind(limit).fetch_all(p).await?),
+                .bind(at).bind(limit).bind(id).fetch_all(p).await?),
         )
     }
 

@@ -4,7 +4,33 @@
 //! never depends on the number of rows: it is prepared once and cached, and
 //! the database never resolves thousands of numbered placeholders.
 
-use crate::Backend;
+use uuid::Uuid;
+
+use crate::{Backend, Result, StoreError};
+
+/// A parameter of a statement built at run time (filters), bound in order
+/// with `bind_args!`.
+pub(crate) enum Arg {
+    Id(Uuid),
+    Int(i64),
+    Text(String),
+}
+
+/// Pushes `a` onto `args` and returns its placeholder (`$n`).
+pub(crate) fn push(args: &mut Vec<Arg>, a: Arg) -> String {
+    args.push(a);
+    format!("${}", args.len())
+}
+
+/// Reads a keyset cursor `<key>_<uuid>`.
+pub(crate) fn parse_cursor(s: &str) -> Result<(i64, Uuid)> {
+    let bad = || StoreError::Invalid(format!("invalid cursor {s:?}"));
+    let (k, id) = s.split_once('_').ok_or_else(bad)?;
+    Ok((
+        k.parse().map_err(|_| bad())?,
+        id.parse().map_err(|_| bad())?,
+    ))
+}
 
 /// The SQL type of a column of a JSON row set.
 #[derive(Debug, Clone, Copy)]

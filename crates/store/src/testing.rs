@@ -196,6 +196,46 @@ pub async fn expire_report(store: &Store, id: uuid::Uuid) -> crate::Result<()> {
     tx.commit().await.map(|_| ())
 }
 
+/// Moves a conversation's past `by_ms` milliseconds back in time: its
+/// messages, sessions, attendances, flow runs and activity (tests of
+/// periods and of sessions opened by a later message).
+pub async fn age_conversation(
+    store: &Store,
+    conversation: atende_domain::ConversationId,
+    by_ms: i64,
+) -> crate::Result<()> {
+    let statements = [
+        "UPDATE messages SET created_at = created_at - $2 WHERE conversation_id = $1",
+        "UPDATE chat_sessions SET started_at = started_at - $2, until_at = until_at - $2 WHERE conversation_id = $1",
+        "UPDATE attendances SET opened_at = opened_at - $2, assigned_at = assigned_at - $2, \
+         first_reply_at = first_reply_at - $2, closed_at = closed_at - $2, queued_at = queued_at - $2 \
+         WHERE conversation_id = $1",
+        "UPDATE conversations SET opened_at = opened_at - $2 WHERE id = $1",
+        "UPDATE flow_runs SET started_at = started_at - $2, updated_at = updated_at - $2, \
+         finished_at = finished_at - $2 WHERE conversation_id = $1",
+        "UPDATE chat_activity SET last_message_at = last_message_at - $2, \
+         last_inbound_at = last_inbound_at - $2 WHERE conversation_id = $1",
+    ];
+    let mut tx = store.begin().await?;
+    for sql in statements {
+        crate::with_tx!(tx, c => sqlx::query(sql).bind(conversation).bind(by_ms).execute(c).await?.rows_affected());
+    }
+    tx.commit().await.map(|_| ())
+}
+
+/// Sets when an attendance opened (tests of paging across attendances
+/// opened in the same millisecond).
+pub async fn set_attendance_opened(
+    store: &Store,
+    attendance: atende_domain::AttendanceId,
+    at: i64,
+) -> crate::Result<()> {
+    let sql = "UPDATE attendances SET opened_at = $2 WHERE id = $1";
+    let mut tx = store.begin().await?;
+    crate::with_tx!(tx, c => sqlx::query(sql).bind(attendance).bind(at).execute(c).await?.rows_affected());
+    tx.commit().await.map(|_| ())
+}
+
 /// Messages stored in `org` (benchmarks check that every acknowledged
 /// delivery is stored once).
 pub async fn count_messages(store: &Store, org: atende_domain::OrgId) -> crate::Result<i64> {

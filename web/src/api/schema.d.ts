@@ -1043,6 +1043,187 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/agile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The report's rows for the filters, the latest runs first (RP-3). A
+         *     period over 31 days is `range_too_long`.
+         */
+        get: operations["list_rows"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/agile/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Exports every row of the filters ("EXPORTAR") as CSV (UTF-8 with BOM,
+         *     `;`-separated) or XLSX. Answers 202 with the report.
+         */
+        post: operations["export_rows"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/agile/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A row's history with the bot (the balloon action): the contact's and
+         *     the bot's messages during the row's runs, in time order (at most
+         *     2,000).
+         */
+        get: operations["row_messages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/agile/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The clients, campaigns and batches of the flow runs of the period, for
+         *     the filters' lists.
+         */
+        get: operations["options"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The newest sessions matching the filters, a page at a time (RP-2).
+         *     A period over 31 days is `range_too_long`; a protocol that is not 17
+         *     digits `invalid_protocol`; a session that is not a UUID
+         *     `invalid_session`.
+         */
+        get: operations["list_sessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/conversations/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Exports every session the filters find (not only a page) as CSV (UTF-8
+         *     with BOM, `;`-separated, as Excel in Portuguese opens it) or XLSX.
+         *     Answers 202 with the report; the report manager lists the file.
+         */
+        post: operations["export_sessions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/conversations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One session of the report. */
+        get: operations["get_session"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/conversations/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The session's conversation — the contact, the bot and the people — in
+         *     time order (the report's "open" action).
+         */
+        get: operations["session_messages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/conversations/{id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generates the session's conversation as a PDF (as the full history,
+         *     narrowed to the session). Answers 202 with the report.
+         */
+        post: operations["create_session_pdf"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports/history": {
         parameters: {
             query?: never;
@@ -1149,7 +1330,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The report's file (`application/pdf`) while it is ready; 410 with the
+         * The report's file (PDF, CSV or XLSX) while it is ready; 410 with the
          *     expiry message after. Each download is audited.
          */
         get: operations["download_report"];
@@ -1339,6 +1520,75 @@ export interface components {
              */
             status: string;
         };
+        AgileExportRequest: components["schemas"]["AgileFilters"] & {
+            format: components["schemas"]["ExportFormat"];
+        };
+        /**
+         * @description The report's filters (seed 003): the period ("Período", at most 31
+         *     days; absent, the last 31), the client, the campaign and the batch.
+         */
+        AgileFilters: {
+            /** @description The batch a run was started for. */
+            batch?: string | null;
+            campaign_id?: string | null;
+            /** @description The client a run was started for (`POST /flows/{id}/start`). */
+            client?: string | null;
+            /** @description A date (`2025-05-01`, Brasília time) or an RFC 3339 instant. */
+            from?: string | null;
+            to?: string | null;
+        };
+        /** @description A message between the contact and the bot. */
+        AgileMessageOut: {
+            /** @description contact | bot */
+            author_kind: string;
+            created_at: string;
+            id: string;
+            kind: string;
+            text?: string | null;
+        };
+        /** @description What the filters offer for a period. */
+        AgileOptionsOut: {
+            batches: string[];
+            campaigns: components["schemas"]["CampaignOption"][];
+            clients: string[];
+        };
+        AgilePage: {
+            from: string;
+            items: components["schemas"]["AgileRowOut"][];
+            to: string;
+            /**
+             * Format: int64
+             * @description Rows in all for the filters.
+             */
+            total: number;
+        };
+        /** @description A row of the report: a contact's runs of one flow in one batch. */
+        AgileRowOut: {
+            /** @description "Lote". */
+            batch?: string | null;
+            client?: string | null;
+            contact_id: string;
+            /**
+             * Format: int64
+             * @description Conversations the bot had with the contact (runs of the flow).
+             */
+            conversations: number;
+            /** @description CPF or CNPJ with punctuation. */
+            document?: string | null;
+            email?: string | null;
+            flow_id: string;
+            flow_name: string;
+            /** @description When the latest of those runs started. */
+            last_started_at: string;
+            /**
+             * Format: int64
+             * @description Messages the contact and the bot exchanged in them.
+             */
+            messages: number;
+            name: string;
+            phone?: string | null;
+            phone_display?: string | null;
+        };
         AssignRequest: {
             /** @description Forward to this agent (replaces the department). */
             agent_id?: string | null;
@@ -1373,6 +1623,10 @@ export interface components {
         };
         CampaignNameRequest: {
             /** @description At most 60 characters, unique in the organization. */
+            name: string;
+        };
+        CampaignOption: {
+            id: string;
             name: string;
         };
         CampaignOut: {
@@ -1516,6 +1770,38 @@ export interface components {
             name?: string | null;
             rg?: string | null;
         };
+        /**
+         * @description The report's filters (seed 001, "Filtrando o Relatório de Conversas"),
+         *     as the query of a listing and the body of an export.
+         */
+        ConversationFilters: {
+            /** @description whatsapp | instagram | messenger | telegram | widget */
+            channel?: string | null;
+            /** @description The contact: name or phone (approximate), e-mail or id (exact). */
+            contact?: string | null;
+            /**
+             * @description Additional information: a contact's or attendance's custom field, or
+             *     a field a bot flow stored (`set`, `ask`, a script).
+             */
+            field?: string | null;
+            /**
+             * @description Start of the period: a date (`2026-03-01`, Brasília time) or an RFC
+             *     3339 instant. With `to`, at most 31 days; both absent: the last 31
+             *     days (or any time, when `session_id` or `protocol` is given).
+             */
+            from?: string | null;
+            inbox_id?: string | null;
+            /** @description contains | not_contains | equals | not_equals | exists */
+            op?: string | null;
+            /** @description An attendance protocol: 17 digits, `AAAAMMDD` and a sequence. */
+            protocol?: string | null;
+            /** @description A session's id (UUID). */
+            session_id?: string | null;
+            /** @description Tag ids, comma-separated: sessions of chats with any of them. */
+            tags?: string | null;
+            to?: string | null;
+            value?: string | null;
+        };
         /** @description A chat as listed (and as `GET /conversations/{id}` returns it). */
         ConversationOut: {
             agent_id?: string | null;
@@ -1613,6 +1899,14 @@ export interface components {
              * @description Pass as `after` next time (it covers events you may not see, too).
              */
             last_seq: number;
+        };
+        /**
+         * @description An export's file format.
+         * @enum {string}
+         */
+        ExportFormat: "csv" | "xlsx";
+        ExportRequest: components["schemas"]["ConversationFilters"] & {
+            format: components["schemas"]["ExportFormat"];
         };
         FieldOut: {
             ask_at_closing: boolean;
@@ -1916,7 +2210,7 @@ export interface components {
             expires_at?: string | null;
             finished_at?: string | null;
             id: string;
-            /** @description history | ticket */
+            /** @description history | ticket | session (PDF); conversations | agile (CSV or XLSX) */
             kind: string;
             /** @description What to tell the user, word for word from the product's texts. */
             message: string;
@@ -1925,6 +2219,37 @@ export interface components {
             /** @description processing | ready | failed | expired */
             status: string;
             title: string;
+        };
+        /** @description A session of the conversations report. */
+        ReportSessionOut: {
+            channel: string;
+            channel_label: string;
+            contact_id: string;
+            conversation_id: string;
+            /** @description When the chat's next session opened; none for the latest. */
+            ended_at?: string | null;
+            /** @description Whether people took part (an attendance), or only the bot. */
+            handed_over: boolean;
+            /** @description The session's code (UUID). */
+            id: string;
+            inbox_id: string;
+            inbox_name: string;
+            /**
+             * Format: int64
+             * @description Messages of the session, everyone's.
+             */
+            messages: number;
+            /** @description The name captured when the session opened (the contact's profile). */
+            name: string;
+            /** @description The phone captured when the session opened (E.164), and as shown. */
+            phone?: string | null;
+            phone_display?: string | null;
+            /** @description Protocols of the attendances in the session, oldest first. */
+            protocols: string[];
+            /** @description When the contact's first message of the session arrived. */
+            started_at: string;
+            /** @description The chat's tags. */
+            tags: string[];
         };
         ResponseRequest: {
             /** @description Text only (no media); `{nome}` and custom-field variables allowed. */
@@ -1994,11 +2319,47 @@ export interface components {
             /** @description Free-form text; `{nome}` and custom-field variables are filled in. */
             text?: string | null;
         };
+        /** @description A message of a session's conversation. */
+        SessionMessageOut: {
+            /** @description contact | bot | agent | system */
+            author_kind: string;
+            author_name?: string | null;
+            created_at: string;
+            /** @description in | out */
+            direction: string;
+            id: string;
+            internal: boolean;
+            /** @description text | image | audio | video | document | sticker | location | … */
+            kind: string;
+            /** @description A media file's name and a link to it, valid for 72 hours. */
+            media_name?: string | null;
+            media_url?: string | null;
+            text?: string | null;
+        };
+        SessionMessagesPage: {
+            items: components["schemas"]["SessionMessageOut"][];
+            next_cursor?: string | null;
+        };
         SessionOut: {
             /** @description Send it back as `X-CSRF-Token` on every write made with the cookie. */
             csrf_token?: string | null;
             permissions: Record<string, never>;
             user: components["schemas"]["UserOut"];
+        };
+        SessionPdfRequest: {
+            /** @description Include internal notes (default: no). */
+            include_internal?: boolean;
+        };
+        SessionsPage: {
+            /**
+             * @description The period searched (none when a session or protocol was looked up
+             *     without one).
+             */
+            from?: string | null;
+            items: components["schemas"]["ReportSessionOut"][];
+            /** @description The next page's cursor; none on the last page. */
+            next_cursor?: string | null;
+            to?: string | null;
         };
         StartFlow: {
             /**
@@ -4828,6 +5189,338 @@ export interface operations {
             };
         };
     };
+    list_rows: {
+        parameters: {
+            query?: {
+                /** @description A date (`2025-05-01`, Brasília time) or an RFC 3339 instant. */
+                from?: string;
+                to?: string;
+                /** @description The client a run was started for (`POST /flows/{id}/start`). */
+                client?: string;
+                campaign_id?: string;
+                /** @description The batch a run was started for. */
+                batch?: string;
+                /** @description Rows to skip (default 0). */
+                offset?: number;
+                /** @description 1–200, default 50. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgilePage"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    export_rows: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgileExportRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportOut"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    row_messages: {
+        parameters: {
+            query: {
+                /** @description A date (`2025-05-01`, Brasília time) or an RFC 3339 instant. */
+                from?: string;
+                to?: string;
+                /** @description The client a run was started for (`POST /flows/{id}/start`). */
+                client?: string;
+                campaign_id?: string;
+                /** @description The batch a run was started for. */
+                batch?: string;
+                contact_id: string;
+                flow_id: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgileMessageOut"][];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    options: {
+        parameters: {
+            query?: {
+                /** @description A date (`2025-05-01`, Brasília time) or an RFC 3339 instant. */
+                from?: string;
+                to?: string;
+                /** @description The client a run was started for (`POST /flows/{id}/start`). */
+                client?: string;
+                campaign_id?: string;
+                /** @description The batch a run was started for. */
+                batch?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgileOptionsOut"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_sessions: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Start of the period: a date (`2026-03-01`, Brasília time) or an RFC
+                 *     3339 instant. With `to`, at most 31 days; both absent: the last 31
+                 *     days (or any time, when `session_id` or `protocol` is given).
+                 */
+                from?: string;
+                to?: string;
+                /** @description A session's id (UUID). */
+                session_id?: string;
+                /** @description An attendance protocol: 17 digits, `AAAAMMDD` and a sequence. */
+                protocol?: string;
+                /** @description Tag ids, comma-separated: sessions of chats with any of them. */
+                tags?: string;
+                /**
+                 * @description Additional information: a contact's or attendance's custom field, or
+                 *     a field a bot flow stored (`set`, `ask`, a script).
+                 */
+                field?: string;
+                /** @description contains | not_contains | equals | not_equals | exists */
+                op?: string;
+                value?: string;
+                /** @description whatsapp | instagram | messenger | telegram | widget */
+                channel?: string;
+                inbox_id?: string;
+                /** @description The contact: name or phone (approximate), e-mail or id (exact). */
+                contact?: string;
+                /** @description The previous page's `next_cursor`. */
+                cursor?: string;
+                /** @description 1–200, default 50. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionsPage"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    export_sessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExportRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportOut"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportSessionOut"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    session_messages: {
+        parameters: {
+            query?: {
+                /** @description The previous page's `next_cursor`. */
+                after?: string;
+                /** @description 1–1,000, default 200. */
+                limit?: number;
+                /** @description Include internal notes (default: no). */
+                include_internal?: boolean;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionMessagesPage"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_session_pdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SessionPdfRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportOut"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     create_history: {
         parameters: {
             query?: never;
@@ -4916,8 +5609,13 @@ export interface operations {
         parameters: {
             query: {
                 inbox_id: string;
-                /** @description Older than this RFC 3339 time (the previous page's last `opened_at`). */
+                /** @description The previous page's last `opened_at` (RFC 3339) … */
                 before?: string;
+                /**
+                 * @description … and its `id`: the next page starts after that attendance (without
+                 *     it, after that time, which skips others opened at the same instant).
+                 */
+                before_id?: string;
                 /** @description 1–200, default 50. */
                 limit?: number;
             };
@@ -5014,12 +5712,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description The file */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/pdf": unknown;
+                    "text/csv": unknown;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
                 };
             };
             404: {

@@ -10,6 +10,8 @@ pub mod events;
 pub mod flows;
 pub mod orgs;
 pub mod ready;
+pub mod report_agile;
+pub mod report_conversations;
 pub mod reports;
 pub mod users;
 pub mod ws;
@@ -139,6 +141,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(campaigns::router())
         .merge(flows::router())
         .merge(reports::router())
+        .merge(report_conversations::router())
+        .merge(report_agile::router())
         .merge(events::router())
         .merge(crate::whatsapp::upload::router())
 }

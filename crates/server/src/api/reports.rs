@@ -139,7 +139,7 @@ pub struct HistoryRequest {
 #[derive(Serialize, ToSchema)]
 pub struct ReportOut {
     pub id: String,
-    /// history | ticket
+    /// history | ticket | session (PDF); conversations | agile (CSV or XLSX)
     pub kind: String,
     pub title: String,
     /// processing | ready | failed | expired
@@ -166,16 +166,7 @@ impl ReportOut {
         } else {
             r.status.as_str()
         };
-        let ticket = r.kind == "ticket";
-        let message = match (status, ticket) {
-            ("processing", false) => messages::PROCESSING,
-            ("ready", false) => messages::READY,
-            ("expired", false) => messages::EXPIRED,
-            ("processing", true) => messages::TICKET_PROCESSING,
-            ("ready", true) => messages::TICKET_READY,
-            ("expired", true) => messages::TICKET_EXPIRED,
-            _ => messages::of_error(r.error_code.as_deref()),
-        };
+        let message = messages::of_status(&r.kind, status, r.error_code.as_deref());
         ReportOut {
             id: r.id.to_string(),
             kind: r.kind.clone(),
@@ -277,10 +268,10 @@ async fn get_report(
     Ok(AppJson(ReportOut::new(&r)))
 }
 
-/// The report's file (`application/pdf`) while it is ready; 410 with the
+/// The report's file (PDF, CSV or XLSX) while it is ready; 410 with the
 /// expiry message after. Each download is audited.
 #[utoipa::path(get, path = "/reports/{id}/download", tag = "reports", params(("id" = String, Path)),
-    responses((status = 200, content_type = "application/pdf"), (status = 404, body = crate::error::ErrorBody),
+    responses((status = 200, description = "The file", content(("application/pdf"), ("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))), (status = 404, body = crate::error::ErrorBody),
         (status = 409, body = crate::error::ErrorBody), (status = 410, body = crate::error::ErrorBody)))]
 async fn download_report(
     State(st): State<AppState>,
@@ -315,7 +306,7 @@ async fn download_report(
     let h = resp.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
-        header::HeaderValue::from_static("application/pdf"),
+        header::HeaderValue::from_static(generate::content_type(path)),
     );
     h.insert(
         header::CACHE_CONTROL,
@@ -331,8 +322,11 @@ async fn download_report(
 #[into_params(parameter_in = Query)]
 pub struct TicketsParams {
     pub inbox_id: String,
-    /// Older than this RFC 3339 time (the previous page's last `opened_at`).
+    /// The previous page's last `opened_at` (RFC 3339) …
     pub before: Option<String>,
+    /// … and its `id`: the next page starts after that attendance (without
+    /// it, after that time, which skips others opened at the same instant).
+    pub before_id: Option<String>,
     /// 1–200, default 50.
     pub limit: Option<i64>,
 }
@@ -368,11 +362,19 @@ async fn list_tickets(
         .map_err(|_| ApiError::bad_request("inbox_id inválido."))?;
     st.store.inbox(auth.org(), inbox).await?;
     let before = match p.before.as_deref().filter(|s| !s.is_empty()) {
-        Some(b) => Some(
-            chrono::DateTime::parse_from_rfc3339(b)
+        Some(b) => {
+            let at = chrono::DateTime::parse_from_rfc3339(b)
                 .map_err(|_| ApiError::bad_request("before: use uma data RFC 3339."))?
-                .timestamp_millis(),
-        ),
+                .timestamp_millis();
+            let id = match p.before_id.as_deref().filter(|s| !s.is_empty()) {
+                Some(id) => Some(
+                    id.parse::<atende_domain::AttendanceId>()
+                        .map_err(|_| ApiError::bad_request("before_id inválido."))?,
+                ),
+                None => None,
+            };
+            Some((at, id))
+        }
         None => None,
     };
     let since = atende_store::now_ms() - generate::TICKETS_WINDOW_MS;
@@ -420,7 +422,7 @@ async fn create_ticket_pdf(
 }
 
 /// Records a report, queues its rendering and audits the request: 202.
-async fn start(
+pub(super) async fn start(
     st: &AppState,
     auth: &Auth,
     kind: &str,

@@ -12,6 +12,8 @@ mod campaigns;
 mod flows;
 mod inbound;
 mod outbound;
+mod report_agile;
+mod report_conversations;
 mod reports;
 mod routing;
 mod support;

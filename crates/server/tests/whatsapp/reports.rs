@@ -113,7 +113,7 @@ async fn a_served_customer(wa: &Wa) -> (String, String, Session) {
 }
 
 /// Polls a report until it leaves "processing".
-async fn finished(wa: &Wa, id: &str) -> Value {
+pub async fn finished(wa: &Wa, id: &str) -> Value {
     wa.until(async || {
         let r = wa.admin.get_json(&format!("/api/v1/reports/{id}")).await;
         (r["status"] != "processing").then_some(r)
@@ -121,7 +121,9 @@ async fn finished(wa: &Wa, id: &str) -> Value {
     .await
 }
 
-fn pdftotext(pdf: &[u8]) -> Option<String> {
+/// The PDF's text (pdftotext -layout); page 1 is kept as a picture under
+/// `$CARGO_TARGET_DIR/test-artifacts/{artifact}.png`. None without poppler.
+pub fn pdftotext(pdf: &[u8], artifact: &str) -> Option<String> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("h.pdf");
     std::fs::write(&path, pdf).unwrap();
@@ -141,7 +143,7 @@ fn pdftotext(pdf: &[u8]) -> Option<String> {
         let _ = std::process::Command::new("pdftoppm")
             .args(["-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile"])
             .arg(&path)
-            .arg(artifacts.join("history-report-page1"))
+            .arg(artifacts.join(artifact))
             .status();
     }
     Some(String::from_utf8(out.stdout).unwrap())
@@ -183,7 +185,7 @@ async fn a_contacts_full_history_is_one_pdf_with_bot_and_people_in_order() {
     assert_eq!(r.headers()["content-type"], "application/pdf");
     let pdf = r.bytes().await.unwrap();
     assert!(pdf.starts_with(b"%PDF"));
-    let Some(text) = pdftotext(&pdf) else {
+    let Some(text) = pdftotext(&pdf, "history-report-page1") else {
         panic!("pdftotext is missing: .ci/setup installs poppler-utils");
     };
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -222,7 +224,7 @@ async fn a_contacts_full_history_is_one_pdf_with_bot_and_people_in_order() {
         .bytes()
         .await
         .unwrap();
-    let flat = pdftotext(&pdf)
+    let flat = pdftotext(&pdf, "history-report-with-notes-page1")
         .unwrap()
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -280,7 +282,7 @@ async fn a_ticket_downloads_as_the_pdf_of_its_attendance_only() {
         disposition.contains(&format!("atendimento-{protocol}.pdf")),
         "{disposition}"
     );
-    let flat = pdftotext(&r.bytes().await.unwrap())
+    let flat = pdftotext(&r.bytes().await.unwrap(), "ticket-report-page1")
         .unwrap()
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -310,6 +312,46 @@ async fn a_ticket_downloads_as_the_pdf_of_its_attendance_only() {
         .get_json(&format!("/api/v1/reports/tickets?inbox_id={}", wa.inbox_id))
         .await;
     assert_eq!(listed.as_array().unwrap().len(), 2);
+    // Pages of one, both attendances opened in the same millisecond: the
+    // cursor is the last one's time and id, so neither is skipped.
+    let at = chrono::Utc::now().timestamp_millis() - 60_000;
+    for t in listed.as_array().unwrap() {
+        atende_store::testing::set_attendance_opened(
+            wa.app.store(),
+            t["id"].as_str().unwrap().parse().unwrap(),
+            at,
+        )
+        .await
+        .unwrap();
+    }
+    let mut seen = Vec::new();
+    let mut query = String::new();
+    loop {
+        let page = analyst
+            .get_json(&format!(
+                "/api/v1/reports/tickets?inbox_id={}&limit=1{query}",
+                wa.inbox_id
+            ))
+            .await;
+        let Some(last) = page.as_array().unwrap().last() else {
+            break;
+        };
+        seen.push(last["protocol"].as_str().unwrap().to_string());
+        query = format!(
+            "&before={}&before_id={}",
+            urlencoding(last["opened_at"].as_str().unwrap()),
+            last["id"].as_str().unwrap()
+        );
+    }
+    seen.sort();
+    let mut all: Vec<String> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["protocol"].as_str().unwrap().to_string())
+        .collect();
+    all.sort();
+    assert_eq!(seen, all, "each attendance once");
     // An attendance of another inbox's id space: not found.
     let r = wa
         .admin

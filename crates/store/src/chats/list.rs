@@ -6,9 +6,9 @@ use atende_domain::{
     TagId, UserId,
 };
 use serde::Serialize;
-use uuid::Uuid;
 
-use crate::{Millis, Result, Store, StoreError, with_pool};
+use crate::rows::{Arg, parse_cursor};
+use crate::{Millis, Result, Store, bind_args, with_pool};
 
 /// LC-3 orderings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -135,21 +135,6 @@ pub struct ConversationItem {
     pub tags: Vec<TagId>,
 }
 
-enum Arg {
-    Id(Uuid),
-    Int(i64),
-    Text(String),
-}
-
-fn parse_cursor(s: &str) -> Result<(i64, Uuid)> {
-    let bad = || StoreError::Invalid(format!("invalid cursor {s:?}"));
-    let (k, id) = s.split_once('_').ok_or_else(bad)?;
-    Ok((
-        k.parse().map_err(|_| bad())?,
-        id.parse().map_err(|_| bad())?,
-    ))
-}
-
 impl Store {
     /// A page of the chat list and the cursor of the next page.
     pub async fn conversations(
@@ -158,10 +143,7 @@ impl Store {
     ) -> Result<(Vec<ConversationItem>, Option<String>)> {
         let mut args: Vec<Arg> = vec![Arg::Id(q.org_id.0)];
         let mut wh: Vec<String> = vec!["c.org_id = $1".into(), "ca.org_id = $1".into()];
-        let push = |args: &mut Vec<Arg>, a: Arg| -> String {
-            args.push(a);
-            format!("${}", args.len())
-        };
+        let push = crate::rows::push;
         // LC-1 visibility: see_all, own chats, chats without department, or
         // chats of the viewer's departments. Mirrors atende_domain::can_see.
         if !q.see_all_chats {
@@ -250,15 +232,8 @@ impl Store {
             wh.join(" AND ")
         );
         let mut rows: Vec<ConversationItem> = with_pool!(self, p => {
-            let mut qq = sqlx::query_as::<_, ConversationItem>(sqlx::AssertSqlSafe(sql.as_str()));
-            for a in &args {
-                qq = match a {
-                    Arg::Id(u) => qq.bind(*u),
-                    Arg::Int(i) => qq.bind(*i),
-                    Arg::Text(t) => qq.bind(t.as_str()),
-                };
-            }
-            qq.fetch_all(p).await?
+            let qq = sqlx::query_as::<_, ConversationItem>(sqlx::AssertSqlSafe(sql.as_str()));
+            bind_args!(qq, &args).fetch_all(p).await?
         });
         let more = rows.len() as i64 > limit;
         if more {

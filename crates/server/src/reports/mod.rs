@@ -3,6 +3,8 @@
 //! expires. The texts shown to users are the product's, word for word.
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use atende_domain::ContactId;
@@ -15,6 +17,9 @@ use serde_json::json;
 
 use crate::jobs::{Outcome, kinds};
 use crate::state::AppState;
+
+pub mod agile;
+pub mod sessions;
 
 /// The messages of seed 000, word for word.
 pub mod messages {
@@ -35,6 +40,31 @@ pub mod messages {
     pub const TICKET_READY: &str = "Baixar PDF do atendimento";
     pub const TICKET_EXPIRED: &str =
         "O PDF do atendimento expirou. Gere novamente para obter os dados";
+    /// A session's PDF (RP-2's conversation view).
+    pub const SESSION_PROCESSING: &str = "O PDF da sessão está sendo gerado";
+    pub const SESSION_READY: &str = "Baixar PDF da sessão";
+    pub const SESSION_EXPIRED: &str = "O PDF da sessão expirou. Gere novamente para obter os dados";
+    /// A spreadsheet export (RP-2, RP-3).
+    pub const EXPORT_PROCESSING: &str = "A planilha está sendo gerada e em breve estará disponível";
+    pub const EXPORT_READY: &str = "Baixar planilha";
+    pub const EXPORT_EXPIRED: &str = "A planilha expirou. Gere novamente para obter os dados";
+
+    /// What the report manager says of a report of `kind` in `status`
+    /// (processing, ready, expired; a failure says its error).
+    pub fn of_status(kind: &str, status: &str, error: Option<&str>) -> &'static str {
+        let texts = match kind {
+            "ticket" => [TICKET_PROCESSING, TICKET_READY, TICKET_EXPIRED],
+            "session" => [SESSION_PROCESSING, SESSION_READY, SESSION_EXPIRED],
+            "conversations" | "agile" => [EXPORT_PROCESSING, EXPORT_READY, EXPORT_EXPIRED],
+            _ => [PROCESSING, READY, EXPIRED],
+        };
+        match status {
+            "processing" => texts[0],
+            "ready" => texts[1],
+            "expired" => texts[2],
+            _ => of_error(error),
+        }
+    }
 
     /// The message of a failed report's error code.
     pub fn of_error(code: Option<&str>) -> &'static str {
@@ -105,7 +135,7 @@ fn instant(s: &str, end: bool) -> Option<Millis> {
         .map(|d| d.timestamp_millis())
 }
 
-fn local(ms: Millis) -> DateTime<Tz> {
+pub(crate) fn local(ms: Millis) -> DateTime<Tz> {
     Utc.timestamp_millis_opt(ms)
         .single()
         .unwrap_or_default()
@@ -132,7 +162,18 @@ pub fn file_name(r: &Report) -> String {
         return format!("atendimento-{digits}.pdf");
     }
     let day = local(r.created_at).format("%Y-%m-%d");
-    format!("historico-{day}-{}.pdf", &r.id.simple().to_string()[..8])
+    let ext = r
+        .file_path
+        .as_deref()
+        .and_then(|p| p.rsplit_once('.'))
+        .map_or("pdf", |(_, e)| e);
+    let stem = match r.kind.as_str() {
+        "conversations" => "conversas",
+        "agile" => "fluxo-agil",
+        "session" => "sessao",
+        _ => "historico",
+    };
+    format!("{stem}-{day}-{}.{ext}", &r.id.simple().to_string()[..8])
 }
 
 /// The job that renders a history report.
@@ -178,9 +219,89 @@ struct JobPayload {
     report_id: uuid::Uuid,
 }
 
-/// The `report_history` job: reads the contact's history, renders it and
-/// keeps the file. A failure is the report's (shown to the user), not a
-/// retry: a render that broke once would break again.
+/// What an export (RP-2, RP-3) covers and its file format.
+#[derive(Deserialize)]
+struct ExportParams<F> {
+    filter: F,
+    format: ExportFormat,
+}
+
+/// An export's file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportFormat {
+    Csv,
+    Xlsx,
+}
+
+impl ExportFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            ExportFormat::Csv => "csv",
+            ExportFormat::Xlsx => "xlsx",
+        }
+    }
+}
+
+/// The content type of a report file, by its extension.
+pub fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next() {
+        Some("csv") => "text/csv; charset=utf-8",
+        Some("xlsx") => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        _ => "application/pdf",
+    }
+}
+
+/// A report's file and its extension; None when there was nothing to put
+/// in it (a history whose period holds no message any more).
+type Produced = Option<(Vec<u8>, &'static str)>;
+
+/// Makes a report's file, by its kind.
+async fn produce(st: &AppState, report: &Report) -> Result<Produced, String> {
+    let bad = |e: serde_json::Error| format!("unreadable report parameters: {e}");
+    match report.kind.as_str() {
+        "conversations" => {
+            let p: ExportParams<atende_store::chat_sessions::ChatSessionFilter> =
+                serde_json::from_value(report.params.0.clone()).map_err(bad)?;
+            let table = sessions::table(st, report.org_id, &p.filter)
+                .await
+                .map_err(|e| e.to_string())?;
+            spreadsheet(table, p.format).await.map(Some)
+        }
+        "agile" => {
+            let p: ExportParams<atende_store::agile::AgileFilter> =
+                serde_json::from_value(report.params.0.clone()).map_err(bad)?;
+            let table = agile::table(st, report.org_id, &p.filter)
+                .await
+                .map_err(|e| e.to_string())?;
+            spreadsheet(table, p.format).await.map(Some)
+        }
+        _ => {
+            let p: HistoryParams = serde_json::from_value(report.params.0.clone()).map_err(bad)?;
+            Ok(render(st, report, &p).await?.map(|b| (b, "pdf")))
+        }
+    }
+}
+
+/// Writes a table as the format asks, on a blocking thread.
+async fn spreadsheet(
+    table: atende_sheets::Table,
+    format: ExportFormat,
+) -> Result<(Vec<u8>, &'static str), String> {
+    let bytes = tokio::task::spawn_blocking(move || match format {
+        ExportFormat::Csv => table.to_csv(),
+        ExportFormat::Xlsx => table.to_xlsx(),
+    })
+    .await
+    .map_err(|e| e.to_string())?
+    .map_err(|e| e.to_string())?;
+    Ok((bytes, format.extension()))
+}
+
+/// The `report_history` job, which makes every kind of report: reads what
+/// the report covers, renders it and keeps the file. A failure is the
+/// report's (shown to the user), not a retry: a render that broke once
+/// would break again.
 pub async fn history(st: &AppState, job: &Job) -> Result<Outcome, StoreError> {
     let (Some(org), Ok(p)) = (
         job.org_id,
@@ -192,31 +313,23 @@ pub async fn history(st: &AppState, job: &Job) -> Result<Outcome, StoreError> {
     if report.status != "processing" {
         return finish(st, job, None).await;
     }
-    let outcome = match serde_json::from_value::<HistoryParams>(report.params.0.clone()) {
-        Ok(params) => {
-            let started = std::time::Instant::now();
-            match tokio::time::timeout(MAX_PROCESSING, render(st, &report, &params)).await {
-                Ok(Ok(Some(bytes))) => Ok(bytes),
-                Ok(Ok(None)) => Err("no_conversation_found"),
-                Ok(Err(e)) => {
-                    tracing::warn!(report = %report.id, error = %e, "history report failed");
-                    Err("processing_error")
-                }
-                Err(_) => {
-                    tracing::warn!(report = %report.id, secs = started.elapsed().as_secs(), "history report took too long");
-                    Err("processing_timeout")
-                }
-            }
-        }
-        Err(e) => {
-            tracing::warn!(report = %report.id, error = %e, "unreadable report parameters");
+    let started = std::time::Instant::now();
+    let outcome = match tokio::time::timeout(MAX_PROCESSING, produce(st, &report)).await {
+        Ok(Ok(Some(file))) => Ok(file),
+        Ok(Ok(None)) => Err("no_conversation_found"),
+        Ok(Err(e)) => {
+            tracing::warn!(report = %report.id, error = %e, "report failed");
             Err("processing_error")
+        }
+        Err(_) => {
+            tracing::warn!(report = %report.id, secs = started.elapsed().as_secs(), "report took too long");
+            Err("processing_timeout")
         }
     };
     match outcome {
-        Ok(bytes) => {
+        Ok((bytes, ext)) => {
             let dir = reports_dir(st).join(org.to_string());
-            let rel = format!("{org}/{}.pdf", report.id);
+            let rel = format!("{org}/{}.{ext}", report.id);
             let written = async {
                 tokio::fs::create_dir_all(&dir).await?;
                 tokio::fs::write(reports_dir(st).join(&rel), &bytes).await
@@ -329,11 +442,24 @@ async fn render(
         .await
         .map_err(err)?;
     let doc = document(st, report, p, &contact, &messages, &attendances);
-    let bytes = tokio::task::spawn_blocking(move || atende_pdf::history_pdf(&doc))
+    // Stops the render when this future is dropped — the job's time limit
+    // ran out — instead of leaving it to run on its blocking thread.
+    let cancel = CancelOnDrop(Arc::new(AtomicBool::new(false)));
+    let flag = Arc::clone(&cancel.0);
+    let bytes = tokio::task::spawn_blocking(move || atende_pdf::history_pdf_until(&doc, &flag))
         .await
         .map_err(|e| e.to_string())?
         .map_err(|e| e.to_string())?;
     Ok(Some(bytes))
+}
+
+/// Sets its flag when dropped.
+struct CancelOnDrop(Arc<AtomicBool>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
 }
 
 /// The PDF's data: messages and attendance marks, in time order.
