@@ -343,3 +343,50 @@ export function step(name, page, body) {
     }
   });
 }
+
+/**
+ * `YYYY-MM-DD` in Brasília time (how the server reads report dates),
+ * `days` from now.
+ * @param {number} days
+ */
+export function brasiliaDate(days = 0) {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'America/Sao_Paulo',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(Date.now() + days * 86_400_000);
+}
+
+/**
+ * A pt-BR page of `browser` signed in as `email`, downloads accepted.
+ * @param {import('playwright-core').Browser} browser
+ * @param {string} appUrl
+ * @param {string} email
+ */
+export async function signedInPage(browser, appUrl, email) {
+  const context = await browser.newContext({
+    viewport: { width: 1360, height: 900 },
+    locale: 'pt-BR',
+    acceptDownloads: true,
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  await loginInBrowser(page, appUrl, email);
+  await page.getByRole('button', { name: 'Menu do usuário' }).waitFor();
+  return page;
+}
+
+/**
+ * Opens "Gerenciador de relatórios" from the user menu's "Administração".
+ * @param {import('playwright-core').Page} page
+ */
+export async function openReportManager(page) {
+  await page.getByRole('button', { name: 'Menu do usuário' }).click();
+  await page.getByRole('menuitem', { name: 'Administração' }).click();
+  await page
+    .getByRole('navigation', { name: 'Páginas de administração' })
+    .getByRole('link', { name: 'Gerenciador de relatórios' })
+    .click();
+  await page.getByRole('heading', { level: 1, name: 'Gerenciador de relatórios' }).waitFor();
+}

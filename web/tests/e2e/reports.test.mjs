@@ -12,6 +12,9 @@ import { readFile } from 'node:fs/promises';
 import { after, before, describe } from 'node:test';
 import {
   apiSession,
+  brasiliaDate,
+  openReportManager,
+
   cleanup,
   eventually,
   launchBrowser,
@@ -37,19 +40,6 @@ const PROCESSING = 'O histórico está sendo processado e em breve estará dispo
 const READY = 'Baixar histórico completo do contato';
 const TICKET_PROCESSING = 'O PDF do atendimento está sendo gerado';
 const TICKET_READY = 'Baixar PDF do atendimento';
-
-/**
- * `YYYY-MM-DD` in Brasília time (how the server reads the dates).
- * @param {number} ms
- */
-function brasiliaDate(ms) {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'America/Sao_Paulo',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(ms);
-}
 
 /** @type {Awaited<ReturnType<typeof startAtende>>} */
 let atende;
@@ -112,16 +102,10 @@ describe('report manager (RP-1)', { concurrency: false }, () => {
   after(cleanup);
 
   step('"Gerenciador de relatórios" opens from the admin menu with the last 30 days and the history type', async () => {
-    await page.getByRole('button', { name: 'Menu do usuário' }).click();
-    await page.getByRole('menuitem', { name: 'Administração' }).click();
-    await page
-      .getByRole('navigation', { name: 'Páginas de administração' })
-      .getByRole('link', { name: 'Gerenciador de relatórios' })
-      .click();
-    await page.getByRole('heading', { level: 1, name: 'Gerenciador de relatórios' }).waitFor();
+    await openReportManager(page);
     assert.equal(new URL(page.url()).pathname, '/admin/reports');
 
-    const today = brasiliaDate(Date.now());
+    const today = brasiliaDate();
     const [y, m, d] = today.split('-').map(Number);
     const from = new Date(Date.UTC(y, m - 1, d - 30)).toISOString().slice(0, 10);
     assert.equal(await page.getByLabel('Data final').inputValue(), today);

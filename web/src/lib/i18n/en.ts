@@ -5,6 +5,8 @@ import { flowActionsEn } from './flowActions.en';
 import { panelEn } from './panel.en';
 import { readyEn } from './ready.en';
 import { reportsEn } from './reports.en';
+import { reportConversationsEn } from './reportConversations.en';
+import { reportAgileEn } from './reportAgile.en';
 import { searchEn } from './search.en';
 import type { MessageKey } from './pt-BR';
 
@@ -283,6 +285,8 @@ export const en: Record<MessageKey, string> = {
   ...hoursEn,
   ...absenceEn,
   ...reportsEn,
+  ...reportConversationsEn,
+  ...reportAgileEn,
   'templates.open': 'Template message',
   'templates.openHint': 'Pick a template message to send',
   'templates.title': 'Send a template message',

@@ -5,6 +5,8 @@ import { flowActionsPtBR } from './flowActions.pt-BR';
 import { panelPtBR } from './panel.pt-BR';
 import { readyPtBR } from './ready.pt-BR';
 import { reportsPtBR } from './reports.pt-BR';
+import { reportConversationsPtBR } from './reportConversations.pt-BR';
+import { reportAgilePtBR } from './reportAgile.pt-BR';
 import { searchPtBR } from './search.pt-BR';
 
 /**
@@ -287,6 +289,8 @@ export const ptBR = {
   ...hoursPtBR,
   ...absencePtBR,
   ...reportsPtBR,
+  ...reportConversationsPtBR,
+  ...reportAgilePtBR,
   'templates.open': 'Mensagem template',
   'templates.openHint': 'Escolher uma mensagem template para enviar',
   'templates.title': 'Enviar mensagem template',

@@ -9,18 +9,65 @@
  *   `no_conversation_found`;
  * - `GET /api/v1/reports` (newest first; `mine`: the caller's own) and
  *   `GET /api/v1/reports/{id}`.
- * - `GET /api/v1/reports/tickets?inbox_id=&before=&limit=` (RP-4): the
+ * - `GET /api/v1/reports/tickets?inbox_id=&before=&before_id=&limit=` (RP-4): the
  *   inbox's attendances of the last 3 months, newest first; the next page
- *   is the one `before` the last row's `opened_at`;
+ *   starts after the last row (`before` its `opened_at`, `before_id` its id);
  * - `POST /api/v1/reports/tickets/{id}`: 202 with the ticket's PDF report,
  *   processing (listed with the others);
  * - `GET /api/v1/inboxes` for the ticket history's bot/number selector
  *   (open to who chats or manages inboxes).
+ * - `GET /api/v1/reports/conversations` (RP-2): the newest sessions the
+ *   filters find, a page at a time (`cursor`); its 422s (`range_too_long`,
+ *   `invalid_protocol`, `invalid_session`, `unknown_tag`, `invalid`) word
+ *   the problem for people;
+ * - `GET /api/v1/reports/conversations/{id}/messages` (`after`,
+ *   `include_internal`): the session's conversation in time order;
+ * - `POST /api/v1/reports/conversations/{id}/pdf` and
+ *   `POST /api/v1/reports/conversations/export` (CSV or XLSX of every
+ *   session the filters find): 202 with the report, processing;
+ * - `GET /api/v1/tags` and `GET /api/v1/custom-fields` for the filters
+ *   (each needs its own module, view).
+ * - `GET /api/v1/reports/agile` (RP-3, "Relatório Fluxo Ágil"): a page of
+ *   the rows the filters find (`offset`, `limit`) and their `total`; a
+ *   period over 31 days is `range_too_long`, worded for people;
+ * - `GET /api/v1/reports/agile/options`: the clients, campaigns and
+ *   batches of a period, for the filters' lists;
+ * - `GET /api/v1/reports/agile/messages`: a row's history with the bot;
+ * - `POST /api/v1/reports/agile/export` ("EXPORTAR", CSV or XLSX of every
+ *   row): 202 with the report, processing.
  * The file itself downloads from the report's `download_url` with the
  * session cookie (a plain link).
  */
 import { api, call } from '../../api/client';
-import { type Candidate, type Inbox, type Period, type Report, type Ticket, TICKETS_PAGE } from './reports';
+import type { CustomField } from '../../api/admin-types';
+import type { Tag } from '../../api/types';
+import {
+  type ConversationFilter,
+  filterQuery,
+  MESSAGES_PAGE,
+  type SessionMessage,
+  SESSIONS_PAGE,
+  type SessionsPage,
+} from './conversations';
+import {
+  type Candidate,
+  type Inbox,
+  type Period,
+  type Report,
+  type Ticket,
+  type TicketsCursor,
+  TICKETS_PAGE,
+} from './reports';
+import {
+  AGILE_PAGE,
+  type AgileFilter,
+  type AgileMessage,
+  type AgileOptions,
+  type AgilePage,
+  type AgileRow,
+  agileQuery,
+  rowMessagesQuery,
+} from './agile';
 
 export async function findCandidates(q: string, period: Period): Promise<Candidate[]> {
   const out = await call(
@@ -45,10 +92,14 @@ export function getReport(id: string): Promise<Report> {
   return call(api.GET('/api/v1/reports/{id}', { params: { path: { id } } }));
 }
 
-export function listTickets(inboxId: string, before: string | null, limit: number = TICKETS_PAGE): Promise<Ticket[]> {
+export function listTickets(
+  inboxId: string,
+  after: TicketsCursor | null,
+  limit: number = TICKETS_PAGE,
+): Promise<Ticket[]> {
   return call(
     api.GET('/api/v1/reports/tickets', {
-      params: { query: before ? { inbox_id: inboxId, before, limit } : { inbox_id: inboxId, limit } },
+      params: { query: { inbox_id: inboxId, limit, ...(after ?? {}) } },
     }),
   );
 }
@@ -59,4 +110,66 @@ export function createTicketPdf(ticketId: string): Promise<Report> {
 
 export function listInboxes(): Promise<Inbox[]> {
   return call(api.GET('/api/v1/inboxes'));
+}
+
+/** A page of the sessions `filter` finds, after `cursor` (null: the newest). */
+export function listSessions(
+  filter: ConversationFilter,
+  cursor: string | null,
+  limit: number = SESSIONS_PAGE,
+): Promise<SessionsPage> {
+  const query = { ...filterQuery(filter), limit, ...(cursor ? { cursor } : {}) };
+  return call(api.GET('/api/v1/reports/conversations', { params: { query } }));
+}
+
+export async function sessionMessages(
+  sessionId: string,
+  after: string | null,
+  includeInternal: boolean,
+  limit: number = MESSAGES_PAGE,
+): Promise<{ items: SessionMessage[]; next_cursor?: string | null }> {
+  const query = { limit, include_internal: includeInternal, ...(after ? { after } : {}) };
+  return call(
+    api.GET('/api/v1/reports/conversations/{id}/messages', { params: { path: { id: sessionId }, query } }),
+  );
+}
+
+export function createSessionPdf(sessionId: string, includeInternal: boolean): Promise<Report> {
+  return call(
+    api.POST('/api/v1/reports/conversations/{id}/pdf', {
+      params: { path: { id: sessionId } },
+      body: { include_internal: includeInternal },
+    }),
+  );
+}
+
+export function exportSessions(filter: ConversationFilter, format: 'csv' | 'xlsx'): Promise<Report> {
+  return call(api.POST('/api/v1/reports/conversations/export', { body: { ...filterQuery(filter), format } }));
+}
+
+export function listTags(): Promise<Tag[]> {
+  return call(api.GET('/api/v1/tags'));
+}
+
+export function listCustomFields(): Promise<CustomField[]> {
+  return call(api.GET('/api/v1/custom-fields'));
+}
+
+/** A page of the Fluxo Ágil report's rows for `filter`, from `offset`. */
+export function listAgile(filter: AgileFilter, offset: number, limit: number = AGILE_PAGE): Promise<AgilePage> {
+  return call(api.GET('/api/v1/reports/agile', { params: { query: { ...agileQuery(filter), offset, limit } } }));
+}
+
+/** The clients, campaigns and batches of the flows started in `period`. */
+export function agileOptions(period: Period): Promise<AgileOptions> {
+  return call(api.GET('/api/v1/reports/agile/options', { params: { query: { from: period.from, to: period.to } } }));
+}
+
+/** A row's history with the bot, for the filters of the search that listed it. */
+export function agileMessages(applied: AgileFilter, row: AgileRow): Promise<AgileMessage[]> {
+  return call(api.GET('/api/v1/reports/agile/messages', { params: { query: rowMessagesQuery(applied, row) } }));
+}
+
+export function exportAgile(filter: AgileFilter, format: 'csv' | 'xlsx'): Promise<Report> {
+  return call(api.POST('/api/v1/reports/agile/export', { body: { ...agileQuery(filter), format } }));
 }

@@ -12,12 +12,16 @@ import {
   changedStatus,
   dateIn,
   defaultPeriod,
+  formatDay,
   formatSize,
   isDate,
   isReportKind,
   KIND_LABEL,
   nextExpiryDelay,
+  MAX_RANGE_DAYS,
   periodProblem,
+  rangeProblem,
+  rangeTooLong,
   POLL_MS,
   pollTargets,
   preselect,
@@ -83,12 +87,47 @@ describe('period', () => {
   });
 });
 
+describe('the spreadsheet reports’ range (RP-2, RP-3)', () => {
+  /** The server's sentences (crates/server/src/reports/sessions.rs). */
+  const RANGE_TOO_LONG = 'O intervalo de tempo não pode ultrapassar 31 dias.';
+  const RANGE_INCOMPLETE = 'Informe o início e o fim do intervalo de tempo.';
+
+  it('allows at most 31 days, both ends included', () => {
+    expect(MAX_RANGE_DAYS).toBe(31);
+    expect(rangeTooLong('2026-03-01', '2026-03-31')).toBe(false);
+    expect(rangeTooLong('2026-03-01', '2026-04-01')).toBe(true);
+    expect(rangeTooLong('2026-02-01', '2026-03-03')).toBe(false);
+    expect(rangeTooLong('2026-02-01', '2026-03-04')).toBe(true);
+    // Seed 003's example: "01/05/2025 a 31/05/2025".
+    expect(rangeProblem('2025-05-01', '2025-05-31')).toBeNull();
+    expect(rangeProblem('2025-05-01', '2025-06-01')).toBe('reports.conv.rangeTooLong');
+    expect(ptBR['reports.conv.rangeTooLong']).toBe(RANGE_TOO_LONG);
+  });
+
+  it('wants both ends, real dates, in order', () => {
+    expect(rangeProblem('', '2026-03-01')).toBe('reports.conv.rangeIncomplete');
+    expect(rangeProblem('2026-03-01', ' ')).toBe('reports.conv.rangeIncomplete');
+    expect(ptBR['reports.conv.rangeIncomplete']).toBe(RANGE_INCOMPLETE);
+    expect(rangeProblem('2026-02-30', '2026-03-01')).toBe('reports.periodFormat');
+    expect(rangeProblem('2026-03-10', '2026-03-01')).toBe('reports.conv.rangeOrder');
+    expect(rangeProblem(' 2026-03-01 ', '2026-03-01')).toBeNull();
+  });
+
+  it('writes a day as people read it', () => {
+    expect(formatDay('2025-10-07', 'pt-BR')).toBe('07/10/2025');
+    expect(formatDay('2025-10-07', 'en')).toBe('10/7/25');
+    expect(formatDay('not a day', 'pt-BR')).toBe('not a day');
+  });
+});
+
 describe('report kinds', () => {
   it('offers the full conversation history, each kind with its label', () => {
-    expect(REPORT_KINDS).toEqual(['history', 'ticket']);
+    expect(REPORT_KINDS).toEqual(['history', 'ticket', 'conversations', 'agile']);
     for (const k of REPORT_KINDS) expect(KIND_LABEL[k]).toMatch(/^reports\.kind\./);
     expect(isReportKind('history')).toBe(true);
     expect(isReportKind('ticket')).toBe(true);
+    expect(isReportKind('conversations')).toBe(true);
+    expect(isReportKind('agile')).toBe(true);
     expect(isReportKind('sales')).toBe(false);
   });
 });
@@ -140,6 +179,25 @@ describe('status view', () => {
     expect(
       reportView(report('9', { kind: 'ticket', status: 'failed', error_code: 'no_conversation_found' })).hint,
     ).toBe('reports.hint.ticketNoConversation');
+    // A session's PDF and the conversations export (RP-2) guide to where they are made again.
+    expect(reportView(report('10', { kind: 'session', status: 'expired' })).hint).toBe('reports.hint.sessionExpired');
+    expect(
+      reportView(report('11', { kind: 'session', status: 'failed', error_code: 'no_conversation_found' })).hint,
+    ).toBe('reports.hint.sessionNoConversation');
+    expect(reportView(report('12', { kind: 'conversations' })).hint).toBe('reports.hint.exportProcessing');
+    expect(reportView(report('13', { kind: 'conversations', status: 'ready' })).hint).toBe('reports.hint.exportReady');
+    expect(
+      reportView(report('14', { kind: 'conversations', status: 'failed', error_code: 'processing_timeout' })).hint,
+    ).toBe('reports.hint.exportTimeout');
+    // The Fluxo Ágil export (RP-3) guides back to its own report.
+    expect(reportView(report('16', { kind: 'agile' })).hint).toBe('reports.hint.agileProcessing');
+    expect(reportView(report('17', { kind: 'agile', status: 'ready' })).hint).toBe('reports.hint.exportReady');
+    expect(reportView(report('18', { kind: 'agile', status: 'expired' })).hint).toBe('reports.hint.agileExpired');
+    expect(
+      reportView(report('19', { kind: 'agile', status: 'failed', error_code: 'processing_timeout' })).hint,
+    ).toBe('reports.hint.agileTimeout');
+    // A kind this page does not know yet reads as the full history's.
+    expect(reportView(report('15', { kind: 'sales', status: 'expired' })).hint).toBe('reports.hint.expired');
     // A status this page does not know yet reads as a failure, its message as sent.
     expect(reportView(report('7', { status: 'weird', message: 'x' }))).toMatchObject({ tone: 'failed', message: 'x' });
   });
@@ -241,6 +299,8 @@ describe('ticket history (RP-4)', () => {
   it('has no period: the window is the last 3 months', () => {
     expect(kindHasPeriod('history')).toBe(true);
     expect(kindHasPeriod('ticket')).toBe(false);
+    expect(kindHasPeriod('conversations')).toBe(false);
+    expect(kindHasPeriod('agile')).toBe(false);
     expect(ptBR['reports.kind.ticket']).toBe('Histórico de atendimentos');
     expect(ptBR['reports.ticketsEmpty']).toBe('Nenhum atendimento nos últimos 3 meses');
     expect(ptBR['reports.ticketWindowHint']).toMatch(/últimos 3 meses/);
@@ -250,10 +310,14 @@ describe('ticket history (RP-4)', () => {
     const full = Array.from({ length: TICKETS_PAGE }, (_, i) =>
       ticket(String(i), new Date(Date.UTC(2026, 2, 31) - i * 60_000).toISOString()),
     );
-    expect(nextTicketsCursor(full)).toBe(full[full.length - 1]?.opened_at);
+    const last = full[full.length - 1];
+    expect(nextTicketsCursor(full)).toEqual({ before: last?.opened_at, before_id: last?.id });
     expect(nextTicketsCursor(full.slice(0, 3))).toBeNull();
     expect(nextTicketsCursor([])).toBeNull();
-    expect(nextTicketsCursor([ticket('a', '2026-03-01T00:00:00Z')], 1)).toBe('2026-03-01T00:00:00Z');
+    expect(nextTicketsCursor([ticket('a', '2026-03-01T00:00:00Z')], 1)).toEqual({
+      before: '2026-03-01T00:00:00Z',
+      before_id: 'a',
+    });
   });
 
   it('appends the next page without repeating a row', () => {

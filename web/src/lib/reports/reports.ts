@@ -24,18 +24,25 @@ export type Inbox = components['schemas']['InboxOut'];
 
 /**
  * The kinds of report the manager offers, in the order of its select:
- * "Histórico completo de conversa" (RP-1) and "Histórico de atendimentos"
- * (RP-4). Other kinds add theirs here (and their form to the page).
+ * "Histórico completo de conversa" (RP-1), "Histórico de atendimentos"
+ * (RP-4), "Relatório de conversas" (RP-2) and "Relatório Fluxo Ágil"
+ * (RP-3). Other kinds add theirs here (and their form to the page).
  */
-export const REPORT_KINDS = ['history', 'ticket'] as const;
+export const REPORT_KINDS = ['history', 'ticket', 'conversations', 'agile'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
 
 export const KIND_LABEL: Record<ReportKind, MessageKey> = {
   history: 'reports.kind.history',
   ticket: 'reports.kind.ticket',
+  conversations: 'reports.kind.conversations',
+  agile: 'reports.kind.agile',
 };
 
-/** Whether a kind's form asks for a period (the ticket history is fixed to the last 3 months). */
+/**
+ * Whether a kind's form asks for a period (the ticket history is fixed to
+ * the last 3 months; the conversations report has its own "Intervalo de
+ * tempo" among its filters, the Fluxo Ágil report its own "Período").
+ */
 export function kindHasPeriod(kind: ReportKind): boolean {
   return kind === 'history';
 }
@@ -105,6 +112,37 @@ export function periodProblem(p: Period): MessageKey | null {
   return null;
 }
 
+/** The longest period the spreadsheet reports search, both ends included (seeds 001 and 003: 31 days). */
+export const MAX_RANGE_DAYS = 31;
+
+/** Whether a period (both ends included) is longer than the reports search. */
+export function rangeTooLong(from: string, to: string, days: number = MAX_RANGE_DAYS): boolean {
+  return addDays(from, days - 1) < to;
+}
+
+/**
+ * What the server would refuse in the period of the conversations (RP-2)
+ * and Fluxo Ágil (RP-3) reports, in its own words
+ * (crates/server/src/reports/sessions.rs, which both use): a missing end,
+ * an unreadable date, the start after the end, more than 31 days. Null when
+ * it can be sent; the server checks again, and its answer is shown too.
+ */
+export function rangeProblem(from: string, to: string): MessageKey | null {
+  const [f, t] = [from.trim(), to.trim()];
+  if (!f || !t) return 'reports.conv.rangeIncomplete';
+  if (!isDate(f) || !isDate(t)) return 'reports.periodFormat';
+  if (f > t) return 'reports.conv.rangeOrder';
+  if (rangeTooLong(f, t)) return 'reports.conv.rangeTooLong';
+  return null;
+}
+
+/** A day (`YYYY-MM-DD`) as people read it in `locale` ("07/10/2025"). */
+export function formatDay(date: string, locale: string): string {
+  if (!isDate(date)) return date;
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeZone: 'UTC' }).format(Date.UTC(y, m - 1, d));
+}
+
 /** The candidate to select after a search: the only one, if just one came. */
 export function preselect(items: readonly Candidate[]): string | null {
   return items.length === 1 ? (items[0]?.id ?? null) : null;
@@ -125,27 +163,71 @@ export interface ReportView {
   downloadUrl: string | null;
 }
 
-const HINTS: Record<string, MessageKey> = {
-  processing_timeout: 'reports.hint.timeout',
-  no_conversation_found: 'reports.hint.noConversation',
+/** The guidance a kind of report gives for each status, and for its failures by error code. */
+interface KindHints {
+  processing: MessageKey;
+  ready: MessageKey;
+  expired: MessageKey;
+  failed: Record<string, MessageKey>;
+}
+
+/** The full history (RP-1), and any kind without hints of its own. */
+const HISTORY_HINTS: KindHints = {
+  processing: 'reports.hint.processing',
+  ready: 'reports.hint.ready',
+  expired: 'reports.hint.expired',
+  failed: {
+    processing_timeout: 'reports.hint.timeout',
+    no_conversation_found: 'reports.hint.noConversation',
+  },
 };
 
-/** A ticket's PDF (RP-4) has no period to shorten nor a search to redo. */
-const TICKET_HINTS: Record<string, MessageKey> = {
-  processing_timeout: 'reports.hint.ticketTimeout',
-  no_conversation_found: 'reports.hint.ticketNoConversation',
+const KIND_HINTS: Record<string, KindHints> = {
+  history: HISTORY_HINTS,
+  // A ticket's PDF (RP-4) has no period to shorten nor a search to redo.
+  ticket: {
+    ...HISTORY_HINTS,
+    expired: 'reports.hint.ticketExpired',
+    failed: {
+      processing_timeout: 'reports.hint.ticketTimeout',
+      no_conversation_found: 'reports.hint.ticketNoConversation',
+    },
+  },
+  // A session's PDF, from the conversations report (RP-2).
+  session: {
+    ...HISTORY_HINTS,
+    expired: 'reports.hint.sessionExpired',
+    failed: {
+      processing_timeout: 'reports.hint.sessionTimeout',
+      no_conversation_found: 'reports.hint.sessionNoConversation',
+    },
+  },
+  // The conversations report's spreadsheet (CSV or XLSX).
+  conversations: {
+    processing: 'reports.hint.exportProcessing',
+    ready: 'reports.hint.exportReady',
+    expired: 'reports.hint.exportExpired',
+    failed: { processing_timeout: 'reports.hint.exportTimeout' },
+  },
+  // The Fluxo Ágil report's spreadsheet (RP-3).
+  agile: {
+    processing: 'reports.hint.agileProcessing',
+    ready: 'reports.hint.exportReady',
+    expired: 'reports.hint.agileExpired',
+    failed: { processing_timeout: 'reports.hint.agileTimeout' },
+  },
 };
 
 /** The view of a report's status; an unknown status reads as failed. */
 export function reportView(r: Report): ReportView {
-  const ticket = r.kind === 'ticket';
+  const hints = KIND_HINTS[r.kind] ?? HISTORY_HINTS;
   switch (r.status) {
     case 'processing':
       return {
         tone: 'processing',
         label: 'reports.status.processing',
         message: r.message,
-        hint: 'reports.hint.processing',
+        hint: hints.processing,
         downloadUrl: null,
       };
     case 'ready':
@@ -153,7 +235,7 @@ export function reportView(r: Report): ReportView {
         tone: 'ready',
         label: 'reports.status.ready',
         message: r.message,
-        hint: 'reports.hint.ready',
+        hint: hints.ready,
         downloadUrl: r.download_url ?? null,
       };
     case 'expired':
@@ -161,7 +243,7 @@ export function reportView(r: Report): ReportView {
         tone: 'expired',
         label: 'reports.status.expired',
         message: r.message,
-        hint: ticket ? 'reports.hint.ticketExpired' : 'reports.hint.expired',
+        hint: hints.expired,
         downloadUrl: null,
       };
     default:
@@ -169,7 +251,7 @@ export function reportView(r: Report): ReportView {
         tone: 'failed',
         label: 'reports.status.failed',
         message: r.message,
-        hint: (ticket ? TICKET_HINTS : HINTS)[r.error_code ?? ''] ?? 'reports.hint.error',
+        hint: hints.failed[r.error_code ?? ''] ?? 'reports.hint.error',
         downloadUrl: null,
       };
   }
@@ -254,10 +336,17 @@ export function appendTickets(list: readonly Ticket[], page: readonly Ticket[]):
   return [...list, ...page.filter((x) => !seen.has(x.id))];
 }
 
-/** The `before` of the page after `page` (its last row's opening), or null when it was the last. */
-export function nextTicketsCursor(page: readonly Ticket[], limit: number = TICKETS_PAGE): string | null {
-  if (page.length < limit) return null;
-  return page[page.length - 1]?.opened_at ?? null;
+/** Where the next page of tickets starts: after the last one read, by its opening time and id. */
+export interface TicketsCursor {
+  before: string;
+  before_id: string;
+}
+
+/** Where the page after `page` starts (its last row), or null when it was the last. */
+export function nextTicketsCursor(page: readonly Ticket[], limit: number = TICKETS_PAGE): TicketsCursor | null {
+  const last = page[page.length - 1];
+  if (page.length < limit || !last) return null;
+  return { before: last.opened_at, before_id: last.id };
 }
 
 /** The inbox to show first: the one chosen before if still there, else the first. */
