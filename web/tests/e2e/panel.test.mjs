@@ -309,8 +309,11 @@ describe('settings panel and transfer requests', { concurrency: false }, () => {
     bp.setDefaultTimeout(15_000);
     await loginInBrowser(bp, appUrl, USERS.bruno);
     await bp.getByRole('button', { name: 'Menu do usuário' }).waitFor();
-    // The list loads once Bruno's socket said hello: then the request arrives live.
-    await bp.getByRole('tab', { name: 'Meus chats' }).click();
+    // A transfer request is only pushed live: wait until Bruno's socket is
+    // up. The tab counters come over it right after its hello (a list can
+    // load before that, when the tab is clicked).
+    await bp.locator('#tab-mine .count').waitFor();
+    await bp.getByRole('tab', { name: /^Meus chats/ }).click();
     await bp.locator(`.item[data-conversation-id="${chatId}"]`).waitFor();
 
     await pane().getByRole('button', { name: 'Solicitar transferência' }).click();
