@@ -16,7 +16,7 @@
 //! for emoji when the system has it.
 //!
 //! Rendering is CPU-bound and synchronous: a long history is laid out in
-//! parts on every core (see `paged.rs`; about 1 s for 10,000 messages on
+//! parts on every core (see `paged.rs`; under 1 s for 10,000 messages on
 //! two cores), so call it from `spawn_blocking`. Output is an untagged PDF
 //! laid out with plain blocks so long histories stay fast.
 

@@ -13,11 +13,12 @@ pub(crate) fn is_web_url(url: &str) -> bool {
 }
 
 /// Whether `text` shapes the same without the fonts' glyph composition
-/// (OpenType `ccmp`): it holds only Latin letters, digits and punctuation,
-/// no combining mark, emoji or joiner. Inter composes only base letters with
-/// combining marks, and Noto Color Emoji builds flags, skin tones and family
-/// emoji with it; for everything else the feature is a no-op that costs
-/// about a sixth of a long history's layout time.
+/// (OpenType `ccmp`): it holds only Latin letters, digits, punctuation and
+/// single emoji, no combining mark, joiner, flag, skin tone or variation
+/// selector. Inter composes only base letters with combining marks, and
+/// Noto Color Emoji builds flags, skin tones, keycaps and joined emoji
+/// (families, professions) with it; for everything else the feature is a
+/// no-op that costs about a sixth of a long history's layout time.
 pub(crate) fn needs_no_composition(text: &str) -> bool {
     text.chars().all(|c| {
         matches!(c,
@@ -28,7 +29,15 @@ pub(crate) fn needs_no_composition(text: &str) -> bool {
             | '\u{2000}'..='\u{200B}'
             | '\u{200E}'..='\u{206F}'
             // Currency symbols (€).
-            | '\u{20A0}'..='\u{20CF}')
+            | '\u{20A0}'..='\u{20CF}'
+            // Miscellaneous Symbols and Dingbats (☀ ✅ ❤ without U+FE0F).
+            | '\u{2600}'..='\u{27BF}'
+            // Pictographs and emoticons, but not the skin-tone modifiers
+            // U+1F3FB..=U+1F3FF nor the flags' regional indicators.
+            | '\u{1F300}'..='\u{1F3FA}'
+            | '\u{1F400}'..='\u{1F64F}'
+            | '\u{1F680}'..='\u{1F6FF}'
+            | '\u{1F900}'..='\u{1FAFF}')
     })
 }
 

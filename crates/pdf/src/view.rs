@@ -96,14 +96,15 @@ enum Row<'a> {
         when: String,
         details: String,
     },
-    /// A message of the contact (`side: "contact"`), the bot or an agent.
+    /// A message of the contact, the bot or an agent.
     Message {
-        side: &'static str,
-        author: &'a str,
-        role: &'static str,
-        time: String,
+        /// `contact`, `bot`, `agent` or, for an internal note, `note`.
+        style: &'static str,
+        /// `Bruno Souza · Atendente · 14:05`: one string, so the template
+        /// prints it in one style (every change of style inside a
+        /// paragraph is shaped on its own, a twentieth of the layout time).
+        header: String,
         text: Cow<'a, str>,
-        internal: bool,
         media: Option<MediaView<'a>>,
         /// See [`needs_no_composition`]: the template then turns `ccmp` off.
         simple: bool,
@@ -295,19 +296,16 @@ fn message_row(m: &Message) -> Row<'_> {
             };
         }
     };
-    let (author, role) = match (author.is_empty(), m.internal) {
-        (true, false) => (role, ""),
-        (true, true) => (role, "Nota interna"),
-        (false, false) => (author, role),
-        (false, true) => (author, "Nota interna"),
+    let header = match (author.is_empty(), m.internal) {
+        (true, false) => format!("{role} · {time}"),
+        (true, true) => format!("{role} · Nota interna · {time}"),
+        (false, false) => format!("{author} · {role} · {time}"),
+        (false, true) => format!("{author} · Nota interna · {time}"),
     };
     Row::Message {
-        side,
-        author,
-        role,
-        time,
+        style: if m.internal { "note" } else { side },
+        header,
         text,
-        internal: m.internal,
         media,
         simple,
     }

@@ -171,12 +171,22 @@ fn only_plain_latin_text_skips_glyph_composition() {
         "Olá, a instalação em São Paulo é amanhã — “às 8h”… R$ 10,00 ou 2 €",
         &breakable(&"x".repeat(100)),
         "",
+        "Obrigado 😃🙏 ✅ 🚚",
     ] {
         assert!(needs_no_composition(text), "{text:?}");
     }
-    // Emoji (a flag is two letters composed by the emoji font), combining
-    // marks, joiners and other scripts keep the fonts' composition.
-    for text in ["Obrigado 😃", "🇧🇷", "e\u{301}", "👩\u{200D}💻", "Привет"] {
+    // Flags (two letters composed by the emoji font), skin tones, keycaps,
+    // variation selectors, combining marks, joiners and other scripts keep
+    // the fonts' composition.
+    for text in [
+        "🇧🇷",
+        "👍\u{1F3FD}",
+        "1\u{FE0F}\u{20E3}",
+        "❤\u{FE0F}",
+        "e\u{301}",
+        "👩\u{200D}💻",
+        "Привет",
+    ] {
         assert!(!needs_no_composition(text), "{text:?}");
     }
 }
