@@ -8,6 +8,7 @@
 mod db;
 mod error;
 pub mod events;
+mod fold;
 pub mod jobs;
 mod lane;
 mod rows;

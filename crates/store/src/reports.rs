@@ -7,6 +7,7 @@ use serde_json::Value;
 use sqlx::types::Json;
 use uuid::Uuid;
 
+use crate::fold::fold;
 use crate::rows::{Arg, push};
 use crate::{Millis, Result, Store, StoreError, Tx, bind_args, now_ms, with_pool, with_tx};
 
@@ -79,7 +80,7 @@ impl ContactQuery {
         }
         Some(ContactQuery::Name(
             term.split_whitespace()
-                .map(|w| w.to_lowercase().replace(['%', '_'], ""))
+                .map(|w| fold(w).replace(['%', '_'], ""))
                 .filter(|w| !w.is_empty())
                 .collect(),
         ))
@@ -107,7 +108,7 @@ impl ContactQuery {
                 .iter()
                 .map(|w| {
                     format!(
-                        "LOWER({alias}.name) LIKE {}",
+                        "{alias}.name_key LIKE {}",
                         push(args, Arg::Text(format!("%{w}%")))
                     )
                 })

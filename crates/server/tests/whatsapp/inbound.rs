@@ -279,3 +279,55 @@ async fn contact_shows_the_inbox_number_it_wrote_to() {
         .await;
     assert_eq!(inbox["settings"]["display_phone_number"], "5511933334444");
 }
+
+#[tokio::test]
+async fn the_chat_list_finds_names_without_accents_or_case() {
+    let wa = Wa::start().await;
+    let joao = wa
+        .customer_writes("5511955550000", "João Conceição", "olá")
+        .await;
+    let upper = wa
+        .customer_writes("5511955550001", "ÉRICA ÁVILA", "bom dia")
+        .await;
+    wa.customer_writes("5511955550002", "Paulo Souza", "oi")
+        .await;
+    let found = |q: &'static str| {
+        let admin = &wa.admin;
+        async move {
+            let list = admin
+                .get_json(&format!(
+                    "/api/v1/conversations?view=all&q={}",
+                    q.replace(' ', "%20")
+                ))
+                .await;
+            list["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["id"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    // Typed without accents, in any case, or with them: the same chat.
+    for q in ["conceicao", "JOAO", "João Conc", "ceiç"] {
+        assert_eq!(found(q).await, vec![joao.clone()], "{q}");
+    }
+    // A name stored in capitals with accents (SQLite's LOWER keeps them).
+    for q in ["erica", "Érica Ávila", "AVILA"] {
+        assert_eq!(found(q).await, vec![upper.clone()], "{q}");
+    }
+    assert!(found("joana").await.is_empty());
+    // A renamed contact is found by its new name only.
+    let c = wa.admin.conversation(&joao).await;
+    let id = c["contact"]["id"].as_str().unwrap().to_string();
+    let r = wa
+        .admin
+        .patch(
+            &format!("/api/v1/contacts/{id}"),
+            json!({"name": "Zé Ninguém"}),
+        )
+        .await;
+    assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+    assert_eq!(found("ze ninguem").await, vec![joao.clone()]);
+    assert!(found("conceicao").await.is_empty());
+}

@@ -412,6 +412,21 @@ async fn the_search_follows_seed_000s_rules_and_messages() {
     .await;
     let by_id = wa.admin.get_json(&period_q(&joana)).await;
     assert_eq!(by_id["items"][0]["name"], "Joana Prado");
+    // Names match without accents or case, either way round.
+    wa.customer_writes("5511955550000", "João Conceição", "olá")
+        .await;
+    wa.customer_writes("5511955550001", "ÉRICA ÁVILA", "olá")
+        .await;
+    for (q, name) in [
+        ("joao conceicao", "João Conceição"),
+        ("CONCEIÇÃO", "João Conceição"),
+        ("erica avila", "ÉRICA ÁVILA"),
+        ("Ávila", "ÉRICA ÁVILA"),
+    ] {
+        let found = wa.admin.get_json(&period_q(q)).await;
+        assert_eq!(found["items"].as_array().unwrap().len(), 1, "{q}");
+        assert_eq!(found["items"][0]["name"], name, "{q}");
+    }
     // Nobody at all.
     let e = assert_error(
         wa.admin.get(&period_q("Zuleica")).await,

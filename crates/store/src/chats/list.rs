@@ -7,6 +7,7 @@ use atende_domain::{
 };
 use serde::Serialize;
 
+use crate::fold::contains_pattern;
 use crate::rows::{Arg, parse_cursor};
 use crate::{Millis, Result, Store, bind_args, with_pool};
 
@@ -194,10 +195,9 @@ impl Store {
             wh.push("ca.unread > 0".into());
         }
         if let Some(s) = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            let like = format!("%{}%", s.to_lowercase().replace(['%', '_'], ""));
-            let p = push(&mut args, Arg::Text(like));
+            let p = push(&mut args, Arg::Text(contains_pattern(s)));
             let digits: String = s.chars().filter(char::is_ascii_digit).collect();
-            let mut cond = format!("LOWER(k.name) LIKE {p}");
+            let mut cond = format!("k.name_key LIKE {p}");
             if !digits.is_empty() {
                 let d = push(&mut args, Arg::Text(format!("%{digits}%")));
                 cond.push_str(&format!(" OR k.phone LIKE {d} OR c.protocol LIKE {d}"));
