@@ -83,9 +83,12 @@ pub(crate) fn render(
     rows_per_part: usize,
     cancel: &AtomicBool,
 ) -> Result<Rendered> {
-    let runs = in_parallel(view.bodies(rows_per_part), cancel, |i, body| {
-        export_run(template, i, body)
-    })?;
+    // The longest runs first, so that the last ones to finish are short
+    // and no core waits long for another at the end.
+    let mut bodies: Vec<(usize, Body<'_, '_>)> =
+        view.bodies(rows_per_part).into_iter().enumerate().collect();
+    bodies.sort_by_key(|(_, body)| std::cmp::Reverse(body.weight()));
+    let runs = in_parallel(bodies, cancel, |i, body| export_run(template, i, body))?;
     let (mut pages, mut warnings) = finish_pages(template, view, &runs, cancel)?;
     let links = runs.iter().flat_map(|r| r.links.iter().cloned());
     for (number, (page, links)) in (1..).zip(pages.iter_mut().zip(links)) {
@@ -124,9 +127,16 @@ fn finish_pages(
         .collect();
     let total = backgrounds.len();
     let files: Vec<(FileId, Bytes)> = runs.iter().map(|r| (r.file, r.pdf.clone())).collect();
-    let ranges: Vec<&[Background]> = backgrounds.chunks(PAGES_PER_PART).collect();
+    // Ranges of at most PAGES_PER_PART pages, as many as a multiple of the
+    // cores and of even length, so that every core has the same work.
+    let ranges = total
+        .div_ceil(PAGES_PER_PART)
+        .next_multiple_of(cores())
+        .max(1);
+    let per_range = total.div_ceil(ranges).max(1);
+    let ranges: Vec<(usize, &[Background])> = backgrounds.chunks(per_range).enumerate().collect();
     let finished = in_parallel(ranges, cancel, |i, backgrounds| {
-        let part = view.pages(1 + i * PAGES_PER_PART, total, backgrounds);
+        let part = view.pages(1 + i * per_range, total, backgrounds);
         compile(template, &part, files.clone())
     })?;
 
@@ -145,21 +155,23 @@ fn finish_pages(
     Ok((pages, warnings))
 }
 
-/// `f(index, item)` for every item, on one thread per core, in order;
-/// `Cancelled` when `cancel` is set before every item started.
+/// `f(index, item)` for every `(index, item)`, on one thread per core,
+/// started in the order given; the results in the order of the indexes
+/// (`0..items.len()`, each once). `Cancelled` when `cancel` is set before
+/// every item started.
 ///
 /// Each thread takes the next item only when it has finished the last, so
 /// at most one part per core is in memory. (rayon would not do: typst uses
 /// it inside a layout, and a thread waiting there steals the next part,
 /// so all parts end up laid out before any is exported and dropped.)
-fn in_parallel<T, R, F>(items: Vec<T>, cancel: &AtomicBool, f: F) -> Result<Vec<R>>
+fn in_parallel<T, R, F>(items: Vec<(usize, T)>, cancel: &AtomicBool, f: F) -> Result<Vec<R>>
 where
     T: Send,
     R: Send,
     F: Fn(usize, T) -> Result<R> + Sync,
 {
     let count = items.len();
-    let queue = Mutex::new(items.into_iter().enumerate());
+    let queue = Mutex::new(items.into_iter());
     let next = || {
         if cancel.load(Ordering::Relaxed) {
             return None;

@@ -126,6 +126,14 @@ struct MediaView<'a> {
     url: Option<&'a str>,
 }
 
+impl Body<'_, '_> {
+    /// How long the run takes to lay out, roughly: its rows, the title
+    /// block counting as a hundred.
+    pub(crate) fn weight(&self) -> usize {
+        self.rows.len() + if self.title { 100 } else { 0 }
+    }
+}
+
 impl<'a> HistoryView<'a> {
     /// Builds the view of `h`, to be printed with the font `fonts`.
     pub(crate) fn new(h: &'a History, fonts: &'a [&'a str]) -> Self {
