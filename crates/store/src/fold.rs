@@ -1,5 +1,5 @@
-//! Accent- and case-insensitive matching of names and free text, the same
-//! on both backends: "joao" finds "João", "CONCEICAO" finds "Conceição".
+//! Accent- and case-insensitive matching of contact names, the same on
+//! both backends: "joao" finds "João", "CONCEICAO" finds "Conceição".
 //!
 //! Neither backend folds accents by itself in a portable way (PostgreSQL's
 //! `unaccent` is an extension; SQLite's `LOWER` only lowers ASCII), and
@@ -10,65 +10,18 @@
 //! of letters.
 
 /// The accented letters of Portuguese, Spanish and French names, both
-/// cases, each with the plain lowercase letter it matches.
-const ACCENTED: [(char, char); 48] = [
-    ('á', 'a'),
-    ('à', 'a'),
-    ('â', 'a'),
-    ('ã', 'a'),
-    ('ä', 'a'),
-    ('Á', 'a'),
-    ('À', 'a'),
-    ('Â', 'a'),
-    ('Ã', 'a'),
-    ('Ä', 'a'),
-    ('é', 'e'),
-    ('è', 'e'),
-    ('ê', 'e'),
-    ('ë', 'e'),
-    ('É', 'e'),
-    ('È', 'e'),
-    ('Ê', 'e'),
-    ('Ë', 'e'),
-    ('í', 'i'),
-    ('ì', 'i'),
-    ('î', 'i'),
-    ('ï', 'i'),
-    ('Í', 'i'),
-    ('Ì', 'i'),
-    ('Î', 'i'),
-    ('Ï', 'i'),
-    ('ó', 'o'),
-    ('ò', 'o'),
-    ('ô', 'o'),
-    ('õ', 'o'),
-    ('ö', 'o'),
-    ('Ó', 'o'),
-    ('Ò', 'o'),
-    ('Ô', 'o'),
-    ('Õ', 'o'),
-    ('Ö', 'o'),
-    ('ú', 'u'),
-    ('ù', 'u'),
-    ('û', 'u'),
-    ('ü', 'u'),
-    ('Ú', 'u'),
-    ('Ù', 'u'),
-    ('Û', 'u'),
-    ('Ü', 'u'),
-    ('ç', 'c'),
-    ('Ç', 'c'),
-    ('ñ', 'n'),
-    ('Ñ', 'n'),
-];
+/// cases, and at the same position in [`PLAIN`] the lowercase letter each
+/// matches (PostgreSQL's `translate` takes them as they are).
+const ACCENTED: &str = "áàâãäÁÀÂÃÄéèêëÉÈÊËíìîïÍÌÎÏóòôõöÓÒÔÕÖúùûüÚÙÛÜçÇñÑ";
+const PLAIN: &str = "aaaaaaaaaaeeeeeeeeiiiiiiiioooooooooouuuuuuuuccnn";
 
 /// `text` lowercased and without the accents of [`ACCENTED`], as the
 /// database folds `contacts.name_key`.
 pub(crate) fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        match ACCENTED.iter().find(|(from, _)| *from == c) {
-            Some(&(_, plain)) => out.push(plain),
+        match ACCENTED.chars().position(|a| a == c) {
+            Some(i) => out.extend(PLAIN.chars().nth(i)),
             None => out.extend(c.to_lowercase()),
         }
     }
@@ -95,16 +48,15 @@ mod tests {
 
     #[test]
     fn the_migrations_fold_the_same_letters() {
+        assert_eq!(ACCENTED.chars().count(), PLAIN.chars().count());
         let sqlite = include_str!("../migrations/sqlite/0016_contact_name_key.sql");
         let postgres = include_str!("../migrations/postgres/0016_contact_name_key.sql");
-        for (from, to) in ACCENTED {
+        for (from, to) in ACCENTED.chars().zip(PLAIN.chars()) {
             let pair = format!("'{from}', '{to}'");
             assert_eq!(sqlite.matches(&pair).count(), 3, "{pair} on SQLite");
         }
-        let from: String = ACCENTED.iter().map(|(f, _)| *f).collect();
-        let to: String = ACCENTED.iter().map(|(_, t)| *t).collect();
         assert!(
-            postgres.contains(&format!("translate(lower(name), '{from}', '{to}')")),
+            postgres.contains(&format!("translate(lower(name), '{ACCENTED}', '{PLAIN}')")),
             "PostgreSQL folds other letters"
         );
     }
