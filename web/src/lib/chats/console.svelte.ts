@@ -108,6 +108,8 @@ export class ConsoleStore {
   private listBacklog: ApiEvent[] = [];
   private refetchIds = new Set<string>();
   private refetchTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Changes applied to each chat, so a read that crossed one is not trusted. */
+  private changes = new Map<string, number>();
   private readTimer: ReturnType<typeof setTimeout> | null = null;
   private contactTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -593,6 +595,7 @@ export class ConsoleStore {
 
   /** Updates a chat in the list (moving it as the order says) and in the pane. */
   private patch(id: string, f: (c: Conversation) => Conversation): void {
+    this.changes.set(id, (this.changes.get(id) ?? 0) + 1);
     const listed = this.items.find((c) => c.id === id);
     if (listed) {
       const next = f(listed);
@@ -649,9 +652,16 @@ export class ConsoleStore {
     const gen = this.listGen;
     await Promise.all(
       ids.map(async (id) => {
+        const before = this.changes.get(id) ?? 0;
         try {
           const c = this.asSeen(await this.chats.fetchConversation(id));
           if (gen !== this.listGen) return;
+          if ((this.changes.get(id) ?? 0) !== before) {
+            // An event changed the chat while it was read (e.g. its flow
+            // ended): the answer may predate it. Read it again.
+            this.refetchSoon(id);
+            return;
+          }
           this.items = place(this.items, c, this.queryFor(id), this.nextCursor !== null);
           if (this.openConversation?.id === id) this.openConversation = c;
         } catch (e) {
@@ -688,6 +698,7 @@ export class ConsoleStore {
     this.transferRequests = [];
     this.userId = null;
     this.refetchIds.clear();
+    this.changes.clear();
     this.items = [];
     this.nextCursor = null;
     this.listState = 'idle';

@@ -239,6 +239,34 @@ describe('ConsoleStore with "unread only"', () => {
     expect(store.openConversation?.flow_running).toBe(false);
   });
 
+  it('does not let a read that crossed an event undo it: the chat is read again', async () => {
+    vi.useFakeTimers();
+    try {
+      const { api, server } = fakeApi();
+      server.set('a', conv('a', { flow_running: true }));
+      const store = new ConsoleStore(api);
+      await store.openChat('a');
+      // The chat is not listed: a message makes the store read it again,
+      // and the flow ends while that read is on its way.
+      let answer: (c: Conversation) => void = () => {};
+      vi.mocked(api.fetchConversation).mockImplementationOnce(
+        () => new Promise<Conversation>((resolve) => (answer = resolve)),
+      );
+      store.apply([messageCreated(msg('m1', { conversation_id: 'a', created_at: at(40) }))]);
+      await vi.advanceTimersByTimeAsync(1000);
+      store.apply([event('conversation.flow', 'a', { conversation_id: 'a', flow_running: false })]);
+      server.set('a', conv('a', { flow_running: false }));
+      answer(conv('a', { flow_running: true }));
+      await flush();
+      expect(store.openConversation?.flow_running).toBe(false);
+      await flush();
+      expect(store.openConversation?.flow_running).toBe(false);
+      expect(vi.mocked(api.fetchConversation).mock.calls.length).toBeGreaterThanOrEqual(3);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('a campaign filter follows conversation.campaign, and a deleted campaign clears it', async () => {
     vi.useFakeTimers();
     try {
