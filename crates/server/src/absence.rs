@@ -3,9 +3,9 @@
 //! agent's message. When the agent named a colleague, the message carries a
 //! reply button; the contact's tap hands the chat to that colleague.
 
-use atende_domain::{AssignmentAction, AuthorKind, ContentKind, Direction, ReceiptStatus, UserId};
+use atende_domain::{AssignmentAction, ContentKind, UserId};
 use atende_store::absences::Absence;
-use atende_store::chats::{Conversation, NewMessage};
+use atende_store::chats::Conversation;
 use atende_store::{StoreError, Tx};
 use serde_json::json;
 
@@ -89,28 +89,31 @@ async fn send(tx: &mut Tx, conv: &Conversation, absence: &Absence) -> Result<(),
         }
         _ => (ContentKind::Text, json!({"absence_of": absence.user_id})),
     };
-    let msg = tx
-        .insert_message(NewMessage {
-            org_id: conv.org_id,
-            conversation_id: conv.id,
-            inbox_id: conv.inbox_id,
-            direction: Direction::Out,
-            author_kind: AuthorKind::Bot,
-            author_id: None,
-            internal: false,
-            kind,
-            text: Some(text),
-            payload,
-            status: ReceiptStatus::Queued,
-            provider_id: None,
-            provider_at: None,
-        })
-        .await?;
-    if let Some(msg) = msg {
-        tx.enqueue(crate::jobs::send_job(conv.org_id, msg.id))
-            .await?;
+    let contact = tx.contact(conv.org_id, conv.contact_id).await?;
+    let sent = crate::chat::send::queue(
+        tx,
+        crate::chat::send::Send {
+            conversation: conv,
+            contact: &contact,
+            author: crate::chat::send::Author::Bot,
+            content: crate::chat::send::Outgoing {
+                internal: false,
+                kind,
+                text,
+                payload,
+                upload: None,
+            },
+            idempotency_key: None,
+            upload: None,
+        },
+    )
+    .await;
+    match sent {
+        // A contact it may not reach (blocked, window closed) simply gets
+        // no absence reply.
+        Ok(_) | Err(crate::chat::send::SendError::Refused(_)) => Ok(()),
+        Err(crate::chat::send::SendError::Store(e)) => Err(e),
     }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -25,12 +25,18 @@ pub struct Application {
 impl Application {
     /// Opens the store (running migrations) and binds the listener.
     pub async fn build(config: Config) -> anyhow::Result<Application> {
+        config
+            .check()
+            .map_err(|why| anyhow::anyhow!("configuration: {why}"))?;
         ops::init_metrics();
         let store = Store::open(&StoreOptions::new(&config.database_url)).await?;
         Self::build_with_store(config, store).await
     }
 
     pub async fn build_with_store(config: Config, store: Store) -> anyhow::Result<Application> {
+        config
+            .check()
+            .map_err(|why| anyhow::anyhow!("configuration: {why}"))?;
         let listener = TcpListener::bind(&config.listen)
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.listen))?;
@@ -118,6 +124,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(ops::metrics))
         .fallback(crate::web::serve)
         .layer(axum::middleware::from_fn(ops::track))
+        .layer(axum::middleware::from_fn(crate::security::headers))
         // Bodies over the limit answer 413; routes that take files raise it.
         .layer(axum::extract::DefaultBodyLimit::max(max_body))
         .layer(TraceLayer::new_for_http())

@@ -82,6 +82,8 @@ pub struct Auth {
     pub via: AuthVia,
     /// The session's cookie token hash (for logout).
     pub session_hash: Option<Vec<u8>>,
+    /// The API token's hash, for a request made with one.
+    pub api_token_hash: Option<Vec<u8>>,
     pub csrf_token: Option<String>,
 }
 
@@ -149,11 +151,12 @@ impl FromRequestParts<AppState> for Auth {
             .map(str::trim);
         let store = &state.store;
         let (user, via, session_hash, csrf_token) = if let Some(token) = bearer {
+            let hash = token_hash(token);
             let user = store
-                .user_by_api_token(&token_hash(token))
+                .user_by_api_token(&hash)
                 .await?
                 .ok_or_else(ApiError::unauthorized)?;
-            (user, AuthVia::ApiToken, None, None)
+            (user, AuthVia::ApiToken, Some(hash), None)
         } else {
             let token = cookie_value(parts, SESSION_COOKIE).ok_or_else(ApiError::unauthorized)?;
             let hash = token_hash(token);
@@ -184,13 +187,47 @@ impl FromRequestParts<AppState> for Auth {
             (user, AuthVia::Session, Some(hash), Some(session.csrf_token))
         };
         let departments = store.user_departments(user.org_id, user.id).await?;
+        let (session_hash, api_token_hash) = match via {
+            AuthVia::Session => (session_hash, None),
+            AuthVia::ApiToken => (None, session_hash),
+        };
         Ok(Auth {
             user,
             departments,
             via,
             session_hash,
+            api_token_hash,
             csrf_token,
         })
+    }
+}
+
+impl Auth {
+    /// The same credentials read again, as they are now: None once the
+    /// session ended (logout, expiry), the token was revoked or the user was
+    /// deactivated. A long-lived connection (the WebSocket) calls this so it
+    /// never outlives its right to see (DESIGN §8).
+    pub async fn reload(&self, st: &AppState) -> Result<Option<Auth>, atende_store::StoreError> {
+        let user = match (&self.session_hash, &self.api_token_hash) {
+            (Some(hash), _) => match st.store.session(hash).await? {
+                Some(s) if s.user_id == self.user.id => st.store.user(s.org_id, s.user_id).await?,
+                _ => return Ok(None),
+            },
+            (None, Some(hash)) => match st.store.user_by_api_token(hash).await? {
+                Some(u) if u.id == self.user.id => u,
+                _ => return Ok(None),
+            },
+            (None, None) => return Ok(None),
+        };
+        if !user.active {
+            return Ok(None);
+        }
+        let departments = st.store.user_departments(user.org_id, user.id).await?;
+        Ok(Some(Auth {
+            user,
+            departments,
+            ..self.clone()
+        }))
     }
 }
 

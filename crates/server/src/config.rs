@@ -52,7 +52,9 @@ pub struct Config {
     pub listen: String,
     /// Public base URL (links in e-mails, webhooks). Defaults to `http://<listen>`.
     pub public_url: String,
-    /// Event bus: empty = in-process; `nats://…` for several nodes.
+    /// Event bus: empty = in-process, the only bus this version has. A
+    /// `nats://…` URL (several nodes) is refused at start-up until that bus
+    /// exists, rather than silently ignored.
     pub bus_url: String,
     /// Signs download links and cookies; generated into the data dir when empty.
     pub secret_key: Secret,
@@ -148,6 +150,20 @@ impl Config {
         Ok(config)
     }
 
+    /// Refuses settings this version accepts but cannot honour, with a
+    /// message that says what to do.
+    pub fn check(&self) -> Result<(), String> {
+        let bus = self.bus_url.trim();
+        if !bus.is_empty() {
+            return Err(format!(
+                "ATENDE_BUS_URL={bus}: this version runs as a single node with its \
+                 in-process event bus; a shared bus (NATS) for several nodes is not \
+                 available yet. Unset ATENDE_BUS_URL (bus_url) and run one node."
+            ));
+        }
+        Ok(())
+    }
+
     /// `ATENDE_*` variables that match no key (typos), to warn about.
     pub fn unknown_env() -> Vec<String> {
         let keys = keys();
@@ -178,6 +194,19 @@ mod tests {
             assert_eq!(format!("{:?}", c.secret_key), "\"***\"");
             Ok(())
         });
+    }
+
+    #[test]
+    fn a_bus_url_is_refused_rather_than_ignored() {
+        let mut c = Config::default();
+        assert!(c.check().is_ok());
+        c.bus_url = "nats://127.0.0.1:4222".into();
+        let why = c.check().unwrap_err();
+        assert!(
+            why.contains("ATENDE_BUS_URL=nats://127.0.0.1:4222"),
+            "{why}"
+        );
+        assert!(why.contains("single node"), "{why}");
     }
 
     #[test]

@@ -115,6 +115,17 @@ impl From<StoreError> for ApiError {
     }
 }
 
+impl From<crate::chat::send::SendError> for ApiError {
+    fn from(e: crate::chat::send::SendError) -> Self {
+        match e {
+            crate::chat::send::SendError::Refused(r) => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, r.code(), r.message())
+            }
+            crate::chat::send::SendError::Store(e) => e.into(),
+        }
+    }
+}
+
 impl From<atende_domain::DomainError> for ApiError {
     fn from(e: atende_domain::DomainError) -> Self {
         ApiError::invalid(e.to_string())

@@ -11,7 +11,7 @@ use atende_store::Job;
 use serde::Deserialize;
 use tokio::sync::watch;
 
-use crate::api::conversations::actions::close_now;
+use crate::chat::close::{close_now, start_after_close};
 use crate::state::AppState;
 
 /// Job kinds.
@@ -191,8 +191,7 @@ async fn close_attendance(st: &AppState, job: &Job) -> Result<Outcome, atende_st
         if let Some(flow) = p.flow_id
             && let Some(version) = tx.published_version(org, flow).await?
         {
-            crate::api::conversations::actions::start_after_close(&mut tx, &closed, flow, version)
-                .await?;
+            start_after_close(&mut tx, &closed, flow, version).await?;
         }
     }
     if !tx.complete_job(job).await? {
@@ -220,6 +219,24 @@ async fn send(st: &AppState, job: &Job) -> Result<Outcome, atende_store::StoreEr
     if msg.status != ReceiptStatus::Queued.as_str() || msg.internal {
         // Already delivered by an earlier run (or never to be sent).
         let mut tx = st.store.begin().await?;
+        if tx.complete_job(job).await? {
+            st.commit(tx).await?;
+        }
+        return Ok(Outcome::Done);
+    }
+    // CT-4 holds at delivery too: a message queued before the contact was
+    // blocked does not leave once they are.
+    let conv = st.store.conversation(org, msg.conversation_id).await?;
+    if st.store.contact(org, conv.contact_id).await?.blocked {
+        let mut tx = st.store.begin().await?;
+        tx.update_receipt(
+            org,
+            msg.id,
+            ReceiptStatus::Failed,
+            None,
+            Some(("contact_blocked", crate::chat::send::CONTACT_BLOCKED)),
+        )
+        .await?;
         if tx.complete_job(job).await? {
             st.commit(tx).await?;
         }

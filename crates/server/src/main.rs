@@ -19,7 +19,7 @@ static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[command(
     name = "atende",
     version,
-    about = "Atende: omnichannel customer service (WhatsApp, Instagram, Messenger, Telegram, web chat)."
+    about = "Atende: customer service on WhatsApp (Cloud API) with bot flows, live chat and reports."
 )]
 struct Cli {
     /// Configuration file (default: ./atende.toml when present). Every key

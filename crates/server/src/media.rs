@@ -100,23 +100,33 @@ async fn serve(
         .clone()
         .unwrap_or_else(|| "application/octet-stream".into());
     let mut r = (StatusCode::OK, bytes).into_response();
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
+    let h = r.headers_mut();
+    // What a customer sends is hostile (DESIGN §8): a type the browser could
+    // run (SVG, HTML, XML…) is never shown inline, and whatever is shown is
+    // sandboxed and never sniffed into something else.
+    let served = if crate::security::safe_inline(&mime) {
         mime.parse()
-            .unwrap_or(header::HeaderValue::from_static("application/octet-stream")),
+            .unwrap_or(header::HeaderValue::from_static("application/octet-stream"))
+    } else {
+        header::HeaderValue::from_static("application/octet-stream")
+    };
+    h.insert(header::CONTENT_TYPE, served);
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        crate::security::disposition(&mime, media.filename.as_deref()),
     );
-    r.headers_mut().insert(
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        header::HeaderValue::from_static(crate::security::MEDIA_POLICY),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        header::HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
         header::CACHE_CONTROL,
         header::HeaderValue::from_static("private, max-age=3600"),
     );
-    if let Some(name) = media
-        .filename
-        .as_deref()
-        .filter(|n| !n.contains(['"', '\r', '\n']))
-        && let Ok(v) = format!("inline; filename=\"{name}\"").parse()
-    {
-        r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
-    }
     Ok(r)
 }
 

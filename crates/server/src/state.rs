@@ -36,6 +36,10 @@ pub struct State {
     pub flows: crate::flows::Flows,
     /// Group-committing queue of verified webhook events.
     pub intake: crate::whatsapp::intake::Intake,
+    /// Users whose sign-in or rights just changed on this node (logout, a
+    /// revoked token, an edit of the user): their open WebSockets read their
+    /// credentials again at once instead of at their next periodic check.
+    pub auth_changed: broadcast::Sender<atende_domain::UserId>,
 }
 
 impl AppState {
@@ -53,6 +57,7 @@ impl AppState {
             whatsapp,
             flows,
             intake: Default::default(),
+            auth_changed: broadcast::channel(1024).0,
         }));
         st.intake.start(&st);
         st

@@ -159,14 +159,26 @@ impl Tx {
         if changed.is_empty() {
             return Ok((c, changed));
         }
+        // A name a person set is theirs from now on (CT-1): the channel's
+        // profile name no longer replaces it.
         let sql = "UPDATE contacts SET name = $3, email = $4, document = $5, rg = $6, birth_date = $7, \
-                   customer_code = $8, broadcast_opt_in = $9, custom = $10 WHERE org_id = $1 AND id = $2";
+                   customer_code = $8, broadcast_opt_in = $9, custom = $10, name_edited = (name_edited OR $11) \
+                   WHERE org_id = $1 AND id = $2";
         with_tx!(self, x => sqlx::query(sql)
             .bind(org).bind(id).bind(&c.name).bind(&c.email).bind(&c.document).bind(&c.rg)
             .bind(&c.birth_date).bind(&c.customer_code).bind(c.broadcast_opt_in).bind(&c.custom)
+            .bind(changed.contains(&"name"))
             .execute(x).await?.rows_affected());
         self.tell_chats(&c, &changed).await?;
         Ok((c, changed))
+    }
+
+    /// Marks a contact's name as given by a person (CT-1: e.g. typed by the
+    /// agent who started the chat), so the profile name does not replace it.
+    pub async fn keep_contact_name(&mut self, org: OrgId, id: ContactId) -> Result<()> {
+        let sql = "UPDATE contacts SET name_edited = TRUE WHERE org_id = $1 AND id = $2";
+        with_tx!(self, x => sqlx::query(sql).bind(org).bind(id).execute(x).await?.rows_affected());
+        Ok(())
     }
 
     /// `contact.updated` for every chat of the contact, scoped to each chat

@@ -215,13 +215,18 @@ impl Tx {
         )
     }
 
-    /// Updates the channel display name of a contact (profiles change).
+    /// Follows the channel's profile name of a contact (profiles change),
+    /// unless a person gave the contact its name (CT-1: the profile name is
+    /// only the default).
     pub async fn set_contact_name(&mut self, contact: &Contact, name: &str) -> Result<()> {
         if contact.name == name || name.trim().is_empty() {
             return Ok(());
         }
-        let sql = "UPDATE contacts SET name = $3 WHERE org_id = $1 AND id = $2";
-        with_tx!(self, c => sqlx::query(sql).bind(contact.org_id).bind(contact.id).bind(name).execute(c).await?.rows_affected());
+        let sql = "UPDATE contacts SET name = $3 WHERE org_id = $1 AND id = $2 AND NOT name_edited";
+        let n = with_tx!(self, c => sqlx::query(sql).bind(contact.org_id).bind(contact.id).bind(name).execute(c).await?.rows_affected());
+        if n == 0 {
+            return Ok(());
+        }
         self.emit(NewEvent {
             org_id: contact.org_id,
             kind: "contact.updated",

@@ -154,7 +154,10 @@ fn inbound_message(
         timestamp: timestamp_at(msg, "timestamp"),
         content: Content::from_message(msg),
         context: msg.get("context").and_then(Context::from_value),
-        referral: value_at(msg, "referral"),
+        referral: value_at(msg, "referral").map(|mut r| {
+            crate::keep_web_links(&mut r);
+            r
+        }),
         errors: WaError::list(msg),
         raw: msg.clone(),
     })

@@ -128,6 +128,7 @@ static DUMMY_HASH: std::sync::LazyLock<String> =
 async fn logout(State(st): State<AppState>, auth: Auth) -> ApiResult<Response> {
     if let Some(hash) = &auth.session_hash {
         st.store.delete_session(hash).await?;
+        let _ = st.auth_changed.send(auth.user.id);
     }
     let mut r = StatusCode::NO_CONTENT.into_response();
     let cookie = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
@@ -240,5 +241,6 @@ async fn revoke_token(
     )
     .await?;
     tx.commit().await?;
+    let _ = st.auth_changed.send(auth.user.id);
     Ok(StatusCode::NO_CONTENT)
 }

@@ -376,6 +376,9 @@ pub struct MessageOut {
     pub status: String,
     pub error_code: Option<String>,
     pub error_text: Option<String>,
+    /// The channel's own id of the message (WhatsApp's `wamid`), once the
+    /// channel gave it: what its receipts and the provider's logs name.
+    pub provider_id: Option<String>,
     /// The file of a media message (CH-8), with a signed link.
     pub media: Option<MediaOut>,
     pub created_at: String,
@@ -425,6 +428,7 @@ impl From<Message> for MessageOut {
             status: m.status,
             error_code: m.error_code,
             error_text: m.error_text,
+            provider_id: m.provider_id,
             media: None,
             created_at: time(m.created_at),
         }

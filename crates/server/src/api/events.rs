@@ -1,5 +1,6 @@
 //! `GET /events?after=N`: what a client missed (LC-13 "Ressincronizar").
 
+use atende_domain::{Access, Module};
 use atende_store::Event;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
@@ -41,23 +42,85 @@ impl From<&Event> for EventOut {
     }
 }
 
-/// Whether `auth` may see `e`: chat events follow LC-1 visibility, the rest
-/// are organization-wide.
+/// Who may receive events of a kind, besides belonging to the organization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Audience {
+    /// A chat's events: the chat module, then LC-1 visibility of the chat.
+    Chat,
+    /// Whoever may view one of these modules.
+    AnyOf(&'static [Module]),
+    /// Every user of the organization (names of departments, tags…).
+    Everyone,
+    /// Nobody: kinds not listed here are never streamed.
+    Nobody,
+}
+
+/// The one table of who receives which event kind (DESIGN §8: the read
+/// paths check what the write paths check). `/events` and the WebSocket
+/// both go through [`for_viewer`].
+fn audience(e: &Event) -> Audience {
+    if e.chat().is_some() {
+        return Audience::Chat;
+    }
+    match e.kind.as_str() {
+        "contact.created" | "contact.updated" => Audience::AnyOf(&[Module::Chat, Module::Contacts]),
+        "user.created" | "user.updated" => Audience::AnyOf(&[Module::Chat, Module::Users]),
+        "template.updated" | "templates.synced" => {
+            Audience::AnyOf(&[Module::Chat, Module::Inboxes])
+        }
+        "flow.published" => Audience::AnyOf(&[Module::Chat, Module::Flows]),
+        "report.updated" => Audience::AnyOf(&[Module::Reports]),
+        k if ["inbox.", "department.", "tag.", "custom_field."]
+            .iter()
+            .any(|p| k.starts_with(p)) =>
+        {
+            Audience::Everyone
+        }
+        _ => Audience::Nobody,
+    }
+}
+
+/// Whether `auth` may see `e`: chat events follow the chat module and LC-1
+/// visibility, the rest the table in [`audience`].
 pub fn visible(auth: &Auth, e: &Event) -> bool {
     if e.org_id != auth.org() {
         return false;
     }
-    match e.chat() {
-        None => true,
-        Some(scope) => {
+    match audience(e) {
+        Audience::Chat => {
+            let Some(scope) = e.chat() else { return false };
             let state = atende_domain::ChatState {
                 attendance_open: scope.attendance_open,
                 department_id: scope.department_id,
                 agent_id: scope.agent_id,
             };
-            atende_domain::can_see(&state, &auth.viewer())
+            auth.permissions().access(Module::Chat) >= Access::View
+                && atende_domain::can_see(&state, &auth.viewer())
         }
+        Audience::AnyOf(modules) => modules
+            .iter()
+            .any(|m| auth.permissions().access(*m) >= Access::View),
+        Audience::Everyone => true,
+        Audience::Nobody => false,
     }
+}
+
+/// The event as `auth` receives it, or None when they may not see it. A
+/// colleague who set themselves invisible (LC-19) shows as offline to
+/// everyone else, as `GET /agents` shows them.
+pub fn for_viewer(auth: &Auth, e: &Event) -> Option<EventOut> {
+    if !visible(auth, e) {
+        return None;
+    }
+    let mut out = EventOut::from(e);
+    if e.kind.starts_with("user.")
+        && out.payload.get("status").and_then(|s| s.as_str()) == Some("invisible")
+        && out.payload.get("user_id").and_then(|s| s.as_str())
+            != Some(auth.user.id.to_string().as_str())
+    {
+        out.payload["status"] = serde_json::Value::from("offline");
+    }
+    Some(out)
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -90,11 +153,7 @@ async fn list_events(
     let events = st.store.events_after(auth.org(), after, limit).await?;
     let last_seq = events.last().map_or(after, |e| e.seq);
     let has_more = events.len() as i64 == limit;
-    let events = events
-        .iter()
-        .filter(|e| visible(&auth, e))
-        .map(EventOut::from)
-        .collect();
+    let events = events.iter().filter_map(|e| for_viewer(&auth, e)).collect();
     Ok(AppJson(EventPage {
         events,
         last_seq,

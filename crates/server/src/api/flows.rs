@@ -833,7 +833,7 @@ async fn forward_to_flow(
             "{} encaminhou a conversa para o fluxo {}.",
             auth.user.name, f.name
         );
-        conv = crate::api::conversations::actions::close_now(
+        conv = crate::chat::close::close_now(
             &mut tx,
             &conv,
             None,
@@ -1040,30 +1040,35 @@ async fn send_active_message(
         crate::api::conversations::visible_conversation(&st, &auth, entry.conversation_id).await?;
     let contact = st.store.contact(auth.org(), conv.contact_id).await?;
     let inbox = st.store.inbox(auth.org(), conv.inbox_id).await?;
-    let composed =
+    let content =
         crate::api::conversations::compose::template(&st, &inbox, &req.template, &contact, &conv)
             .await?;
+    let upload =
+        crate::api::conversations::compose::find_upload(&st, &conv, content.upload.as_ref())
+            .await?;
     let mut tx = st.store.begin().await?;
-    let msg = tx
-        .insert_message(atende_store::chats::NewMessage {
-            org_id: auth.org(),
-            conversation_id: conv.id,
-            inbox_id: conv.inbox_id,
-            direction: atende_domain::Direction::Out,
-            author_kind: atende_domain::AuthorKind::Agent,
-            author_id: Some(auth.user.id),
-            internal: false,
-            kind: composed.kind,
-            text: Some(composed.text),
-            payload: composed.payload,
-            status: atende_domain::ReceiptStatus::Queued,
-            provider_id: None,
-            provider_at: None,
-        })
-        .await?
-        .ok_or_else(|| ApiError::internal("active message not stored"))?;
-    tx.enqueue(crate::jobs::send_job(auth.org(), msg.id))
-        .await?;
+    let conv = tx.conversation(auth.org(), conv.id).await?;
+    let contact = tx.contact(auth.org(), conv.contact_id).await?;
+    let (_, queued) = crate::chat::send::queue(
+        &mut tx,
+        crate::chat::send::Send {
+            conversation: &conv,
+            contact: &contact,
+            author: crate::chat::send::Author::Agent {
+                id: auth.user.id,
+                name: &auth.user.name,
+                replies: false,
+            },
+            content,
+            idempotency_key: None,
+            upload,
+        },
+    )
+    .await?;
+    let crate::chat::send::Queued::Sent(sent) = queued else {
+        return Err(ApiError::internal("active message not stored"));
+    };
+    let msg = sent.message;
     tx.mark_out_of_hours_sent(auth.org(), id).await?;
     st.commit(tx).await?;
     st.jobs_notify.notify_waiters();

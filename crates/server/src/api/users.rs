@@ -365,6 +365,7 @@ async fn update_user(
         payload: json!({"user_id": user.id, "name": user.name, "status": user.status}),
     });
     st.commit(tx).await?;
+    let _ = st.auth_changed.send(user.id);
     let d = st.store.user_departments(user.org_id, user.id).await?;
     Ok(AppJson(UserOut::from_user(&user, d)))
 }

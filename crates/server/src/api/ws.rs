@@ -6,6 +6,12 @@
 //! falls too far behind gets `{"type":"resync"}` and the socket closes: it
 //! catches up with `GET /events?after=<its last seq>` and reconnects.
 //!
+//! The client sends `{"type":"ping"}` every few seconds and gets
+//! `{"type":"pong"}`: both sides notice a dead connection (LC-13). Every
+//! frame is filtered by the session as it is now: a logout, a deactivation
+//! or a revoked token closes the socket with code 4401, and a change of
+//! rights (permissions, departments) applies to the next frame.
+//!
 //! The tab counters (LC-1 views) come as `{"type":"counts","counts":{…}}`:
 //! once after `hello`, then at most once a second while events that can
 //! move chats between views arrive, so clients never poll for them.
@@ -20,7 +26,6 @@ use axum::response::Response;
 use serde_json::json;
 use tokio::sync::broadcast::error::RecvError;
 
-use super::events::{EventOut, visible};
 use crate::auth::{Auth, AuthVia};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -62,14 +67,22 @@ async fn serve(
     if send_counts(&st, &auth, &mut socket).await.is_err() {
         return;
     }
-    let mut ping = tokio::time::interval(std::time::Duration::from_secs(25));
+    let mut auth_changed = st.auth_changed.subscribe();
+    let mut ping = tokio::time::interval(PING_EVERY);
+    let mut recheck = tokio::time::interval(RECHECK_EVERY);
+    recheck.reset();
     let mut counts_tick = tokio::time::interval(COUNTS_EVERY);
     counts_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut counts_dirty = false;
+    // The client pings every few seconds and answers ours: a socket silent
+    // for longer than this is dead, whatever TCP believes.
+    let idle = tokio::time::sleep(CLIENT_SILENCE);
+    tokio::pin!(idle);
     // The newest sequence this socket has handled: frames go out strictly
     // in order, without gaps.
     let mut seen = last_seq;
     loop {
+        let mut reload = false;
         tokio::select! {
             ev = rx.recv() => match ev {
                 Ok(e) => {
@@ -89,16 +102,21 @@ async fn serve(
                     };
                     for e in batch {
                         seen = seen.max(e.seq);
-                        if membership_changed(&e, &auth)
-                            && let Ok(d) = st.store.user_departments(auth.org(), auth.user.id).await
-                        {
-                            auth.departments = d;
+                        // Rights are those of the session now: an edit of
+                        // this user or their departments is read before the
+                        // event itself is filtered.
+                        if changes_rights(&e, &auth) {
+                            match auth.reload(&st).await {
+                                Ok(Some(a)) => auth = a,
+                                Ok(None) => return end(socket).await,
+                                Err(_) => {}
+                            }
                         }
                         counts_dirty |= moves_chats(&e);
-                        if !visible(&auth, &e) {
+                        let Some(out) = super::events::for_viewer(&auth, &e) else {
                             continue;
-                        }
-                        let text = json!({"type": "event", "event": EventOut::from(&*e)}).to_string();
+                        };
+                        let text = json!({"type": "event", "event": out}).to_string();
                         if socket.send(Message::Text(text.into())).await.is_err() {
                             return;
                         }
@@ -113,8 +131,28 @@ async fn serve(
             },
             msg = socket.recv() => match msg {
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
-                Some(Ok(_)) => {}
+                Some(Ok(m)) => {
+                    idle.as_mut().reset(tokio::time::Instant::now() + CLIENT_SILENCE);
+                    if let Message::Text(t) = &m
+                        && is_ping(t)
+                    {
+                        let pong = json!({"type": "pong"}).to_string();
+                        if socket.send(Message::Text(pong.into())).await.is_err() {
+                            return;
+                        }
+                    }
+                }
             },
+            user = auth_changed.recv() => match user {
+                Ok(u) => reload = u == auth.user.id,
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => reload = true,
+                Err(_) => {}
+            },
+            _ = recheck.tick() => reload = true,
+            _ = &mut idle => {
+                let _ = socket.send(Message::Close(None)).await;
+                return;
+            }
             _ = counts_tick.tick(), if counts_dirty => {
                 counts_dirty = false;
                 if send_counts(&st, &auth, &mut socket).await.is_err() {
@@ -127,8 +165,45 @@ async fn serve(
                 }
             }
         }
+        if reload {
+            match auth.reload(&st).await {
+                Ok(Some(a)) => {
+                    counts_dirty |= a.departments != auth.departments
+                        || a.user.permissions.0 != auth.user.permissions.0;
+                    auth = a;
+                }
+                Ok(None) => return end(socket).await,
+                Err(_) => {} // the next check tries again
+            }
+        }
     }
 }
+
+/// Closes a socket whose session ended (logout, deactivation, revoked
+/// token): code 4401 tells the client to sign in again rather than retry.
+async fn end(mut socket: WebSocket) {
+    let frame = axum::extract::ws::CloseFrame {
+        code: 4401,
+        reason: "session ended".into(),
+    };
+    let _ = socket.send(Message::Close(Some(frame))).await;
+}
+
+/// `{"type":"ping"}` from the client's heartbeat.
+fn is_ping(text: &str) -> bool {
+    serde_json::from_str::<serde_json::Value>(text)
+        .ok()
+        .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(|t| t == "ping"))
+        .unwrap_or(false)
+}
+
+/// How often the server pings (browsers answer on their own).
+const PING_EVERY: std::time::Duration = std::time::Duration::from_secs(15);
+/// A client that sent nothing (no heartbeat, no pong) for this long is gone.
+const CLIENT_SILENCE: std::time::Duration = std::time::Duration::from_secs(45);
+/// How often a socket reads its credentials again even without a change
+/// seen on this node (another node's logout, an expired session).
+const RECHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Shortest time between two counter updates on one socket.
 const COUNTS_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
@@ -175,11 +250,16 @@ fn same_origin(headers: &HeaderMap) -> bool {
         .is_some_and(|(_, rest)| rest.trim_end_matches('/') == host)
 }
 
-fn membership_changed(e: &Event, auth: &Auth) -> bool {
-    matches!(
-        e.kind.as_str(),
-        "department.member_added" | "department.member_removed" | "department.deleted"
-    ) && (e.kind == "department.deleted"
-        || e.payload.0.get("user_id").and_then(|v| v.as_str())
-            == Some(auth.user.id.to_string().as_str()))
+/// Events that change what `auth` may see: their own user edited, or a
+/// change of their departments.
+fn changes_rights(e: &Event, auth: &Auth) -> bool {
+    let me = || {
+        e.payload.0.get("user_id").and_then(|v| v.as_str())
+            == Some(auth.user.id.to_string().as_str())
+    };
+    match e.kind.as_str() {
+        "department.deleted" => true,
+        "department.member_added" | "department.member_removed" | "user.updated" => me(),
+        _ => false,
+    }
 }

@@ -117,7 +117,15 @@ pub async fn on_contact_message(
 }
 
 /// Starts a run and enqueues the job that takes its first steps.
-pub async fn start(tx: &mut Tx, new: NewRun) -> Result<FlowRun, StoreError> {
+pub async fn start(tx: &mut Tx, mut new: NewRun) -> Result<FlowRun, StoreError> {
+    // A run started by anything but the contact's own message (a forward,
+    // the after-closing flow, a schedule, the API) answers only what the
+    // contact writes from now on, never what they wrote before it began.
+    if new.input_after.is_none() {
+        new.input_after = tx
+            .last_contact_message(new.conversation.org_id, new.conversation.id)
+            .await?;
+    }
     let run = tx.start_run(new).await?;
     wake(tx, &run, "start").await?;
     Ok(run)

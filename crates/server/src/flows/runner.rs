@@ -18,9 +18,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use atende_domain::{
-    AuthorKind, ContentKind, DepartmentId, Direction, FlowRunId, OrgId, ReceiptStatus,
-};
+use atende_domain::{ContentKind, DepartmentId, FlowRunId, OrgId};
 use atende_flows::{Advance, Content, Effect, Input, Need, RunState};
 use atende_store::chats::{Contact, Conversation, Message, NewMessage};
 use atende_store::flows::{FlowRun, NewRun, Trigger};
@@ -29,11 +27,23 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::api::conversations::compose::{self, TemplateSend};
+use crate::chat::send::{Refusal, SendError};
 use crate::jobs::{Outcome, kinds};
 use crate::state::AppState;
 
 /// The system line of a template step whose template cannot be sent (CH-6).
 pub const TEMPLATE_NOT_SENT: &str = "--- Mensagem template não enviada, verifique o fluxo ---";
+
+/// The line written when a flow tries a free-form message outside the
+/// session window (CH-5): not visible to the contact.
+pub const WINDOW_CLOSED: &str = "--- Mensagem do fluxo não enviada: a sessão de 24 horas expirou, só mensagens template podem ser enviadas ---";
+
+/// Why a send stops the run: the system line for the chat and the run's
+/// failure code.
+struct Stop {
+    line: &'static str,
+    code: &'static str,
+}
 
 /// Rounds (one `advance` each) a job takes at most: a bound on jumps
 /// between flows that never wait, since one flow alone cannot loop.
@@ -152,12 +162,10 @@ pub async fn handle(st: &AppState, job: &Job) -> Result<Outcome, StoreError> {
                 break;
             }
         };
-        // After a start, a wait or a call, the run was not waiting for the
-        // contact: what they wrote meanwhile answers nothing.
-        let fresh = matches!(
-            input,
-            Input::Start(_) | Input::Resumed | Input::Http(_) | Input::Script(_)
-        );
+        // After anything but the contact's answer (a start, a wait, a call,
+        // a check of the hours or of the agents online), the run was not
+        // waiting for the contact: what they wrote meanwhile answers nothing.
+        let fresh = !matches!(input, Input::Message(_));
         match atende_flows::advance(&flow, state, input) {
             Ok(adv) => match apply(st, &mut tx, &mut run, adv, fresh, &mut seen).await? {
                 Applied::Saved => unsaved = false,
@@ -248,14 +256,14 @@ async fn apply(
     for effect in adv.effects {
         match effect {
             Effect::Send(content) => {
-                if !send(st, tx, run, content, seen).await? {
+                if let Some(stop) = send(st, tx, run, content, seen).await? {
                     let conv = tx.conversation(run.org_id, run.conversation_id).await?;
-                    tx.insert_message(NewMessage::system(&conv, TEMPLATE_NOT_SENT.to_string()))
+                    tx.insert_message(NewMessage::system(&conv, stop.line.to_string()))
                         .await?;
                     run.state = Some(atende_store::Json(
                         serde_json::to_value(&adv.state).unwrap_or_default(),
                     ));
-                    fail(run, "template_not_sent".into());
+                    fail(run, stop.code.into());
                     tx.save_run(run).await?;
                     return Ok(Applied::Saved);
                 }
@@ -492,15 +500,17 @@ async fn hours_closed(st: &AppState, run: &FlowRun) -> Result<Option<String>, St
     })
 }
 
-/// Sends content as the bot. False when a template cannot be sent (it no
-/// longer exists or is not approved): the caller stops the run (CH-6).
+/// Sends content as the bot, through the one send path. A stop when the
+/// content cannot leave — a template that no longer exists or is not
+/// approved (CH-6), free text outside the session window (CH-5): the caller
+/// stops the run.
 async fn send(
     st: &AppState,
     tx: &mut Tx,
     run: &FlowRun,
     content: Content,
     seen: &mut Option<(Conversation, Contact)>,
-) -> Result<bool, StoreError> {
+) -> Result<Option<Stop>, StoreError> {
     let org = run.org_id;
     let (conv, contact) = match seen.take() {
         Some(c) if c.0.id == run.conversation_id => c,
@@ -510,7 +520,7 @@ async fn send(
         ),
     };
     let (conv, contact) = &*seen.insert((conv, contact));
-    let fill = |t: &str| compose::fill_variables(t, contact, conv);
+    let fill = |t: &str| crate::chat::send::fill_variables(t, contact, conv);
     let (kind, text, payload) = match content {
         Content::Text { text } => (ContentKind::Text, fill(&text), json!({})),
         Content::Media {
@@ -591,35 +601,43 @@ async fn send(
                 Ok(c) => (c.kind, c.text, c.payload),
                 Err(e) => {
                     tracing::warn!(run = %run.id, template = %t.name, error = %e.message, "flow template not sent");
-                    return Ok(false);
+                    return Ok(Some(Stop {
+                        line: TEMPLATE_NOT_SENT,
+                        code: "template_not_sent",
+                    }));
                 }
             }
         }
     };
-    if contact.blocked {
-        return Ok(true); // CT-4: nothing reaches a blocked contact
+    let sent = crate::chat::send::queue(
+        tx,
+        crate::chat::send::Send {
+            conversation: conv,
+            contact,
+            author: crate::chat::send::Author::Bot,
+            content: crate::chat::send::Outgoing {
+                internal: false,
+                kind,
+                text,
+                payload: json!(payload),
+                upload: None,
+            },
+            idempotency_key: None,
+            upload: None,
+        },
+    )
+    .await;
+    match sent {
+        Ok(_) => Ok(None),
+        // CT-4: nothing reaches a blocked contact; the run goes on.
+        Err(SendError::Refused(Refusal::ContactBlocked)) => Ok(None),
+        // CH-5: outside the window only a template reaches the contact.
+        Err(SendError::Refused(_)) => Ok(Some(Stop {
+            line: WINDOW_CLOSED,
+            code: "session_expired",
+        })),
+        Err(SendError::Store(e)) => Err(e),
     }
-    let msg = tx
-        .insert_message(NewMessage {
-            org_id: org,
-            conversation_id: conv.id,
-            inbox_id: conv.inbox_id,
-            direction: Direction::Out,
-            author_kind: AuthorKind::Bot,
-            author_id: None,
-            internal: false,
-            kind,
-            text: Some(text),
-            payload: json!(payload),
-            status: ReceiptStatus::Queued,
-            provider_id: None,
-            provider_at: None,
-        })
-        .await?;
-    if let Some(msg) = msg {
-        tx.enqueue(crate::jobs::send_job(org, msg.id)).await?;
-    }
-    Ok(true)
 }
 
 /// Adds tags (by name) to the chat and additional information (custom

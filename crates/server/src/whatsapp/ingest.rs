@@ -469,9 +469,10 @@ pub async fn apply_plain(
             Some(k)
                 if k.conversation_id.is_some()
                     && k.attendance_open == Some(false)
-                    && m.profile_name
-                        .as_deref()
-                        .is_none_or(|n| n == k.contact_name) =>
+                    && (k.name_edited
+                        || m.profile_name
+                            .as_deref()
+                            .is_none_or(|n| n == k.contact_name)) =>
             {
                 reopen.push(k.clone())
             }
@@ -511,9 +512,10 @@ pub async fn apply_plain(
                 if k.attendance_open == Some(true)
                     && !k.flow_running
                     && !k.absent
-                    && m.profile_name
-                        .as_deref()
-                        .is_none_or(|n| n == k.contact_name) =>
+                    && (k.name_edited
+                        || m.profile_name
+                            .as_deref()
+                            .is_none_or(|n| n == k.contact_name)) =>
             {
                 let Some(conversation_id) = k.conversation_id else {
                     continue;

@@ -32,9 +32,23 @@ pub struct WhatsApp {
 struct Routes {
     by_phone: HashMap<String, Arc<InboxRoute>>,
     by_waba: HashMap<String, Vec<Arc<InboxRoute>>>,
-    secrets: Vec<String>,
     loaded: Option<Instant>,
 }
+
+/// Who signed a delivery.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Signer {
+    /// The app whose secret signed it.
+    App(String),
+    /// It names inboxes of ours, but none of their apps signed it.
+    Invalid,
+    /// It names no inbox of ours (an unknown number: acknowledged, ignored).
+    Unrouted,
+}
+
+/// At most this many numbers (or accounts) of one delivery are looked up,
+/// and as many secrets tried.
+const MAX_ROUTES: usize = 4;
 
 /// The routing table is reloaded when older than this, or on a miss.
 const ROUTES_TTL: Duration = Duration::from_secs(30);
@@ -80,11 +94,6 @@ impl WhatsApp {
                     .or_default()
                     .push(route.clone());
             }
-            if let Some(s) = route.secret("app_secret")
-                && !next.secrets.iter().any(|x| x == s)
-            {
-                next.secrets.push(s.to_string());
-            }
         }
         *r = next;
         Ok(())
@@ -95,26 +104,63 @@ impl WhatsApp {
         self.routes.write().await.loaded = None;
     }
 
-    /// The app secret that signed `body`, trying every configured app
-    /// (several Meta apps may share the endpoint).
-    pub async fn matching_secret(
+    /// The app secret that signed `body`, found by routing first: only the
+    /// secrets of the inboxes the delivery names (its numbers and business
+    /// accounts) are tried, so an unsigned body costs one pass whatever the
+    /// number of tenants. `Unrouted` when it names no inbox of ours.
+    pub async fn signer(
         &self,
         store: &Store,
+        events: &[atende_channels::whatsapp::Event],
         body: &[u8],
         header: Option<&str>,
-    ) -> Result<Option<String>, atende_store::StoreError> {
-        for force in [false, true] {
-            self.reload(store, force).await?;
-            let r = self.routes.read().await;
-            if let Some(s) = r
-                .secrets
-                .iter()
-                .find(|s| atende_channels::whatsapp::verify_signature(s, body, header))
+    ) -> Result<Signer, atende_store::StoreError> {
+        use atende_channels::whatsapp::Event;
+        let mut secrets: Vec<String> = Vec::new();
+        let mut note = |route: &InboxRoute| {
+            if let Some(s) = route.secret("app_secret")
+                && !secrets.iter().any(|x| x == s)
             {
-                return Ok(Some(s.clone()));
+                secrets.push(s.to_string());
+            }
+        };
+        let mut numbers: Vec<&str> = Vec::new();
+        let mut wabas: Vec<&str> = Vec::new();
+        for e in events {
+            match e {
+                Event::Message(m) => numbers.push(&m.phone_number_id),
+                Event::Status(s) => numbers.push(&s.phone_number_id),
+                Event::TemplateStatus(t) => wabas.extend(t.waba_id.as_deref()),
+                Event::ValueErrors {
+                    phone_number_id, ..
+                } => numbers.extend(phone_number_id.as_deref()),
+                Event::Ignored { .. } => {}
             }
         }
-        Ok(None)
+        numbers.sort_unstable();
+        numbers.dedup();
+        wabas.sort_unstable();
+        wabas.dedup();
+        // A delivery comes from one Meta app: a body naming many numbers or
+        // accounts is not worth more than a few lookups and checks.
+        for n in numbers.iter().take(MAX_ROUTES) {
+            if let Some(route) = self.route(store, n).await? {
+                note(&route);
+            }
+        }
+        for w in wabas.iter().take(MAX_ROUTES) {
+            for route in self.routes_of_waba(store, w).await? {
+                note(&route);
+            }
+        }
+        if secrets.is_empty() {
+            return Ok(Signer::Unrouted);
+        }
+        Ok(secrets
+            .into_iter()
+            .take(MAX_ROUTES)
+            .find(|s| atende_channels::whatsapp::verify_signature(s, body, header))
+            .map_or(Signer::Invalid, Signer::App))
     }
 
     /// The inbox of a phone number id, reloading once on a miss.

@@ -201,15 +201,32 @@ pub async fn send(
         .json(&body)
         .send()
         .await;
+    // Nothing is left queued for ever: when the last attempt cannot reach
+    // the Graph API either, the message fails with the reason the agent sees.
+    let unreachable = |why: String| async move {
+        if job.attempts >= job.max_attempts {
+            tracing::warn!(message = %msg.id, error = %why, "WhatsApp unreachable on the last attempt");
+            fail(
+                "graph_unreachable".into(),
+                format!(
+                    "Não foi possível falar com o WhatsApp depois de {} tentativas: {why}",
+                    job.attempts
+                ),
+            )
+            .await
+        } else {
+            Ok(Outcome::Retry(why))
+        }
+    };
     let (status, bytes) = match result {
         Ok(r) => {
             let status = r.status().as_u16();
             match r.bytes().await {
                 Ok(b) => (status, b),
-                Err(e) => return Ok(Outcome::Retry(format!("reading the Graph answer: {e}"))),
+                Err(e) => return unreachable(format!("reading the Graph answer: {e}")).await,
             }
         }
-        Err(e) => return Ok(Outcome::Retry(format!("Graph unreachable: {e}"))),
+        Err(e) => return unreachable(format!("Graph unreachable: {e}")).await,
     };
     match whatsapp::parse_send_response(status, &bytes) {
         Ok(sent) => {

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
 
+use super::Signer;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -53,22 +54,35 @@ async fn receive(State(st): State<AppState>, headers: HeaderMap, body: Bytes) ->
     let header = headers
         .get("x-hub-signature-256")
         .and_then(|v| v.to_str().ok());
-    let secret = match st.whatsapp.matching_secret(&st.store, &body, header).await {
-        Ok(Some(s)) => s,
-        Ok(None) => {
-            metrics::counter!("atende_webhook_rejected_total", "channel" => "whatsapp", "reason" => "signature").increment(1);
-            return ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "bad_signature",
-                "Assinatura X-Hub-Signature-256 inválida.",
-            )
-            .into_response();
-        }
-        Err(e) => return ApiError::from(e).into_response(),
+    let rejected = || {
+        metrics::counter!("atende_webhook_rejected_total", "channel" => "whatsapp", "reason" => "signature").increment(1);
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "bad_signature",
+            "Assinatura X-Hub-Signature-256 inválida.",
+        )
+        .into_response()
     };
+    if !header.is_some_and(well_formed) {
+        return rejected();
+    }
+    // Route first, then verify once with the secret of the app that owns
+    // the numbers named: the cost of a forged body does not grow with the
+    // number of tenants.
     let events = match whatsapp::parse_webhook(&body) {
         Ok(ev) => ev,
         Err(e) => return ApiError::bad_request(e.to_string()).into_response(),
+    };
+    let secret = match st.whatsapp.signer(&st.store, &events, &body, header).await {
+        Ok(Signer::App(s)) => s,
+        Ok(Signer::Invalid) => return rejected(),
+        Ok(Signer::Unrouted) => {
+            // Meta stops retrying on 200; nothing of it is stored.
+            tracing::info!("webhook for no inbox of ours acknowledged and ignored");
+            metrics::counter!("atende_webhook_rejected_total", "channel" => "whatsapp", "reason" => "unrouted").increment(1);
+            return (StatusCode::OK, "ok").into_response();
+        }
+        Err(e) => return ApiError::from(e).into_response(),
     };
     let key = partition_key(&st, &events).await;
     if let Err(e) = st.intake.submit(key, secret, events).await {
@@ -107,6 +121,13 @@ async fn partition_key(st: &AppState, events: &[whatsapp::Event]) -> u64 {
         None => 0u8.hash(&mut h),
     }
     h.finish()
+}
+
+/// `sha256=` and 64 hex digits: anything else is refused before any work.
+fn well_formed(header: &str) -> bool {
+    header
+        .strip_prefix("sha256=")
+        .is_some_and(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// Whether an event belongs to an inbox of the app that signed it.

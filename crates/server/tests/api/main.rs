@@ -9,3 +9,4 @@ mod isolation;
 mod permissions;
 mod ready;
 mod realtime;
+mod security;

@@ -416,3 +416,196 @@ async fn tab_counters_come_after_hello_and_follow_assignments() {
         );
     }
 }
+
+/// Waits for the server to close the socket; returns the close code.
+async fn closed_with(ws: &mut Ws) -> Option<u16> {
+    loop {
+        match tokio::time::timeout(Duration::from_secs(10), ws.next())
+            .await
+            .expect("the socket stayed open for 10 s")
+        {
+            None | Some(Err(_)) => return None,
+            Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
+            Some(Ok(_)) => {}
+        }
+    }
+}
+
+/// Module permissions hold on the stream as on REST (DESIGN §8): without
+/// the chat module, no message, chat or contact event reaches a user.
+#[tokio::test]
+async fn a_user_without_the_chat_module_receives_no_chat_or_contact_event() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let inbox = create_inbox(&admin, "PNID-1").await;
+    let analyst = app.named_user(&admin, "manager", "Analista").await;
+    let r = admin
+        .patch(
+            &format!("/api/v1/users/{}", analyst.user_id),
+            json!({"permissions": {"modules": {"reports": "view"}, "capabilities": []}}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    let token = analyst.create_token("painel").await;
+    let (mut ws, hello) = connect(&app, &[("authorization", &format!("Bearer {token}"))]).await;
+    let chat = seed_conversation(&app, &inbox, "5511900000001", "Cliente Sigiloso").await;
+    note(&admin, &chat, "texto confidencial").await;
+    // A tag is everyone's: it arrives, and nothing of the chat before it.
+    admin
+        .post_json("/api/v1/tags", json!({"name": "VIP", "color": "#ff0000"}))
+        .await;
+    let e = next_event(&mut ws).await;
+    assert_eq!(e["kind"], "tag.created", "{e}");
+    let log = analyst
+        .get_json(&format!("/api/v1/events?after={hello}"))
+        .await;
+    let text = log["events"].to_string();
+    assert!(
+        !text.contains("confidencial") && !text.contains("Sigiloso") && !text.contains(&chat),
+        "{text}"
+    );
+    assert!(text.contains("tag.created"), "{text}");
+}
+
+/// LC-19: a colleague who chose to be invisible shows as offline to others,
+/// on the stream as in `GET /agents`; they see their own status.
+#[tokio::test]
+async fn an_invisible_colleague_shows_as_offline_on_the_stream() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let ana = app.named_user(&admin, "agent", "Ana").await;
+    let before = admin.get_json("/api/v1/events?after=0").await["last_seq"]
+        .as_i64()
+        .unwrap();
+    let r = ana
+        .patch(
+            &format!("/api/v1/users/{}", ana.user_id),
+            json!({"status": "invisible"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    let others = admin
+        .get_json(&format!("/api/v1/events?after={before}"))
+        .await;
+    let theirs = ana
+        .get_json(&format!("/api/v1/events?after={before}"))
+        .await;
+    let status = |page: &Value| {
+        page["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| {
+                e["kind"] == "user.updated" && e["payload"]["user_id"] == ana.user_id.as_str()
+            })
+            .map(|e| e["payload"]["status"].clone())
+    };
+    assert_eq!(status(&others), Some(json!("offline")));
+    assert_eq!(status(&theirs), Some(json!("invisible")));
+}
+
+/// A socket never outlives its right to see: logout and deactivation close
+/// it (4401), a lost "see all chats" applies to the next frame.
+#[tokio::test]
+async fn logout_deactivation_and_lost_rights_reach_an_open_socket() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let inbox = create_inbox(&admin, "PNID-1").await;
+
+    // Logout.
+    let ana = app.named_user(&admin, "agent", "Ana").await;
+    let cookie = app.session_cookie(&ana.email).await;
+    let (mut ws, _) = connect(&app, &[("cookie", &cookie), ("origin", &app.addr)]).await;
+    let csrf = reqwest::Client::new()
+        .get(app.url("/api/v1/me"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap()["csrf_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = reqwest::Client::new()
+        .post(app.url("/api/v1/auth/logout"))
+        .header("cookie", &cookie)
+        .header("x-csrf-token", csrf)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(closed_with(&mut ws).await, Some(4401));
+
+    // Deactivation.
+    let bruno = app.named_user(&admin, "agent", "Bruno").await;
+    let token = bruno.create_token("celular").await;
+    let (mut ws, _) = connect(&app, &[("authorization", &format!("Bearer {token}"))]).await;
+    let r = admin
+        .patch(
+            &format!("/api/v1/users/{}", bruno.user_id),
+            json!({"active": false}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    assert_eq!(closed_with(&mut ws).await, Some(4401));
+
+    // "See all chats" taken away: another department's chat stops arriving.
+    let manager = app.named_user(&admin, "manager", "Gerente").await;
+    let token = manager.create_token("painel").await;
+    let (mut ws, _) = connect(&app, &[("authorization", &format!("Bearer {token}"))]).await;
+    let other = create_department(&admin, "Suporte").await;
+    let chat = seed_conversation(&app, &inbox, "5511900000009", "Cliente").await;
+    let r = admin
+        .post(
+            &format!("/api/v1/conversations/{chat}/assign"),
+            json!({"department_id": other}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let seen = note(&admin, &chat, "antes").await;
+    events_until(&mut ws, &seen).await;
+    let r = admin
+        .patch(
+            &format!("/api/v1/users/{}", manager.user_id),
+            json!({"permissions": {"modules": {"chat": "view_edit"}, "capabilities": []}}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    note(&admin, &chat, "depois").await;
+    let tag = admin
+        .post_json(
+            "/api/v1/tags",
+            json!({"name": "Marcador", "color": "#00ff00"}),
+        )
+        .await;
+    loop {
+        let e = next_event(&mut ws).await;
+        assert_ne!(e["conversation_id"], chat.as_str(), "still streamed: {e}");
+        if e["kind"] == "tag.created" && e["payload"]["id"] == tag["id"] {
+            break;
+        }
+    }
+}
+
+/// LC-13: the client's heartbeat is answered, so it can tell a dead
+/// connection from a quiet one.
+#[tokio::test]
+async fn the_socket_answers_the_clients_heartbeat() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let token = admin.create_token("painel").await;
+    let (mut ws, _) = connect(&app, &[("authorization", &format!("Bearer {token}"))]).await;
+    use futures::SinkExt;
+    ws.send(Message::Text(r#"{"type":"ping"}"#.into()))
+        .await
+        .unwrap();
+    loop {
+        let f = next_frame(&mut ws).await;
+        if f["type"] == "pong" {
+            break;
+        }
+        assert_eq!(f["type"], "counts", "{f}");
+    }
+}

@@ -31,6 +31,44 @@ fn serve_with_no_configuration_uses_sqlite_under_data_and_logs_its_address() {
     assert!(line.contains("Sqlite"), "{line}");
 }
 
+/// A bus for several nodes does not exist yet: asking for one stops the
+/// server at start with a message that says so, instead of running alone
+/// while the operator believes the nodes share their events.
+#[test]
+fn a_nats_bus_url_is_refused_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = atende()
+        .arg("serve")
+        .current_dir(dir.path())
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("ATENDE_LISTEN", "127.0.0.1:0")
+        .env("ATENDE_BUS_URL", "nats://127.0.0.1:4222")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("atende serve kept running with ATENDE_BUS_URL set: the bus URL was ignored");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(!status.success());
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert!(
+        err.contains("ATENDE_BUS_URL=nats://127.0.0.1:4222") && err.contains("single node"),
+        "{err}"
+    );
+}
+
 #[test]
 fn unknown_atende_variables_are_reported_at_start() {
     let dir = tempfile::tempdir().unwrap();

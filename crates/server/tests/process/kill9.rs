@@ -52,6 +52,26 @@ async fn seed(db: &TestDb, n: usize) -> (OrgId, Vec<ConversationId>) {
             .await
             .unwrap();
         let conv = tx.conversation_for(org, inbox_id, c.id).await.unwrap();
+        // The contact wrote just now: the closing message is within the
+        // 24 h window (CH-5) and may be sent.
+        tx.insert_message(atende_store::chats::NewMessage {
+            org_id: org,
+            conversation_id: conv.id,
+            inbox_id,
+            direction: atende_domain::Direction::In,
+            author_kind: atende_domain::AuthorKind::Contact,
+            author_id: None,
+            internal: false,
+            kind: atende_domain::ContentKind::Text,
+            text: Some("Oi".into()),
+            payload: json!({}),
+            status: atende_domain::ReceiptStatus::Delivered,
+            provider_id: Some(format!("wamid.k9.{i}")),
+            provider_at: Some(atende_store::now_ms()),
+        })
+        .await
+        .unwrap();
+        let conv = tx.conversation_for(org, inbox_id, c.id).await.unwrap();
         let conv = tx.open_attendance(&conv, None, None, None).await.unwrap();
         convs.push(conv.id);
     }

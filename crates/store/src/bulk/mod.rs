@@ -29,6 +29,8 @@ pub struct KnownChat {
     pub external_id: String,
     pub contact_id: ContactId,
     pub contact_name: String,
+    /// A person named the contact (CT-1): the profile name does not rename it.
+    pub name_edited: bool,
     pub conversation_id: Option<ConversationId>,
     pub attendance_open: Option<bool>,
     /// CT-4: a blocked contact's messages are not taken in.
@@ -94,7 +96,7 @@ fn known_chats_sql(backend: crate::Backend) -> String {
         }
     };
     format!(
-        "SELECT i.external_id, c.id AS contact_id, c.name AS contact_name, v.id AS conversation_id, \
+        "SELECT i.external_id, c.id AS contact_id, c.name AS contact_name, c.name_edited, v.id AS conversation_id, \
          (v.attendance_id IS NOT NULL) AS attendance_open, c.blocked, \
          COALESCE(v.flow_running, FALSE) AS flow_running, \
          EXISTS (SELECT 1 FROM absences ab WHERE ab.user_id = v.agent_id AND ab.inbox_id = i.inbox_id) AS absent \

@@ -92,6 +92,7 @@ impl Tx {
                     external_id: key,
                     contact_id: contact.id,
                     contact_name: contact.name.clone(),
+                    name_edited: false,
                     conversation_id: Some(before.id),
                     attendance_open: Some(true),
                     flow_running: false,

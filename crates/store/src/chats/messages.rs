@@ -223,7 +223,8 @@ impl Tx {
             kind: "message.updated",
             chat: Some(conv.scope()),
             payload: json!({"message_id": id, "conversation_id": msg.conversation_id, "status": msg.status,
-                            "error_code": msg.error_code, "error_text": msg.error_text}),
+                            "provider_id": msg.provider_id, "error_code": msg.error_code,
+                            "error_text": msg.error_text}),
         });
         Ok(Some(msg))
     }

@@ -1,8 +1,7 @@
 //! What an agent does to a conversation.
 
 use atende_domain::{
-    Access, AssignmentAction, AuthorKind, ContentKind, ConversationId, DepartmentId, Direction,
-    Module, ReceiptStatus, UserId,
+    Access, AssignmentAction, ContentKind, ConversationId, DepartmentId, Module, UserId,
 };
 use atende_store::chats::{Conversation, NewMessage};
 use atende_store::{NewJob, Tx};
@@ -18,12 +17,13 @@ use super::compose::{
 use super::{ConversationOut, MessageOut, begin_visible, conversation_out, visible_conversation};
 use crate::api::{AppJson, AppPath, MaybeJson};
 use crate::auth::Auth;
+use crate::chat::close::{close_now, start_after_close};
+use crate::chat::send::{self, Author, Queued, Send};
 use crate::error::{ApiError, ApiResult};
 use crate::jobs::kinds;
 use crate::state::AppState;
 
-/// CT-4's text, shown where the composer would be.
-pub const CONTACT_BLOCKED: &str = "Contato bloqueado, não é possível enviar ou receber mensagem";
+pub use crate::chat::send::CONTACT_BLOCKED;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -74,138 +74,43 @@ pub async fn send_message(
         return Ok((StatusCode::OK, AppJson(earlier.into())));
     }
     let contact = st.store.contact(auth.org(), current.contact_id).await?;
-    let kinds = [
-        req.text.is_some(),
-        req.template.is_some(),
-        req.media.is_some(),
-        req.location.is_some(),
-        req.contacts.is_some(),
-        req.interactive.is_some(),
-        req.reaction.is_some(),
-    ];
-    if kinds.iter().filter(|k| **k).count() > 1
-        && !(req.text.is_some() && req.media.is_some() && kinds.iter().filter(|k| **k).count() == 2)
-    {
-        return Err(ApiError::invalid(
-            "Envie um tipo de mensagem por vez (text, template, media, location, contacts, interactive ou reaction).",
-        ));
-    }
-    let composed = if let Some(t) = &req.template {
-        let inbox = st.store.inbox(auth.org(), current.inbox_id).await?;
-        compose::template(&st, &inbox, t, &contact, &current).await?
-    } else if let Some(m) = &req.media {
-        let mut m = m.clone();
-        if m.caption.is_none() {
-            m.caption = req
-                .text
-                .as_deref()
-                .map(|t| compose::fill_variables(t.trim(), &contact, &current));
-        }
-        compose::media(&m, &current)?
-    } else if let Some(l) = &req.location {
-        compose::location(l, &current)?
-    } else if let Some(c) = &req.contacts {
-        compose::contacts(c, &current)?
-    } else if let Some(i) = &req.interactive {
-        if !i.is_object() || i.get("type").and_then(|t| t.as_str()).is_none() {
-            return Err(ApiError::invalid(
-                "interactive precisa de um objeto com \"type\" (button, list ou cta_url).",
-            ));
-        }
-        compose::check_window(&current)?;
-        let text = i
-            .pointer("/body/text")
-            .and_then(|t| t.as_str())
-            .unwrap_or_default()
-            .to_string();
-        compose::Composed {
-            internal: false,
-            kind: ContentKind::Interactive,
-            text,
-            payload: json!({"interactive": i}),
-            upload: None,
-        }
-    } else if let Some(r) = &req.reaction {
-        compose::reaction(&st, r, &current).await?
-    } else if let Some(text) = &req.text {
-        compose::text(text, req.internal, &contact, &current)?
-    } else {
-        return Err(ApiError::invalid("A mensagem está vazia."));
-    };
-    let internal = composed.internal;
+    let content = compose_request(&st, &req, &contact, &current).await?;
     // A file uploaded here: its type must suit the kind, and the message
     // keeps it so the thread shows what was sent.
-    let upload = compose::find_upload(&st, &current, composed.upload.as_ref()).await?;
-    // CT-4: nothing reaches a blocked contact (internal notes still may be written).
-    if !internal && contact.blocked {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "contact_blocked",
-            CONTACT_BLOCKED,
-        ));
-    }
+    let upload = compose::find_upload(&st, &current, content.upload.as_ref()).await?;
     let mut tx = st.store.begin().await?;
-    let mut conv = tx.conversation(auth.org(), id).await?;
-    if !internal {
-        let before = conv.agent_id;
-        let (c, _) = tx
-            .assign(
-                &conv,
-                AssignmentAction::AgentReplied(auth.user.id),
-                Some(auth.user.id),
-                None,
-            )
-            .await?;
-        conv = c;
-        if before.is_none() && conv.agent_id == Some(auth.user.id) {
-            let line = format!("{} assumiu o atendimento.", auth.user.name);
-            tx.insert_message(NewMessage::system(&conv, line)).await?;
-        }
-        tx.note_first_reply(&conv).await?;
-    }
-    let inserted = tx
-        .insert_message_keyed(
-            NewMessage {
-                org_id: auth.org(),
-                conversation_id: conv.id,
-                inbox_id: conv.inbox_id,
-                direction: Direction::Out,
-                author_kind: AuthorKind::Agent,
-                author_id: Some(auth.user.id),
-                internal,
-                kind: composed.kind,
-                text: Some(composed.text),
-                payload: composed.payload,
-                status: if internal {
-                    ReceiptStatus::Read
-                } else {
-                    ReceiptStatus::Queued
-                },
-                provider_id: None,
-                provider_at: None,
+    let conv = tx.conversation(auth.org(), id).await?;
+    let contact = tx.contact(auth.org(), conv.contact_id).await?;
+    let (_, queued) = send::queue(
+        &mut tx,
+        Send {
+            conversation: &conv,
+            contact: &contact,
+            author: Author::Agent {
+                id: auth.user.id,
+                name: &auth.user.name,
+                replies: true,
             },
-            client_key.clone(),
-        )
-        .await?;
-    let Some(msg) = inserted else {
-        // A concurrent retry with the same key won the race: answer with it.
-        drop(tx);
-        let key = client_key.unwrap_or_default();
-        let earlier = st
-            .store
-            .message_by_client_key(auth.org(), id, &key)
-            .await?
-            .ok_or_else(|| ApiError::internal("keyed message vanished"))?;
-        return Ok((StatusCode::OK, AppJson(earlier.into())));
+            content,
+            idempotency_key: client_key.clone(),
+            upload,
+        },
+    )
+    .await?;
+    let (msg, media) = match queued {
+        Queued::Sent(sent) => (sent.message, sent.media),
+        Queued::Duplicate => {
+            // A concurrent retry with the same key won the race: answer with it.
+            drop(tx);
+            let key = client_key.unwrap_or_default();
+            let earlier = st
+                .store
+                .message_by_client_key(auth.org(), id, &key)
+                .await?
+                .ok_or_else(|| ApiError::internal("keyed message vanished"))?;
+            return Ok((StatusCode::OK, AppJson(earlier.into())));
+        }
     };
-    let media = match upload {
-        Some(u) => Some(compose::keep_upload(&mut tx, &msg, u).await?),
-        None => None,
-    };
-    if !internal {
-        tx.enqueue(crate::jobs::send_job(auth.org(), msg.id))
-            .await?;
-    }
     st.commit(tx).await?;
     st.jobs_notify.notify_waiters();
     let media = media.map(|m| super::MediaOut::new(&st, m));
@@ -216,6 +121,83 @@ pub async fn send_message(
             ..msg.into()
         }),
     ))
+}
+
+/// What a send request asks for, as the message to store. `internal` (or a
+/// text starting with `/interna`) makes any of them an internal note: the
+/// one send path then keeps it from the contact, file and all (LC-8).
+async fn compose_request(
+    st: &AppState,
+    req: &SendRequest,
+    contact: &atende_store::chats::Contact,
+    conv: &Conversation,
+) -> ApiResult<compose::Outgoing> {
+    let kinds = [
+        req.text.is_some(),
+        req.template.is_some(),
+        req.media.is_some(),
+        req.location.is_some(),
+        req.contacts.is_some(),
+        req.interactive.is_some(),
+        req.reaction.is_some(),
+    ];
+    let given = kinds.iter().filter(|k| **k).count();
+    if given > 1 && !(req.text.is_some() && req.media.is_some() && given == 2) {
+        return Err(ApiError::invalid(
+            "Envie um tipo de mensagem por vez (text, template, media, location, contacts, interactive ou reaction).",
+        ));
+    }
+    let (prefixed, text) = match req.text.as_deref() {
+        Some(t) => {
+            let (p, rest) = compose::strip_internal(t);
+            (p, Some(rest))
+        }
+        None => (false, None),
+    };
+    let internal = req.internal || prefixed;
+    let mut content = if let Some(t) = &req.template {
+        let inbox = st.store.inbox(conv.org_id, conv.inbox_id).await?;
+        compose::template(st, &inbox, t, contact, conv).await?
+    } else if let Some(m) = &req.media {
+        let mut m = m.clone();
+        if m.caption.is_none() {
+            m.caption = text.filter(|t| !t.is_empty()).map(str::to_string);
+        }
+        compose::media(&m)?
+    } else if let Some(l) = &req.location {
+        compose::location(l)?
+    } else if let Some(c) = &req.contacts {
+        compose::contacts(c)?
+    } else if let Some(i) = &req.interactive {
+        if !i.is_object() || i.get("type").and_then(|t| t.as_str()).is_none() {
+            return Err(ApiError::invalid(
+                "interactive precisa de um objeto com \"type\" (button, list ou cta_url).",
+            ));
+        }
+        let text = i
+            .pointer("/body/text")
+            .and_then(|t| t.as_str())
+            .unwrap_or_default()
+            .to_string();
+        compose::Outgoing {
+            internal: false,
+            kind: ContentKind::Interactive,
+            text,
+            payload: json!({"interactive": i}),
+            upload: None,
+        }
+    } else if let Some(r) = &req.reaction {
+        compose::reaction(st, r, conv).await?
+    } else if let Some(text) = text {
+        match compose::image_variable(st, contact, text).await? {
+            Some(m) if !internal => compose::media(&m)?,
+            _ => compose::text(text, internal)?,
+        }
+    } else {
+        return Err(ApiError::invalid("A mensagem está vazia."));
+    };
+    content.internal |= internal;
+    Ok(content)
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -481,79 +463,6 @@ fn not_open() -> ApiError {
         "not_open",
         "Esta conversa não tem atendimento aberto.",
     )
-}
-
-/// Starts the after-closing flow (LC-11) on a chat just closed.
-pub async fn start_after_close(
-    tx: &mut Tx,
-    conv: &Conversation,
-    flow: atende_domain::FlowId,
-    version: i64,
-) -> Result<(), atende_store::StoreError> {
-    crate::flows::start(
-        tx,
-        atende_store::flows::NewRun {
-            flow_id: flow,
-            version,
-            conversation: conv.clone(),
-            trigger: atende_store::flows::Trigger::AfterClose,
-            batch: None,
-            client: None,
-            input_after: None,
-        },
-    )
-    .await?;
-    Ok(())
-}
-
-/// Closes the open attendance inside `tx`: system line, optional closing
-/// message to the contact (queued for delivery), assignment cleared.
-pub async fn close_now(
-    tx: &mut Tx,
-    conv: &Conversation,
-    message: Option<&str>,
-    by_name: Option<&str>,
-    by: Option<UserId>,
-) -> Result<Conversation, atende_store::StoreError> {
-    if let Some(text) = message {
-        let msg = tx
-            .insert_message(NewMessage {
-                org_id: conv.org_id,
-                conversation_id: conv.id,
-                inbox_id: conv.inbox_id,
-                direction: Direction::Out,
-                author_kind: if by.is_some() {
-                    AuthorKind::Agent
-                } else {
-                    AuthorKind::System
-                },
-                author_id: by,
-                internal: false,
-                kind: ContentKind::Text,
-                text: Some(text.to_string()),
-                payload: json!({"closing": true}),
-                status: ReceiptStatus::Queued,
-                provider_id: None,
-                provider_at: None,
-            })
-            .await?;
-        if let Some(msg) = msg {
-            tx.enqueue(crate::jobs::send_job(conv.org_id, msg.id))
-                .await?;
-        }
-    }
-    let line = match (by_name, &conv.protocol) {
-        (Some(n), Some(p)) => format!("Atendimento {p} encerrado por {n}."),
-        (None, Some(p)) => format!("Atendimento {p} encerrado automaticamente."),
-        (Some(n), None) => format!("Atendimento encerrado por {n}."),
-        (None, None) => "Atendimento encerrado automaticamente.".to_string(),
-    };
-    let closed = tx.close_attendance(conv, by, Some(line)).await?;
-    // The agent's slot is free: the oldest chat queued for them takes it.
-    if let Some(agent) = conv.agent_id {
-        crate::flows::routing::drain_queue(tx, conv.org_id, agent).await?;
-    }
-    Ok(closed)
 }
 
 /// Cancels a scheduled closing.

@@ -1,7 +1,7 @@
 //! Turning an agent's send request into the message to store: `/interna`,
 //! variables (CH-10), the session window (CH-5) and templates (CH-6).
 
-use atende_domain::{ContentKind, SessionWindow};
+use atende_domain::ContentKind;
 use atende_store::chats::{Contact, Conversation};
 use atende_store::directory::Inbox;
 use axum::http::StatusCode;
@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
+pub use crate::chat::send::{Outgoing, UploadRef, fill_variables};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::whatsapp::templates;
@@ -54,103 +55,77 @@ pub struct HeaderMedia {
     pub filename: Option<String>,
 }
 
-/// An uploaded file a message sends, as which kind.
-#[derive(Clone)]
-pub struct UploadRef {
-    pub kind: String,
-    pub id: String,
-}
-
-/// What will be stored and, unless internal, sent.
-pub struct Composed {
-    pub internal: bool,
-    pub kind: ContentKind,
-    pub text: String,
-    pub payload: Value,
-    /// The uploaded file it sends, kept with the message.
-    pub upload: Option<UploadRef>,
-}
-
-/// Replaces `{nome}`, system fields and custom-field keys (CH-10).
-pub fn fill_variables(text: &str, contact: &Contact, conv: &Conversation) -> String {
-    if !text.contains('{') {
-        return text.to_string();
-    }
-    let mut out = text.replace("{nome}", &contact.name);
-    let system = [
-        ("{telefone}", contact.phone.clone()),
-        ("{email}", contact.email.clone()),
-        ("{cpf}", contact.document.clone()),
-        ("{protocolo}", conv.protocol.clone()),
-    ];
-    for (k, v) in system {
-        if let Some(v) = v {
-            out = out.replace(k, &v);
+/// Splits the `/interna` prefix (LC-8) off a text typed in the composer:
+/// whether it was there, and the rest.
+pub fn strip_internal(raw: &str) -> (bool, &str) {
+    let t = raw.trim_start();
+    match t.strip_prefix("/interna") {
+        Some(rest) if rest.is_empty() || rest.starts_with(char::is_whitespace) => {
+            (true, rest.trim())
         }
+        _ => (false, raw.trim()),
     }
-    if let Some(custom) = contact.custom.0.as_object() {
-        for (k, v) in custom {
-            let value = match v {
-                Value::String(s) => s.clone(),
-                Value::Null => continue,
-                other => other.to_string(),
-            };
-            out = out.replace(&format!("{{{k}}}"), &value);
-        }
-    }
-    out
 }
 
-/// The CH-5 refusal of free-form sends outside the window.
-pub fn check_window(conv: &Conversation) -> ApiResult<()> {
-    let last = conv
-        .last_inbound_at
-        .and_then(chrono::DateTime::from_timestamp_millis);
-    let (w, _) = atende_domain::session_window(last, chrono::Utc::now());
-    if w == SessionWindow::Expired {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "session_expired",
-            "A sessão de 24 horas com este contato expirou: só é possível enviar mensagens template até que o contato responda.",
-        ));
-    }
-    Ok(())
-}
-
-/// A free-form text (or internal note).
-pub fn text(
-    raw: &str,
-    internal_flag: bool,
-    contact: &Contact,
-    conv: &Conversation,
-) -> ApiResult<Composed> {
-    let (internal, text) = match raw.trim_start().strip_prefix("/interna") {
-        Some(rest) => (true, rest.trim().to_string()),
-        None => (internal_flag, raw.trim().to_string()),
-    };
+/// A free-form text (or internal note). Variables are filled when it is
+/// sent (`chat::send`).
+pub fn text(text: &str, internal: bool) -> ApiResult<Outgoing> {
     if text.is_empty() {
         return Err(ApiError::invalid("A mensagem está vazia."));
     }
-    let text = if internal {
-        text
-    } else {
-        fill_variables(&text, contact, conv)
-    };
     if text.chars().count() > MAX_TEXT {
         return Err(ApiError::invalid(format!(
             "A mensagem passa de {MAX_TEXT} caracteres."
         )));
     }
-    if !internal {
-        check_window(conv)?;
-    }
-    Ok(Composed {
+    Ok(Outgoing {
         internal,
         kind: ContentKind::Text,
-        text,
+        text: text.to_string(),
         payload: json!({}),
         upload: None,
     })
+}
+
+/// CH-8: a text naming an image-type custom field of the contact
+/// (`{foto}`) sends that image, with the rest of the text as its caption.
+/// Only a field holding a web link can be sent; the first such field wins.
+pub async fn image_variable(
+    st: &AppState,
+    contact: &Contact,
+    text: &str,
+) -> ApiResult<Option<MediaSend>> {
+    if !text.contains('{') {
+        return Ok(None);
+    }
+    let fields = st.store.custom_fields(contact.org_id).await?;
+    for f in fields
+        .iter()
+        .filter(|f| f.field_type == "image" && f.target == "contact")
+    {
+        let placeholder = format!("{{{}}}", f.key);
+        if !text.contains(&placeholder) {
+            continue;
+        }
+        let Some(link) = contact
+            .custom
+            .0
+            .get(&f.key)
+            .and_then(serde_json::Value::as_str)
+            .and_then(atende_channels::web_link)
+        else {
+            continue;
+        };
+        let caption = text.replacen(&placeholder, "", 1).trim().to_string();
+        return Ok(Some(MediaSend {
+            kind: "image".into(),
+            link: Some(link.to_string()),
+            id: None,
+            caption: (!caption.is_empty()).then_some(caption),
+            filename: None,
+        }));
+    }
+    Ok(None)
 }
 
 /// A template message, checked against the synced templates.
@@ -160,7 +135,7 @@ pub async fn template(
     t: &TemplateSend,
     contact: &Contact,
     conv: &Conversation,
-) -> ApiResult<Composed> {
+) -> ApiResult<Outgoing> {
     if inbox.channel != "whatsapp" {
         return Err(ApiError::invalid(
             "Mensagens template existem só no WhatsApp.",
@@ -200,7 +175,7 @@ pub async fn template(
         None => build_components(&found.name, &found.components.0, t, &fill)?,
     };
     let text = templates::preview(&found.components.0, &values);
-    Ok(Composed {
+    Ok(Outgoing {
         internal: false,
         kind: ContentKind::Template,
         text,
@@ -438,7 +413,7 @@ pub struct ReactionSend {
     pub emoji: String,
 }
 
-pub fn media(m: &MediaSend, conv: &Conversation) -> ApiResult<Composed> {
+pub fn media(m: &MediaSend) -> ApiResult<Outgoing> {
     let kind = match m.kind.as_str() {
         "image" => ContentKind::Image,
         "video" => ContentKind::Video,
@@ -468,9 +443,8 @@ pub fn media(m: &MediaSend, conv: &Conversation) -> ApiResult<Composed> {
             ));
         }
     };
-    check_window(conv)?;
     let caption = m.caption.clone().unwrap_or_default();
-    Ok(Composed {
+    Ok(Outgoing {
         internal: false,
         kind,
         text: caption,
@@ -495,42 +469,6 @@ pub async fn find_upload(
         check_media_type(&r.kind, &u.mime_type, u.size)?;
     }
     Ok(found)
-}
-
-/// Links a kept upload to the message that sends it (and emits
-/// `media.updated`, so other viewers of the chat read the file).
-pub async fn keep_upload(
-    tx: &mut atende_store::Tx,
-    msg: &atende_store::chats::Message,
-    u: atende_store::ingest::Upload,
-) -> ApiResult<atende_store::ingest::Media> {
-    let media = atende_store::ingest::Media {
-        id: uuid::Uuid::now_v7(),
-        org_id: msg.org_id,
-        message_id: msg.id,
-        inbox_id: u.inbox_id,
-        provider_media_id: Some(u.provider_media_id),
-        mime_type: Some(u.mime_type),
-        filename: u.filename,
-        size: Some(u.size),
-        sha256: Some(u.sha256),
-        path: Some(u.path),
-        status: "stored".into(),
-        error: None,
-        created_at: atende_store::now_ms(),
-    };
-    tx.insert_media(&media).await?;
-    // The message's event was built before its file was linked: tell the
-    // other viewers of the chat that it has one now.
-    let conv = tx.conversation(msg.org_id, msg.conversation_id).await?;
-    tx.emit(atende_store::NewEvent {
-        org_id: msg.org_id,
-        kind: "media.updated",
-        chat: Some(conv.scope()),
-        payload: json!({"message_id": msg.id, "media_id": media.id, "status": media.status,
-            "mime_type": media.mime_type, "size": media.size}),
-    });
-    Ok(media)
 }
 
 /// Checks an uploaded file's type and size against the kind it is sent as,
@@ -579,17 +517,16 @@ pub fn check_media_type(kind: &str, mime: &str, size: i64) -> ApiResult<()> {
     Ok(())
 }
 
-pub fn location(l: &LocationSend, conv: &Conversation) -> ApiResult<Composed> {
+pub fn location(l: &LocationSend) -> ApiResult<Outgoing> {
     if !(-90.0..=90.0).contains(&l.latitude) || !(-180.0..=180.0).contains(&l.longitude) {
         return Err(ApiError::invalid("Coordenadas inválidas."));
     }
-    check_window(conv)?;
     let text = [l.name.as_deref(), l.address.as_deref()]
         .into_iter()
         .flatten()
         .collect::<Vec<_>>()
         .join(" — ");
-    Ok(Composed {
+    Ok(Outgoing {
         internal: false,
         kind: ContentKind::Location,
         text,
@@ -598,7 +535,7 @@ pub fn location(l: &LocationSend, conv: &Conversation) -> ApiResult<Composed> {
     })
 }
 
-pub fn contacts(cards: &[ContactCard], conv: &Conversation) -> ApiResult<Composed> {
+pub fn contacts(cards: &[ContactCard]) -> ApiResult<Outgoing> {
     if cards.is_empty() {
         return Err(ApiError::invalid("Informe ao menos um contato."));
     }
@@ -623,13 +560,12 @@ pub fn contacts(cards: &[ContactCard], conv: &Conversation) -> ApiResult<Compose
         }
         out.push(card);
     }
-    check_window(conv)?;
     let text = cards
         .iter()
         .map(|c| c.name.trim().to_string())
         .collect::<Vec<_>>()
         .join(", ");
-    Ok(Composed {
+    Ok(Outgoing {
         internal: false,
         kind: ContentKind::Contacts,
         text,
@@ -638,7 +574,7 @@ pub fn contacts(cards: &[ContactCard], conv: &Conversation) -> ApiResult<Compose
     })
 }
 
-pub async fn reaction(st: &AppState, r: &ReactionSend, conv: &Conversation) -> ApiResult<Composed> {
+pub async fn reaction(st: &AppState, r: &ReactionSend, conv: &Conversation) -> ApiResult<Outgoing> {
     let id: atende_domain::MessageId = r
         .message_id
         .parse()
@@ -656,8 +592,7 @@ pub async fn reaction(st: &AppState, r: &ReactionSend, conv: &Conversation) -> A
             "Só é possível reagir a mensagens entregues pelo canal nesta conversa.",
         ));
     };
-    check_window(conv)?;
-    Ok(Composed {
+    Ok(Outgoing {
         internal: false,
         kind: ContentKind::Reaction,
         text: r.emoji.clone(),

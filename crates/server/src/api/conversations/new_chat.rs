@@ -1,8 +1,7 @@
 //! CT-7 "Novo chat": start a conversation with a new contact by sending a
 //! template to their number.
 
-use atende_domain::{Access, AuthorKind, Direction, InboxId, Module, PhoneE164, ReceiptStatus};
-use atende_store::chats::NewMessage;
+use atende_domain::{Access, InboxId, Module, PhoneE164};
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
@@ -12,6 +11,7 @@ use super::compose::{self, TemplateSend};
 use super::{ConversationOut, conversation_out};
 use crate::api::{AppJson, clean_name};
 use crate::auth::Auth;
+use crate::chat::send::{self, Author, Send};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -87,39 +87,34 @@ pub async fn new_chat(
             Some(phone.as_str()),
         )
         .await?;
+    // The agent named the contact: the profile name will not replace it.
+    tx.keep_contact_name(auth.org(), contact.id).await?;
     let mut conv = tx
         .conversation_for(auth.org(), inbox.id, contact.id)
         .await?;
-    let composed = compose::template(&st, &inbox, &req.template, &contact, &conv).await?;
-    let upload = compose::find_upload(&st, &conv, composed.upload.as_ref()).await?;
+    let content = compose::template(&st, &inbox, &req.template, &contact, &conv).await?;
+    let upload = compose::find_upload(&st, &conv, content.upload.as_ref()).await?;
     if req.open_attendance {
         conv = tx
             .open_attendance(&conv, None, Some(auth.user.id), Some(auth.user.id))
             .await?;
     }
-    let msg = tx
-        .insert_message(NewMessage {
-            org_id: auth.org(),
-            conversation_id: conv.id,
-            inbox_id: inbox.id,
-            direction: Direction::Out,
-            author_kind: AuthorKind::Agent,
-            author_id: Some(auth.user.id),
-            internal: false,
-            kind: composed.kind,
-            text: Some(composed.text),
-            payload: composed.payload,
-            status: ReceiptStatus::Queued,
-            provider_id: None,
-            provider_at: None,
-        })
-        .await?
-        .ok_or_else(|| ApiError::internal("new chat message deduplicated"))?;
-    if let Some(u) = upload {
-        compose::keep_upload(&mut tx, &msg, u).await?;
-    }
-    tx.enqueue(crate::jobs::send_job(auth.org(), msg.id))
-        .await?;
+    send::queue(
+        &mut tx,
+        Send {
+            conversation: &conv,
+            contact: &contact,
+            author: Author::Agent {
+                id: auth.user.id,
+                name: &auth.user.name,
+                replies: false,
+            },
+            content,
+            idempotency_key: None,
+            upload,
+        },
+    )
+    .await?;
     st.commit(tx).await?;
     st.jobs_notify.notify_waiters();
     let conv = st.store.conversation(auth.org(), conv.id).await?;

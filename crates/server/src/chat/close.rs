@@ -1,0 +1,103 @@
+//! Closing an attendance (LC-11), now or when its scheduled time comes.
+
+use atende_domain::{ContentKind, UserId};
+use atende_store::chats::{Conversation, NewMessage};
+use atende_store::{StoreError, Tx};
+use serde_json::json;
+
+use super::send::{self, Author, Outgoing, Refusal, Send, SendError};
+
+/// Closes the open attendance inside `tx`: the closing message to the
+/// contact (through the one send path, so its variables are filled and a
+/// blocked contact or a closed window keeps it from leaving, with a line
+/// saying why), the system line, assignment cleared, and the agent's queue
+/// drained.
+pub async fn close_now(
+    tx: &mut Tx,
+    conv: &Conversation,
+    message: Option<&str>,
+    by_name: Option<&str>,
+    by: Option<UserId>,
+) -> Result<Conversation, StoreError> {
+    if let Some(text) = message {
+        let contact = tx.contact(conv.org_id, conv.contact_id).await?;
+        let author = match (by, by_name) {
+            (Some(id), Some(name)) => Author::Agent {
+                id,
+                name,
+                replies: false,
+            },
+            _ => Author::System,
+        };
+        let sent = send::queue(
+            tx,
+            Send {
+                conversation: conv,
+                contact: &contact,
+                author,
+                content: Outgoing {
+                    internal: false,
+                    kind: ContentKind::Text,
+                    text: text.to_string(),
+                    payload: json!({"closing": true}),
+                    upload: None,
+                },
+                idempotency_key: None,
+                upload: None,
+            },
+        )
+        .await;
+        match sent {
+            Ok(_) => {}
+            Err(SendError::Store(e)) => return Err(e),
+            Err(SendError::Refused(why)) => {
+                let line = match why {
+                    Refusal::ContactBlocked => {
+                        "Mensagem de encerramento não enviada: o contato está bloqueado."
+                    }
+                    Refusal::SessionExpired => {
+                        "Mensagem de encerramento não enviada: a sessão de 24 horas com o contato expirou."
+                    }
+                    Refusal::NotForInternalNote => "Mensagem de encerramento não enviada.",
+                };
+                tx.insert_message(NewMessage::system(conv, line.to_string()))
+                    .await?;
+            }
+        }
+    }
+    let line = match (by_name, &conv.protocol) {
+        (Some(n), Some(p)) => format!("Atendimento {p} encerrado por {n}."),
+        (None, Some(p)) => format!("Atendimento {p} encerrado automaticamente."),
+        (Some(n), None) => format!("Atendimento encerrado por {n}."),
+        (None, None) => "Atendimento encerrado automaticamente.".to_string(),
+    };
+    let closed = tx.close_attendance(conv, by, Some(line)).await?;
+    // The agent's slot is free: the oldest chat queued for them takes it.
+    if let Some(agent) = conv.agent_id {
+        crate::flows::routing::drain_queue(tx, conv.org_id, agent).await?;
+    }
+    Ok(closed)
+}
+
+/// Starts the after-closing flow (LC-11) on a chat just closed.
+pub async fn start_after_close(
+    tx: &mut Tx,
+    conv: &Conversation,
+    flow: atende_domain::FlowId,
+    version: i64,
+) -> Result<(), StoreError> {
+    crate::flows::start(
+        tx,
+        atende_store::flows::NewRun {
+            flow_id: flow,
+            version,
+            conversation: conv.clone(),
+            trigger: atende_store::flows::Trigger::AfterClose,
+            batch: None,
+            client: None,
+            input_after: None,
+        },
+    )
+    .await?;
+    Ok(())
+}
