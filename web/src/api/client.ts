@@ -20,6 +20,11 @@ export function setUnauthorizedHandler(handler: (() => void) | null): void {
   onUnauthorized = handler;
 }
 
+/** The session ended elsewhere (the event stream was closed for it). */
+export function sessionEnded(): void {
+  onUnauthorized?.();
+}
+
 const csrf: Middleware = {
   onRequest({ request }) {
     if (request.method !== 'GET' && request.method !== 'HEAD' && csrfToken) {

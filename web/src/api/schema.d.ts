@@ -2087,6 +2087,11 @@ export interface components {
             kind: string;
             media?: components["schemas"]["MediaOut"] | null;
             payload: Record<string, never>;
+            /**
+             * @description The channel's own id of the message (WhatsApp's `wamid`), once the
+             *     channel gave it: what its receipts and the provider's logs name.
+             */
+            provider_id?: string | null;
             /** @description queued | sent | delivered | read | failed */
             status: string;
             text?: string | null;

@@ -316,7 +316,7 @@ describe('admin pages and profile', { concurrency: false }, () => {
     await p.getByRole('menuitem', { name: 'Meu perfil' }).click();
     const profile = p.getByRole('dialog', { name: 'Meu perfil' });
     await profile.getByLabel('Mensagem de encerramento padrão').fill(CLOSING);
-    await profile.getByLabel('Confirmar antes de enviar áudio').check();
+    await profile.getByLabel('Mostrar confirmação de envio de áudio').check();
     await shot('profile');
     await profile.getByRole('button', { name: 'Salvar' }).click();
     await profile.waitFor({ state: 'detached' });

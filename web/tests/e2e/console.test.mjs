@@ -1,6 +1,6 @@
 // The agent console against a real `atende demo`: login, the chat list,
 // replies with receipts, internal notes, live updates, "Ressincronizar",
-// the language switch, "Marcar como não lida", colleagues' names (LC-7) and
+// the language switch, "Marcar como não lido", colleagues' names (LC-7) and
 // logout.
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
@@ -208,7 +208,7 @@ describe('agent console', { concurrency: false }, () => {
     assert.equal(await page.locator('html').getAttribute('lang'), 'pt-BR');
   });
 
-  step('"Meus chats" lists the answered chat; "Marcar como não lida" marks it', async () => {
+  step('"Meus chats" lists the answered chat; "Marcar como não lido" marks it', async () => {
     await page.goto(appUrl); // no chat open, so nothing marks it read again
     await page.getByRole('tab', { name: 'Meus chats' }).click();
     const row = item(chatId);
@@ -225,7 +225,7 @@ describe('agent console', { concurrency: false }, () => {
     }
     assert.equal(await row.locator('.badge').count(), 0);
     await row.getByRole('button', { name: `Mais ações para ${chatName}` }).click();
-    await page.getByRole('menuitem', { name: 'Marcar como não lida' }).click();
+    await page.getByRole('menuitem', { name: 'Marcar como não lido' }).click();
     await row.locator('.badge').waitFor();
     const ana = await apiSession(atende.url, USERS.ana);
     const conv = await ana.call('GET', `/conversations/${chatId}`);

@@ -185,7 +185,7 @@ describe('forward to a flow, a flow after closing, and the runs list', { concurr
     await select.selectOption({ label: FLOW_NAME });
     await dialog.getByText('Começa para o contato quando o atendimento é encerrado').waitFor();
     await shot('close-dialog');
-    await dialog.getByRole('button', { name: 'Encerrar agora' }).click();
+    await dialog.getByRole('button', { name: 'Encerrar', exact: true }).click();
     await dialog.waitFor({ state: 'detached' });
     await header().getByText('Sem atendimento aberto').waitFor();
     await header().getByRole('img', { name: FLOW_MARK }).waitFor();

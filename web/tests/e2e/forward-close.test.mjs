@@ -142,13 +142,13 @@ describe('forward and close', { concurrency: false }, () => {
     assert.equal(await message.inputValue(), CLOSING);
     // The mandatory field is asked before anything is sent.
     await dialog.getByLabel(`Motivo ${tag} (obrigatório)`).waitFor();
-    await dialog.getByRole('button', { name: 'Encerrar agora' }).click();
+    await dialog.getByRole('button', { name: 'Encerrar', exact: true }).click();
     await dialog.getByRole('alert').filter({ hasText: `Preencha os campos obrigatórios: Motivo ${tag}.` }).waitFor();
     await dialog.getByLabel(`Motivo ${tag} (obrigatório)`).selectOption('Compra');
     await dialog.getByLabel(`Cidade ${tag}`).fill('Recife');
     mkdirSync(join(WEB_DIR, 'test-results'), { recursive: true });
     await page.screenshot({ path: join(WEB_DIR, 'test-results', 'close-dialog-fields.png') });
-    await dialog.getByRole('button', { name: 'Encerrar agora' }).click();
+    await dialog.getByRole('button', { name: 'Encerrar', exact: true }).click();
     await dialog.waitFor({ state: 'detached' });
     await header().getByText('Sem atendimento aberto').waitFor();
     // The closing message went to the contact and the attendance closed (a

@@ -210,14 +210,14 @@ describe('settings panel and transfer requests', { concurrency: false }, () => {
 
   step('blocks the contact (CT-4): the composer gives way to the notice; unblocks it', async () => {
     const blockedText = 'Contato bloqueado, não é possível enviar ou receber mensagem';
-    await panel().getByRole('button', { name: 'Bloquear contato' }).click();
+    await panel().getByRole('button', { name: 'Bloquear Contato', exact: true }).click();
     await panel().getByRole('button', { name: 'Confirmar bloqueio' }).click();
     await panel().getByTestId('block-state').filter({ hasText: blockedText }).waitFor();
     await pane().getByText(blockedText).first().waitFor();
     assert.equal(await pane().getByRole('form', { name: COMPOSER }).count(), 0);
     assert.equal((await admin.call('GET', `/contacts/${contactId}`)).blocked, true);
     await screenshot(page, 'blocked');
-    await panel().getByRole('button', { name: 'Desbloquear contato' }).click();
+    await panel().getByRole('button', { name: 'Desbloquear Contato', exact: true }).click();
     await pane().getByRole('form', { name: COMPOSER }).waitFor();
     assert.equal((await admin.call('GET', `/contacts/${contactId}`)).blocked, false);
   });
@@ -264,7 +264,7 @@ describe('settings panel and transfer requests', { concurrency: false }, () => {
     const dialog = page.getByRole('dialog', { name: 'Encerrar atendimento' });
     const minutes = dialog.getByLabel('Tempo de encerramento');
     await minutes.fill('0');
-    await dialog.getByRole('button', { name: 'Encerrar agora' }).click();
+    await dialog.getByRole('button', { name: 'Encerrar', exact: true }).click();
     await dialog.getByRole('alert').filter({ hasText: 'minutos inteiros, de 1 a 10080' }).waitFor();
     await minutes.fill('30');
     // Kept when the customer replies: the demo customers keep writing.

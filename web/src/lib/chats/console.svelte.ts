@@ -50,6 +50,19 @@ export const JUMP_MAX_PAGES = 25;
  */
 export type EnsureResult = 'loaded' | 'tooOld' | 'notFound' | 'cancelled';
 
+/** Whether a failed read says the chat is not (or no longer) visible to this user. */
+export function isNotVisible(e: unknown): boolean {
+  return (e as { status?: unknown } | null)?.status === 404;
+}
+
+/** Whether a chat as the server answered it is in any of the caller's views (LC-1); none: they cannot see it. */
+export function inSomeView(c: Pick<Conversation, 'views'>): boolean {
+  return Array.isArray(c.views) && c.views.length > 0;
+}
+
+/** A forwarded chat: still visible to this user, gone from all their views, or unknown (the read failed). */
+export type ForwardOutcome = 'visible' | 'left' | 'unknown';
+
 /** The list settings kept from the last visit (search is not kept). */
 function storedQuery(): ListQuery {
   const q = { ...DEFAULT_QUERY };
@@ -276,6 +289,41 @@ export class ConsoleStore {
     const c = await this.chats.assignToAgent(r.conversationId, r.requestedBy);
     this.dismissTransfer(r.conversationId);
     this.replaceConversation(c);
+  }
+
+  /**
+   * After "Encaminhar" (LC-9) or "Encaminhar para fluxo" (LC-10): is the
+   * chat still visible to this user? The forward's answer says so by its
+   * `views` (none: no longer); without one (a flow's run) the chat is read
+   * again, where a 404 says it. A chat that left all the user's views leaves
+   * the list and, if open, the pane closes with a notice, so nothing is sent
+   * to a chat they cannot reach. Otherwise (e.g. they see all chats) it
+   * stays open with its new state. A failed read changes nothing.
+   */
+  async afterForward(id: string, answered: Conversation | null = null): Promise<ForwardOutcome> {
+    let seen = answered;
+    if (!seen) {
+      const before = this.changes.get(id) ?? 0;
+      try {
+        seen = await this.chats.fetchConversation(id);
+      } catch (e) {
+        if (!isNotVisible(e)) return 'unknown';
+      }
+      if (seen && (this.changes.get(id) ?? 0) !== before) {
+        // An event crossed the read: its answer may predate it.
+        this.refetchSoon(id);
+        return 'visible';
+      }
+    }
+    if (seen && inSomeView(seen)) {
+      this.replaceConversation(seen);
+      return 'visible';
+    }
+    this.items = this.items.filter((c) => c.id !== id);
+    this.dismissTransfer(id);
+    if (this.openId === id) this.closeChat();
+    notify(t('forward.left'));
+    return 'left';
   }
 
   dismissTransfer(conversationId: string): void {
@@ -665,7 +713,7 @@ export class ConsoleStore {
           this.items = place(this.items, c, this.queryFor(id), this.nextCursor !== null);
           if (this.openConversation?.id === id) this.openConversation = c;
         } catch (e) {
-          if ((e as { status?: number }).status === 404) {
+          if (isNotVisible(e)) {
             // No longer visible to this user: it leaves the list.
             this.items = this.items.filter((c) => c.id !== id);
           } else {

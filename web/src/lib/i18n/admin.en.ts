@@ -460,5 +460,5 @@ export const adminEn: Record<keyof typeof adminPtBR, string> = {
   'profile.title': 'My profile',
   'profile.closingMessage': 'Default closing message',
   'profile.closingMessageHint': 'Pre-filled when you close an attendance; you can change it each time.',
-  'profile.confirmAudio': 'Confirm before sending audio',
+  'profile.confirmAudio': 'Show confirmation before sending audio',
 };

@@ -463,5 +463,5 @@ export const adminPtBR = {
   'profile.title': 'Meu perfil',
   'profile.closingMessage': 'Mensagem de encerramento padrão',
   'profile.closingMessageHint': 'Vem preenchida ao encerrar um atendimento; você pode alterá-la a cada vez.',
-  'profile.confirmAudio': 'Confirmar antes de enviar áudio',
+  'profile.confirmAudio': 'Mostrar confirmação de envio de áudio',
 } as const;

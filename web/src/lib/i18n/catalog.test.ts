@@ -34,7 +34,14 @@ describe('i18n catalogs', () => {
     expect(ptBR['composer.internal']).toBe('Interna?');
     expect(ptBR['window.expiring']).toBe('Expirando');
     expect(ptBR['window.expired']).toBe('Expirado');
-    expect(ptBR['item.markUnread']).toBe('Marcar como não lida');
+    expect(ptBR['item.markUnread']).toBe('Marcar como não lido');
+    // Seed 004's labels.
+    expect(ptBR['profile.confirmAudio']).toBe('Mostrar confirmação de envio de áudio');
+    expect(ptBR['contact.block']).toBe('Bloquear Contato');
+    expect(ptBR['contact.unblock']).toBe('Desbloquear Contato');
+    expect(ptBR['close.submit']).toBe('Encerrar');
+    expect(ptBR['close.title']).toBe('Encerrar atendimento');
+    expect(ptBR['actions.close']).toBe('Encerrar atendimento');
     // The server's 422 for a too-short search inside the conversation (LC-5).
     expect(ptBR['search.minChars']).toBe('Digite ao menos 2 caracteres para buscar.');
   });

@@ -69,10 +69,10 @@ export const panelPtBR = {
   'contact.fieldsError': 'Não foi possível carregar os campos personalizados: {message}',
   'contact.blocked': 'Contato bloqueado, não é possível enviar ou receber mensagem',
   'contact.blockSection': 'Bloqueio',
-  'contact.block': 'Bloquear contato',
+  'contact.block': 'Bloquear Contato',
   'contact.blockConfirm': 'Confirmar bloqueio',
   'contact.blockCancel': 'Cancelar',
-  'contact.unblock': 'Desbloquear contato',
+  'contact.unblock': 'Desbloquear Contato',
   'contact.blockHint':
     'Um contato bloqueado não envia nem recebe mensagens. Só é possível bloquear quem enviou mensagem nas últimas 24 horas.',
   'contact.blockedState': 'Contato bloqueado, não é possível enviar ou receber mensagem',

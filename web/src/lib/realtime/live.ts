@@ -1,5 +1,6 @@
 /** Wires the browser's WebSocket and the events API to the console store. */
 import type { ConsoleStore } from '../chats/console.svelte';
+import { sessionEnded } from '../../api/client';
 import { fetchEvents } from '../chats/api';
 import { fetchCounts } from '../counts/api';
 import { tabCounts } from '../counts/store.svelte';
@@ -46,6 +47,9 @@ export function startLive(store: ConsoleStore, hooks: LiveHooks): EventSync {
     onCounts(counts) {
       tabCounts.set(counts);
     },
+    watchOffline: browserOffline,
+    // Logout in another tab, deactivation, a revoked token: to the login.
+    onSessionEnded: sessionEnded,
     onStatus(s) {
       store.sync = s;
     },
@@ -73,6 +77,10 @@ export function browserSocket(url: string): SocketLike {
     onmessage: null,
     onclose: null,
     onerror: null,
+    send: (data) => {
+      // Sending while the handshake is still going throws.
+      if (ws.readyState === WebSocket.OPEN) ws.send(data);
+    },
     close: () => ws.close(),
   };
   ws.onopen = (e) => socket.onopen?.(e);
@@ -80,4 +88,10 @@ export function browserSocket(url: string): SocketLike {
   ws.onclose = (e) => socket.onclose?.(e);
   ws.onerror = (e) => socket.onerror?.(e);
   return socket;
+}
+
+/** The browser's `offline` event (the device lost its network). */
+export function browserOffline(onOffline: () => void): () => void {
+  window.addEventListener('offline', onOffline);
+  return () => window.removeEventListener('offline', onOffline);
 }

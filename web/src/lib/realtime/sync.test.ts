@@ -1,6 +1,16 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ApiEvent, EventPage } from '../../api/types';
-import { EventSync, parseFrame, type SocketLike, type SyncStatus } from './sync';
+import {
+  DEAD_AFTER_MS,
+  EventSync,
+  parseFrame,
+  PING_EVERY_MS,
+  PING_FRAME,
+  type SocketLike,
+  type SyncClock,
+  type SyncDeps,
+  type SyncStatus,
+} from './sync';
 
 class FakeSocket implements SocketLike {
   onopen: SocketLike['onopen'] = null;
@@ -8,20 +18,26 @@ class FakeSocket implements SocketLike {
   onclose: SocketLike['onclose'] = null;
   onerror: SocketLike['onerror'] = null;
   closed = false;
+  /** Frames the client sent. */
+  sent: string[] = [];
   close() {
     this.closed = true;
   }
-  send(frame: object) {
+  send(data: string) {
+    this.sent.push(data);
+  }
+  /** A frame from the server. */
+  receive(frame: object) {
     this.onmessage?.({ data: JSON.stringify(frame) });
   }
   hello(lastSeq: number) {
-    this.send({ type: 'hello', last_seq: lastSeq });
+    this.receive({ type: 'hello', last_seq: lastSeq });
   }
   event(seq: number, kind = 'message.created') {
-    this.send({ type: 'event', event: ev(seq, kind) });
+    this.receive({ type: 'event', event: ev(seq, kind) });
   }
-  drop() {
-    this.onclose?.({});
+  drop(code?: number) {
+    this.onclose?.(code === undefined ? {} : { code });
   }
 }
 
@@ -32,7 +48,17 @@ function ev(seq: number, kind = 'message.created'): ApiEvent {
 /** Resolves once pending promise callbacks have run. */
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
-function harness(pages: (after: number) => EventPage | Error = () => ({ events: [], last_seq: 0, has_more: false })) {
+/** Every engine a test started, stopped after it (their heartbeat timers too). */
+const started: EventSync[] = [];
+afterEach(() => {
+  for (const s of started.splice(0)) s.stop();
+  vi.useRealTimers();
+});
+
+function harness(
+  pages: (after: number) => EventPage | Error = () => ({ events: [], last_seq: 0, has_more: false }),
+  extra: Partial<SyncDeps> = {},
+) {
   const sockets: FakeSocket[] = [];
   const applied: number[] = [];
   const statuses: SyncStatus[] = [];
@@ -59,7 +85,9 @@ function harness(pages: (after: number) => EventPage | Error = () => ({ events: 
     onBaseline(seq) {
       baselines.push(seq);
     },
+    ...extra,
   });
+  started.push(sync);
   const socket = () => {
     const s = sockets[sockets.length - 1];
     if (!s) throw new Error('no socket opened');
@@ -104,18 +132,19 @@ describe('EventSync counters', () => {
       onBaseline() {},
       onCounts: (c) => counts.push(c.mine),
     });
+    started.push(sync);
     sync.start();
     const s = socket as unknown as FakeSocket;
     s.hello(4);
-    s.send({ type: 'counts', counts: { all: 9, open: 2, mine: 1, in_service: 3 } });
+    s.receive({ type: 'counts', counts: { all: 9, open: 2, mine: 1, in_service: 3 } });
     s.event(5);
-    s.send({ type: 'counts', counts: { all: 9, open: 1, mine: 2, in_service: 4 } });
-    s.send({ type: 'counts', counts: { all: 'x' } });
+    s.receive({ type: 'counts', counts: { all: 9, open: 1, mine: 2, in_service: 4 } });
+    s.receive({ type: 'counts', counts: { all: 'x' } });
     expect(counts).toEqual([1, 2]);
     expect(applied).toEqual([5]);
     expect(sync.seq).toBe(5);
     sync.stop();
-    s.send({ type: 'counts', counts: { all: 9, open: 1, mine: 3, in_service: 4 } });
+    s.receive({ type: 'counts', counts: { all: 9, open: 1, mine: 3, in_service: 4 } });
     expect(counts, 'nothing after stop').toEqual([1, 2]);
   });
 });
@@ -187,6 +216,7 @@ describe('EventSync', () => {
       onStatus: (s) => h.statuses.push(s),
       onBaseline: (s) => h.baselines.push(s),
     });
+    started.push(sync);
     sync.start();
     h.socket().hello(3);
     h.socket().drop();
@@ -208,7 +238,7 @@ describe('EventSync', () => {
     h.sync.start();
     h.socket().hello(20);
     h.socket().event(21);
-    h.socket().send({ type: 'resync' });
+    h.socket().receive({ type: 'resync' });
     h.socket().drop();
     await settle();
     expect(h.fetched).toEqual([21]);
@@ -253,5 +283,209 @@ describe('EventSync', () => {
     s.event(2);
     expect(h.applied).toEqual([]);
     expect(h.sync.currentStatus).toBe('stopped');
+  });
+});
+
+/** The heartbeat's timers and clock, on vitest's fake timers. */
+function fakeClock(): SyncClock {
+  vi.useFakeTimers();
+  return {
+    now: () => Date.now(),
+    setTimeout: (fn, ms) => setTimeout(fn, ms),
+    clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+    setInterval: (fn, ms) => setInterval(fn, ms),
+    clearInterval: (h) => clearInterval(h as ReturnType<typeof setInterval>),
+  };
+}
+
+/** A stand-in for the browser's `offline` event. */
+function fakeNetwork() {
+  const listeners = new Set<() => void>();
+  return {
+    watchOffline(cb: () => void) {
+      listeners.add(cb);
+      return () => listeners.delete(cb);
+    },
+    goOffline() {
+      for (const cb of [...listeners]) cb();
+    },
+    get watchers() {
+      return listeners.size;
+    },
+  };
+}
+
+describe('EventSync heartbeat (LC-13: a dead connection shows "Ressincronizar")', () => {
+  it('a silent socket is closed and shown as lost after 10 s, not before', () => {
+    const h = harness(undefined, { clock: fakeClock() });
+    h.sync.start();
+    h.socket().hello(5);
+    expect(h.sync.currentStatus).toBe('live');
+    vi.advanceTimersByTime(DEAD_AFTER_MS - 1);
+    expect(h.sync.currentStatus).toBe('live');
+    expect(h.socket().closed).toBe(false);
+    vi.advanceTimersByTime(1);
+    expect(h.sync.currentStatus).toBe('lost');
+    expect(h.socket().closed).toBe(true);
+    // Like a dropped socket: no reconnect until "Ressincronizar".
+    vi.advanceTimersByTime(60_000);
+    expect(h.sockets).toHaveLength(1);
+    expect(h.statuses).toEqual(['connecting', 'live', 'lost']);
+  });
+
+  it('any incoming frame (pong, counts, event…) moves the deadline', () => {
+    const h = harness(undefined, { clock: fakeClock() });
+    h.sync.start();
+    h.socket().hello(5);
+    vi.advanceTimersByTime(8_000);
+    h.socket().receive({ type: 'pong' });
+    vi.advanceTimersByTime(8_000);
+    h.socket().receive({ type: 'counts', counts: { all: 1, open: 1, mine: 0, in_service: 0 } });
+    vi.advanceTimersByTime(8_000);
+    h.socket().event(6);
+    vi.advanceTimersByTime(8_000);
+    h.socket().onmessage?.({ data: 'not json' });
+    vi.advanceTimersByTime(DEAD_AFTER_MS - 1);
+    expect(h.sync.currentStatus).toBe('live');
+    expect(h.socket().closed).toBe(false);
+    vi.advanceTimersByTime(1);
+    expect(h.sync.currentStatus).toBe('lost');
+    expect(h.applied, 'pong and junk apply nothing').toEqual([6]);
+  });
+
+  it('gives the handshake 10 s too: no hello at all loads the lists without live updates', () => {
+    const h = harness(undefined, { clock: fakeClock() });
+    h.sync.start();
+    vi.advanceTimersByTime(DEAD_AFTER_MS - 1);
+    expect(h.sync.currentStatus).toBe('connecting');
+    vi.advanceTimersByTime(1);
+    expect(h.sync.currentStatus).toBe('lost');
+    expect(h.socket().closed).toBe(true);
+    expect(h.baselines).toEqual([null]);
+  });
+
+  it('sends {"type":"ping"} every 4 s while the socket is up, and stays live on pongs', () => {
+    const h = harness(undefined, { clock: fakeClock() });
+    h.sync.start();
+    const s = h.socket();
+    s.hello(1);
+    expect(s.sent).toEqual([]);
+    vi.advanceTimersByTime(PING_EVERY_MS);
+    expect(s.sent).toEqual([PING_FRAME]);
+    expect(JSON.parse(PING_FRAME)).toEqual({ type: 'ping' });
+    // The server answers each ping: a minute later the socket is still live.
+    s.sent.length = 0;
+    for (let i = 0; i < 15; i++) {
+      vi.advanceTimersByTime(PING_EVERY_MS);
+      s.receive({ type: 'pong' });
+    }
+    expect(s.sent).toHaveLength(15);
+    expect(h.sync.currentStatus).toBe('live');
+    // No answers: dead; the closed socket gets no more pings.
+    vi.advanceTimersByTime(DEAD_AFTER_MS);
+    expect(h.sync.currentStatus).toBe('lost');
+    const sentWhenDead = s.sent.length;
+    vi.advanceTimersByTime(PING_EVERY_MS * 3);
+    expect(s.sent).toHaveLength(sentWhenDead);
+  });
+
+  it('a reconnected socket gets its own heartbeat', async () => {
+    const h = harness(undefined, { clock: fakeClock() });
+    h.sync.start();
+    h.socket().hello(1);
+    vi.advanceTimersByTime(DEAD_AFTER_MS);
+    expect(h.sync.currentStatus).toBe('lost');
+    expect(await h.sync.resync()).toBe(true);
+    const second = h.socket();
+    expect(h.sockets).toHaveLength(2);
+    second.hello(1);
+    expect(h.sync.currentStatus).toBe('live');
+    vi.advanceTimersByTime(PING_EVERY_MS);
+    expect(second.sent).toEqual([PING_FRAME]);
+    vi.advanceTimersByTime(DEAD_AFTER_MS - PING_EVERY_MS);
+    expect(h.sync.currentStatus).toBe('lost');
+  });
+
+  it("the browser's offline event shows the loss at once; the offline text follows a failed resync", async () => {
+    const net = fakeNetwork();
+    const h = harness(() => new TypeError('Failed to fetch'), { clock: fakeClock(), watchOffline: net.watchOffline });
+    h.sync.start();
+    h.socket().hello(3);
+    expect(net.watchers).toBe(1);
+    net.goOffline();
+    expect(h.sync.currentStatus).toBe('lost');
+    expect(h.socket().closed).toBe(true);
+    net.goOffline(); // again: nothing more to do
+    expect(h.statuses).toEqual(['connecting', 'live', 'lost']);
+    // "Ressincronizar" while offline: the server cannot be reached.
+    expect(await h.sync.resync()).toBe(false);
+    expect(h.sync.currentStatus).toBe('offline');
+    h.sync.stop();
+    expect(net.watchers, 'unsubscribed on stop').toBe(0);
+  });
+
+  it('a socket lost while a hello is being caught up ends "lost", not "live"', async () => {
+    let release: (p: EventPage) => void = () => {};
+    const pending = new Promise<EventPage>((r) => (release = r));
+    let calls = 0;
+    const h = harness();
+    const sync = new EventSync({
+      openSocket: () => {
+        const s = new FakeSocket();
+        h.sockets.push(s);
+        return s;
+      },
+      fetchEvents: async (after) => {
+        calls++;
+        return calls === 1 ? { events: [], last_seq: after, has_more: false } : pending;
+      },
+      apply: (events) => h.applied.push(...events.map((e) => e.seq)),
+      onStatus: (s) => h.statuses.push(s),
+      onBaseline: () => {},
+    });
+    started.push(sync);
+    sync.start();
+    h.socket().hello(3);
+    h.socket().drop();
+    await sync.resync();
+    h.socket().hello(7);
+    expect(sync.currentStatus).toBe('catching_up');
+    h.socket().drop();
+    release({ events: [ev(5)], last_seq: 7, has_more: false });
+    await settle();
+    expect(h.applied).toEqual([5]);
+    expect(sync.currentStatus).toBe('lost');
+  });
+
+  it('reads a pong as no frame it acts on, without breaking the others', () => {
+    expect(parseFrame('{"type":"pong"}')).toBeNull();
+    const h = harness(undefined, { clock: fakeClock() });
+    h.sync.start();
+    h.socket().receive({ type: 'pong' });
+    h.socket().hello(2);
+    h.socket().receive({ type: 'pong' });
+    h.socket().event(3);
+    h.socket().receive({ type: 'pong', extra: true });
+    h.socket().event(4);
+    expect(h.applied).toEqual([3, 4]);
+    expect(h.sync.currentStatus).toBe('live');
+  });
+
+  it('a socket closed because the session ended stops the engine and asks for the login', () => {
+    let ended = 0;
+    const h = harness(undefined, { clock: fakeClock(), onSessionEnded: () => ended++ });
+    h.sync.start();
+    h.socket().hello(0);
+    h.socket().drop(4401);
+    expect(ended).toBe(1);
+    expect(h.sync.currentStatus).toBe('stopped');
+    expect(h.sockets).toHaveLength(1);
+    // Any other close is a lost connection, as before.
+    const g = harness(undefined, { clock: fakeClock(), onSessionEnded: () => ended++ });
+    g.sync.start();
+    g.socket().hello(0);
+    g.socket().drop(1006);
+    expect(g.sync.currentStatus).toBe('lost');
+    expect(ended).toBe(1);
   });
 });

@@ -7,7 +7,14 @@
  * page by page, before live events are applied again. The tab counters
  * (`{"type":"counts"}`, LC-1) ride the same socket and go to `onCounts`.
  *
- * Pure TypeScript with its socket and fetch injected, so it is unit-tested.
+ * A dead connection (Wi-Fi gone, laptop lid closed) may keep its socket
+ * "open" for minutes: the client sends `{"type":"ping"}` every
+ * `PING_EVERY_MS` (the server answers `{"type":"pong"}`), and a socket that
+ * brought no frame at all for `DEAD_AFTER_MS` is closed and shown as lost,
+ * like a dropped one. The browser's `offline` event does the same at once.
+ *
+ * Pure TypeScript with its socket, fetch, timers and clock injected, so it
+ * is unit-tested.
  */
 import type { ApiEvent, EventPage } from '../../api/types';
 import { parseCounts, type ViewCounts } from '../counts/counts';
@@ -31,8 +38,40 @@ export interface SocketLike {
   onmessage: ((ev: { data: unknown }) => void) | null;
   onclose: ((ev: unknown) => void) | null;
   onerror: ((ev: unknown) => void) | null;
+  /** Sends a text frame; dropped while the socket is not open. */
+  send(data: string): void;
   close(): void;
 }
+
+/** The timers and the clock the heartbeat runs on (the browser's by default). */
+export interface SyncClock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+  setInterval(fn: () => void, ms: number): unknown;
+  clearInterval(handle: unknown): void;
+}
+
+/**
+ * The global timers, looked up on each call (so test fake timers installed
+ * after the engine was built still apply).
+ */
+export const globalClock: SyncClock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
+  clearTimeout: (h) => globalThis.clearTimeout(h as ReturnType<typeof setTimeout>),
+  setInterval: (fn, ms) => globalThis.setInterval(fn, ms),
+  clearInterval: (h) => globalThis.clearInterval(h as ReturnType<typeof setInterval>),
+};
+
+/** How often the client pings the server while a socket is up. */
+export const PING_EVERY_MS = 4_000;
+/** A socket that brought no frame for this long is dead. */
+export const DEAD_AFTER_MS = 10_000;
+/** The close code of a socket whose session ended: sign in again. */
+export const SESSION_ENDED = 4401;
+/** The frame the client sends; the server answers `{"type":"pong"}`. */
+export const PING_FRAME = '{"type":"ping"}';
 
 export interface SyncDeps {
   openSocket(): SocketLike;
@@ -51,6 +90,19 @@ export interface SyncDeps {
   onCaughtUp?(): void;
   /** The tab counters the server pushed (`{"type":"counts"}`), as they arrive. */
   onCounts?(counts: ViewCounts): void;
+  /**
+   * The server closed the socket because the session ended (logout,
+   * deactivation, revoked token: close code `SESSION_ENDED`). The engine
+   * stops; the app shows the login page instead of reconnecting.
+   */
+  onSessionEnded?(): void;
+  /** Timers and clock for the heartbeat; `globalClock` when absent. */
+  clock?: SyncClock;
+  /**
+   * Calls `onOffline` when the device loses its network (the browser's
+   * `offline` event); returns the unsubscribe. Watched from `start` to `stop`.
+   */
+  watchOffline?(onOffline: () => void): () => void;
 }
 
 type Frame =
@@ -96,8 +148,16 @@ export class EventSync {
   private stopped = true;
   /** `onBaseline(null)` was called (first connection failed). */
   private baselineGiven = false;
+  private readonly clock: SyncClock;
+  /** When the current socket last brought a frame (or was opened). */
+  private lastFrameAt = 0;
+  private pingTimer: unknown = null;
+  private deadTimer: unknown = null;
+  private unwatchOffline: (() => void) | null = null;
 
-  constructor(private readonly deps: SyncDeps) {}
+  constructor(private readonly deps: SyncDeps) {
+    this.clock = deps.clock ?? globalClock;
+  }
 
   /** The newest `seq` applied (or covered by a catch-up). */
   get seq(): number | null {
@@ -110,11 +170,15 @@ export class EventSync {
 
   start(): void {
     this.stopped = false;
+    this.unwatchOffline?.();
+    this.unwatchOffline = this.deps.watchOffline?.(() => this.onOffline()) ?? null;
     this.connect();
   }
 
   stop(): void {
     this.stopped = true;
+    this.unwatchOffline?.();
+    this.unwatchOffline = null;
     this.dropSocket();
     this.buffer = [];
     this.setStatus('stopped');
@@ -153,17 +217,73 @@ export class EventSync {
     const socket = this.deps.openSocket();
     this.socket = socket;
     socket.onmessage = (ev) => {
-      if (this.socket === socket) this.onFrame(parseFrame(ev.data));
+      if (this.socket !== socket) return;
+      // Any frame, even one this client does not read (`pong`), shows the
+      // connection is alive.
+      this.lastFrameAt = this.clock.now();
+      this.onFrame(parseFrame(ev.data));
     };
-    socket.onclose = () => {
-      if (this.socket === socket) this.onClosed();
+    socket.onclose = (ev) => {
+      if (this.socket !== socket) return;
+      if (closeCode(ev) === SESSION_ENDED) {
+        this.stop();
+        this.deps.onSessionEnded?.();
+        return;
+      }
+      this.onClosed();
     };
     socket.onerror = () => {
       // A close event follows; that is where the loss is handled.
     };
+    this.startHeartbeat(socket);
+  }
+
+  /**
+   * Pings every `PING_EVERY_MS` and gives the socket `DEAD_AFTER_MS` from its
+   * opening, then from each frame, before it is declared dead. The handshake
+   * counts too: the server's `hello` comes right after it.
+   */
+  private startHeartbeat(socket: SocketLike): void {
+    this.stopHeartbeat();
+    this.lastFrameAt = this.clock.now();
+    this.pingTimer = this.clock.setInterval(() => {
+      if (this.socket === socket) socket.send(PING_FRAME);
+    }, PING_EVERY_MS);
+    this.armDeadline(socket, DEAD_AFTER_MS);
+  }
+
+  /** One timer for the deadline, moved on only when it fires (not per frame). */
+  private armDeadline(socket: SocketLike, ms: number): void {
+    this.deadTimer = this.clock.setTimeout(() => {
+      this.deadTimer = null;
+      if (this.socket !== socket) return;
+      const quiet = this.clock.now() - this.lastFrameAt;
+      if (quiet >= DEAD_AFTER_MS) this.connectionDead();
+      else this.armDeadline(socket, DEAD_AFTER_MS - quiet);
+    }, ms);
+  }
+
+  private stopHeartbeat(): void {
+    if (this.pingTimer !== null) this.clock.clearInterval(this.pingTimer);
+    if (this.deadTimer !== null) this.clock.clearTimeout(this.deadTimer);
+    this.pingTimer = null;
+    this.deadTimer = null;
+  }
+
+  /** The browser lost its network: the socket cannot be trusted any more. */
+  private onOffline(): void {
+    if (this.stopped || !this.socket) return;
+    this.connectionDead();
+  }
+
+  /** Closes a silent (or offline) socket and handles it as a dropped one. */
+  private connectionDead(): void {
+    this.dropSocket();
+    this.onClosed();
   }
 
   private dropSocket(): void {
+    this.stopHeartbeat();
     const s = this.socket;
     this.socket = null;
     if (s) {
@@ -208,6 +328,7 @@ export class EventSync {
     }
     if (serverSeq > this.lastSeq) {
       // Events committed while we were away: the socket starts after them.
+      const socket = this.socket;
       this.setStatus('catching_up');
       const ok = await this.catchUp();
       if (this.stopped) return;
@@ -216,12 +337,18 @@ export class EventSync {
         this.setStatus('offline');
         return;
       }
+      if (this.socket !== socket) {
+        // The socket dropped (or went silent) meanwhile: not live.
+        this.setStatus('lost');
+        return;
+      }
     }
     this.setStatus('live');
     this.flushBuffer();
   }
 
   private onClosed(): void {
+    this.stopHeartbeat();
     this.socket = null;
     if (this.stopped) return;
     if (this.resyncAsked) {
@@ -284,4 +411,10 @@ export class EventSync {
     if (newest) this.lastSeq = newest.seq;
     this.deps.apply(out);
   }
+}
+
+/** The code of a close event, when it has one. */
+function closeCode(ev: unknown): number | null {
+  const code = (ev as { code?: unknown } | null)?.code;
+  return typeof code === 'number' ? code : null;
 }
