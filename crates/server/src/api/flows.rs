@@ -330,6 +330,8 @@ async fn update_flow(
     AppJson(req): AppJson<UpdateFlow>,
 ) -> ApiResult<AppJson<FlowOut>> {
     auth.require(Module::Flows, Access::ViewEdit)?;
+    // Another organization's id names nothing, whatever the body says.
+    st.store.flow(auth.org(), id).await?;
     if !req.draft.is_object() {
         return Err(ApiError::invalid(
             "O rascunho do fluxo deve ser um objeto JSON.",

@@ -25,10 +25,69 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// JSON body extractor whose errors are `ApiError`s (400 naming the problem).
-#[derive(FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
+/// JSON body extractor whose errors are `ApiError`s (400 naming the
+/// problem). Every body of the API is an object: anything else (`[]`, a
+/// number) is refused here, where serde would read an array as a struct.
 pub struct AppJson<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for AppJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let json = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| {
+                v.split(';')
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_ascii_lowercase()
+            })
+            .is_some_and(|m| m == "application/json" || m.ends_with("+json"));
+        if !json {
+            return Err(ApiError::new(
+                axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "Envie o corpo como JSON (Content-Type: application/json).",
+            ));
+        }
+        let bytes = body_bytes(req, state).await?;
+        object_body(&bytes)?;
+        axum::Json::<T>::from_bytes(&bytes)
+            .map(|j| AppJson(j.0))
+            .map_err(ApiError::from)
+    }
+}
+
+async fn body_bytes<S: Send + Sync>(
+    req: axum::extract::Request,
+    state: &S,
+) -> Result<axum::body::Bytes, ApiError> {
+    axum::body::Bytes::from_request(req, state)
+        .await
+        .map_err(|e| {
+            let code = if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                "payload_too_large"
+            } else {
+                "bad_request"
+            };
+            ApiError::new(e.status(), code, e.body_text())
+        })
+}
+
+/// Refuses a body that is JSON but not an object.
+fn object_body(bytes: &[u8]) -> Result<(), ApiError> {
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') | None => Ok(()),
+        Some(_) => Err(ApiError::new(
+            axum::http::StatusCode::BAD_REQUEST,
+            "bad_json",
+            "O corpo da requisição deve ser um objeto JSON.",
+        )),
+    }
+}
 
 impl<T: Serialize> axum::response::IntoResponse for AppJson<T> {
     fn into_response(self) -> axum::response::Response {
@@ -43,12 +102,11 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for MaybeJso
     type Rejection = ApiError;
 
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = axum::body::Bytes::from_request(req, state)
-            .await
-            .map_err(|e| ApiError::new(e.status(), "bad_request", e.body_text()))?;
+        let bytes = body_bytes(req, state).await?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(MaybeJson(None));
         }
+        object_body(&bytes)?;
         axum::Json::<T>::from_bytes(&bytes)
             .map(|j| MaybeJson(Some(j.0)))
             .map_err(ApiError::from)

@@ -550,6 +550,7 @@ pub async fn set_tags(
     AppJson(req): AppJson<TagsRequest>,
 ) -> ApiResult<AppJson<ConversationOut>> {
     auth.require(Module::Chat, Access::ViewEdit)?;
+    visible_conversation(&st, &auth, id).await?;
     let known = st.store.tags(auth.org()).await?;
     if let Some(bad) = req.tags.iter().find(|t| !known.iter().any(|k| k.id == **t)) {
         return Err(ApiError::invalid(format!("Etiqueta desconhecida: {bad}.")));
