@@ -2407,7 +2407,11 @@ export interface components {
         TemplateOut: {
             /** @description UTILITY, MARKETING or AUTHENTICATION (Utility is cheaper). */
             category: string;
-            components: Record<string, never>;
+            /**
+             * @description The template's components as Meta returns them (header, body,
+             *     footer, buttons).
+             */
+            components: Record<string, never>[];
             /** @description The picker's label: name and category in parentheses (CH-6). */
             label: string;
             language: string;
@@ -3170,9 +3174,9 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
-                "application/json": components["schemas"]["CloseRequest"];
+                "application/json": components["schemas"]["CloseRequest"] | null;
             };
         };
         responses: {
@@ -4548,9 +4552,9 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
-                "application/json": components["schemas"]["EntryFlowRequest"];
+                "application/json": components["schemas"]["EntryFlowRequest"] | null;
             };
         };
         responses: {
@@ -5890,9 +5894,9 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
-                "application/json": components["schemas"]["NewToken"];
+                "application/json": components["schemas"]["NewToken"] | null;
             };
         };
         responses: {

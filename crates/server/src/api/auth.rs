@@ -170,7 +170,7 @@ pub struct TokenOut {
 }
 
 /// Creates an API token acting as the current user.
-#[utoipa::path(post, path = "/tokens", tag = "auth", request_body = NewToken, responses((status = 201, body = TokenOut)))]
+#[utoipa::path(post, path = "/tokens", tag = "auth", request_body = Option<NewToken>, responses((status = 201, body = TokenOut)))]
 async fn create_token(
     State(st): State<AppState>,
     auth: Auth,

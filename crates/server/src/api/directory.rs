@@ -610,7 +610,9 @@ pub struct TemplateOut {
     pub label: String,
     /// Header, body and footer text with the example values filled in.
     pub preview: String,
-    #[schema(value_type = Object)]
+    /// The template's components as Meta returns them (header, body,
+    /// footer, buttons).
+    #[schema(value_type = Vec<Object>)]
     pub components: Value,
     pub updated_at: String,
 }

@@ -69,6 +69,8 @@ fn audience(e: &Event) -> Audience {
             Audience::AnyOf(&[Module::Chat, Module::Inboxes])
         }
         "flow.published" => Audience::AnyOf(&[Module::Chat, Module::Flows]),
+        "ready_responses.changed" => Audience::AnyOf(&[Module::Chat, Module::ReadyResponses]),
+        k if k.starts_with("campaign.") => Audience::AnyOf(&[Module::Chat, Module::Campaigns]),
         "report.updated" => Audience::AnyOf(&[Module::Reports]),
         k if ["inbox.", "department.", "tag.", "custom_field."]
             .iter()
@@ -159,4 +161,60 @@ async fn list_events(
         last_seq,
         has_more,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(kind: &str) -> Event {
+        Event {
+            seq: 1,
+            org_id: atende_domain::OrgId::new(),
+            kind: kind.into(),
+            conversation_id: None,
+            attendance_open: false,
+            department_id: None,
+            agent_id: None,
+            payload: atende_store::Json(serde_json::json!({})),
+            created_at: 0,
+        }
+    }
+
+    /// Every kind the server emits without a chat has its audience; a new
+    /// kind missing here is streamed to nobody, which this test catches.
+    #[test]
+    fn every_organization_wide_kind_has_an_audience() {
+        for kind in [
+            "contact.created",
+            "contact.updated",
+            "user.created",
+            "user.updated",
+            "template.updated",
+            "templates.synced",
+            "flow.published",
+            "report.updated",
+            "ready_responses.changed",
+            "campaign.created",
+            "campaign.updated",
+            "campaign.deleted",
+            "inbox.created",
+            "inbox.updated",
+            "inbox.deleted",
+            "department.created",
+            "department.updated",
+            "department.deleted",
+            "department.member_added",
+            "department.member_removed",
+            "tag.created",
+            "tag.updated",
+            "tag.deleted",
+            "custom_field.created",
+            "custom_field.updated",
+            "custom_field.deleted",
+        ] {
+            assert_ne!(audience(&event(kind)), Audience::Nobody, "{kind}");
+        }
+        assert_eq!(audience(&event("something.new")), Audience::Nobody);
+    }
 }

@@ -770,7 +770,7 @@ pub struct EntryFlowRequest {
 
 /// Sets an inbox's entry flow (FL-2). With the inbox's chatbot switch off,
 /// chats go straight to "Chats abertos" whatever the entry flow.
-#[utoipa::path(put, path = "/inboxes/{id}/entry-flow", tag = "flows", params(("id" = String, Path)), request_body = EntryFlowRequest,
+#[utoipa::path(put, path = "/inboxes/{id}/entry-flow", tag = "flows", params(("id" = String, Path)), request_body = Option<EntryFlowRequest>,
     responses((status = 204), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
 async fn set_entry_flow(
     State(st): State<AppState>,

@@ -291,3 +291,53 @@ async fn malformed_bodies_are_refused_and_change_nothing() {
     assert_eq!(login.status(), 400);
     eprintln!("malformed bodies: {covered} operations");
 }
+
+/// A body may be left out exactly where the document says it is optional:
+/// a required one missing is refused (400/415/422), an optional one missing
+/// is not refused for being missing.
+#[tokio::test]
+async fn a_body_is_optional_exactly_where_documented() {
+    let fx = Fixture::new().await;
+    let doc = openapi::document();
+    for op in openapi::operations(&doc) {
+        if op.body.is_none() || op.path == "/api/v1/auth/login" || op.path == "/api/v1/auth/logout"
+        {
+            continue;
+        }
+        let path = target(&fx, &doc, &op);
+        // The document says whether the body may be left out; the server
+        // must agree both ways.
+        let r = fx
+            .admin
+            .client
+            .request(op.method.clone(), format!("{}{}", fx.admin.base, path))
+            .header("x-csrf-token", &fx.admin.csrf)
+            .send()
+            .await
+            .unwrap();
+        let a = Answer {
+            status: r.status().as_u16(),
+            body: r.text().await.unwrap_or_default(),
+        };
+        well_formed(&op, "no body", &a);
+        let refused = matches!(a.status, 400 | 415 | 422);
+        let about_body = a.status == 415 || a.body.contains("JSON") || a.body.contains("corpo");
+        if op.body_required {
+            assert!(
+                refused,
+                "no body: {} (body required) answered {}: {}",
+                op.key(),
+                a.status,
+                a.body
+            );
+        } else {
+            assert!(
+                !(refused && about_body),
+                "no body: {} (body optional) refused it: {} {}",
+                op.key(),
+                a.status,
+                a.body
+            );
+        }
+    }
+}

@@ -13,6 +13,8 @@ pub struct Operation {
     pub body: Option<Value>,
     /// Whether the body is `multipart/form-data` (file uploads).
     pub multipart: bool,
+    /// Whether the document says the body is required.
+    pub body_required: bool,
     /// Required query parameters and their schemas.
     pub query: Vec<(String, Value)>,
 }
@@ -66,6 +68,7 @@ pub fn operations(doc: &Value) -> Vec<Operation> {
                 path: path.clone(),
                 body: content["application/json"].get("schema").cloned(),
                 multipart: content.get("multipart/form-data").is_some(),
+                body_required: op["requestBody"]["required"] == true,
                 query,
             });
         }

@@ -334,7 +334,7 @@ fn idempotency_key(headers: &HeaderMap) -> ApiResult<Option<String>> {
 
 /// Closes the attendance now, or schedules its closing (LC-11). Closing
 /// removes agent and department.
-#[utoipa::path(post, path = "/conversations/{id}/close", tag = "conversations", params(("id" = String, Path)), request_body = CloseRequest,
+#[utoipa::path(post, path = "/conversations/{id}/close", tag = "conversations", params(("id" = String, Path)), request_body = Option<CloseRequest>,
     responses((status = 200, body = ConversationOut), (status = 202, body = ConversationOut), (status = 422, body = crate::error::ErrorBody)))]
 pub async fn close(
     State(st): State<AppState>,
