@@ -80,7 +80,7 @@ async fn main() -> anyhow::Result<()> {
     tx.commit().await?;
     let dir = tempfile::tempdir()?;
     let server = start_server(&bin, &db.url, dir.path(), "warn", &[])?;
-    let url = format!("{}/webhooks/whatsapp", server.addr);
+    let url = format!("http://{}/webhooks/whatsapp", server.addr);
     // The victim: the last tenant's number (the last secret tried in a scan).
     let victim = args.tenants - 1;
     let sim = Simulator::new(
