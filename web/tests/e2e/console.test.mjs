@@ -160,6 +160,19 @@ describe('agent console', { concurrency: false }, () => {
     assert.equal(await bubble.locator('.sender').innerText(), admin.user.name);
   });
 
+  step('the browser going offline shows "Ressincronizar" at once; back online it resynchronizes', async () => {
+    const resync = page.getByRole('button', { name: 'Ressincronizar' });
+    await page.context().setOffline(true);
+    // The offline event, not the 10 s heartbeat deadline, shows it.
+    await resync.waitFor({ timeout: 2_000 });
+    await page.context().setOffline(false);
+    await resync.click();
+    await resync.waitFor({ state: 'detached', timeout: 10_000 });
+    const text = `De volta depois de ficar offline (${tag})`;
+    await admin.call('POST', `/conversations/${chatId}/messages`, { text, internal: true });
+    await pane().locator('article.bubble', { hasText: text }).waitFor({ timeout: 10_000 });
+  });
+
   step('losing the server shows "Ressincronizar", then the offline text', async () => {
     await atende.stop();
     const resync = page.getByRole('button', { name: 'Ressincronizar' });
