@@ -105,13 +105,13 @@ async fn shutdown_signal() {
 /// The OpenAPI document of the HTTP API (served at `/api/v1/openapi.json`).
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let (_, openapi) = api::router().split_for_parts();
-    api::prefix_paths(openapi, "/api/v1")
+    api::document_errors(api::prefix_paths(openapi, "/api/v1"))
 }
 
 /// The whole HTTP surface.
 pub fn router(state: AppState) -> Router {
     let (api_router, openapi) = api::router().split_for_parts();
-    let openapi = api::prefix_paths(openapi, "/api/v1");
+    let openapi = api::document_errors(api::prefix_paths(openapi, "/api/v1"));
     let max_body = state.config.max_body_bytes;
     let api_router = api_router.route("/ws", get(api::ws::upgrade));
     Router::new()

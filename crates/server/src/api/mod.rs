@@ -206,6 +206,92 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Prefixes every documented path, as the router is nested under `prefix`.
+/// Documents the error answers every operation may give and its own
+/// annotations leave out, each as `ErrorBody` (`{"error":{"code","message"}}`):
+/// 401 when signed out, 403 without the permission, 404 for an id that
+/// names nothing, 400 for an unreadable body or parameter, 415 for a body that is
+/// not JSON, 422 when a write is refused by a rule. An operation's own
+/// description of a status is kept.
+pub fn document_errors(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use utoipa::openapi::path::{Operation, ParameterIn};
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    let error = |description: &str| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                        .build(),
+                )
+                .build(),
+        )
+    };
+    let add = |op: &mut Operation, status: &str, description: &str| {
+        op.responses
+            .responses
+            .entry(status.to_string())
+            .or_insert_with(|| error(description));
+    };
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let public = path.ends_with("/auth/login");
+        let ops = [
+            (&mut item.get, false),
+            (&mut item.post, true),
+            (&mut item.put, true),
+            (&mut item.patch, true),
+            (&mut item.delete, true),
+        ];
+        for (op, writes) in ops {
+            let Some(op) = op.as_mut() else { continue };
+            let params = op.parameters.as_ref().map_or(&[][..], |p| p.as_slice());
+            let in_path = params
+                .iter()
+                .any(|p| matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Path));
+            let in_query = params
+                .iter()
+                .any(|p| matches!(p, RefOr::T(p) if p.parameter_in == ParameterIn::Query));
+            let json_body = op.request_body.as_ref().is_some_and(
+                |b| matches!(b, RefOr::T(b) if b.content.contains_key("application/json")),
+            );
+            if !public {
+                add(
+                    op,
+                    "401",
+                    "Not signed in: no session cookie or API token, or it expired or was revoked.",
+                );
+                add(op, "403", "Signed in without the permission this needs.");
+            }
+            if in_path || in_query || json_body {
+                add(op, "404", "Nothing with this id in your organization (in the path, the query or the body).");
+            }
+            if json_body || in_query || op.request_body.is_some() {
+                add(
+                    op,
+                    "400",
+                    "The body or a parameter could not be read; the message says which.",
+                );
+            }
+            if json_body {
+                add(
+                    op,
+                    "415",
+                    "The body was not sent as JSON (Content-Type: application/json).",
+                );
+            }
+            if writes && !public {
+                add(
+                    op,
+                    "422",
+                    "Refused by a rule of the product; `error.code` says which.",
+                );
+            }
+        }
+    }
+    doc
+}
+
 pub fn prefix_paths(mut doc: utoipa::openapi::OpenApi, prefix: &str) -> utoipa::openapi::OpenApi {
     let paths = std::mem::take(&mut doc.paths.paths);
     doc.paths.paths = paths

@@ -47,6 +47,14 @@ fn well_formed(op: &Operation, who: &str, a: &Answer) {
         a.status,
         a.body
     );
+    assert!(
+        op.statuses.contains(&a.status),
+        "{who}: {} answered {}, which its document does not list ({:?}): {}",
+        op.key(),
+        a.status,
+        op.statuses,
+        a.body
+    );
     if a.status >= 400 {
         let v: Value = serde_json::from_str(&a.body).unwrap_or_else(|_| {
             panic!(

@@ -17,6 +17,8 @@ pub struct Operation {
     pub body_required: bool,
     /// Required query parameters and their schemas.
     pub query: Vec<(String, Value)>,
+    /// The statuses the document lists for it.
+    pub statuses: Vec<u16>,
 }
 
 impl Operation {
@@ -70,6 +72,10 @@ pub fn operations(doc: &Value) -> Vec<Operation> {
                 multipart: content.get("multipart/form-data").is_some(),
                 body_required: op["requestBody"]["required"] == true,
                 query,
+                statuses: op["responses"]
+                    .as_object()
+                    .map(|r| r.keys().filter_map(|k| k.parse().ok()).collect())
+                    .unwrap_or_default(),
             });
         }
     }
