@@ -264,7 +264,11 @@ pub fn document_errors(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::Op
                 add(op, "403", "Signed in without the permission this needs.");
             }
             if in_path || in_query || json_body {
-                add(op, "404", "Nothing with this id in your organization (in the path, the query or the body).");
+                add(
+                    op,
+                    "404",
+                    "Nothing with this id in your organization (in the path, the query or the body).",
+                );
             }
             if json_body || in_query || op.request_body.is_some() {
                 add(
