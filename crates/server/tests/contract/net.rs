@@ -127,7 +127,7 @@ async fn another_organization_reaches_nothing() {
     let fx = Fixture::new().await;
     let doc = openapi::document();
     let other = fx.app.other_org().await;
-    let before = fx.fingerprint().await;
+    let before = fx.settled().await;
     let secrets: Vec<&String> = fx.ids.values().collect();
     let mut covered = 0;
     let mut failures = Vec::new();
@@ -194,7 +194,7 @@ async fn each_role_gets_what_the_table_says() {
             }
             let path = target(&fx, &doc, op);
             let before = if rule.denies(i) {
-                Some(fx.fingerprint().await)
+                Some(fx.settled().await)
             } else {
                 None
             };
@@ -245,7 +245,7 @@ async fn each_role_gets_what_the_table_says() {
 async fn malformed_bodies_are_refused_and_change_nothing() {
     let fx = Fixture::new().await;
     let doc = openapi::document();
-    let before = fx.fingerprint().await;
+    let before = fx.settled().await;
     let mut covered = 0;
     for op in openapi::operations(&doc) {
         if op.body.is_none() || op.path == "/api/v1/auth/login" {
