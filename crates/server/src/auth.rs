@@ -113,6 +113,16 @@ impl Auth {
         self.permissions().has(cap)
     }
 
+    /// This user as the author of a message (`replies`: an answer in the
+    /// chat, which takes it under LC-9).
+    pub fn author(&self, replies: bool) -> crate::chat::send::Author<'_> {
+        crate::chat::send::Author::Agent {
+            id: self.user.id,
+            name: &self.user.name,
+            replies,
+        }
+    }
+
     /// The LC-1 viewer this user is.
     pub fn viewer(&self) -> Viewer<'_> {
         Viewer {

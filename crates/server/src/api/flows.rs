@@ -1056,11 +1056,7 @@ async fn send_active_message(
         crate::chat::send::Send {
             conversation: &conv,
             contact: &contact,
-            author: crate::chat::send::Author::Agent {
-                id: auth.user.id,
-                name: &auth.user.name,
-                replies: false,
-            },
+            author: auth.author(false),
             content,
             idempotency_key: None,
             upload,

@@ -18,7 +18,7 @@ use super::{ConversationOut, MessageOut, begin_visible, conversation_out, visibl
 use crate::api::{AppJson, AppPath, MaybeJson};
 use crate::auth::Auth;
 use crate::chat::close::{close_now, start_after_close};
-use crate::chat::send::{self, Author, Queued, Send};
+use crate::chat::send::{self, Queued, Send};
 use crate::error::{ApiError, ApiResult};
 use crate::jobs::kinds;
 use crate::state::AppState;
@@ -86,11 +86,7 @@ pub async fn send_message(
         Send {
             conversation: &conv,
             contact: &contact,
-            author: Author::Agent {
-                id: auth.user.id,
-                name: &auth.user.name,
-                replies: true,
-            },
+            author: auth.author(true),
             content,
             idempotency_key: client_key.clone(),
             upload,

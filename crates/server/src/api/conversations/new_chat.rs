@@ -11,7 +11,7 @@ use super::compose::{self, TemplateSend};
 use super::{ConversationOut, conversation_out};
 use crate::api::{AppJson, clean_name};
 use crate::auth::Auth;
-use crate::chat::send::{self, Author, Send};
+use crate::chat::send::{self, Send};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -104,11 +104,7 @@ pub async fn new_chat(
         Send {
             conversation: &conv,
             contact: &contact,
-            author: Author::Agent {
-                id: auth.user.id,
-                name: &auth.user.name,
-                replies: false,
-            },
+            author: auth.author(false),
             content,
             idempotency_key: None,
             upload,
