@@ -66,6 +66,14 @@ pub struct Config {
     pub whatsapp_api_version: String,
     /// Outbound messages per second per WhatsApp number (Meta's default is 80).
     pub whatsapp_pacing: u32,
+    /// How long a request to the Graph API may take before its outcome is
+    /// taken as unknown.
+    pub whatsapp_timeout_secs: u64,
+    /// How long a message whose send has an unknown outcome (no answer, or
+    /// a crash mid-request) waits for the status webhook that proves it
+    /// went, before it is sent again. A duplicate is possible only when the
+    /// provider took the message and no status of it arrives in this time.
+    pub send_confirm_wait_secs: u64,
     pub telegram_api_url: String,
     /// `text`, `json`, or `auto` (JSON when stdout is not a terminal).
     pub log_format: String,
@@ -83,6 +91,10 @@ pub struct Config {
     /// How long a worker owns a job before another node may take it over
     /// (after a crash). Must exceed the longest job.
     pub job_lease_secs: u64,
+    /// A failed job runs again after `job_retry_base_ms · 2^attempts`
+    /// (with jitter), at most `job_retry_max_ms` later.
+    pub job_retry_base_ms: u64,
+    pub job_retry_max_ms: u64,
     /// Largest accepted request body, in bytes.
     pub max_body_bytes: usize,
     /// Let flows' HTTP steps reach the server's own networks (loopback,
@@ -102,6 +114,8 @@ impl Default for Config {
             whatsapp_graph_url: "https://graph.facebook.com".into(),
             whatsapp_api_version: "v25.0".into(),
             whatsapp_pacing: 80,
+            whatsapp_timeout_secs: 30,
+            send_confirm_wait_secs: 300,
             telegram_api_url: "https://api.telegram.org".into(),
             log_format: "auto".into(),
             log: "info,sqlx=warn".into(),
@@ -111,6 +125,8 @@ impl Default for Config {
             secure_cookies: false,
             workers: 2,
             job_lease_secs: 60,
+            job_retry_base_ms: 1000,
+            job_retry_max_ms: 3_600_000,
             max_body_bytes: 2 * 1024 * 1024,
             flow_http_internal: false,
         }
@@ -215,18 +231,21 @@ mod tests {
             jail.set_env("ATENDE_JOB_LEASE_SECS", "3");
             jail.set_env("ATENDE_WHATSAPP_PACING", "20");
             jail.set_env("ATENDE_MAX_BODY_BYTES", "1000");
+            jail.set_env("ATENDE_SEND_CONFIRM_WAIT_SECS", "7");
+            jail.set_env("ATENDE_JOB_RETRY_BASE_MS", "5");
             let c = Config::load(None).map_err(|e| *e)?;
             assert_eq!(
                 (c.job_lease_secs, c.whatsapp_pacing, c.max_body_bytes),
                 (3, 20, 1000)
             );
+            assert_eq!((c.send_confirm_wait_secs, c.job_retry_base_ms), (7, 5));
             assert!(
                 Config::unknown_env().is_empty(),
                 "{:?}",
                 Config::unknown_env()
             );
             assert!(
-                keys().contains(&"database_url".to_string()) && keys().len() == 20,
+                keys().contains(&"database_url".to_string()) && keys().len() == 24,
                 "{:?}",
                 keys()
             );

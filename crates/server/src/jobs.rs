@@ -58,6 +58,9 @@ pub enum Outcome {
     Retry(String),
     /// Try again at this time (e.g. a rate limit's own delay).
     RetryAt(i64, String),
+    /// Run again at this time without counting this run as an attempt: it
+    /// waited for something (a provider's confirmation), it did not fail.
+    WaitUntil(i64),
 }
 
 /// Runs `n` workers until `shutdown` turns true.
@@ -101,14 +104,23 @@ async fn worker(st: AppState, id: usize, mut shutdown: watch::Receiver<bool>) {
         }
         for job in jobs {
             let outcome = handle(&st, &job).await;
-            metrics::counter!("atende_jobs_total", "kind" => job.kind.clone(), "outcome" => match &outcome { Ok(Outcome::Done) => "done", _ => "retry" }).increment(1);
+            metrics::counter!("atende_jobs_total", "kind" => job.kind.clone(), "outcome" => match &outcome { Ok(Outcome::Done) => "done", Ok(Outcome::WaitUntil(_)) => "wait", _ => "retry" }).increment(1);
             let (error, retry_at) = match outcome {
                 Ok(Outcome::Done) => continue,
-                Ok(Outcome::Retry(why)) => (why, atende_store::now_ms() + backoff_ms(job.attempts)),
+                Ok(Outcome::WaitUntil(at)) => {
+                    if let Err(e) = st.store.postpone_job(&job, at).await {
+                        tracing::warn!(error = %e, "putting a job off failed");
+                    }
+                    continue;
+                }
+                Ok(Outcome::Retry(why)) => (
+                    why,
+                    atende_store::now_ms() + backoff_ms(&st.config, job.attempts),
+                ),
                 Ok(Outcome::RetryAt(at, why)) => (why, at),
                 Err(e) => (
                     e.to_string(),
-                    atende_store::now_ms() + backoff_ms(job.attempts),
+                    atende_store::now_ms() + backoff_ms(&st.config, job.attempts),
                 ),
             };
             tracing::warn!(job = %job.id, kind = %job.kind, attempts = job.attempts, error = %error, "job failed; will retry");
@@ -119,11 +131,12 @@ async fn worker(st: AppState, id: usize, mut shutdown: watch::Receiver<bool>) {
     }
 }
 
-/// Exponential backoff from 1 s, capped at one hour, with jitter.
-pub fn backoff_ms(attempts: i64) -> i64 {
-    let base = 1000i64
-        .saturating_mul(1 << attempts.clamp(0, 12))
-        .min(3_600_000);
+/// Exponential backoff from `job_retry_base_ms` (1 s by default), capped at
+/// `job_retry_max_ms` (an hour), with jitter.
+pub fn backoff_ms(config: &crate::config::Config, attempts: i64) -> i64 {
+    let first = i64::try_from(config.job_retry_base_ms).unwrap_or(i64::MAX);
+    let cap = i64::try_from(config.job_retry_max_ms).unwrap_or(i64::MAX);
+    let base = first.saturating_mul(1 << attempts.clamp(0, 12)).min(cap);
     base + rand::random_range(0..=base / 4)
 }
 

@@ -6,7 +6,7 @@ mod tags;
 
 pub use list::{ChatOrder, ConversationItem, ConversationQuery, ViewCounts};
 pub(crate) use messages::MSG_COLS;
-pub use messages::{Message, NewMessage};
+pub use messages::{Message, NewMessage, SendAttempt};
 
 use atende_domain::{
     Assignment, AssignmentAction, AssignmentEffect, AttendanceId, CampaignId, ContactId,

@@ -151,6 +151,19 @@ impl Store {
         Ok(())
     }
 
+    /// Puts a job off until `run_at` without counting the run as an
+    /// attempt: it waited for something (a provider's confirmation), it
+    /// did not try and fail.
+    pub async fn postpone_job(&self, job: &Job, run_at: Millis) -> Result<()> {
+        let sql = "UPDATE jobs SET run_at = $1, locked_until = NULL, attempts = attempts - 1 \
+                   WHERE id = $2 AND lease_token = $3 AND status = 'pending'";
+        let mut tx = self.begin().await?;
+        with_tx!(tx, c => sqlx::query(sql).bind(run_at).bind(job.id).bind(job.lease_token)
+            .execute(c).await?.rows_affected());
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Extends a lease held by a long-running job; false when it was lost.
     pub async fn extend_lease(&self, job: &Job, lease_ms: i64) -> Result<bool> {
         let sql = "UPDATE jobs SET locked_until = $1 WHERE id = $2 AND lease_token = $3 AND status = 'pending'";

@@ -39,5 +39,7 @@ pub mod simulator;
 mod url;
 
 pub use escape::ascii_escape_json;
-pub use graph::{FakeGraph, FakeGraphConfig, FakeTemplate, InjectedError, RecordedRequest};
+pub use graph::{
+    AcceptedSend, FakeGraph, FakeGraphConfig, FakeTemplate, InjectedError, RecordedRequest,
+};
 pub use simulator::{Simulator, WebhookResponse};

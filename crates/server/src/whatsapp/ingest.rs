@@ -316,19 +316,44 @@ async fn status(tx: &mut Tx, route: &InboxRoute, s: StatusUpdate) -> Result<(), 
         )
     });
     let err_ref = err.as_ref().map(|(c, t)| (c.as_str(), t.as_str()));
-    match tx.message_by_provider_id(route.id, &s.wamid).await? {
-        Some(msg) => {
-            tx.update_receipt(route.org_id, msg.id, next, None, err_ref)
-                .await?;
-        }
-        // The status raced our send's answer, or is for a message we did
-        // not send: keep it until a message with that id exists.
-        None => {
-            tx.save_pending_status(route.org_id, route.id, &s.wamid, next, err_ref)
-                .await?
-        }
+    if let Some(msg) = tx.message_by_provider_id(route.id, &s.wamid).await? {
+        tx.update_receipt(route.org_id, msg.id, next, None, err_ref)
+            .await?;
+        return Ok(());
     }
-    Ok(())
+    // Our message id rides in `biz_opaque_callback_data`: the status proves
+    // that a send whose answer we never got (a timeout, a crash) did go,
+    // and gives it its wamid, so it is not sent again.
+    if let Some(msg) = unanswered_send(tx, route, s.biz_opaque_callback_data.as_deref()).await?
+        && let Some(updated) = tx
+            .update_receipt(route.org_id, msg.id, next, Some(&s.wamid), err_ref)
+            .await?
+    {
+        tx.apply_pending_statuses(&updated).await?;
+        return Ok(());
+    }
+    // The status raced our send's answer, or is for a message we did not
+    // send (or for a second copy): keep it until a message with that id
+    // exists.
+    tx.save_pending_status(route.org_id, route.id, &s.wamid, next, err_ref)
+        .await
+}
+
+/// Our outbound message named by a status's callback data, when it is
+/// still waiting for the wamid of its send.
+async fn unanswered_send(
+    tx: &mut Tx,
+    route: &InboxRoute,
+    callback: Option<&str>,
+) -> Result<Option<atende_store::chats::Message>, StoreError> {
+    let Some(id) = callback.and_then(|c| c.parse::<atende_domain::MessageId>().ok()) else {
+        return Ok(None);
+    };
+    let Some(msg) = tx.message(route.org_id, id).await? else {
+        return Ok(None);
+    };
+    let ours = msg.inbox_id == route.id && msg.direction == "out" && msg.provider_id.is_none();
+    Ok(ours.then_some(msg))
 }
 
 async fn template_status(

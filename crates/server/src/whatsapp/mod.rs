@@ -57,7 +57,7 @@ const MIN_RELOAD_GAP: Duration = Duration::from_millis(500);
 impl WhatsApp {
     pub fn new(config: &Config) -> WhatsApp {
         let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(30))
+            .timeout(Duration::from_secs(config.whatsapp_timeout_secs.max(1)))
             .connect_timeout(Duration::from_secs(10))
             .pool_max_idle_per_host(32)
             .build()

@@ -128,7 +128,11 @@ async fn recipient(st: &AppState, msg: &Message) -> Result<Option<Recipient>, St
 }
 
 /// Sends one queued message. Idempotent: a message that already left (its
-/// receipt moved past `queued`) is not sent again.
+/// receipt moved past `queued`) is not sent again, and one whose last
+/// request has an unknown outcome (no answer, or the process died during
+/// it) is not sent again before the status webhook that would prove it
+/// went had `send_confirm_wait_secs` to arrive (our message id travels in
+/// `biz_opaque_callback_data`; see `ingest::status`).
 pub async fn send(
     st: &AppState,
     job: &Job,
@@ -171,6 +175,7 @@ pub async fn send(
         )
         .await;
     };
+    let callback = msg.id.to_string();
     let body = match (outbound_of(&msg), recipient(st, &msg).await?) {
         (Ok(out), Some(to)) => whatsapp::send_body(
             &to,
@@ -179,7 +184,7 @@ pub async fn send(
                 .0
                 .get("reply_to_provider_id")
                 .and_then(Value::as_str),
-            None,
+            Some(&callback),
         ),
         (Err(why), _) => return fail("invalid_message".into(), why).await,
         (_, None) => {
@@ -190,7 +195,38 @@ pub async fn send(
             .await;
         }
     };
+    let confirm_wait =
+        i64::try_from(st.config.send_confirm_wait_secs.saturating_mul(1000)).unwrap_or(i64::MAX);
+    let earlier = st.store.send_attempt(org, msg.id).await?;
+    if let Some(since) = earlier.pending_since {
+        let until = since.saturating_add(confirm_wait);
+        if atende_store::now_ms() < until {
+            return Ok(Outcome::WaitUntil(until));
+        }
+        if earlier.tries >= job.max_attempts {
+            return fail(
+                "graph_unconfirmed".into(),
+                format!(
+                    "O WhatsApp não confirmou nenhuma das {} tentativas de envio; a mensagem pode não ter chegado.",
+                    earlier.tries
+                ),
+            )
+            .await;
+        }
+        // No status of it arrived in the wait: taken as not sent. This is
+        // the documented window for a duplicate (docs/architecture.md).
+        tracing::warn!(message = %msg.id, tries = earlier.tries, "send not confirmed in time; sending again");
+        metrics::counter!("atende_sends_unconfirmed_total", "channel" => "whatsapp").increment(1);
+    }
     st.whatsapp.pace(inbox.id).await;
+    if st.store.begin_send_attempt(org, msg.id).await?.is_none() {
+        // Confirmed (or failed) by a status webhook while we waited.
+        let mut tx = st.store.begin().await?;
+        if tx.complete_job(job).await? {
+            st.commit(tx).await?;
+        }
+        return Ok(Outcome::Done);
+    }
     let url = whatsapp::messages_url(&st.whatsapp.graph_url, &st.whatsapp.version, &phone_id);
     let result = st
         .whatsapp
@@ -201,9 +237,18 @@ pub async fn send(
         .json(&body)
         .send()
         .await;
+    // The request may have reached Meta: wait for the proof before sending
+    // it again.
+    let unknown = |why: String| {
+        tracing::warn!(message = %msg.id, error = %why, "WhatsApp send outcome unknown; waiting for its status");
+        Ok(Outcome::WaitUntil(
+            atende_store::now_ms().saturating_add(confirm_wait),
+        ))
+    };
     // Nothing is left queued for ever: when the last attempt cannot reach
     // the Graph API either, the message fails with the reason the agent sees.
     let unreachable = |why: String| async move {
+        st.store.end_send_attempt(org, msg.id).await?;
         if job.attempts >= job.max_attempts {
             tracing::warn!(message = %msg.id, error = %why, "WhatsApp unreachable on the last attempt");
             fail(
@@ -223,10 +268,12 @@ pub async fn send(
             let status = r.status().as_u16();
             match r.bytes().await {
                 Ok(b) => (status, b),
-                Err(e) => return unreachable(format!("reading the Graph answer: {e}")).await,
+                Err(e) => return unknown(format!("reading the Graph answer: {e}")),
             }
         }
-        Err(e) => return unreachable(format!("Graph unreachable: {e}")).await,
+        // Refused before the request left: certainly not sent.
+        Err(e) if e.is_connect() => return unreachable(format!("Graph unreachable: {e}")).await,
+        Err(e) => return unknown(format!("no Graph answer: {e}")),
     };
     match whatsapp::parse_send_response(status, &bytes) {
         Ok(sent) => {
@@ -246,7 +293,11 @@ pub async fn send(
             metrics::counter!("atende_messages_sent_total", "channel" => "whatsapp").increment(1);
             Ok(Outcome::Done)
         }
-        Err(e) => failed(st, job, &msg, &inbox, e).await,
+        Err(e) => {
+            // An error answer: the message did not leave.
+            st.store.end_send_attempt(org, msg.id).await?;
+            failed(st, job, &msg, &inbox, e).await
+        }
     }
 }
 
@@ -268,7 +319,7 @@ async fn failed(
             let wait = if e.class == ErrorClass::RateLimited {
                 2_000 * job.attempts.max(1)
             } else {
-                crate::jobs::backoff_ms(job.attempts)
+                crate::jobs::backoff_ms(&st.config, job.attempts)
             };
             Ok(Outcome::RetryAt(
                 atende_store::now_ms() + wait,

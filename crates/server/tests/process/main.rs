@@ -4,4 +4,5 @@
 mod cli;
 mod kill9;
 mod kill9_ingest;
+mod kill9_send;
 mod server;

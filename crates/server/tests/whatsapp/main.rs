@@ -19,3 +19,4 @@ mod reports;
 mod routing;
 mod send_rules;
 mod support;
+mod unknown_outcome;

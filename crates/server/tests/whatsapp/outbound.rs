@@ -41,12 +41,13 @@ async fn an_agent_reply_reaches_graph_with_the_exact_cloud_api_body() {
         sent[0].authorization.as_deref(),
         Some(format!("Bearer {TOKEN}").as_str())
     );
+    let id = msg["id"].as_str().unwrap().to_string();
     assert_eq!(
         sent[0].body,
         json!({"messaging_product": "whatsapp", "recipient_type": "individual", "to": "5511987654321", "type": "text",
-               "text": {"body": "Olá Ana! Veja https://atende.dev", "preview_url": true}})
+               "text": {"body": "Olá Ana! Veja https://atende.dev", "preview_url": true},
+               "biz_opaque_callback_data": id})
     );
-    let id = msg["id"].as_str().unwrap().to_string();
     let m = wa
         .until(async || Some(status_of(&wa, &conv, &id).await).filter(|m| m["status"] == "sent"))
         .await;

@@ -184,6 +184,14 @@ impl Tx {
         Ok(Some(msg))
     }
 
+    /// A message of the organization, if it exists.
+    pub async fn message(&mut self, org: OrgId, id: MessageId) -> Result<Option<Message>> {
+        let sql = format!("SELECT {MSG_COLS} FROM messages WHERE org_id = $1 AND id = $2");
+        Ok(
+            with_tx!(self, c => sqlx::query_as::<_, Message>(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(id).fetch_optional(c).await?),
+        )
+    }
+
     /// Moves a message's receipt forward (never backwards); `failed` keeps
     /// the provider's code and text. Returns the message when it changed.
     pub async fn update_receipt(
@@ -313,4 +321,61 @@ impl Store {
         with_pool!(self, p => sqlx::query_as::<_, Message>(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(id).fetch_optional(p).await?)
             .ok_or(StoreError::NotFound)
     }
+
+    /// The send attempt on record for a queued outbound message: when the
+    /// last request whose outcome is not known left, and how many requests
+    /// were made in all.
+    pub async fn send_attempt(&self, org: OrgId, id: MessageId) -> Result<SendAttempt> {
+        let sql =
+            "SELECT send_attempted_at, send_tries FROM messages WHERE org_id = $1 AND id = $2";
+        let row: Option<(Option<i64>, i32)> =
+            with_pool!(self, p => sqlx::query_as(sql).bind(org).bind(id).fetch_optional(p).await?);
+        let (pending_since, tries) = row.ok_or(StoreError::NotFound)?;
+        Ok(SendAttempt {
+            pending_since,
+            tries: i64::from(tries),
+        })
+    }
+
+    /// Records, in a transaction of its own and before the request leaves,
+    /// that a queued message is about to be sent: if the process dies or
+    /// the answer is lost, the next run knows the outcome is unknown.
+    /// Returns the attempt on record, or `None` when the message is no
+    /// longer queued (it left, failed or was confirmed meanwhile).
+    pub async fn begin_send_attempt(
+        &self,
+        org: OrgId,
+        id: MessageId,
+    ) -> Result<Option<SendAttempt>> {
+        let now = now_ms();
+        let sql = "UPDATE messages SET send_attempted_at = $3, send_tries = send_tries + 1 \
+                   WHERE org_id = $1 AND id = $2 AND status = 'queued' RETURNING send_tries";
+        let mut tx = self.begin().await?;
+        let tries: Option<i32> = with_tx!(tx, c => sqlx::query_scalar(sql).bind(org).bind(id).bind(now).fetch_optional(c).await?);
+        tx.commit().await?;
+        Ok(tries.map(|t| SendAttempt {
+            pending_since: Some(now),
+            tries: i64::from(t),
+        }))
+    }
+
+    /// Forgets the pending attempt once its answer proved the message did
+    /// not leave (the connection was refused, or the API answered an error).
+    pub async fn end_send_attempt(&self, org: OrgId, id: MessageId) -> Result<()> {
+        let sql = "UPDATE messages SET send_attempted_at = NULL WHERE org_id = $1 AND id = $2";
+        let mut tx = self.begin().await?;
+        with_tx!(tx, c => sqlx::query(sql).bind(org).bind(id).execute(c).await?.rows_affected());
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// What the store knows of a queued message's requests to its channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SendAttempt {
+    /// When the last request whose outcome is unknown left (`None`: no
+    /// request is in doubt).
+    pub pending_since: Option<Millis>,
+    /// Requests made so far.
+    pub tries: i64,
 }

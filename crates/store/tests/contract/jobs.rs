@@ -123,6 +123,31 @@ async fn failures_back_off_and_die_after_max_attempts() {
 }
 
 #[tokio::test]
+async fn a_postponed_run_is_not_counted_as_an_attempt() {
+    let db = TestDb::new().await;
+    let store = &db.store;
+    store
+        .enqueue(NewJob {
+            max_attempts: 1,
+            ..NewJob::now(None, "t", json!({}))
+        })
+        .await
+        .unwrap();
+    let j = store.claim_jobs(1, 10_000).await.unwrap().remove(0);
+    assert_eq!(j.attempts, 1);
+    store.postpone_job(&j, now_ms() + 400).await.unwrap();
+    assert!(
+        store.claim_jobs(1, 10_000).await.unwrap().is_empty(),
+        "ran before the time it was put off to"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(450)).await;
+    let again = store.claim_jobs(1, 10_000).await.unwrap().remove(0);
+    assert_eq!(again.attempts, 1, "the waits were counted as attempts");
+    let c = store.job_counts().await.unwrap();
+    assert_eq!((c.pending, c.dead), (1, 0));
+}
+
+#[tokio::test]
 async fn a_job_enqueued_in_a_rolled_back_transaction_does_not_exist() {
     let db = TestDb::new().await;
     let mut tx = db.store.begin().await.unwrap();

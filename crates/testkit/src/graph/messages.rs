@@ -3,6 +3,7 @@
 use super::errors::{self, GraphError, graph_error, invalid_parameter, missing_parameter};
 use super::record::SendAccepted;
 use super::state::Inner;
+use super::types::AcceptedSend;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -42,7 +43,16 @@ pub(crate) async fn send(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, GraphError> {
-    handle(&inner, &ver, &phone_number_id, &headers, &body)
+    let response = handle(&inner, &ver, &phone_number_id, &headers, &body)?;
+    if response.extensions().get::<SendAccepted>().is_some() {
+        let delay = inner.state().answer_delay.get(&phone_number_id).copied();
+        if let Some(delay) = delay {
+            // Taken, status webhook on its way, answer held back: what a
+            // client sees when Meta accepts a send and the answer is lost.
+            tokio::time::sleep(delay).await;
+        }
+    }
+    Ok(response)
 }
 
 fn handle(
@@ -72,7 +82,51 @@ fn handle(
     if kind == "template" {
         check_template(inner, &waba_id, &req)?;
     }
-    Ok(accepted(kind == "template", &recipient))
+    let (response, wamid) = accepted(kind == "template", &recipient);
+    take(inner, phone_number_id, &req, wamid);
+    Ok(response)
+}
+
+/// Records a taken send and, when the number has a status webhook, tells
+/// it the message was sent, echoing `biz_opaque_callback_data` as Meta does.
+fn take(inner: &Inner, phone_number_id: &str, req: &Value, wamid: String) {
+    let callback_data = req
+        .get("biz_opaque_callback_data")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let recipient = req
+        .get("to")
+        .or_else(|| req.get("recipient"))
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let mut state = inner.state();
+    state.accepted.push(AcceptedSend {
+        phone_number_id: phone_number_id.to_owned(),
+        wamid: wamid.clone(),
+        callback_data: callback_data.clone(),
+        body: req.clone(),
+    });
+    if let Some(sim) = state.status_hooks.get(phone_number_id).cloned() {
+        let payload = sim.sent_status_payload(&wamid, &recipient, callback_data.as_deref());
+        tokio::spawn(deliver(sim, payload));
+    }
+}
+
+/// Posts a status webhook until the server answers 200, backing off from
+/// 100 ms to 2 s, for up to ten minutes (Meta retries for days).
+async fn deliver(sim: crate::Simulator, payload: Value) {
+    let client = reqwest::Client::new();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(600);
+    let mut wait = std::time::Duration::from_millis(100);
+    while tokio::time::Instant::now() < deadline {
+        if sim.post(&client, &payload).await.status == 200 {
+            return;
+        }
+        tokio::time::sleep(wait).await;
+        wait = (wait * 2).min(std::time::Duration::from_secs(2));
+    }
+    tracing::warn!("fake Graph gave up delivering a status webhook");
 }
 
 /// `{"status":"read","message_id":…}`, optionally with a typing indicator.
@@ -221,8 +275,8 @@ fn count_placeholders(text: &str) -> usize {
     seen.len()
 }
 
-/// The success answer, marked as a send for the recorder.
-fn accepted(template: bool, recipient: &Recipient<'_>) -> Response {
+/// The success answer, marked as a send for the recorder, and its wamid.
+fn accepted(template: bool, recipient: &Recipient<'_>) -> (Response, String) {
     let (contact, party) = match recipient {
         Recipient::Phone(to) => {
             let digits: String = to.chars().filter(char::is_ascii_digit).collect();
@@ -230,7 +284,8 @@ fn accepted(template: bool, recipient: &Recipient<'_>) -> Response {
         }
         Recipient::User(id) => (json!({"input": id, "user_id": id}), (*id).to_owned()),
     };
-    let mut message = json!({"id": crate::ids::wamid(&party, false)});
+    let wamid = crate::ids::wamid(&party, false);
+    let mut message = json!({"id": wamid});
     if template {
         message["message_status"] = json!("accepted");
     }
@@ -241,7 +296,7 @@ fn accepted(template: bool, recipient: &Recipient<'_>) -> Response {
     });
     let mut response = Json(body).into_response();
     response.extensions_mut().insert(SendAccepted);
-    response
+    (response, wamid)
 }
 
 fn invalid_value(details: &str) -> GraphError {

@@ -12,8 +12,9 @@ mod templates;
 mod types;
 
 pub use errors::InjectedError;
-pub use types::{FakeTemplate, RecordedRequest};
+pub use types::{AcceptedSend, FakeTemplate, RecordedRequest};
 
+use crate::Simulator;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
@@ -124,6 +125,36 @@ impl FakeGraph {
             .entry(phone_number_id.to_owned())
             .or_default()
             .push_back(e);
+    }
+
+    /// Holds the answer to every send taken from `phone_number_id` for
+    /// `delay` (`None`: answer at once). The send is taken, recorded in
+    /// [`FakeGraph::accepted_sends`] and its status webhook posted before
+    /// the delay, so a client that gives up waiting sees a send whose
+    /// outcome it does not know, as when Meta's answer is lost.
+    pub fn set_answer_delay(&self, phone_number_id: &str, delay: Option<Duration>) {
+        let mut state = self.inner.state();
+        match delay {
+            Some(d) => state.answer_delay.insert(phone_number_id.to_owned(), d),
+            None => state.answer_delay.remove(phone_number_id),
+        };
+    }
+
+    /// After every send taken from the simulator's number, posts a `sent`
+    /// status webhook through it (signed, echoing the send's
+    /// `biz_opaque_callback_data`), retrying until the server answers 200,
+    /// as Meta does.
+    pub fn deliver_statuses(&self, sim: Simulator) {
+        self.inner
+            .state()
+            .status_hooks
+            .insert(sim.phone_number_id().to_owned(), sim);
+    }
+
+    /// Every send taken, in order, recorded the moment it was taken (a send
+    /// whose answer the client never read counts too).
+    pub fn accepted_sends(&self) -> Vec<AcceptedSend> {
+        self.inner.state().accepted.clone()
     }
 
     /// Every request received, in arrival order (failures included).

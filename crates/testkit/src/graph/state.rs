@@ -1,7 +1,8 @@
 //! The fake's shared state and the checks every endpoint makes.
 
 use super::errors::{self, GraphError, InjectedError};
-use super::{FakeGraphConfig, FakeTemplate, RecordedRequest};
+use super::{AcceptedSend, FakeGraphConfig, FakeTemplate, RecordedRequest};
+use crate::Simulator;
 use axum::http::{HeaderMap, header};
 use rand::Rng;
 use std::collections::{HashMap, VecDeque};
@@ -38,6 +39,12 @@ pub(crate) struct State {
     pub(crate) media: HashMap<String, StoredMedia>,
     pub(crate) media_ttl: Duration,
     pub(crate) log: Vec<Logged>,
+    /// Every send taken, in order, recorded before its answer leaves.
+    pub(crate) accepted: Vec<AcceptedSend>,
+    /// Numbers whose sends are answered only after this delay.
+    pub(crate) answer_delay: HashMap<String, Duration>,
+    /// Numbers whose sends get `sent` status webhooks, and where to.
+    pub(crate) status_hooks: HashMap<String, Simulator>,
 }
 
 /// Everything the fake's handlers share.
@@ -69,6 +76,9 @@ impl Inner {
                 media: HashMap::new(),
                 media_ttl: Duration::from_secs(5 * 60),
                 log: Vec::new(),
+                accepted: Vec::new(),
+                answer_delay: HashMap::new(),
+                status_hooks: HashMap::new(),
             }),
         }
     }

@@ -31,6 +31,20 @@ impl RecordedRequest {
     }
 }
 
+/// A send the fake took, recorded the moment it was taken, whether or not
+/// its answer reached the client (see [`crate::FakeGraph::set_answer_delay`]).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AcceptedSend {
+    /// The phone number id it was sent from.
+    pub phone_number_id: String,
+    /// The wamid the fake assigned.
+    pub wamid: String,
+    /// The `biz_opaque_callback_data` the client attached, if any.
+    pub callback_data: Option<String>,
+    /// The request body.
+    pub body: Value,
+}
+
 /// A message template of a WABA as the fake lists and checks it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FakeTemplate {

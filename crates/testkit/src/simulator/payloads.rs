@@ -120,6 +120,22 @@ impl Simulator {
         self.envelope(value)
     }
 
+    /// The `sent` status Meta posts for a send it took: wamid, recipient
+    /// and the `biz_opaque_callback_data` the send carried, echoed.
+    pub fn sent_status_payload(
+        &self,
+        wamid: &str,
+        recipient_id: &str,
+        callback_data: Option<&str>,
+    ) -> Value {
+        let mut payload = self.status_payload(wamid, "sent", recipient_id, None);
+        if let Some(data) = callback_data {
+            payload["entry"][0]["changes"][0]["value"]["statuses"][0]["biz_opaque_callback_data"] =
+                json!(data);
+        }
+        payload
+    }
+
     /// Merges envelopes of this number into one POST: one entry, one change,
     /// `messages[]` and `statuses[]` concatenated in order, `contacts[]`
     /// deduplicated.
