@@ -1476,6 +1476,7 @@ export interface components {
     schemas: {
         /** @description An agent's absence on an inbox. */
         AbsenceOut: {
+            /** Format: uuid */
             inbox_id: string;
             inbox_name: string;
             /**
@@ -1485,9 +1486,13 @@ export interface components {
             message: string;
             /** @description Since when (RFC 3339). */
             since: string;
-            /** @description The colleague offered instead (a "Falar com …" button), if any. */
+            /**
+             * Format: uuid
+             * @description The colleague offered instead (a "Falar com …" button), if any.
+             */
             suggested_agent_id?: string | null;
             suggested_agent_name?: string | null;
+            /** Format: uuid */
             user_id: string;
             user_name: string;
         };
@@ -1495,6 +1500,7 @@ export interface components {
             /** @description The message (1–1024 characters). */
             message: string;
             /**
+             * Format: uuid
              * @description A colleague to offer the contact instead (an active user, not the
              *     absent one).
              */
@@ -1510,6 +1516,7 @@ export interface components {
          */
         AgentOut: {
             departments: string[];
+            /** Format: uuid */
             id: string;
             name: string;
             /** @description admin | manager | agent */
@@ -1541,6 +1548,7 @@ export interface components {
         AgileMessageOut: {
             /** @description contact | bot */
             author_kind: string;
+            /** Format: date-time */
             created_at: string;
             id: string;
             kind: string;
@@ -1567,6 +1575,7 @@ export interface components {
             /** @description "Lote". */
             batch?: string | null;
             client?: string | null;
+            /** Format: uuid */
             contact_id: string;
             /**
              * Format: int64
@@ -1576,9 +1585,13 @@ export interface components {
             /** @description CPF or CNPJ with punctuation. */
             document?: string | null;
             email?: string | null;
+            /** Format: uuid */
             flow_id: string;
             flow_name: string;
-            /** @description When the latest of those runs started. */
+            /**
+             * Format: date-time
+             * @description When the latest of those runs started.
+             */
             last_started_at: string;
             /**
              * Format: int64
@@ -1590,14 +1603,20 @@ export interface components {
             phone_display?: string | null;
         };
         AssignRequest: {
-            /** @description Forward to this agent (replaces the department). */
+            /**
+             * Format: uuid
+             * @description Forward to this agent (replaces the department).
+             */
             agent_id?: string | null;
             /**
              * @description Required when another agent is already assigned ("Tem certeza que
              *     deseja alterar o agente?").
              */
             confirm?: boolean;
-            /** @description Forward to this department (back to its queue). */
+            /**
+             * Format: uuid
+             * @description Forward to this department (back to its queue).
+             */
             department_id?: string | null;
         };
         /** @description An inbox's business hours and what they mean now. */
@@ -1635,9 +1654,11 @@ export interface components {
              * @description Chats marked with it.
              */
             conversations: number;
+            /** Format: date-time */
             created_at: string;
             /** @description For an ad: the ad's id (`referral.source_id`). */
             external_id?: string | null;
+            /** Format: uuid */
             id: string;
             name: string;
             /**
@@ -1650,6 +1671,7 @@ export interface components {
         };
         CampaignRequest: {
             /**
+             * Format: uuid
              * @description The campaign the chat came from (an id of `GET /campaigns`); null
              *     unmarks it.
              */
@@ -1658,6 +1680,7 @@ export interface components {
         /** @description A contact a history search found. */
         CandidateOut: {
             email?: string | null;
+            /** Format: uuid */
             id: string;
             name: string;
             phone?: string | null;
@@ -1682,6 +1705,7 @@ export interface components {
                 [key: string]: string | null;
             };
             /**
+             * Format: uuid
              * @description A flow to start for the contact once the attendance closes (LC-11),
              *     e.g. a satisfaction survey; it must be published.
              */
@@ -1726,6 +1750,7 @@ export interface components {
             blocked: boolean;
             /** @description CT-5: off ⇒ never included in broadcasts. */
             broadcast_opt_in: boolean;
+            /** Format: date-time */
             created_at: string;
             /** @description Values of the contact's custom fields, by field key. */
             custom: Record<string, never>;
@@ -1735,9 +1760,11 @@ export interface components {
             /** @description `cpf` or `cnpj` when `document` is set. */
             document_kind?: string | null;
             email?: string | null;
+            /** Format: uuid */
             id: string;
             identities: components["schemas"]["IdentityOut"][];
             /**
+             * Format: date-time
              * @description When the contact last wrote: the provider's time of the newest
              *     customer message in any of its chats (none yet: null).
              */
@@ -1749,6 +1776,7 @@ export interface components {
             rg?: string | null;
         };
         ContactRef: {
+            /** Format: uuid */
             id: string;
             name: string;
             phone?: string | null;
@@ -1790,12 +1818,16 @@ export interface components {
              *     days (or any time, when `session_id` or `protocol` is given).
              */
             from?: string | null;
+            /** Format: uuid */
             inbox_id?: string | null;
             /** @description contains | not_contains | equals | not_equals | exists */
             op?: string | null;
             /** @description An attendance protocol: 17 digits, `AAAAMMDD` and a sequence. */
             protocol?: string | null;
-            /** @description A session's id (UUID). */
+            /**
+             * Format: uuid
+             * @description A session's id (UUID).
+             */
             session_id?: string | null;
             /** @description Tag ids, comma-separated: sessions of chats with any of them. */
             tags?: string | null;
@@ -1804,21 +1836,34 @@ export interface components {
         };
         /** @description A chat as listed (and as `GET /conversations/{id}` returns it). */
         ConversationOut: {
+            /** Format: uuid */
             agent_id?: string | null;
             attendance_open: boolean;
-            /** @description The campaign the chat came from (`GET /campaigns`), if any (LC-2). */
+            /**
+             * Format: uuid
+             * @description The campaign the chat came from (`GET /campaigns`), if any (LC-2).
+             */
             campaign_id?: string | null;
             channel: string;
-            /** @description When the attendance's scheduled closing is due (LC-11), if one is. */
+            /**
+             * Format: date-time
+             * @description When the attendance's scheduled closing is due (LC-11), if one is.
+             */
             close_at?: string | null;
             contact: components["schemas"]["ContactRef"];
+            /** Format: uuid */
             department_id?: string | null;
             /** @description A bot flow is waiting for this contact (LC-7 automation icon). */
             flow_running: boolean;
+            /** Format: uuid */
             id: string;
+            /** Format: uuid */
             inbox_id: string;
+            /** Format: date-time */
             last_inbound_at?: string | null;
+            /** Format: date-time */
             last_message_at: string;
+            /** Format: date-time */
             opened_at?: string | null;
             /** @description Protocol of the open (or last) attendance. */
             protocol?: string | null;
@@ -1830,6 +1875,7 @@ export interface components {
             views: string[];
             /** @description CH-5: open | expiring | expired. */
             window: string;
+            /** Format: date-time */
             window_expires_at?: string | null;
         };
         ConversationPage: {
@@ -1843,9 +1889,11 @@ export interface components {
             name: string;
         };
         DepartmentOut: {
+            /** Format: date-time */
             created_at: string;
             /** @description `manual` or `auto` (see `DepartmentRequest`). */
             distribution: string;
+            /** Format: uuid */
             id: string;
             name: string;
         };
@@ -1860,7 +1908,10 @@ export interface components {
             name?: string | null;
         };
         EntryFlowRequest: {
-            /** @description The flow (published) a contact's message starts; null: none. */
+            /**
+             * Format: uuid
+             * @description The flow (published) a contact's message starts; null: none.
+             */
             flow_id?: string | null;
         };
         ErrorBody: {
@@ -1879,7 +1930,9 @@ export interface components {
         };
         /** @description An event as clients receive it (here and on the WebSocket). */
         EventOut: {
+            /** Format: uuid */
             conversation_id?: string | null;
+            /** Format: date-time */
             created_at: string;
             /** @description e.g. `message.created`, `conversation.assigned`, `attendance.closed`. */
             kind: string;
@@ -1911,6 +1964,7 @@ export interface components {
         FieldOut: {
             ask_at_closing: boolean;
             field_type: string;
+            /** Format: uuid */
             id: string;
             /** @description Used as `{key}` in messages (CH-10). */
             key: string;
@@ -1931,11 +1985,13 @@ export interface components {
             target?: string | null;
         };
         FlowOut: {
+            /** Format: date-time */
             created_at: string;
             /** @description The document being edited (docs/flows.md), as saved. */
             draft: Record<string, never>;
             /** @description Inboxes whose entry flow it is. */
             entry_of: string[];
+            /** Format: uuid */
             id: string;
             name: string;
             /** @description What keeps the draft from being published; empty when it can be. */
@@ -1945,17 +2001,21 @@ export interface components {
              * @description The version new runs take; absent until first published.
              */
             published_version?: number | null;
+            /** Format: date-time */
             updated_at: string;
         };
         FlowSummary: {
             entry_of: string[];
+            /** Format: uuid */
             id: string;
             name: string;
             /** Format: int64 */
             published_version?: number | null;
+            /** Format: date-time */
             updated_at: string;
         };
         ForwardToFlow: {
+            /** Format: uuid */
             flow_id: string;
         };
         /** @description A template header's file: an upload id or a public link. */
@@ -1966,6 +2026,7 @@ export interface components {
             link?: string | null;
         };
         HistoryRequest: {
+            /** Format: uuid */
             contact_id: string;
             /** @description A date (`2026-03-01`) or an RFC 3339 instant. */
             from: string;
@@ -1979,6 +2040,7 @@ export interface components {
             channel: string;
             /** @description The contact's id on the channel (WhatsApp: the number, digits only). */
             external_id: string;
+            /** Format: uuid */
             inbox_id: string;
             inbox_name: string;
             /**
@@ -1993,7 +2055,10 @@ export interface components {
              *     e-mail or id. A flow with the same name is replaced by it.
              */
             document: Record<string, never>;
-            /** @description Make it this inbox's entry flow. */
+            /**
+             * Format: uuid
+             * @description Make it this inbox's entry flow.
+             */
             entry_inbox?: string | null;
         };
         ImportOut: {
@@ -2009,7 +2074,9 @@ export interface components {
         InboxOut: {
             channel: string;
             chatbot_enabled: boolean;
+            /** Format: date-time */
             created_at: string;
+            /** Format: uuid */
             id: string;
             name: string;
             needs_reauth: boolean;
@@ -2058,6 +2125,7 @@ export interface components {
             link?: string | null;
         };
         MemberRequest: {
+            /** Format: uuid */
             user_id: string;
         };
         MembersOut: {
@@ -2072,15 +2140,19 @@ export interface components {
         };
         /** @description A message as the API shows it. */
         MessageOut: {
+            /** Format: uuid */
             author_id?: string | null;
             /** @description contact | bot | agent | system */
             author_kind: string;
+            /** Format: uuid */
             conversation_id: string;
+            /** Format: date-time */
             created_at: string;
             /** @description in | out */
             direction: string;
             error_code?: string | null;
             error_text?: string | null;
+            /** Format: uuid */
             id: string;
             /** @description LC-8: never delivered to the contact. */
             internal: boolean;
@@ -2111,6 +2183,7 @@ export interface components {
         };
         NewChatRequest: {
             foreign?: boolean;
+            /** Format: uuid */
             inbox_id: string;
             /** @description The name the contact will have. */
             name: string;
@@ -2150,11 +2223,14 @@ export interface components {
             role: string;
         };
         OrgOut: {
+            /** Format: date-time */
             created_at: string;
+            /** Format: uuid */
             id: string;
             /** @description reseller | agency */
             kind: string;
             name: string;
+            /** Format: uuid */
             parent_id?: string | null;
         };
         OrgUpdate: {
@@ -2168,8 +2244,10 @@ export interface components {
             at: string;
             /** @description "Sim" / "Não", or "N/D" when the flow does not offer a callback. */
             callback: string;
+            /** Format: uuid */
             conversation_id: string;
             id: string;
+            /** Format: uuid */
             inbox_id: string;
             /** @description The contact's name, or "(Sem nome)". */
             name: string;
@@ -2184,25 +2262,33 @@ export interface components {
         /** @description A reaction to one of the conversation's messages (empty emoji removes it). */
         ReactionSend: {
             emoji: string;
-            /** @description Our id of the message reacted to. */
+            /**
+             * Format: uuid
+             * @description Our id of the message reacted to.
+             */
             message_id: string;
         };
         ReadyCategoryOut: {
+            /** Format: uuid */
             id: string;
             name: string;
             /** @description The category's responses, by title. */
             responses: components["schemas"]["ReadyResponseOut"][];
         };
         ReadyResponseOut: {
+            /** Format: uuid */
             category_id: string;
+            /** Format: uuid */
             id: string;
             /** @description May hold `{nome}` and custom-field variables, filled in on send. */
             text: string;
             title: string;
+            /** Format: date-time */
             updated_at: string;
         };
         /** @description A report as the report manager shows it. */
         ReportOut: {
+            /** Format: date-time */
             created_at: string;
             /** @description Where the file downloads from while ready (needs the same sign-in). */
             download_url?: string | null;
@@ -2211,8 +2297,12 @@ export interface components {
              *     `processing_error`, `no_conversation_found`).
              */
             error_code?: string | null;
-            /** @description When the download stops being offered. */
+            /**
+             * Format: date-time
+             * @description When the download stops being offered.
+             */
             expires_at?: string | null;
+            /** Format: date-time */
             finished_at?: string | null;
             id: string;
             /** @description history | ticket | session (PDF); conversations | agile (CSV or XLSX) */
@@ -2229,14 +2319,23 @@ export interface components {
         ReportSessionOut: {
             channel: string;
             channel_label: string;
+            /** Format: uuid */
             contact_id: string;
+            /** Format: uuid */
             conversation_id: string;
-            /** @description When the chat's next session opened; none for the latest. */
+            /**
+             * Format: date-time
+             * @description When the chat's next session opened; none for the latest.
+             */
             ended_at?: string | null;
             /** @description Whether people took part (an attendance), or only the bot. */
             handed_over: boolean;
-            /** @description The session's code (UUID). */
+            /**
+             * Format: uuid
+             * @description The session's code (UUID).
+             */
             id: string;
+            /** Format: uuid */
             inbox_id: string;
             inbox_name: string;
             /**
@@ -2251,7 +2350,10 @@ export interface components {
             phone_display?: string | null;
             /** @description Protocols of the attendances in the session, oldest first. */
             protocols: string[];
-            /** @description When the contact's first message of the session arrived. */
+            /**
+             * Format: date-time
+             * @description When the contact's first message of the session arrived.
+             */
             started_at: string;
             /** @description The chat's tags. */
             tags: string[];
@@ -2263,7 +2365,10 @@ export interface components {
             title: string;
         };
         ResponseUpdate: {
-            /** @description Moves the response to another category. */
+            /**
+             * Format: uuid
+             * @description Moves the response to another category.
+             */
             category_id?: string | null;
             text?: string | null;
             title?: string | null;
@@ -2271,23 +2376,31 @@ export interface components {
         /** @description A run of a flow (FL-3). */
         RunOut: {
             batch?: string | null;
+            /** Format: uuid */
             campaign_id?: string | null;
             client?: string | null;
+            /** Format: uuid */
             contact_id: string;
             /** @description The contact's name and number (in the runs list; null elsewhere). */
             contact_name?: string | null;
             contact_phone?: string | null;
+            /** Format: uuid */
             conversation_id: string;
             /** @description The run's fields (answers, mappings). */
             fields: {
                 [key: string]: string;
             };
+            /** Format: date-time */
             finished_at?: string | null;
+            /** Format: uuid */
             flow_id: string;
+            /** Format: uuid */
             id: string;
+            /** Format: uuid */
             inbox_id: string;
             /** @description handover | jump | end | attendance (people took over) | stopped, or the error. */
             outcome?: string | null;
+            /** Format: date-time */
             started_at: string;
             /** @description active | finished | failed | stopped */
             status: string;
@@ -2329,9 +2442,11 @@ export interface components {
             /** @description contact | bot | agent | system */
             author_kind: string;
             author_name?: string | null;
+            /** Format: date-time */
             created_at: string;
             /** @description in | out */
             direction: string;
+            /** Format: uuid */
             id: string;
             internal: boolean;
             /** @description text | image | audio | video | document | sticker | location | … */
@@ -2375,10 +2490,12 @@ export interface components {
             /** @description FL-3: the batch and client the run is for (reports group by them). */
             batch?: string | null;
             client?: string | null;
+            /** Format: uuid */
             conversation_id: string;
         };
         StartOut: {
             at: string;
+            /** Format: uuid */
             run_id?: string | null;
             /** @description `started` or `scheduled`. */
             status: string;
@@ -2392,6 +2509,7 @@ export interface components {
         };
         TagOut: {
             color: string;
+            /** Format: uuid */
             id: string;
             name: string;
         };
@@ -2420,6 +2538,7 @@ export interface components {
             preview: string;
             /** @description APPROVED, PENDING, REJECTED, PAUSED… */
             status: string;
+            /** Format: date-time */
             updated_at: string;
         };
         /**
@@ -2450,20 +2569,28 @@ export interface components {
         /** @description An attendance of the ticket history (RP-4). */
         TicketOut: {
             agent?: string | null;
+            /** Format: date-time */
             closed_at?: string | null;
+            /** Format: uuid */
             contact_id: string;
             contact_name: string;
             contact_phone?: string | null;
             department?: string | null;
+            /** Format: uuid */
             id: string;
+            /** Format: date-time */
             opened_at: string;
             protocol: string;
         };
         TokenOut: {
+            /** Format: date-time */
             created_at: string;
+            /** Format: uuid */
             id: string;
+            /** Format: date-time */
             last_used_at?: string | null;
             name: string;
+            /** Format: date-time */
             revoked_at?: string | null;
             /** @description Shown once, at creation; use it as `Authorization: Bearer <token>`. */
             token?: string | null;
@@ -2486,10 +2613,12 @@ export interface components {
         UserOut: {
             active: boolean;
             confirm_audio: boolean;
+            /** Format: date-time */
             created_at: string;
             default_closing_message: string;
             departments: string[];
             email: string;
+            /** Format: uuid */
             id: string;
             /**
              * Format: int64
@@ -2497,6 +2626,7 @@ export interface components {
              */
             max_chats: number;
             name: string;
+            /** Format: uuid */
             org_id: string;
             permissions: Record<string, never>;
             /** @description admin | manager | agent */
@@ -2523,8 +2653,11 @@ export interface components {
             status?: string | null;
         };
         VersionOut: {
+            /** Format: uuid */
             flow_id: string;
+            /** Format: date-time */
             published_at: string;
+            /** Format: uuid */
             published_by?: string | null;
             /** Format: int64 */
             version: number;

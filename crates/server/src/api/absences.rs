@@ -26,17 +26,17 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// An agent's absence on an inbox.
 #[derive(Serialize, ToSchema)]
 pub struct AbsenceOut {
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub user_id: UserId,
     pub user_name: String,
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub inbox_id: InboxId,
     pub inbox_name: String,
     /// What contacts writing to the agent's chats are answered, once per
     /// attendance.
     pub message: String,
     /// The colleague offered instead (a "Falar com …" button), if any.
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, format = Uuid)]
     pub suggested_agent_id: Option<UserId>,
     pub suggested_agent_name: Option<String>,
     /// Since when (RFC 3339).
@@ -105,7 +105,7 @@ pub struct AbsenceRequest {
     pub message: String,
     /// A colleague to offer the contact instead (an active user, not the
     /// absent one).
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, format = Uuid)]
     pub suggested_agent_id: Option<UserId>,
 }
 

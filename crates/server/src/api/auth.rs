@@ -158,14 +158,17 @@ pub struct NewToken {
 
 #[derive(Serialize, ToSchema)]
 pub struct TokenOut {
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub id: ApiTokenId,
     pub name: String,
     /// Shown once, at creation; use it as `Authorization: Bearer <token>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
+    #[schema(format = DateTime)]
     pub created_at: String,
+    #[schema(format = DateTime)]
     pub last_used_at: Option<String>,
+    #[schema(format = DateTime)]
     pub revoked_at: Option<String>,
 }
 

@@ -26,7 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 #[derive(Serialize, ToSchema)]
 pub struct CampaignOut {
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub id: CampaignId,
     pub name: String,
     /// `manual` (created here) or `ctwa` (a click-to-WhatsApp ad, created
@@ -38,6 +38,7 @@ pub struct CampaignOut {
     pub source_url: Option<String>,
     /// Chats marked with it.
     pub conversations: i64,
+    #[schema(format = DateTime)]
     pub created_at: String,
 }
 

@@ -33,7 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// Where the contact wrote from.
 #[derive(Serialize, ToSchema)]
 pub struct IdentityOut {
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub inbox_id: InboxId,
     pub inbox_name: String,
     pub channel: String,
@@ -59,7 +59,7 @@ impl From<ContactIdentity> for IdentityOut {
 /// A contact (CT-1).
 #[derive(Serialize, ToSchema)]
 pub struct ContactOut {
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub id: ContactId,
     /// Display name (from the channel profile until someone edits it).
     pub name: String,
@@ -82,9 +82,11 @@ pub struct ContactOut {
     #[schema(value_type = Object)]
     pub custom: BTreeMap<String, String>,
     pub identities: Vec<IdentityOut>,
+    #[schema(format = DateTime)]
     pub created_at: String,
     /// When the contact last wrote: the provider's time of the newest
     /// customer message in any of its chats (none yet: null).
+    #[schema(format = DateTime)]
     pub last_interaction_at: Option<String>,
 }
 

@@ -43,7 +43,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 #[derive(Serialize, ToSchema)]
 pub struct ContactRef {
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub id: ContactId,
     pub name: String,
     pub phone: Option<String>,
@@ -52,27 +52,31 @@ pub struct ContactRef {
 /// A chat as listed (and as `GET /conversations/{id}` returns it).
 #[derive(Serialize, ToSchema)]
 pub struct ConversationOut {
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub id: ConversationId,
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub inbox_id: InboxId,
     pub channel: String,
     pub contact: ContactRef,
     /// Protocol of the open (or last) attendance.
     pub protocol: Option<String>,
     pub attendance_open: bool,
+    #[schema(format = DateTime)]
     pub opened_at: Option<String>,
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, format = Uuid)]
     pub department_id: Option<DepartmentId>,
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, format = Uuid)]
     pub agent_id: Option<UserId>,
     /// A bot flow is waiting for this contact (LC-7 automation icon).
     pub flow_running: bool,
+    #[schema(format = DateTime)]
     pub last_message_at: String,
+    #[schema(format = DateTime)]
     pub last_inbound_at: Option<String>,
     pub unread: i64,
     /// CH-5: open | expiring | expired.
     pub window: String,
+    #[schema(format = DateTime)]
     pub window_expires_at: Option<String>,
     /// The LC-1 views this chat is in for the caller.
     pub views: Vec<String>,
@@ -80,9 +84,10 @@ pub struct ConversationOut {
     #[schema(value_type = Vec<String>)]
     pub tags: Vec<TagId>,
     /// When the attendance's scheduled closing is due (LC-11), if one is.
+    #[schema(format = DateTime)]
     pub close_at: Option<String>,
     /// The campaign the chat came from (`GET /campaigns`), if any (LC-2).
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, format = Uuid)]
     pub campaign_id: Option<CampaignId>,
 }
 
@@ -356,15 +361,15 @@ async fn get_conversation(
 /// A message as the API shows it.
 #[derive(Serialize, ToSchema)]
 pub struct MessageOut {
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub id: MessageId,
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub conversation_id: ConversationId,
     /// in | out
     pub direction: String,
     /// contact | bot | agent | system
     pub author_kind: String,
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, format = Uuid)]
     pub author_id: Option<UserId>,
     /// LC-8: never delivered to the contact.
     pub internal: bool,
@@ -381,6 +386,7 @@ pub struct MessageOut {
     pub provider_id: Option<String>,
     /// The file of a media message (CH-8), with a signed link.
     pub media: Option<MediaOut>,
+    #[schema(format = DateTime)]
     pub created_at: String,
 }
 

@@ -40,9 +40,10 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 #[derive(Serialize, ToSchema)]
 pub struct DepartmentOut {
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub id: DepartmentId,
     pub name: String,
+    #[schema(format = DateTime)]
     pub created_at: String,
     /// `manual` or `auto` (see `DepartmentRequest`).
     pub distribution: String,
@@ -182,7 +183,7 @@ async fn delete_department(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MemberRequest {
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub user_id: UserId,
 }
 
@@ -283,7 +284,7 @@ async fn remove_member(
 /// provider rejected the access token (paste a new one to clear it).
 #[derive(Serialize, ToSchema)]
 pub struct InboxOut {
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub id: InboxId,
     pub name: String,
     pub channel: String,
@@ -293,6 +294,7 @@ pub struct InboxOut {
     pub needs_reauth: bool,
     /// Names of the secrets that are set (their values are never returned).
     pub secrets_set: Vec<String>,
+    #[schema(format = DateTime)]
     pub created_at: String,
 }
 
@@ -614,6 +616,7 @@ pub struct TemplateOut {
     /// footer, buttons).
     #[schema(value_type = Vec<Object>)]
     pub components: Value,
+    #[schema(format = DateTime)]
     pub updated_at: String,
 }
 
@@ -675,7 +678,7 @@ async fn sync_templates(
 
 #[derive(Serialize, ToSchema)]
 pub struct TagOut {
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub id: TagId,
     pub name: String,
     pub color: String,
@@ -800,7 +803,7 @@ async fn delete_tag(
 
 #[derive(Serialize, ToSchema)]
 pub struct FieldOut {
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub id: CustomFieldId,
     /// Used as `{key}` in messages (CH-10).
     pub key: String,

@@ -24,9 +24,11 @@ pub struct EventOut {
     pub seq: i64,
     /// e.g. `message.created`, `conversation.assigned`, `attendance.closed`.
     pub kind: String,
+    #[schema(format = Uuid)]
     pub conversation_id: Option<String>,
     #[schema(value_type = Object)]
     pub payload: serde_json::Value,
+    #[schema(format = DateTime)]
     pub created_at: String,
 }
 

@@ -49,7 +49,7 @@ const DUPLICATE: &str = "Já existe um fluxo com este nome.";
 
 #[derive(Serialize, ToSchema)]
 pub struct FlowOut {
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub id: FlowId,
     pub name: String,
     /// The document being edited (docs/flows.md), as saved.
@@ -62,28 +62,32 @@ pub struct FlowOut {
     /// Inboxes whose entry flow it is.
     #[schema(value_type = Vec<String>)]
     pub entry_of: Vec<InboxId>,
+    #[schema(format = DateTime)]
     pub created_at: String,
+    #[schema(format = DateTime)]
     pub updated_at: String,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct FlowSummary {
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub id: FlowId,
     pub name: String,
     pub published_version: Option<i64>,
     #[schema(value_type = Vec<String>)]
     pub entry_of: Vec<InboxId>,
+    #[schema(format = DateTime)]
     pub updated_at: String,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct VersionOut {
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub flow_id: FlowId,
     pub version: i64,
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, format = Uuid)]
     pub published_by: Option<atende_domain::UserId>,
+    #[schema(format = DateTime)]
     pub published_at: String,
 }
 
@@ -101,19 +105,19 @@ impl From<FlowVersion> for VersionOut {
 /// A run of a flow (FL-3).
 #[derive(Serialize, ToSchema)]
 pub struct RunOut {
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub id: atende_domain::FlowRunId,
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub flow_id: FlowId,
     pub version: i64,
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub conversation_id: ConversationId,
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub contact_id: atende_domain::ContactId,
     /// The contact's name and number (in the runs list; null elsewhere).
     pub contact_name: Option<String>,
     pub contact_phone: Option<String>,
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub inbox_id: InboxId,
     /// entry | forward | after_close | scheduled | jump | api
     pub trigger: String,
@@ -133,9 +137,11 @@ pub struct RunOut {
     pub outcome: Option<String>,
     pub batch: Option<String>,
     pub client: Option<String>,
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, format = Uuid)]
     pub campaign_id: Option<atende_domain::CampaignId>,
+    #[schema(format = DateTime)]
     pub started_at: String,
+    #[schema(format = DateTime)]
     pub finished_at: Option<String>,
 }
 
@@ -483,7 +489,7 @@ pub struct ImportFlow {
     #[schema(value_type = Object)]
     pub document: Value,
     /// Make it this inbox's entry flow.
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, format = Uuid)]
     pub entry_inbox: Option<InboxId>,
 }
 
@@ -635,7 +641,7 @@ async fn step_counts(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StartFlow {
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub conversation_id: ConversationId,
     /// When to start (RFC 3339); default now. A scheduled start (FL-2) is
     /// skipped if the chat has an attendance open or a flow running then.
@@ -649,7 +655,7 @@ pub struct StartFlow {
 pub struct StartOut {
     /// `started` or `scheduled`.
     pub status: String,
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, format = Uuid)]
     pub run_id: Option<atende_domain::FlowRunId>,
     pub at: String,
 }
@@ -764,7 +770,7 @@ async fn start_or_conflict(tx: &mut atende_store::Tx, new: NewRun) -> ApiResult<
 #[serde(deny_unknown_fields)]
 pub struct EntryFlowRequest {
     /// The flow (published) a contact's message starts; null: none.
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, format = Uuid)]
     pub flow_id: Option<FlowId>,
 }
 
@@ -808,7 +814,7 @@ async fn set_entry_flow(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ForwardToFlow {
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub flow_id: FlowId,
 }
 
@@ -966,9 +972,9 @@ pub struct OutOfHoursOut {
     pub callback: String,
     /// Whether an active message (template) was sent since.
     pub active_message_sent: bool,
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub conversation_id: ConversationId,
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub inbox_id: InboxId,
 }
 

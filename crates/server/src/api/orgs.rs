@@ -23,13 +23,14 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 #[derive(Serialize, ToSchema)]
 pub struct OrgOut {
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub id: OrgId,
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, format = Uuid)]
     pub parent_id: Option<OrgId>,
     pub name: String,
     /// reseller | agency
     pub kind: String,
+    #[schema(format = DateTime)]
     pub created_at: String,
 }
 

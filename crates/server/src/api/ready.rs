@@ -33,13 +33,14 @@ const TEXT_MAX: usize = 4096;
 
 #[derive(Serialize, ToSchema)]
 pub struct ReadyResponseOut {
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub id: ReadyResponseId,
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub category_id: ReadyCategoryId,
     pub title: String,
     /// May hold `{nome}` and custom-field variables, filled in on send.
     pub text: String,
+    #[schema(format = DateTime)]
     pub updated_at: String,
 }
 
@@ -57,7 +58,7 @@ impl From<ReadyResponse> for ReadyResponseOut {
 
 #[derive(Serialize, ToSchema)]
 pub struct ReadyCategoryOut {
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub id: ReadyCategoryId,
     pub name: String,
     /// The category's responses, by title.
@@ -217,7 +218,7 @@ pub struct ResponseUpdate {
     pub title: Option<String>,
     pub text: Option<String>,
     /// Moves the response to another category.
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, format = Uuid)]
     pub category_id: Option<ReadyCategoryId>,
 }
 

@@ -46,7 +46,7 @@ pub struct AgileRowOut {
     /// "Lote".
     pub batch: Option<String>,
     pub client: Option<String>,
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub contact_id: ContactId,
     pub name: String,
     /// CPF or CNPJ with punctuation.
@@ -54,7 +54,7 @@ pub struct AgileRowOut {
     pub phone: Option<String>,
     pub phone_display: Option<String>,
     pub email: Option<String>,
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub flow_id: FlowId,
     pub flow_name: String,
     /// Conversations the bot had with the contact (runs of the flow).
@@ -62,6 +62,7 @@ pub struct AgileRowOut {
     /// Messages the contact and the bot exchanged in them.
     pub messages: i64,
     /// When the latest of those runs started.
+    #[schema(format = DateTime)]
     pub last_started_at: String,
 }
 
@@ -178,6 +179,7 @@ pub struct AgileMessageOut {
     pub author_kind: String,
     pub kind: String,
     pub text: Option<String>,
+    #[schema(format = DateTime)]
     pub created_at: String,
 }
 

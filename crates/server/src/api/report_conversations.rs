@@ -45,10 +45,11 @@ pub struct PageParams {
 #[derive(Serialize, ToSchema)]
 pub struct ReportSessionOut {
     /// The session's code (UUID).
+    #[schema(format = Uuid)]
     pub id: String,
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub conversation_id: ConversationId,
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub contact_id: ContactId,
     /// The phone captured when the session opened (E.164), and as shown.
     pub phone: Option<String>,
@@ -56,12 +57,14 @@ pub struct ReportSessionOut {
     /// The name captured when the session opened (the contact's profile).
     pub name: String,
     /// When the contact's first message of the session arrived.
+    #[schema(format = DateTime)]
     pub started_at: String,
     /// When the chat's next session opened; none for the latest.
+    #[schema(format = DateTime)]
     pub ended_at: Option<String>,
     pub channel: String,
     pub channel_label: String,
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub inbox_id: InboxId,
     pub inbox_name: String,
     /// Whether people took part (an attendance), or only the bot.
@@ -176,6 +179,7 @@ pub struct MessagesParams {
 /// A message of a session's conversation.
 #[derive(Serialize, ToSchema)]
 pub struct SessionMessageOut {
+    #[schema(format = Uuid)]
     pub id: String,
     /// in | out
     pub direction: String,
@@ -189,6 +193,7 @@ pub struct SessionMessageOut {
     /// A media file's name and a link to it, valid for 72 hours.
     pub media_name: Option<String>,
     pub media_url: Option<String>,
+    #[schema(format = DateTime)]
     pub created_at: String,
 }
 

@@ -51,7 +51,7 @@ pub struct CandidatesParams {
 /// A contact a history search found.
 #[derive(Serialize, ToSchema)]
 pub struct CandidateOut {
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub id: ContactId,
     pub name: String,
     pub phone: Option<String>,
@@ -124,7 +124,7 @@ async fn history_candidates(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HistoryRequest {
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub contact_id: ContactId,
     /// A date (`2026-03-01`) or an RFC 3339 instant.
     pub from: String,
@@ -152,9 +152,12 @@ pub struct ReportOut {
     /// Where the file downloads from while ready (needs the same sign-in).
     pub download_url: Option<String>,
     pub size: Option<i64>,
+    #[schema(format = DateTime)]
     pub created_at: String,
+    #[schema(format = DateTime)]
     pub finished_at: Option<String>,
     /// When the download stops being offered.
+    #[schema(format = DateTime)]
     pub expires_at: Option<String>,
 }
 
@@ -334,16 +337,18 @@ pub struct TicketsParams {
 /// An attendance of the ticket history (RP-4).
 #[derive(Serialize, ToSchema)]
 pub struct TicketOut {
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub id: atende_domain::AttendanceId,
     pub protocol: String,
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub contact_id: ContactId,
     pub contact_name: String,
     pub contact_phone: Option<String>,
     pub department: Option<String>,
     pub agent: Option<String>,
+    #[schema(format = DateTime)]
     pub opened_at: String,
+    #[schema(format = DateTime)]
     pub closed_at: Option<String>,
 }
 

@@ -25,9 +25,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// A user as the API shows it (never the password hash).
 #[derive(Serialize, ToSchema)]
 pub struct UserOut {
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub id: UserId,
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub org_id: OrgId,
     pub email: String,
     pub name: String,
@@ -42,6 +42,7 @@ pub struct UserOut {
     pub default_closing_message: String,
     pub confirm_audio: bool,
     pub active: bool,
+    #[schema(format = DateTime)]
     pub created_at: String,
     /// How many chats routing gives the user at once.
     pub max_chats: i64,
@@ -121,7 +122,7 @@ fn check_grant(auth: &Auth, role: Role, perms: &Permissions) -> Result<(), ApiEr
 /// and on the "in service" icon (LC-7). No e-mail, no permissions.
 #[derive(Serialize, ToSchema)]
 pub struct AgentOut {
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub id: UserId,
     pub name: String,
     /// admin | manager | agent

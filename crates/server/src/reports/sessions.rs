@@ -47,6 +47,7 @@ pub struct ConversationFilters {
     pub from: Option<String>,
     pub to: Option<String>,
     /// A session's id (UUID).
+    #[schema(format = Uuid)]
     pub session_id: Option<String>,
     /// An attendance protocol: 17 digits, `AAAAMMDD` and a sequence.
     pub protocol: Option<String>,
@@ -60,6 +61,7 @@ pub struct ConversationFilters {
     pub value: Option<String>,
     /// whatsapp | instagram | messenger | telegram | widget
     pub channel: Option<String>,
+    #[schema(format = Uuid)]
     pub inbox_id: Option<String>,
     /// The contact: name or phone (approximate), e-mail or id (exact).
     pub contact: Option<String>,

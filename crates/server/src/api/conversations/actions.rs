@@ -200,10 +200,10 @@ async fn compose_request(
 #[serde(deny_unknown_fields)]
 pub struct AssignRequest {
     /// Forward to this agent (replaces the department).
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, format = Uuid)]
     pub agent_id: Option<UserId>,
     /// Forward to this department (back to its queue).
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, format = Uuid)]
     pub department_id: Option<DepartmentId>,
     /// Required when another agent is already assigned ("Tem certeza que
     /// deseja alterar o agente?").
@@ -307,7 +307,7 @@ pub struct CloseRequest {
     pub fields: std::collections::BTreeMap<String, serde_json::Value>,
     /// A flow to start for the contact once the attendance closes (LC-11),
     /// e.g. a satisfaction survey; it must be published.
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, format = Uuid)]
     pub flow_id: Option<atende_domain::FlowId>,
 }
 
@@ -561,7 +561,7 @@ pub async fn set_tags(
 pub struct CampaignRequest {
     /// The campaign the chat came from (an id of `GET /campaigns`); null
     /// unmarks it.
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, format = Uuid)]
     pub campaign_id: Option<atende_domain::CampaignId>,
 }
 

@@ -409,6 +409,7 @@ pub struct ContactCard {
 #[serde(deny_unknown_fields)]
 pub struct ReactionSend {
     /// Our id of the message reacted to.
+    #[schema(format = Uuid)]
     pub message_id: String,
     pub emoji: String,
 }

@@ -18,7 +18,7 @@ use crate::state::AppState;
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewChatRequest {
-    #[schema(value_type = String)]
+    #[schema(value_type = String, format = Uuid)]
     pub inbox_id: InboxId,
     /// The name the contact will have.
     pub name: String,
