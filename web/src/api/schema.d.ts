@@ -1537,10 +1537,10 @@ export interface components {
         AgileFilters: {
             /** @description The batch a run was started for. */
             batch?: string | null;
+            /** Format: uuid */
             campaign_id?: string | null;
             /** @description The client a run was started for (`POST /flows/{id}/start`). */
             client?: string | null;
-            /** @description A date (`2025-05-01`, Brasília time) or an RFC 3339 instant. */
             from?: string | null;
             to?: string | null;
         };
@@ -1803,8 +1803,8 @@ export interface components {
          *     as the query of a listing and the body of an export.
          */
         ConversationFilters: {
-            /** @description whatsapp | instagram | messenger | telegram | widget */
-            channel?: string | null;
+            /** @enum {string|null} */
+            channel?: "whatsapp" | "instagram" | "messenger" | "telegram" | "widget" | null;
             /** @description The contact: name or phone (approximate), e-mail or id (exact). */
             contact?: string | null;
             /**
@@ -1812,16 +1812,11 @@ export interface components {
              *     a field a bot flow stored (`set`, `ask`, a script).
              */
             field?: string | null;
-            /**
-             * @description Start of the period: a date (`2026-03-01`, Brasília time) or an RFC
-             *     3339 instant. With `to`, at most 31 days; both absent: the last 31
-             *     days (or any time, when `session_id` or `protocol` is given).
-             */
             from?: string | null;
             /** Format: uuid */
             inbox_id?: string | null;
-            /** @description contains | not_contains | equals | not_equals | exists */
-            op?: string | null;
+            /** @enum {string|null} */
+            op?: "contains" | "not_contains" | "equals" | "not_equals" | "exists" | null;
             /** @description An attendance protocol: 17 digits, `AAAAMMDD` and a sequence. */
             protocol?: string | null;
             /**
@@ -1898,13 +1893,9 @@ export interface components {
             name: string;
         };
         DepartmentRequest: {
-            /**
-             * @description `manual` (default: members pick its chats from "Chats abertos") or
-             *     `auto` (routing gives each chat to the least busy available member
-             *     with a free slot, or queues it until one frees).
-             */
-            distribution?: string | null;
-            /** @description Required to create; at most 80 characters. */
+            /** @enum {string|null} */
+            distribution?: "manual" | "auto" | null;
+            /** @description At most 80 characters. */
             name?: string | null;
         };
         EntryFlowRequest: {
@@ -1976,13 +1967,19 @@ export interface components {
         };
         FieldRequest: {
             ask_at_closing?: boolean | null;
-            /** @description text | number | date | boolean | email | phone | cpf | cnpj | image | option */
-            field_type?: string | null;
+            /** @enum {string|null} */
+            field_type?: "text" | "number" | "date" | "boolean" | "email" | "phone" | "cpf" | "cnpj" | "image" | "option" | null;
+            /**
+             * @description What users type between braces: lower-case letters, digits and `_`,
+             *     starting with a letter or `_` (not `nome`, `telefone`, `email`,
+             *     `cpf`, `rg` or `protocolo`, which the system fills).
+             */
             key?: string | null;
             label?: string | null;
             options?: string[] | null;
             required_at_closing?: boolean | null;
-            target?: string | null;
+            /** @enum {string|null} */
+            target?: "contact" | "attendance" | null;
         };
         FlowOut: {
             /** Format: date-time */
@@ -2028,11 +2025,9 @@ export interface components {
         HistoryRequest: {
             /** Format: uuid */
             contact_id: string;
-            /** @description A date (`2026-03-01`) or an RFC 3339 instant. */
             from: string;
             /** @description Include internal notes (default: no). */
             include_internal?: boolean;
-            /** @description A date (through its end) or an RFC 3339 instant. */
             to: string;
         };
         /** @description Where the contact wrote from. */
@@ -2120,8 +2115,8 @@ export interface components {
             /** @description Documents only. */
             filename?: string | null;
             id?: string | null;
-            /** @description image | video | audio | document | sticker */
-            kind: string;
+            /** @enum {string} */
+            kind: "image" | "video" | "audio" | "document" | "sticker";
             link?: string | null;
         };
         MemberRequest: {
@@ -2196,13 +2191,40 @@ export interface components {
             phone: string;
             template: components["schemas"]["TemplateSend"];
         };
+        /** @description A new department: its name is required. */
+        NewDepartment: {
+            /** @enum {string|null} */
+            distribution?: "manual" | "auto" | null;
+            /** @description At most 80 characters. */
+            name: string;
+        };
+        /** @description A new custom field: its key and label are required. */
+        NewField: {
+            ask_at_closing?: boolean | null;
+            /** @enum {string|null} */
+            field_type?: "text" | "number" | "date" | "boolean" | "email" | "phone" | "cpf" | "cnpj" | "image" | "option" | null;
+            /** @description As in `FieldRequest`. */
+            key: string;
+            label: string;
+            options?: string[] | null;
+            required_at_closing?: boolean | null;
+            /** @enum {string|null} */
+            target?: "contact" | "attendance" | null;
+        };
         NewInboxRequest: {
-            /** @description Only `whatsapp` for now. */
-            channel: string;
+            /** @enum {string} */
+            channel: "whatsapp";
             /** @description When off, new chats go straight to Open (FL-2). Default on. */
             chatbot_enabled?: boolean | null;
             name: string;
-            whatsapp?: components["schemas"]["WhatsappConfig"] | null;
+            /** @description The number's credentials (required while WhatsApp is the only channel). */
+            whatsapp: components["schemas"]["WhatsappConfig"];
+        };
+        /** @description A new tag: its name is required. */
+        NewTag: {
+            /** @description `#rrggbb`; default grey. */
+            color?: string | null;
+            name: string;
         };
         NewToken: {
             /** @description What the token is for, e.g. "CRM integration". */
@@ -2602,6 +2624,14 @@ export interface components {
              */
             draft: Record<string, never>;
         };
+        /** @description The upload form: one file. */
+        UploadForm: {
+            /**
+             * Format: binary
+             * @description The file (image, video, audio, document or sticker WhatsApp takes).
+             */
+            file: string;
+        };
         UploadOut: {
             filename?: string | null;
             /** @description Send it as `{"media": {"kind": …, "id": <this>}}` (valid 30 days). */
@@ -2629,8 +2659,8 @@ export interface components {
             /** Format: uuid */
             org_id: string;
             permissions: Record<string, never>;
-            /** @description admin | manager | agent */
-            role: string;
+            /** @enum {string} */
+            role: "admin" | "manager" | "agent";
             /** @description online | paused | invisible */
             status: string;
         };
@@ -2648,9 +2678,10 @@ export interface components {
             name?: string | null;
             password?: string | null;
             permissions?: Record<string, never> | null;
-            role?: string | null;
-            /** @description online | paused | invisible (LC-19) */
-            status?: string | null;
+            /** @enum {string|null} */
+            role?: "admin" | "manager" | "agent" | null;
+            /** @enum {string|null} */
+            status?: "online" | "paused" | "invisible" | null;
         };
         VersionOut: {
             /** Format: uuid */
@@ -3485,18 +3516,15 @@ export interface operations {
     list_conversations: {
         parameters: {
             query?: {
-                /** @description all | open | mine | in_service (LC-1). Default all. */
-                view?: string;
-                /** @description newest | oldest | newest_opening | oldest_opening (LC-3). */
-                order?: string;
+                view?: "all" | "open" | "mine" | "in_service" | null;
+                order?: "newest" | "oldest" | "newest_opening" | "oldest_opening" | null;
                 tag?: string;
                 /** @description Chats of this campaign (LC-2). */
                 campaign?: string;
                 department?: string;
                 agent?: string;
                 inbox?: string;
-                /** @description whatsapp | instagram | messenger | telegram | widget */
-                channel?: string;
+                channel?: "whatsapp" | "instagram" | "messenger" | "telegram" | "widget" | null;
                 /** @description Only chats with unread messages. */
                 unread?: boolean;
                 /** @description Name, phone or protocol (LC-4). */
@@ -4587,7 +4615,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["FieldRequest"];
+                "application/json": components["schemas"]["NewField"];
             };
         };
         responses: {
@@ -4841,7 +4869,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["DepartmentRequest"];
+                "application/json": components["schemas"]["NewDepartment"];
             };
         };
         responses: {
@@ -5796,8 +5824,7 @@ export interface operations {
     list_runs: {
         parameters: {
             query?: {
-                /** @description active | finished | failed | stopped */
-                status?: string;
+                status?: "active" | "finished" | "failed" | "stopped" | null;
                 /** @description Runs started before this time (RFC 3339), for the next page. */
                 before?: string;
                 /** @description At most 200; default 50. */
@@ -6560,10 +6587,9 @@ export interface operations {
             };
             cookie?: never;
         };
-        /** @description field `file` */
         requestBody: {
             content: {
-                "multipart/form-data": string;
+                "multipart/form-data": components["schemas"]["UploadForm"];
             };
         };
         responses: {
@@ -7710,9 +7736,8 @@ export interface operations {
     list_rows: {
         parameters: {
             query?: {
-                /** @description A date (`2025-05-01`, Brasília time) or an RFC 3339 instant. */
-                from?: string;
-                to?: string;
+                from?: string | null;
+                to?: string | null;
                 /** @description The client a run was started for (`POST /flows/{id}/start`). */
                 client?: string;
                 campaign_id?: string;
@@ -7862,9 +7887,8 @@ export interface operations {
     row_messages: {
         parameters: {
             query: {
-                /** @description A date (`2025-05-01`, Brasília time) or an RFC 3339 instant. */
-                from?: string;
-                to?: string;
+                from?: string | null;
+                to?: string | null;
                 /** @description The client a run was started for (`POST /flows/{id}/start`). */
                 client?: string;
                 campaign_id?: string;
@@ -7936,9 +7960,8 @@ export interface operations {
     options: {
         parameters: {
             query?: {
-                /** @description A date (`2025-05-01`, Brasília time) or an RFC 3339 instant. */
-                from?: string;
-                to?: string;
+                from?: string | null;
+                to?: string | null;
                 /** @description The client a run was started for (`POST /flows/{id}/start`). */
                 client?: string;
                 campaign_id?: string;
@@ -8008,13 +8031,8 @@ export interface operations {
     list_sessions: {
         parameters: {
             query?: {
-                /**
-                 * @description Start of the period: a date (`2026-03-01`, Brasília time) or an RFC
-                 *     3339 instant. With `to`, at most 31 days; both absent: the last 31
-                 *     days (or any time, when `session_id` or `protocol` is given).
-                 */
-                from?: string;
-                to?: string;
+                from?: string | null;
+                to?: string | null;
                 /** @description A session's id (UUID). */
                 session_id?: string;
                 /** @description An attendance protocol: 17 digits, `AAAAMMDD` and a sequence. */
@@ -8026,11 +8044,9 @@ export interface operations {
                  *     a field a bot flow stored (`set`, `ask`, a script).
                  */
                 field?: string;
-                /** @description contains | not_contains | equals | not_equals | exists */
-                op?: string;
+                op?: "contains" | "not_contains" | "equals" | "not_equals" | "exists" | null;
                 value?: string;
-                /** @description whatsapp | instagram | messenger | telegram | widget */
-                channel?: string;
+                channel?: "whatsapp" | "instagram" | "messenger" | "telegram" | "widget" | null;
                 inbox_id?: string;
                 /** @description The contact: name or phone (approximate), e-mail or id (exact). */
                 contact?: string;
@@ -8790,7 +8806,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TagRequest"];
+                "application/json": components["schemas"]["NewTag"];
             };
         };
         responses: {

@@ -63,8 +63,10 @@ impl From<Absence> for AbsenceOut {
 #[into_params(parameter_in = Query)]
 pub struct AbsenceParams {
     /// Only this user's absences (default: everyone's the caller may see).
+    #[param(format = Uuid)]
     pub user_id: Option<String>,
     /// Only this inbox's absences.
+    #[param(format = Uuid)]
     pub inbox_id: Option<String>,
 }
 

@@ -153,6 +153,7 @@ async fn me(auth: Auth) -> AppJson<SessionOut> {
 pub struct NewToken {
     /// What the token is for, e.g. "CRM integration".
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub name: Option<String>,
 }
 

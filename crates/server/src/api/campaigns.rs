@@ -60,6 +60,7 @@ impl From<Campaign> for CampaignOut {
 #[serde(deny_unknown_fields)]
 pub struct CampaignNameRequest {
     /// At most 60 characters, unique in the organization.
+    #[schema(min_length = 1, max_length = 60, pattern = r"\S")]
     pub name: String,
 }
 

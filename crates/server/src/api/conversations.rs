@@ -81,7 +81,7 @@ pub struct ConversationOut {
     /// The LC-1 views this chat is in for the caller.
     pub views: Vec<String>,
     /// The chat's tags (ids of `GET /tags`), by name.
-    #[schema(value_type = Vec<String>)]
+    #[schema(value_type = Vec<uuid::Uuid>)]
     pub tags: Vec<TagId>,
     /// When the attendance's scheduled closing is due (LC-11), if one is.
     #[schema(format = DateTime)]
@@ -155,16 +155,24 @@ pub fn view_name(v: ChatView) -> &'static str {
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// all | open | mine | in_service (LC-1). Default all.
+    #[param(schema_with = super::schema::opt_view)]
     pub view: Option<String>,
     /// newest | oldest | newest_opening | oldest_opening (LC-3).
+    #[param(schema_with = super::schema::opt_order)]
     pub order: Option<String>,
+    #[param(format = Uuid)]
     pub tag: Option<String>,
     /// Chats of this campaign (LC-2).
+    #[param(format = Uuid)]
     pub campaign: Option<String>,
+    #[param(format = Uuid)]
     pub department: Option<String>,
+    #[param(format = Uuid)]
     pub agent: Option<String>,
+    #[param(format = Uuid)]
     pub inbox: Option<String>,
     /// whatsapp | instagram | messenger | telegram | widget
+    #[param(schema_with = super::schema::opt_channel)]
     pub channel: Option<String>,
     /// Only chats with unread messages.
     pub unread: Option<bool>,
@@ -445,6 +453,7 @@ impl From<Message> for MessageOut {
 #[into_params(parameter_in = Query)]
 pub struct MessageParams {
     /// A message id: return only older messages (the `next_cursor` of a page).
+    #[param(format = Uuid)]
     pub before: Option<String>,
     pub limit: Option<i64>,
 }

@@ -63,11 +63,25 @@ impl From<Department> for DepartmentOut {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DepartmentRequest {
-    /// Required to create; at most 80 characters.
+    /// At most 80 characters.
+    #[schema(min_length = 1, max_length = 80, pattern = r"\S")]
     pub name: Option<String>,
     /// `manual` (default: members pick its chats from "Chats abertos") or
     /// `auto` (routing gives each chat to the least busy available member
     /// with a free slot, or queues it until one frees).
+    #[schema(schema_with = super::schema::opt_distribution)]
+    pub distribution: Option<String>,
+}
+
+/// A new department: its name is required.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewDepartment {
+    /// At most 80 characters.
+    #[schema(min_length = 1, max_length = 80, pattern = r"\S")]
+    pub name: String,
+    /// As in `DepartmentRequest`.
+    #[schema(schema_with = super::schema::opt_distribution)]
     pub distribution: Option<String>,
 }
 
@@ -97,14 +111,18 @@ async fn list_departments(
     ))
 }
 
-#[utoipa::path(post, path = "/departments", tag = "departments", request_body = DepartmentRequest,
+#[utoipa::path(post, path = "/departments", tag = "departments", request_body = NewDepartment,
     responses((status = 201, body = DepartmentOut), (status = 409, body = crate::error::ErrorBody)))]
 async fn create_department(
     State(st): State<AppState>,
     auth: Auth,
-    AppJson(req): AppJson<DepartmentRequest>,
+    AppJson(new): AppJson<NewDepartment>,
 ) -> ApiResult<(StatusCode, AppJson<DepartmentOut>)> {
     auth.require(Module::Departments, Access::ViewEdit)?;
+    let req = DepartmentRequest {
+        name: Some(new.name),
+        distribution: new.distribution,
+    };
     let name = clean_name("name", req.name.as_deref().unwrap_or_default(), 80)?;
     let dist = distribution(&req)?;
     let mut tx = st.store.begin().await?;
@@ -189,7 +207,7 @@ pub struct MemberRequest {
 
 #[derive(Serialize, ToSchema)]
 pub struct MembersOut {
-    #[schema(value_type = Vec<String>)]
+    #[schema(value_type = Vec<uuid::Uuid>)]
     pub user_ids: Vec<UserId>,
 }
 
@@ -328,19 +346,28 @@ impl From<Inbox> for InboxOut {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WhatsappConfig {
+    #[schema(min_length = 1, pattern = r"\S")]
     pub phone_number_id: String,
+    #[schema(min_length = 1, pattern = r"\S")]
     pub waba_id: String,
+    #[schema(min_length = 1, pattern = r"\S")]
     pub access_token: String,
+    #[schema(min_length = 1, pattern = r"\S")]
     pub app_secret: String,
+    #[schema(min_length = 1, pattern = r"\S")]
     pub verify_token: String,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewInboxRequest {
+    #[schema(min_length = 1, max_length = 80, pattern = r"\S")]
     pub name: String,
     /// Only `whatsapp` for now.
+    #[schema(schema_with = super::schema::inbox_channel)]
     pub channel: String,
+    /// The number's credentials (required while WhatsApp is the only channel).
+    #[schema(required = true, value_type = WhatsappConfig)]
     pub whatsapp: Option<WhatsappConfig>,
     /// When off, new chats go straight to Open (FL-2). Default on.
     pub chatbot_enabled: Option<bool>,
@@ -455,6 +482,7 @@ async fn get_inbox(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InboxUpdate {
+    #[schema(min_length = 1, max_length = 80, pattern = r"\S")]
     pub name: Option<String>,
     pub chatbot_enabled: Option<bool>,
     /// New credentials (e.g. only a new access token after "Error
@@ -697,8 +725,21 @@ impl From<Tag> for TagOut {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TagRequest {
+    #[schema(min_length = 1, max_length = 60, pattern = r"\S")]
     pub name: Option<String>,
     /// `#rrggbb`
+    #[schema(pattern = "^#[0-9a-fA-F]{6}$")]
+    pub color: Option<String>,
+}
+
+/// A new tag: its name is required.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewTag {
+    #[schema(min_length = 1, max_length = 60, pattern = r"\S")]
+    pub name: String,
+    /// `#rrggbb`; default grey.
+    #[schema(pattern = "^#[0-9a-fA-F]{6}$")]
     pub color: Option<String>,
 }
 
@@ -724,14 +765,14 @@ async fn list_tags(State(st): State<AppState>, auth: Auth) -> ApiResult<AppJson<
     ))
 }
 
-#[utoipa::path(post, path = "/tags", tag = "tags", request_body = TagRequest, responses((status = 201, body = TagOut), (status = 409, body = crate::error::ErrorBody)))]
+#[utoipa::path(post, path = "/tags", tag = "tags", request_body = NewTag, responses((status = 201, body = TagOut), (status = 409, body = crate::error::ErrorBody)))]
 async fn create_tag(
     State(st): State<AppState>,
     auth: Auth,
-    AppJson(req): AppJson<TagRequest>,
+    AppJson(req): AppJson<NewTag>,
 ) -> ApiResult<(StatusCode, AppJson<TagOut>)> {
     auth.require(Module::Tags, Access::ViewEdit)?;
-    let name = clean_name("name", req.name.as_deref().unwrap_or(""), 60)?;
+    let name = clean_name("name", &req.name, 60)?;
     let color = req.color.unwrap_or_else(|| "#6b7280".into());
     check_color(&color)?;
     let mut tx = st.store.begin().await?;
@@ -834,14 +875,52 @@ impl From<CustomField> for FieldOut {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FieldRequest {
+    /// What users type between braces: lower-case letters, digits and `_`,
+    /// starting with a letter or `_` (not `nome`, `telefone`, `email`,
+    /// `cpf`, `rg` or `protocolo`, which the system fills).
+    #[schema(pattern = "^\\s*[a-z_][a-z0-9_]{0,39}\\s*$")]
     pub key: Option<String>,
+    #[schema(min_length = 1, max_length = 80, pattern = r"\S")]
     pub label: Option<String>,
-    /// text | number | date | boolean | email | phone | cpf | cnpj | image | option
+    #[schema(schema_with = super::schema::opt_field_type)]
     pub field_type: Option<String>,
+    #[schema(schema_with = super::schema::opt_field_target)]
     pub target: Option<String>,
     pub options: Option<Vec<String>>,
     pub ask_at_closing: Option<bool>,
     pub required_at_closing: Option<bool>,
+}
+
+/// A new custom field: its key and label are required.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewField {
+    /// As in `FieldRequest`.
+    #[schema(pattern = "^\\s*[a-z_][a-z0-9_]{0,39}\\s*$")]
+    pub key: String,
+    #[schema(min_length = 1, max_length = 80, pattern = r"\S")]
+    pub label: String,
+    #[schema(schema_with = super::schema::opt_field_type)]
+    pub field_type: Option<String>,
+    #[schema(schema_with = super::schema::opt_field_target)]
+    pub target: Option<String>,
+    pub options: Option<Vec<String>>,
+    pub ask_at_closing: Option<bool>,
+    pub required_at_closing: Option<bool>,
+}
+
+impl From<NewField> for FieldRequest {
+    fn from(f: NewField) -> FieldRequest {
+        FieldRequest {
+            key: Some(f.key),
+            label: Some(f.label),
+            field_type: f.field_type,
+            target: f.target,
+            options: f.options,
+            ask_at_closing: f.ask_at_closing,
+            required_at_closing: f.required_at_closing,
+        }
+    }
 }
 
 /// Keys are what users type between braces: lower-case letters, digits, `_`.
@@ -888,13 +967,14 @@ async fn list_fields(State(st): State<AppState>, auth: Auth) -> ApiResult<AppJso
     ))
 }
 
-#[utoipa::path(post, path = "/custom-fields", tag = "custom fields", request_body = FieldRequest, responses((status = 201, body = FieldOut), (status = 409, body = crate::error::ErrorBody)))]
+#[utoipa::path(post, path = "/custom-fields", tag = "custom fields", request_body = NewField, responses((status = 201, body = FieldOut), (status = 409, body = crate::error::ErrorBody)))]
 async fn create_field(
     State(st): State<AppState>,
     auth: Auth,
-    AppJson(req): AppJson<FieldRequest>,
+    AppJson(new): AppJson<NewField>,
 ) -> ApiResult<(StatusCode, AppJson<FieldOut>)> {
     auth.require(Module::CustomFields, Access::ViewEdit)?;
+    let req = FieldRequest::from(new);
     let key = check_key(req.key.as_deref().unwrap_or(""))?;
     let label = clean_name("label", req.label.as_deref().unwrap_or(""), 80)?;
     let ty_s = req.field_type.unwrap_or_else(|| "text".into());

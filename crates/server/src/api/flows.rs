@@ -60,7 +60,7 @@ pub struct FlowOut {
     /// The version new runs take; absent until first published.
     pub published_version: Option<i64>,
     /// Inboxes whose entry flow it is.
-    #[schema(value_type = Vec<String>)]
+    #[schema(value_type = Vec<uuid::Uuid>)]
     pub entry_of: Vec<InboxId>,
     #[schema(format = DateTime)]
     pub created_at: String,
@@ -74,7 +74,7 @@ pub struct FlowSummary {
     pub id: FlowId,
     pub name: String,
     pub published_version: Option<i64>,
-    #[schema(value_type = Vec<String>)]
+    #[schema(value_type = Vec<uuid::Uuid>)]
     pub entry_of: Vec<InboxId>,
     #[schema(format = DateTime)]
     pub updated_at: String,
@@ -272,6 +272,7 @@ async fn list_flows(
 #[serde(deny_unknown_fields)]
 pub struct CreateFlow {
     /// At most 80 characters, unique in the organization.
+    #[schema(min_length = 1, max_length = 80, pattern = r"\S")]
     pub name: String,
     /// The first draft; default: a greeting that hands over.
     #[schema(value_type = Option<Object>)]
@@ -546,8 +547,10 @@ async fn import_flow(
 #[into_params(parameter_in = Query)]
 pub struct RunParams {
     /// active | finished | failed | stopped
+    #[param(schema_with = super::schema::opt_run_status)]
     pub status: Option<String>,
     /// Runs started before this time (RFC 3339), for the next page.
+    #[param(format = DateTime)]
     pub before: Option<String>,
     /// At most 200; default 50.
     pub limit: Option<i64>,
@@ -956,6 +959,7 @@ async fn set_business_hours(
 #[into_params(parameter_in = Query)]
 pub struct OutOfHoursParams {
     /// Only this inbox's contacts.
+    #[param(format = Uuid)]
     pub inbox_id: Option<String>,
 }
 

@@ -13,6 +13,7 @@ pub mod ready;
 pub mod report_agile;
 pub mod report_conversations;
 pub mod reports;
+pub mod schema;
 pub mod users;
 pub mod ws;
 
@@ -95,7 +96,8 @@ impl<T: Serialize> axum::response::IntoResponse for AppJson<T> {
     }
 }
 
-/// A JSON body that may be absent (empty body): `None` then.
+/// A JSON body that may be absent (an empty body, or JSON `null`, which
+/// the document allows for an optional body): `None` then.
 pub struct MaybeJson<T>(pub Option<T>);
 
 impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for MaybeJson<T> {
@@ -103,7 +105,7 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for MaybeJso
 
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
         let bytes = body_bytes(req, state).await?;
-        if bytes.iter().all(u8::is_ascii_whitespace) {
+        if bytes.iter().all(u8::is_ascii_whitespace) || bytes.trim_ascii() == b"null" {
             return Ok(MaybeJson(None));
         }
         object_body(&bytes)?;
@@ -122,6 +124,25 @@ pub struct AppPath<T>(pub T);
 #[derive(FromRequestParts)]
 #[from_request(via(axum::extract::Query), rejection(ApiError))]
 pub struct AppQuery<T>(pub T);
+
+/// An optional whole number, also when written with a zero fraction
+/// (`8.0`): JSON Schema's `integer` (which the document says) allows it.
+pub fn whole_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    use serde::Deserialize as _;
+    use serde::de::Error as _;
+    match Option::<serde_json::Number>::deserialize(d)? {
+        None => Ok(None),
+        Some(n) => n
+            .as_i64()
+            .or_else(|| {
+                n.as_f64()
+                    .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                    .map(|f| f as i64)
+            })
+            .map(Some)
+            .ok_or_else(|| D::Error::custom(format!("{n} is not a whole number"))),
+    }
+}
 
 /// RFC 3339 (UTC, milliseconds) from stored epoch milliseconds.
 pub fn time(ms: i64) -> String {

@@ -84,9 +84,11 @@ async fn get_org(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewAgency {
+    #[schema(min_length = 1, max_length = 120, pattern = r"\S")]
     pub name: String,
     /// The agency's first administrator.
     pub admin_email: String,
+    #[schema(min_length = 1, max_length = 120, pattern = r"\S")]
     pub admin_name: String,
     pub admin_password: String,
 }
@@ -143,6 +145,7 @@ async fn create_org(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OrgUpdate {
+    #[schema(min_length = 1, max_length = 120, pattern = r"\S")]
     pub name: String,
 }
 

@@ -113,6 +113,7 @@ async fn list_ready(
 #[serde(deny_unknown_fields)]
 pub struct CategoryRequest {
     /// At most 60 characters, unique in the organization.
+    #[schema(min_length = 1, max_length = 60, pattern = r"\S")]
     pub name: String,
 }
 
@@ -207,6 +208,7 @@ async fn delete_category(
 #[serde(deny_unknown_fields)]
 pub struct ResponseRequest {
     /// At most 30 characters, unique in its category.
+    #[schema(min_length = 1, max_length = 30, pattern = r"\S")]
     pub title: String,
     /// Text only (no media); `{nome}` and custom-field variables allowed.
     pub text: String,

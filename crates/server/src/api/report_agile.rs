@@ -167,7 +167,9 @@ async fn options(
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct RowParams {
+    #[param(format = Uuid)]
     pub contact_id: String,
+    #[param(format = Uuid)]
     pub flow_id: String,
 }
 

@@ -128,7 +128,12 @@ async fn list_sessions(
     let limit = page.limit.unwrap_or(50).clamp(1, 200);
     let (rows, next) = st
         .store
-        .chat_sessions(auth.org(), &filter, page.cursor.as_deref(), limit)
+        .chat_sessions(
+            auth.org(),
+            &filter,
+            page.cursor.as_deref().filter(|c| !c.is_empty()),
+            limit,
+        )
         .await?;
     let details = st.store.chat_session_details(auth.org(), &rows).await?;
     Ok(AppJson(SessionsPage {

@@ -43,8 +43,10 @@ pub struct CandidatesParams {
     pub q: String,
     /// Start of the period: a date (`2026-03-01`, from its first instant in
     /// Brasília time) or an RFC 3339 instant.
+    #[param(value_type = super::schema::DayOrInstant, inline)]
     pub from: String,
     /// End of the period: a date (to its last instant) or an instant.
+    #[param(value_type = super::schema::DayOrInstant, inline)]
     pub to: String,
 }
 
@@ -127,8 +129,10 @@ pub struct HistoryRequest {
     #[schema(value_type = String, format = Uuid)]
     pub contact_id: ContactId,
     /// A date (`2026-03-01`) or an RFC 3339 instant.
+    #[schema(schema_with = super::schema::day_or_instant)]
     pub from: String,
     /// A date (through its end) or an RFC 3339 instant.
+    #[schema(schema_with = super::schema::day_or_instant)]
     pub to: String,
     /// Include internal notes (default: no).
     #[serde(default)]
@@ -324,11 +328,14 @@ async fn download_report(
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct TicketsParams {
+    #[param(format = Uuid)]
     pub inbox_id: String,
     /// The previous page's last `opened_at` (RFC 3339) …
+    #[param(format = DateTime)]
     pub before: Option<String>,
     /// … and its `id`: the next page starts after that attendance (without
     /// it, after that time, which skips others opened at the same instant).
+    #[param(format = Uuid)]
     pub before_id: Option<String>,
     /// 1–200, default 50.
     pub limit: Option<i64>,

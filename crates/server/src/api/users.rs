@@ -32,12 +32,13 @@ pub struct UserOut {
     pub email: String,
     pub name: String,
     /// admin | manager | agent
+    #[schema(schema_with = super::schema::role)]
     pub role: String,
     #[schema(value_type = Object)]
     pub permissions: Permissions,
     /// online | paused | invisible
     pub status: String,
-    #[schema(value_type = Vec<String>)]
+    #[schema(value_type = Vec<uuid::Uuid>)]
     pub departments: Vec<DepartmentId>,
     pub default_closing_message: String,
     pub confirm_audio: bool,
@@ -72,6 +73,7 @@ impl UserOut {
 #[serde(deny_unknown_fields)]
 pub struct NewUserRequest {
     pub email: String,
+    #[schema(min_length = 1, max_length = 120, pattern = r"\S")]
     pub name: String,
     pub password: String,
     /// admin | manager | agent
@@ -80,6 +82,8 @@ pub struct NewUserRequest {
     #[schema(value_type = Option<Object>)]
     pub permissions: Option<Permissions>,
     /// How many chats routing gives the user at once (0–100; default 5).
+    #[schema(minimum = 0, maximum = 100)]
+    #[serde(default, deserialize_with = "super::whole_number")]
     pub max_chats: Option<i64>,
 }
 
@@ -130,7 +134,7 @@ pub struct AgentOut {
     /// online | paused | offline (an invisible colleague shows as offline,
     /// LC-19; the caller sees their own status as it is)
     pub status: String,
-    #[schema(value_type = Vec<String>)]
+    #[schema(value_type = Vec<uuid::Uuid>)]
     pub departments: Vec<DepartmentId>,
 }
 
@@ -260,11 +264,14 @@ async fn get_user(
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
 pub struct UserUpdate {
+    #[schema(min_length = 1, max_length = 120, pattern = r"\S")]
     pub name: Option<String>,
+    #[schema(schema_with = super::schema::opt_role)]
     pub role: Option<String>,
     #[schema(value_type = Option<Object>)]
     pub permissions: Option<Permissions>,
     /// online | paused | invisible (LC-19)
+    #[schema(schema_with = super::schema::opt_presence)]
     pub status: Option<String>,
     /// AD-4: pre-filled closing message.
     pub default_closing_message: Option<String>,
@@ -273,6 +280,8 @@ pub struct UserUpdate {
     pub active: Option<bool>,
     pub password: Option<String>,
     /// How many chats routing gives the user at once (0–100; managers).
+    #[schema(minimum = 0, maximum = 100)]
+    #[serde(default, deserialize_with = "super::whole_number")]
     pub max_chats: Option<i64>,
 }
 

@@ -44,10 +44,15 @@ pub struct ConversationFilters {
     /// Start of the period: a date (`2026-03-01`, Brasília time) or an RFC
     /// 3339 instant. With `to`, at most 31 days; both absent: the last 31
     /// days (or any time, when `session_id` or `protocol` is given).
+    #[schema(schema_with = crate::api::schema::opt_day_or_instant)]
+    #[param(schema_with = crate::api::schema::opt_day_or_instant)]
     pub from: Option<String>,
+    #[schema(schema_with = crate::api::schema::opt_day_or_instant)]
+    #[param(schema_with = crate::api::schema::opt_day_or_instant)]
     pub to: Option<String>,
     /// A session's id (UUID).
     #[schema(format = Uuid)]
+    #[param(format = Uuid)]
     pub session_id: Option<String>,
     /// An attendance protocol: 17 digits, `AAAAMMDD` and a sequence.
     pub protocol: Option<String>,
@@ -57,11 +62,16 @@ pub struct ConversationFilters {
     /// a field a bot flow stored (`set`, `ask`, a script).
     pub field: Option<String>,
     /// contains | not_contains | equals | not_equals | exists
+    #[schema(schema_with = crate::api::schema::opt_filter_op)]
+    #[param(schema_with = crate::api::schema::opt_filter_op)]
     pub op: Option<String>,
     pub value: Option<String>,
     /// whatsapp | instagram | messenger | telegram | widget
+    #[schema(schema_with = crate::api::schema::opt_channel)]
+    #[param(schema_with = crate::api::schema::opt_channel)]
     pub channel: Option<String>,
     #[schema(format = Uuid)]
+    #[param(format = Uuid)]
     pub inbox_id: Option<String>,
     /// The contact: name or phone (approximate), e-mail or id (exact).
     pub contact: Option<String>,

@@ -3,6 +3,7 @@
 
 use atende_channels::whatsapp;
 use atende_domain::{Access, InboxId, Module};
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::StatusCode;
 use serde::Serialize;
@@ -34,17 +35,31 @@ pub struct UploadOut {
     pub filename: Option<String>,
 }
 
+/// The upload form: one file.
+#[derive(utoipa::ToSchema)]
+#[allow(
+    dead_code,
+    reason = "documents the multipart form; the handler streams it"
+)]
+pub struct UploadForm {
+    /// The file (image, video, audio, document or sticker WhatsApp takes).
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+}
+
 /// Uploads a file (multipart field `file`) to the inbox's WhatsApp number.
 #[utoipa::path(post, path = "/inboxes/{id}/media", tag = "inboxes", params(("id" = String, Path)),
-    request_body(content = String, content_type = "multipart/form-data", description = "field `file`"),
+    request_body(content = UploadForm, content_type = "multipart/form-data"),
     responses((status = 201, body = UploadOut), (status = 413, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody), (status = 502, body = crate::error::ErrorBody)))]
 async fn upload(
     State(st): State<AppState>,
     auth: Auth,
     AppPath(id): AppPath<InboxId>,
-    mut form: Multipart,
+    form: Result<Multipart, MultipartRejection>,
 ) -> ApiResult<(StatusCode, AppJson<UploadOut>)> {
     auth.require(Module::Chat, Access::ViewEdit)?;
+    // A request that is not multipart answers like every other error.
+    let mut form = form.map_err(|e| ApiError::new(e.status(), "bad_upload", e.body_text()))?;
     let inbox = st.store.inbox(auth.org(), id).await?;
     let (Some(token), Some(phone_id)) = (
         inbox.secrets.0.get("access_token").and_then(Value::as_str),

@@ -13,3 +13,4 @@ mod fixture;
 mod net;
 mod openapi;
 mod roles;
+mod schema;

@@ -55,6 +55,25 @@ fn well_formed(op: &Operation, who: &str, a: &Answer) {
         op.statuses,
         a.body
     );
+    if let Some(schema) = op.answers.get(&a.status) {
+        let v: Value = serde_json::from_str(&a.body).unwrap_or_else(|_| {
+            panic!(
+                "{who}: {} answered {} with a body that is not the documented JSON: {}",
+                op.key(),
+                a.status,
+                a.body
+            )
+        });
+        if let Err(errors) = openapi::conforms(openapi::shared(), schema, &v) {
+            panic!(
+                "{who}: {} answered {} against its documented schema:\n{}\nbody: {}",
+                op.key(),
+                a.status,
+                errors.join("\n"),
+                a.body.chars().take(2000).collect::<String>()
+            );
+        }
+    }
     if a.status >= 400 {
         let v: Value = serde_json::from_str(&a.body).unwrap_or_else(|_| {
             panic!(

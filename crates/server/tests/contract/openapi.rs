@@ -19,6 +19,8 @@ pub struct Operation {
     pub query: Vec<(String, Value)>,
     /// The statuses the document lists for it.
     pub statuses: Vec<u16>,
+    /// The JSON schema of each status's answer, where it has one.
+    pub answers: std::collections::BTreeMap<u16, Value>,
 }
 
 impl Operation {
@@ -35,6 +37,12 @@ impl Operation {
 /// The server's document, as JSON.
 pub fn document() -> Value {
     serde_json::to_value(atende_server::app::openapi()).expect("the document is JSON")
+}
+
+/// The document, made once per test binary.
+pub fn shared() -> &'static Value {
+    static DOC: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    DOC.get_or_init(document)
 }
 
 /// Every operation of the document, in a stable order.
@@ -76,6 +84,19 @@ pub fn operations(doc: &Value) -> Vec<Operation> {
                     .as_object()
                     .map(|r| r.keys().filter_map(|k| k.parse().ok()).collect())
                     .unwrap_or_default(),
+                answers: op["responses"]
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|(status, r)| {
+                        let r = match r.get("$ref").and_then(Value::as_str) {
+                            Some(p) => doc.pointer(p.trim_start_matches('#'))?,
+                            None => r,
+                        };
+                        let schema = r["content"]["application/json"].get("schema")?;
+                        Some((status.parse().ok()?, schema.clone()))
+                    })
+                    .collect(),
             });
         }
     }
@@ -216,5 +237,17 @@ pub fn example(
             }
         },
         _ => Value::Null,
+    }
+}
+
+/// Whether `answer` matches the documented `schema`; the mismatches
+/// otherwise.
+pub fn conforms(doc: &Value, schema: &Value, answer: &Value) -> Result<(), Vec<String>> {
+    let mut errors = Vec::new();
+    crate::schema::check(doc, schema, answer, "", &mut errors);
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
     }
 }

@@ -43,7 +43,9 @@ export function toParams(q: ListQuery, cursor: string | null, limit: number) {
     campaign: q.campaign || undefined,
     department: q.department || undefined,
     agent: q.agent || undefined,
-    channel: q.channel || undefined,
+    channel: (q.channel || undefined) as
+      | import('../../api/schema').components['schemas']['ConversationFilters']['channel']
+      | undefined,
     unread: q.unreadOnly || undefined,
     q: q.search.trim() || undefined,
     cursor: cursor ?? undefined,

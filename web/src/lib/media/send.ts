@@ -14,8 +14,8 @@ export function uploadMedia(inboxId: string, file: File): Promise<Upload> {
   return call(
     api.POST('/api/v1/inboxes/{id}/media', {
       params: { path: { id: inboxId } },
-      // The schema types the multipart body as a string; the form is built here.
-      body: '' as string,
+      // The schema describes the multipart form; the form itself is built here.
+      body: { file: '' },
       bodySerializer: () => {
         const form = new FormData();
         form.append('file', file, file.name);

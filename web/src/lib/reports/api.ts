@@ -69,6 +69,12 @@ import {
   rowMessagesQuery,
 } from './agile';
 
+/** The filters as the API types them (closed sets for `op` and `channel`). */
+type ConversationFilters = import('../../api/schema').components['schemas']['ConversationFilters'];
+type SessionsQuery = NonNullable<
+  import('../../api/schema').paths['/api/v1/reports/conversations']['get']['parameters']['query']
+>;
+
 export async function findCandidates(q: string, period: Period): Promise<Candidate[]> {
   const out = await call(
     api.GET('/api/v1/reports/history/candidates', { params: { query: { q, from: period.from, to: period.to } } }),
@@ -118,7 +124,7 @@ export function listSessions(
   cursor: string | null,
   limit: number = SESSIONS_PAGE,
 ): Promise<SessionsPage> {
-  const query = { ...filterQuery(filter), limit, ...(cursor ? { cursor } : {}) };
+  const query = { ...(filterQuery(filter) as SessionsQuery), limit, ...(cursor ? { cursor } : {}) };
   return call(api.GET('/api/v1/reports/conversations', { params: { query } }));
 }
 
@@ -144,7 +150,7 @@ export function createSessionPdf(sessionId: string, includeInternal: boolean): P
 }
 
 export function exportSessions(filter: ConversationFilter, format: 'csv' | 'xlsx'): Promise<Report> {
-  return call(api.POST('/api/v1/reports/conversations/export', { body: { ...filterQuery(filter), format } }));
+  return call(api.POST('/api/v1/reports/conversations/export', { body: { ...(filterQuery(filter) as ConversationFilters), format } }));
 }
 
 export function listTags(): Promise<Tag[]> {

@@ -292,6 +292,8 @@ pub struct CloseRequest {
     /// Closing message sent to the contact (blank: none).
     pub message: Option<String>,
     /// Close later instead of now: in this many minutes (1..=10080)…
+    #[schema(minimum = 1, maximum = 10080)]
+    #[serde(default, deserialize_with = "crate::api::whole_number")]
     pub in_minutes: Option<i64>,
     /// …or at this RFC 3339 time.
     pub at: Option<String>,
@@ -529,7 +531,7 @@ pub async fn mark_unread(
 #[serde(deny_unknown_fields)]
 pub struct TagsRequest {
     /// The chat's tags after the call (ids of `GET /tags`); `[]` removes all.
-    #[schema(value_type = Vec<String>)]
+    #[schema(value_type = Vec<uuid::Uuid>)]
     pub tags: Vec<atende_domain::TagId>,
 }
 
