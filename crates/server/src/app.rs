@@ -14,7 +14,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::Config;
 use crate::state::AppState;
-use crate::{api, jobs, ops};
+use crate::{api, ops, worker};
 
 pub struct Application {
     listener: TcpListener,
@@ -64,7 +64,7 @@ impl Application {
     /// Serves HTTP and runs the job workers until ctrl-c / SIGTERM.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let (stop_tx, stop_rx) = watch::channel(false);
-        let workers = tokio::spawn(jobs::run(
+        let workers = tokio::spawn(worker::run(
             self.state.clone(),
             self.state.config.workers,
             stop_rx.clone(),

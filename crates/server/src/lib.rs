@@ -11,6 +11,7 @@ pub mod demo;
 pub mod error;
 pub mod flows;
 pub mod jobs;
+pub mod limiter;
 pub mod media;
 pub mod ops;
 pub mod reports;
@@ -19,6 +20,7 @@ pub mod state;
 pub mod telemetry;
 pub mod web;
 pub mod whatsapp;
+pub mod worker;
 
 pub use app::Application;
 pub use config::Config;

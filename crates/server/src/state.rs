@@ -5,8 +5,8 @@ use std::sync::Arc;
 use atende_store::{Event, Store};
 use tokio::sync::broadcast;
 
-use crate::auth::LoginLimiter;
 use crate::config::Config;
+use crate::limiter::LoginLimiter;
 
 /// Cheap to clone: one reference count (axum clones the state for every
 /// request and middleware; a struct of shared fields would touch one count

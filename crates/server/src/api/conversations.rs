@@ -3,7 +3,7 @@
 
 pub mod actions;
 pub mod closing;
-pub mod compose;
+pub use crate::chat::compose;
 pub mod new_chat;
 
 use atende_domain::{

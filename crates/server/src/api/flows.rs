@@ -1033,7 +1033,7 @@ async fn list_out_of_hours(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActiveMessage {
-    pub template: crate::api::conversations::compose::TemplateSend,
+    pub template: crate::chat::compose::TemplateSend,
 }
 
 /// "Enviar mensagem ativa" (LC-21): sends a template to an out-of-hours
@@ -1053,11 +1053,8 @@ async fn send_active_message(
     let contact = st.store.contact(auth.org(), conv.contact_id).await?;
     let inbox = st.store.inbox(auth.org(), conv.inbox_id).await?;
     let content =
-        crate::api::conversations::compose::template(&st, &inbox, &req.template, &contact, &conv)
-            .await?;
-    let upload =
-        crate::api::conversations::compose::find_upload(&st, &conv, content.upload.as_ref())
-            .await?;
+        crate::chat::compose::template(&st, &inbox, &req.template, &contact, &conv).await?;
+    let upload = crate::chat::compose::find_upload(&st, &conv, content.upload.as_ref()).await?;
     let mut tx = st.store.begin().await?;
     let conv = tx.conversation(auth.org(), conv.id).await?;
     let contact = tx.contact(auth.org(), conv.contact_id).await?;

@@ -8,6 +8,7 @@ pub mod conversations;
 pub mod directory;
 pub mod events;
 pub mod flows;
+pub mod media;
 pub mod orgs;
 pub mod ready;
 pub mod report_agile;
@@ -223,7 +224,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(report_conversations::router())
         .merge(report_agile::router())
         .merge(events::router())
-        .merge(crate::whatsapp::upload::router())
+        .merge(media::router())
 }
 
 /// Prefixes every documented path, as the router is nested under `prefix`.

@@ -1,6 +1,8 @@
 //! Business actions on a chat shared by the API, the job handlers, the flow
-//! runner and the absence replies: sending (one place for every outbound
-//! message) and closing.
+//! runner and the absence replies: composing what an agent, a flow or an
+//! integrator asks to send (`compose`), sending (one place for every
+//! outbound message) and closing.
 
 pub mod close;
+pub mod compose;
 pub mod send;

@@ -26,7 +26,7 @@ use atende_store::{Job, NewJob, StoreError, Tx, now_ms};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::api::conversations::compose::{self, TemplateSend};
+use crate::chat::compose::{self, TemplateSend};
 use crate::chat::send::{Refusal, SendError};
 use crate::jobs::{Outcome, kinds};
 use crate::state::AppState;

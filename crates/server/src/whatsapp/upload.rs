@@ -1,106 +1,36 @@
-//! Outbound media (CH-8): a file uploaded by an agent goes to the number's
-//! media store on WhatsApp, and the returned id is what a message sends.
+//! Outbound media (CH-8): a file an agent uploaded goes to the number's
+//! media store on WhatsApp; the returned id is what a message sends. The
+//! HTTP side (the form, the copy kept for the chat) is `api::media`.
 
 use atende_channels::whatsapp;
-use atende_domain::{Access, InboxId, Module};
-use axum::extract::multipart::MultipartRejection;
-use axum::extract::{DefaultBodyLimit, Multipart, State};
+use atende_store::directory::Inbox;
 use axum::http::StatusCode;
-use serde::Serialize;
 use serde_json::Value;
-use utoipa::ToSchema;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
-use crate::api::{AppJson, AppPath};
-use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
-/// Largest file an agent may send (WhatsApp's document limit).
-const MAX_UPLOAD: usize = 100 * 1024 * 1024;
-
-pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(upload))
-        .layer(DefaultBodyLimit::max(MAX_UPLOAD + 64 * 1024))
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct UploadOut {
-    /// Send it as `{"media": {"kind": …, "id": <this>}}` (valid 30 days).
-    pub id: String,
-    pub mime_type: String,
-    pub size: usize,
-    pub filename: Option<String>,
-}
-
-/// The upload form: one file.
-#[derive(utoipa::ToSchema)]
-#[allow(
-    dead_code,
-    reason = "documents the multipart form; the handler streams it"
-)]
-pub struct UploadForm {
-    /// The file (image, video, audio, document or sticker WhatsApp takes).
-    #[schema(value_type = String, format = Binary)]
-    file: Vec<u8>,
-}
-
-/// Uploads a file (multipart field `file`) to the inbox's WhatsApp number.
-#[utoipa::path(post, path = "/inboxes/{id}/media", tag = "inboxes", params(("id" = String, Path)),
-    request_body(content = UploadForm, content_type = "multipart/form-data"),
-    responses((status = 201, body = UploadOut), (status = 413, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody), (status = 502, body = crate::error::ErrorBody)))]
-async fn upload(
-    State(st): State<AppState>,
-    auth: Auth,
-    AppPath(id): AppPath<InboxId>,
-    form: Result<Multipart, MultipartRejection>,
-) -> ApiResult<(StatusCode, AppJson<UploadOut>)> {
-    auth.require(Module::Chat, Access::ViewEdit)?;
-    // A request that is not multipart answers like every other error.
-    let mut form = form.map_err(|e| ApiError::new(e.status(), "bad_upload", e.body_text()))?;
-    let inbox = st.store.inbox(auth.org(), id).await?;
+/// Sends a file to the inbox's number's media store; returns its media id.
+pub async fn push(
+    st: &AppState,
+    inbox: &Inbox,
+    filename: Option<&str>,
+    mime: &str,
+    bytes: &[u8],
+) -> ApiResult<String> {
     let (Some(token), Some(phone_id)) = (
         inbox.secrets.0.get("access_token").and_then(Value::as_str),
         inbox.external_id.as_deref(),
     ) else {
         return Err(ApiError::invalid("Esta caixa de entrada não envia mídia."));
     };
-    let mut file = None;
-    while let Some(field) = form
-        .next_field()
-        .await
-        .map_err(|e| ApiError::new(e.status(), "bad_upload", e.body_text()))?
-    {
-        if field.name() == Some("file") {
-            let name = field.file_name().map(str::to_string);
-            let mime = field
-                .content_type()
-                .map(str::to_string)
-                .unwrap_or_else(|| "application/octet-stream".into());
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|e| ApiError::new(e.status(), "bad_upload", e.body_text()))?;
-            file = Some((name, mime, bytes));
-        }
-    }
-    let Some((filename, mime, bytes)) = file else {
-        return Err(ApiError::invalid("Envie o arquivo no campo \"file\"."));
-    };
-    if bytes.is_empty() {
-        return Err(ApiError::invalid("O arquivo está vazio."));
-    }
-    let size = bytes.len();
-    let kept = bytes.clone();
     let part = reqwest::multipart::Part::bytes(bytes.to_vec())
-        .file_name(filename.clone().unwrap_or_else(|| "arquivo".into()))
-        .mime_str(&mime)
+        .file_name(filename.unwrap_or("arquivo").to_string())
+        .mime_str(mime)
         .map_err(|_| ApiError::invalid("Tipo de arquivo inválido."))?;
     let form = reqwest::multipart::Form::new()
         .part("file", part)
-        .text("type", mime.clone())
+        .text("type", mime.to_string())
         .text("messaging_product", "whatsapp");
     let url = whatsapp::upload_url(&st.whatsapp.graph_url, &st.whatsapp.version, phone_id);
     let r = st
@@ -131,69 +61,6 @@ async fn upload(
             format!("O WhatsApp recusou o arquivo: {msg}"),
         ));
     }
-    let media_id = whatsapp::parse_upload_response(&body)
-        .map_err(|e| ApiError::new(StatusCode::BAD_GATEWAY, "upload_refused", e.to_string()))?;
-    keep(
-        &st,
-        &auth,
-        &inbox,
-        &media_id,
-        &mime,
-        filename.as_deref(),
-        &kept,
-    )
-    .await?;
-    Ok((
-        StatusCode::CREATED,
-        AppJson(UploadOut {
-            id: media_id,
-            mime_type: mime,
-            size,
-            filename,
-        }),
-    ))
-}
-
-/// Keeps a copy of an uploaded file under the media folder, so the message
-/// that sends it can show it (and its type can be checked against the kind
-/// it is sent as).
-async fn keep(
-    st: &AppState,
-    auth: &Auth,
-    inbox: &atende_store::directory::Inbox,
-    media_id: &str,
-    mime: &str,
-    filename: Option<&str>,
-    bytes: &[u8],
-) -> ApiResult<()> {
-    use sha2::Digest;
-    let rel = format!("{}/out/{}", auth.org(), uuid::Uuid::now_v7());
-    let path = crate::media::media_dir(st).join(&rel);
-    let write = async {
-        if let Some(dir) = path.parent() {
-            tokio::fs::create_dir_all(dir).await?;
-        }
-        let tmp = path.with_extension("part");
-        tokio::fs::write(&tmp, bytes).await?;
-        tokio::fs::rename(&tmp, &path).await
-    };
-    write.await.map_err(ApiError::internal)?;
-    let sha = base64::Engine::encode(
-        &base64::engine::general_purpose::STANDARD,
-        sha2::Sha256::digest(bytes),
-    );
-    st.store
-        .insert_upload(&atende_store::ingest::Upload {
-            inbox_id: inbox.id,
-            provider_media_id: media_id.to_string(),
-            org_id: auth.org(),
-            mime_type: mime.to_string(),
-            filename: filename.map(str::to_string),
-            size: bytes.len() as i64,
-            sha256: sha,
-            path: rel,
-            created_at: atende_store::now_ms(),
-        })
-        .await?;
-    Ok(())
+    whatsapp::parse_upload_response(&body)
+        .map_err(|e| ApiError::new(StatusCode::BAD_GATEWAY, "upload_refused", e.to_string()))
 }

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
-pub use crate::chat::send::{Outgoing, UploadRef, fill_variables};
+pub use super::send::{Outgoing, UploadRef, fill_variables};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::whatsapp::templates;
