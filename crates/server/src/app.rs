@@ -46,6 +46,8 @@ impl Application {
             config.public_url = format!("http://{}", listener.local_addr()?);
         }
         let state = AppState::new(store, config);
+        // The webhook writers, behind `state.intake`.
+        crate::whatsapp::intake::start(&state);
         Ok(Application {
             listener,
             port,

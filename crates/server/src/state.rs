@@ -35,7 +35,7 @@ pub struct State {
     /// Bot flows' HTTP client and parsed versions.
     pub flows: crate::flows::Flows,
     /// Group-committing queue of verified webhook events.
-    pub intake: crate::whatsapp::intake::Intake,
+    pub intake: crate::whatsapp::lanes::Intake,
     /// Users whose sign-in or rights just changed on this node (logout, a
     /// revoked token, an edit of the user): their open WebSockets read their
     /// credentials again at once instead of at their next periodic check.
@@ -48,7 +48,7 @@ impl AppState {
         let limiter = LoginLimiter::new(config.login_max_attempts, config.login_window_secs);
         let whatsapp = Arc::new(crate::whatsapp::WhatsApp::new(&config));
         let flows = crate::flows::Flows::new(config.flow_http_internal);
-        let st = AppState(Arc::new(State {
+        AppState(Arc::new(State {
             store,
             config: Arc::new(config),
             bus,
@@ -58,9 +58,7 @@ impl AppState {
             flows,
             intake: Default::default(),
             auth_changed: broadcast::channel(1024).0,
-        }));
-        st.intake.start(&st);
-        st
+        }))
     }
 
     /// Commits a transaction and publishes its events.

@@ -3,69 +3,37 @@
 //! "200 only after commit" while paying one commit (and one hold of the
 //! organization's event-counter row) per batch instead of per message.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use atende_channels::whatsapp::{Event, InboundMessage};
 use atende_store::ingest::InboxRoute;
 use atende_store::{Backend, StoreError, WriterLane};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::mpsc;
 
+use super::lanes::Item;
 use crate::state::AppState;
 
 /// Most deliveries applied in one transaction.
 const MAX_BATCH: usize = 256;
 
-struct Item {
-    secret: String,
-    events: Vec<Event>,
-    done: oneshot::Sender<Result<(), String>>,
-}
-
-/// The queues in front of the ingest writers, one per writer. Deliveries
-/// are spread by organization and customer, so one customer's contact and
-/// conversation are only ever written by one writer: no two writers race
-/// to create the same contact or lock the same rows in opposite orders.
-#[derive(Clone, Default)]
-pub struct Intake {
-    lanes: Arc<OnceLock<Vec<mpsc::Sender<Item>>>>,
-}
-
-impl Intake {
-    /// Starts the writers: one on SQLite (a single writer anyway), two on
-    /// PostgreSQL so that batches overlap their round trips (they serialize
-    /// only on the organization's event counter, at the end). More writers
-    /// make smaller batches: four measured slower than two (P1, bench/RESULTS.md).
-    pub fn start(&self, st: &AppState) {
-        let writers = match st.store.backend() {
-            Backend::Sqlite => 1,
-            Backend::Postgres => 2,
-        };
-        let lanes = (0..writers)
-            .map(|_| {
-                let (tx, rx) = mpsc::channel(4 * MAX_BATCH);
-                tokio::spawn(writer(st.clone(), rx));
-                tx
-            })
-            .collect();
-        let _ = self.lanes.set(lanes);
-    }
-
-    /// Applies `events` (verified as signed with `secret`) durably; returns
-    /// once they are committed. `key` picks the writer: the same key (the
-    /// organization and customer) always goes to the same one.
-    pub async fn submit(&self, key: u64, secret: String, events: Vec<Event>) -> Result<(), String> {
-        let lanes = self.lanes.get().ok_or("ingest not started")?;
-        let lane = &lanes[(key % lanes.len() as u64) as usize];
-        let (done, wait) = oneshot::channel();
-        lane.send(Item {
-            secret,
-            events,
-            done,
+/// Starts the writers behind `st.intake`: one on SQLite (a single writer
+/// anyway), two on PostgreSQL so that batches overlap their round trips
+/// (they serialize only on the organization's event counter, at the end).
+/// More writers make smaller batches: four measured slower than two (P1,
+/// bench/RESULTS.md).
+pub fn start(st: &AppState) {
+    let writers = match st.store.backend() {
+        Backend::Sqlite => 1,
+        Backend::Postgres => 2,
+    };
+    let lanes = (0..writers)
+        .map(|_| {
+            let (tx, rx) = mpsc::channel(4 * MAX_BATCH);
+            tokio::spawn(writer(st.clone(), rx));
+            tx
         })
-        .await
-        .map_err(|_| "ingest stopped".to_string())?;
-        wait.await.map_err(|_| "ingest stopped".to_string())?
-    }
+        .collect();
+    st.intake.install(lanes);
 }
 
 async fn writer(st: AppState, mut rx: mpsc::Receiver<Item>) {

@@ -2,6 +2,7 @@
 
 pub mod ingest;
 pub mod intake;
+pub mod lanes;
 pub mod outbound;
 pub mod templates;
 pub mod upload;
