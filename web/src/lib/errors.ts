@@ -13,6 +13,7 @@ const KNOWN: Record<string, MessageKey> = {
   block_needs_recent_message: 'contact.blockHint',
   flow_running: 'chatFlows.errorRunning',
   not_published: 'chatFlows.errorNotPublished',
+  last_admin: 'errors.lastAdmin',
 };
 
 /** A user-facing sentence for any failure. */

@@ -289,7 +289,7 @@ pub struct UserUpdate {
 /// closing message, audio confirmation, password); role, permissions and
 /// activation need the Users module with edit access.
 #[utoipa::path(patch, path = "/users/{id}", tag = "users", params(("id" = String, Path)), request_body = UserUpdate,
-    responses((status = 200, body = UserOut), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = UserOut), (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 async fn update_user(
     State(st): State<AppState>,
     auth: Auth,
@@ -339,6 +339,7 @@ async fn update_user(
     };
     // A role change without explicit permissions resets them to the role's.
     let permissions = req.permissions.or_else(|| role.map(Permissions::for_role));
+    keep_an_administrator(&st, &auth, &target, role, permissions.as_ref(), req.active).await?;
     let patch = UserPatch {
         name: req
             .name
@@ -378,4 +379,50 @@ async fn update_user(
     let _ = st.auth_changed.send(user.id);
     let d = st.store.user_departments(user.org_id, user.id).await?;
     Ok(AppJson(UserOut::from_user(&user, d)))
+}
+
+/// Whether a user can manage the organization's users: an active
+/// administrator with the users module to edit.
+fn manages_users(role: Role, permissions: &Permissions, active: bool) -> bool {
+    role == Role::Admin && active && permissions.can_edit(Module::Users)
+}
+
+/// The organization always keeps someone who can manage its users: the
+/// last active administrator cannot demote, deactivate or strip
+/// themselves (or be so changed by another), which would lock everyone
+/// out of the users page for good.
+async fn keep_an_administrator(
+    st: &AppState,
+    auth: &Auth,
+    target: &User,
+    role: Option<Role>,
+    permissions: Option<&Permissions>,
+    active: Option<bool>,
+) -> ApiResult<()> {
+    if !manages_users(target.role(), &target.permissions.0, target.active) {
+        return Ok(());
+    }
+    let after = manages_users(
+        role.unwrap_or_else(|| target.role()),
+        permissions.unwrap_or(&target.permissions.0),
+        active.unwrap_or(target.active),
+    );
+    if after {
+        return Ok(());
+    }
+    let others = st
+        .store
+        .users(auth.org())
+        .await?
+        .iter()
+        .any(|u| u.id != target.id && manages_users(u.role(), &u.permissions.0, u.active));
+    if others {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "last_admin",
+            "A organização precisa de ao menos um administrador ativo que gerencie usuários.",
+        ))
+    }
 }

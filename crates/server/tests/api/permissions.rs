@@ -519,3 +519,44 @@ async fn any_user_lists_colleagues_without_private_fields() {
         .unwrap();
     assert_eq!(own["status"], "invisible");
 }
+
+/// The organization keeps someone who can manage its users: the last
+/// active administrator can neither demote, deactivate nor strip
+/// themselves (409 `last_admin`, nothing changed); with a second
+/// administrator, they can.
+#[tokio::test]
+async fn the_last_administrator_cannot_lock_the_organization_out() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let me: Value = admin.get_json("/api/v1/me").await;
+    let id = me["id"]
+        .as_str()
+        .or(me["user"]["id"].as_str())
+        .unwrap()
+        .to_string();
+    let path = format!("/api/v1/users/{id}");
+    for body in [
+        json!({"role": "manager"}),
+        json!({"active": false}),
+        json!({"permissions": {"modules": {"users": "view"}, "capabilities": []}}),
+    ] {
+        let r = admin.send(Method::PATCH, &path, Some(body.clone())).await;
+        assert_error(r, StatusCode::CONFLICT, "last_admin").await;
+    }
+    let still: Value = admin.get_json(&path).await;
+    assert_eq!(still["role"], "admin");
+    assert_eq!(still["active"], true);
+    // A second administrator: now the first may step down.
+    let r = admin
+        .send(
+            Method::POST,
+            "/api/v1/users",
+            Some(json!({"email": "segunda@example.com", "name": "Segunda", "password": PASSWORD, "role": "admin"})),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let r = admin
+        .send(Method::PATCH, &path, Some(json!({"role": "manager"})))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+}

@@ -20,6 +20,7 @@ export const en: Record<MessageKey, string> = {
   'errors.unexpected': 'The server answered with an unexpected error (HTTP {status}).',
   'errors.sessionExpired': 'Your session has expired. Please sign in again.',
   'errors.forbidden': 'You do not have permission for this action.',
+  'errors.lastAdmin': 'The organization needs at least one active administrator who manages users.',
   'errors.dismiss': 'Dismiss',
 
   'login.title': 'Sign in to Atende',

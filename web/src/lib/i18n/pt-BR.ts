@@ -24,6 +24,7 @@ export const ptBR = {
   'errors.unexpected': 'O servidor respondeu com um erro inesperado (HTTP {status}).',
   'errors.sessionExpired': 'Sua sessão expirou. Entre novamente.',
   'errors.forbidden': 'Você não tem permissão para esta ação.',
+  'errors.lastAdmin': 'A organização precisa de ao menos um administrador ativo que gerencie usuários.',
   'errors.dismiss': 'Fechar aviso',
 
   'login.title': 'Entrar no Atende',
