@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use atende_domain::{AttendanceId, ConversationId, MessageId, ReceiptStatus};
+use atende_domain::{AttendanceId, ChannelKind, ConversationId, MessageId, ReceiptStatus};
 use atende_store::Job;
 use serde::Deserialize;
 use tokio::sync::watch;
@@ -201,11 +201,14 @@ async fn send(st: &AppState, job: &Job) -> Result<Outcome, atende_store::StoreEr
         return Ok(Outcome::Done);
     }
     let inbox = st.store.inbox(org, msg.inbox_id).await?;
-    match inbox.channel.as_str() {
-        "whatsapp" => crate::whatsapp::outbound::send(st, job, msg, inbox).await,
-        other => {
+    match inbox.kind() {
+        Some(ChannelKind::Whatsapp) => crate::whatsapp::outbound::send(st, job, msg, inbox).await,
+        _ => {
             let mut tx = st.store.begin().await?;
-            let text = format!("O canal {other} não envia mensagens neste servidor.");
+            let text = format!(
+                "O canal {} não envia mensagens neste servidor.",
+                inbox.channel
+            );
             tx.update_receipt(
                 org,
                 msg.id,
@@ -236,8 +239,10 @@ async fn mark_read(st: &AppState, job: &Job) -> Result<Outcome, atende_store::St
         return Ok(Outcome::Retry("malformed mark_read payload".into()));
     };
     let inbox = st.store.inbox(org, p.inbox_id).await?;
-    match inbox.channel.as_str() {
-        "whatsapp" => crate::whatsapp::outbound::mark_read(st, job, inbox, &p.provider_id).await,
+    match inbox.kind() {
+        Some(ChannelKind::Whatsapp) => {
+            crate::whatsapp::outbound::mark_read(st, job, inbox, &p.provider_id).await
+        }
         _ => {
             let mut tx = st.store.begin().await?;
             if tx.complete_job(job).await? {

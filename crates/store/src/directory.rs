@@ -39,6 +39,14 @@ pub struct Inbox {
     pub business_hours: Option<Json<Value>>,
 }
 
+impl Inbox {
+    /// The kind of channel the inbox connects; `None` for a channel this
+    /// version does not know (a row written by a newer one).
+    pub fn kind(&self) -> Option<atende_domain::ChannelKind> {
+        self.channel.parse().ok()
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct NewInbox {
     pub org_id: OrgId,

@@ -692,7 +692,7 @@ async fn sync_templates(
 ) -> ApiResult<StatusCode> {
     auth.require(Module::Chat, Access::View)?;
     let inbox = st.store.inbox(auth.org(), id).await?;
-    if inbox.channel != "whatsapp" {
+    if inbox.kind() != Some(atende_domain::ChannelKind::Whatsapp) {
         return Err(ApiError::invalid("Templates existem só no WhatsApp."));
     }
     let mut tx = st.store.begin().await?;

@@ -136,7 +136,7 @@ pub async fn template(
     contact: &Contact,
     conv: &Conversation,
 ) -> ApiResult<Outgoing> {
-    if inbox.channel != "whatsapp" {
+    if inbox.kind() != Some(atende_domain::ChannelKind::Whatsapp) {
         return Err(ApiError::invalid(
             "Mensagens template existem só no WhatsApp.",
         ));
