@@ -44,7 +44,7 @@ pub fn check_password_rules(password: &str) -> Result<(), ApiError> {
             "A senha deve ter pelo menos 8 caracteres.",
         ));
     }
-    if password.len() > 256 {
+    if password.chars().count() > 256 {
         return Err(ApiError::invalid(
             "A senha deve ter no máximo 256 caracteres.",
         ));

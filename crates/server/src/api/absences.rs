@@ -104,6 +104,7 @@ async fn list_absences(
 #[serde(deny_unknown_fields)]
 pub struct AbsenceRequest {
     /// The message (1–1024 characters).
+    #[schema(min_length = 1, max_length = 1024, pattern = r"\S")]
     pub message: String,
     /// A colleague to offer the contact instead (an active user, not the
     /// absent one).

@@ -145,7 +145,7 @@ async fn create_department(
 }
 
 #[utoipa::path(patch, path = "/departments/{id}", tag = "departments", params(("id" = String, Path)), request_body = DepartmentRequest,
-    responses((status = 200, body = DepartmentOut), (status = 404, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = DepartmentOut), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 async fn rename_department(
     State(st): State<AppState>,
     auth: Auth,
@@ -790,7 +790,7 @@ async fn create_tag(
     Ok((StatusCode::CREATED, AppJson(t.into())))
 }
 
-#[utoipa::path(patch, path = "/tags/{id}", tag = "tags", params(("id" = String, Path)), request_body = TagRequest, responses((status = 200, body = TagOut), (status = 404, body = crate::error::ErrorBody)))]
+#[utoipa::path(patch, path = "/tags/{id}", tag = "tags", params(("id" = String, Path)), request_body = TagRequest, responses((status = 200, body = TagOut), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody)))]
 async fn update_tag(
     State(st): State<AppState>,
     auth: Auth,

@@ -90,6 +90,7 @@ pub struct NewAgency {
     pub admin_email: String,
     #[schema(min_length = 1, max_length = 120, pattern = r"\S")]
     pub admin_name: String,
+    #[schema(min_length = 8, max_length = 256)]
     pub admin_password: String,
 }
 

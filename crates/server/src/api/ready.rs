@@ -211,13 +211,16 @@ pub struct ResponseRequest {
     #[schema(min_length = 1, max_length = 30, pattern = r"\S")]
     pub title: String,
     /// Text only (no media); `{nome}` and custom-field variables allowed.
+    #[schema(min_length = 1, max_length = 4096, pattern = r"\S")]
     pub text: String,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResponseUpdate {
+    #[schema(min_length = 1, max_length = 30, pattern = r"\S")]
     pub title: Option<String>,
+    #[schema(min_length = 1, max_length = 4096, pattern = r"\S")]
     pub text: Option<String>,
     /// Moves the response to another category.
     #[schema(value_type = Option<String>, format = Uuid)]

@@ -75,6 +75,7 @@ pub struct NewUserRequest {
     pub email: String,
     #[schema(min_length = 1, max_length = 120, pattern = r"\S")]
     pub name: String,
+    #[schema(min_length = 8, max_length = 256)]
     pub password: String,
     /// admin | manager | agent
     pub role: String,
@@ -278,6 +279,7 @@ pub struct UserUpdate {
     /// AD-4: confirm before sending audio.
     pub confirm_audio: Option<bool>,
     pub active: Option<bool>,
+    #[schema(min_length = 8, max_length = 256)]
     pub password: Option<String>,
     /// How many chats routing gives the user at once (0–100; managers).
     #[schema(minimum = 0, maximum = 100)]
