@@ -20,6 +20,7 @@ pub mod state;
 pub mod telemetry;
 pub mod web;
 pub mod whatsapp;
+pub mod wire_schema;
 pub mod worker;
 
 pub use app::Application;

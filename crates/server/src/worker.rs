@@ -14,6 +14,7 @@ use serde::Deserialize;
 use tokio::sync::watch;
 
 use crate::chat::close::{close_now, start_after_close};
+use crate::chat::delivery;
 use crate::jobs::{Outcome, backoff_ms, kinds};
 use crate::state::AppState;
 
@@ -176,51 +177,24 @@ async fn send(st: &AppState, job: &Job) -> Result<Outcome, atende_store::StoreEr
     let msg = st.store.message(org, p.message_id).await?;
     if msg.status != ReceiptStatus::Queued.as_str() || msg.internal {
         // Already delivered by an earlier run (or never to be sent).
-        let mut tx = st.store.begin().await?;
-        if tx.complete_job(job).await? {
-            st.commit(tx).await?;
-        }
-        return Ok(Outcome::Done);
+        return delivery::finish(st, job).await;
     }
     // CT-4 holds at delivery too: a message queued before the contact was
     // blocked does not leave once they are.
     let conv = st.store.conversation(org, msg.conversation_id).await?;
     if st.store.contact(org, conv.contact_id).await?.blocked {
-        let mut tx = st.store.begin().await?;
-        tx.update_receipt(
-            org,
-            msg.id,
-            ReceiptStatus::Failed,
-            None,
-            Some(("contact_blocked", crate::chat::send::CONTACT_BLOCKED)),
-        )
-        .await?;
-        if tx.complete_job(job).await? {
-            st.commit(tx).await?;
-        }
-        return Ok(Outcome::Done);
+        let why = crate::chat::send::CONTACT_BLOCKED;
+        return delivery::fail(st, job, org, msg.id, "contact_blocked", why).await;
     }
     let inbox = st.store.inbox(org, msg.inbox_id).await?;
     match inbox.kind() {
         Some(ChannelKind::Whatsapp) => crate::whatsapp::outbound::send(st, job, msg, inbox).await,
         _ => {
-            let mut tx = st.store.begin().await?;
             let text = format!(
                 "O canal {} não envia mensagens neste servidor.",
                 inbox.channel
             );
-            tx.update_receipt(
-                org,
-                msg.id,
-                ReceiptStatus::Failed,
-                None,
-                Some(("channel_unavailable", &text)),
-            )
-            .await?;
-            if tx.complete_job(job).await? {
-                st.commit(tx).await?;
-            }
-            Ok(Outcome::Done)
+            delivery::fail(st, job, org, msg.id, "channel_unavailable", &text).await
         }
     }
 }
@@ -243,12 +217,6 @@ async fn mark_read(st: &AppState, job: &Job) -> Result<Outcome, atende_store::St
         Some(ChannelKind::Whatsapp) => {
             crate::whatsapp::outbound::mark_read(st, job, inbox, &p.provider_id).await
         }
-        _ => {
-            let mut tx = st.store.begin().await?;
-            if tx.complete_job(job).await? {
-                st.commit(tx).await?;
-            }
-            Ok(Outcome::Done)
-        }
+        _ => delivery::finish(st, job).await,
     }
 }

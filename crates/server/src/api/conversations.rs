@@ -155,10 +155,10 @@ pub fn view_name(v: ChatView) -> &'static str {
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// all | open | mine | in_service (LC-1). Default all.
-    #[param(schema_with = super::schema::opt_view)]
+    #[param(schema_with = crate::wire_schema::opt_view)]
     pub view: Option<String>,
     /// newest | oldest | newest_opening | oldest_opening (LC-3).
-    #[param(schema_with = super::schema::opt_order)]
+    #[param(schema_with = crate::wire_schema::opt_order)]
     pub order: Option<String>,
     #[param(format = Uuid)]
     pub tag: Option<String>,
@@ -172,7 +172,7 @@ pub struct ListParams {
     #[param(format = Uuid)]
     pub inbox: Option<String>,
     /// whatsapp | instagram | messenger | telegram | widget
-    #[param(schema_with = super::schema::opt_channel)]
+    #[param(schema_with = crate::wire_schema::opt_channel)]
     pub channel: Option<String>,
     /// Only chats with unread messages.
     pub unread: Option<bool>,

@@ -69,7 +69,7 @@ pub struct DepartmentRequest {
     /// `manual` (default: members pick its chats from "Chats abertos") or
     /// `auto` (routing gives each chat to the least busy available member
     /// with a free slot, or queues it until one frees).
-    #[schema(schema_with = super::schema::opt_distribution)]
+    #[schema(schema_with = crate::wire_schema::opt_distribution)]
     pub distribution: Option<String>,
 }
 
@@ -81,7 +81,7 @@ pub struct NewDepartment {
     #[schema(min_length = 1, max_length = 80, pattern = r"\S")]
     pub name: String,
     /// As in `DepartmentRequest`.
-    #[schema(schema_with = super::schema::opt_distribution)]
+    #[schema(schema_with = crate::wire_schema::opt_distribution)]
     pub distribution: Option<String>,
 }
 
@@ -364,7 +364,7 @@ pub struct NewInboxRequest {
     #[schema(min_length = 1, max_length = 80, pattern = r"\S")]
     pub name: String,
     /// Only `whatsapp` for now.
-    #[schema(schema_with = super::schema::inbox_channel)]
+    #[schema(schema_with = crate::wire_schema::inbox_channel)]
     pub channel: String,
     /// The number's credentials (required while WhatsApp is the only channel).
     #[schema(required = true, value_type = WhatsappConfig)]
@@ -882,9 +882,9 @@ pub struct FieldRequest {
     pub key: Option<String>,
     #[schema(min_length = 1, max_length = 80, pattern = r"\S")]
     pub label: Option<String>,
-    #[schema(schema_with = super::schema::opt_field_type)]
+    #[schema(schema_with = crate::wire_schema::opt_field_type)]
     pub field_type: Option<String>,
-    #[schema(schema_with = super::schema::opt_field_target)]
+    #[schema(schema_with = crate::wire_schema::opt_field_target)]
     pub target: Option<String>,
     pub options: Option<Vec<String>>,
     pub ask_at_closing: Option<bool>,
@@ -900,9 +900,9 @@ pub struct NewField {
     pub key: String,
     #[schema(min_length = 1, max_length = 80, pattern = r"\S")]
     pub label: String,
-    #[schema(schema_with = super::schema::opt_field_type)]
+    #[schema(schema_with = crate::wire_schema::opt_field_type)]
     pub field_type: Option<String>,
-    #[schema(schema_with = super::schema::opt_field_target)]
+    #[schema(schema_with = crate::wire_schema::opt_field_target)]
     pub target: Option<String>,
     pub options: Option<Vec<String>>,
     pub ask_at_closing: Option<bool>,

@@ -547,7 +547,7 @@ async fn import_flow(
 #[into_params(parameter_in = Query)]
 pub struct RunParams {
     /// active | finished | failed | stopped
-    #[param(schema_with = super::schema::opt_run_status)]
+    #[param(schema_with = crate::wire_schema::opt_run_status)]
     pub status: Option<String>,
     /// Runs started before this time (RFC 3339), for the next page.
     #[param(format = DateTime)]

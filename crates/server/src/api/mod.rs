@@ -14,7 +14,6 @@ pub mod ready;
 pub mod report_agile;
 pub mod report_conversations;
 pub mod reports;
-pub mod schema;
 pub mod users;
 pub mod ws;
 

@@ -43,10 +43,10 @@ pub struct CandidatesParams {
     pub q: String,
     /// Start of the period: a date (`2026-03-01`, from its first instant in
     /// Brasília time) or an RFC 3339 instant.
-    #[param(value_type = super::schema::DayOrInstant, inline)]
+    #[param(value_type = crate::wire_schema::DayOrInstant, inline)]
     pub from: String,
     /// End of the period: a date (to its last instant) or an instant.
-    #[param(value_type = super::schema::DayOrInstant, inline)]
+    #[param(value_type = crate::wire_schema::DayOrInstant, inline)]
     pub to: String,
 }
 
@@ -129,10 +129,10 @@ pub struct HistoryRequest {
     #[schema(value_type = String, format = Uuid)]
     pub contact_id: ContactId,
     /// A date (`2026-03-01`) or an RFC 3339 instant.
-    #[schema(schema_with = super::schema::day_or_instant)]
+    #[schema(schema_with = crate::wire_schema::day_or_instant)]
     pub from: String,
     /// A date (through its end) or an RFC 3339 instant.
-    #[schema(schema_with = super::schema::day_or_instant)]
+    #[schema(schema_with = crate::wire_schema::day_or_instant)]
     pub to: String,
     /// Include internal notes (default: no).
     #[serde(default)]

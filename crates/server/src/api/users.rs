@@ -32,7 +32,7 @@ pub struct UserOut {
     pub email: String,
     pub name: String,
     /// admin | manager | agent
-    #[schema(schema_with = super::schema::role)]
+    #[schema(schema_with = crate::wire_schema::role)]
     pub role: String,
     #[schema(value_type = Object)]
     pub permissions: Permissions,
@@ -267,12 +267,12 @@ async fn get_user(
 pub struct UserUpdate {
     #[schema(min_length = 1, max_length = 120, pattern = r"\S")]
     pub name: Option<String>,
-    #[schema(schema_with = super::schema::opt_role)]
+    #[schema(schema_with = crate::wire_schema::opt_role)]
     pub role: Option<String>,
     #[schema(value_type = Option<Object>)]
     pub permissions: Option<Permissions>,
     /// online | paused | invisible (LC-19)
-    #[schema(schema_with = super::schema::opt_presence)]
+    #[schema(schema_with = crate::wire_schema::opt_presence)]
     pub status: Option<String>,
     /// AD-4: pre-filled closing message.
     pub default_closing_message: Option<String>,

@@ -377,7 +377,7 @@ fn media_label(kind: &str) -> &'static str {
 #[serde(deny_unknown_fields)]
 pub struct MediaSend {
     /// image | video | audio | document | sticker
-    #[schema(schema_with = crate::api::schema::media_kind)]
+    #[schema(schema_with = crate::wire_schema::media_kind)]
     pub kind: String,
     pub link: Option<String>,
     pub id: Option<String>,

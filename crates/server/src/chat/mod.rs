@@ -5,4 +5,5 @@
 
 pub mod close;
 pub mod compose;
+pub mod delivery;
 pub mod send;

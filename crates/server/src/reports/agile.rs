@@ -20,11 +20,11 @@ use crate::state::AppState;
 #[into_params(parameter_in = Query)]
 pub struct AgileFilters {
     /// A date (`2025-05-01`, Brasília time) or an RFC 3339 instant.
-    #[schema(schema_with = crate::api::schema::opt_day_or_instant)]
-    #[param(schema_with = crate::api::schema::opt_day_or_instant)]
+    #[schema(schema_with = crate::wire_schema::opt_day_or_instant)]
+    #[param(schema_with = crate::wire_schema::opt_day_or_instant)]
     pub from: Option<String>,
-    #[schema(schema_with = crate::api::schema::opt_day_or_instant)]
-    #[param(schema_with = crate::api::schema::opt_day_or_instant)]
+    #[schema(schema_with = crate::wire_schema::opt_day_or_instant)]
+    #[param(schema_with = crate::wire_schema::opt_day_or_instant)]
     pub to: Option<String>,
     /// The client a run was started for (`POST /flows/{id}/start`).
     pub client: Option<String>,

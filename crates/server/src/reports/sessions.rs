@@ -44,11 +44,11 @@ pub struct ConversationFilters {
     /// Start of the period: a date (`2026-03-01`, Brasília time) or an RFC
     /// 3339 instant. With `to`, at most 31 days; both absent: the last 31
     /// days (or any time, when `session_id` or `protocol` is given).
-    #[schema(schema_with = crate::api::schema::opt_day_or_instant)]
-    #[param(schema_with = crate::api::schema::opt_day_or_instant)]
+    #[schema(schema_with = crate::wire_schema::opt_day_or_instant)]
+    #[param(schema_with = crate::wire_schema::opt_day_or_instant)]
     pub from: Option<String>,
-    #[schema(schema_with = crate::api::schema::opt_day_or_instant)]
-    #[param(schema_with = crate::api::schema::opt_day_or_instant)]
+    #[schema(schema_with = crate::wire_schema::opt_day_or_instant)]
+    #[param(schema_with = crate::wire_schema::opt_day_or_instant)]
     pub to: Option<String>,
     /// A session's id (UUID).
     #[schema(format = Uuid)]
@@ -62,13 +62,13 @@ pub struct ConversationFilters {
     /// a field a bot flow stored (`set`, `ask`, a script).
     pub field: Option<String>,
     /// contains | not_contains | equals | not_equals | exists
-    #[schema(schema_with = crate::api::schema::opt_filter_op)]
-    #[param(schema_with = crate::api::schema::opt_filter_op)]
+    #[schema(schema_with = crate::wire_schema::opt_filter_op)]
+    #[param(schema_with = crate::wire_schema::opt_filter_op)]
     pub op: Option<String>,
     pub value: Option<String>,
     /// whatsapp | instagram | messenger | telegram | widget
-    #[schema(schema_with = crate::api::schema::opt_channel)]
-    #[param(schema_with = crate::api::schema::opt_channel)]
+    #[schema(schema_with = crate::wire_schema::opt_channel)]
+    #[param(schema_with = crate::wire_schema::opt_channel)]
     pub channel: Option<String>,
     #[schema(format = Uuid)]
     #[param(format = Uuid)]

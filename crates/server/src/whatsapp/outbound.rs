@@ -8,6 +8,7 @@ use atende_store::directory::Inbox;
 use atende_store::{Job, StoreError};
 use serde_json::Value;
 
+use crate::chat::delivery;
 use crate::jobs::Outcome;
 use crate::state::AppState;
 
@@ -140,20 +141,9 @@ pub async fn send(
     inbox: Inbox,
 ) -> Result<Outcome, StoreError> {
     let org = msg.org_id;
+    let id = msg.id;
     let fail = |code: String, text: String| async move {
-        let mut tx = st.store.begin().await?;
-        tx.update_receipt(
-            org,
-            msg.id,
-            ReceiptStatus::Failed,
-            None,
-            Some((&code, &text)),
-        )
-        .await?;
-        if tx.complete_job(job).await? {
-            st.commit(tx).await?;
-        }
-        Ok::<Outcome, StoreError>(Outcome::Done)
+        delivery::fail(st, job, org, id, &code, &text).await
     };
     let Some(token) = inbox
         .secrets
@@ -221,11 +211,7 @@ pub async fn send(
     st.whatsapp.pace(inbox.id).await;
     if st.store.begin_send_attempt(org, msg.id).await?.is_none() {
         // Confirmed (or failed) by a status webhook while we waited.
-        let mut tx = st.store.begin().await?;
-        if tx.complete_job(job).await? {
-            st.commit(tx).await?;
-        }
-        return Ok(Outcome::Done);
+        return delivery::finish(st, job).await;
     }
     let url = whatsapp::messages_url(&st.whatsapp.graph_url, &st.whatsapp.version, &phone_id);
     let result = st
@@ -359,7 +345,7 @@ pub async fn mark_read(
         inbox.secrets.0.get("access_token").and_then(Value::as_str),
         inbox.external_id.as_deref(),
     ) else {
-        return complete(st, job).await;
+        return delivery::finish(st, job).await;
     };
     let url = whatsapp::messages_url(&st.whatsapp.graph_url, &st.whatsapp.version, phone_id);
     let body = whatsapp::mark_read_body(wamid, false);
@@ -372,20 +358,12 @@ pub async fn mark_read(
         .send()
         .await
     {
-        Ok(r) if r.status().is_success() => complete(st, job).await,
+        Ok(r) if r.status().is_success() => delivery::finish(st, job).await,
         Ok(r) if r.status().is_client_error() => {
             tracing::warn!(status = %r.status(), "mark-as-read refused");
-            complete(st, job).await
+            delivery::finish(st, job).await
         }
         Ok(r) => Ok(Outcome::Retry(format!("mark-as-read: HTTP {}", r.status()))),
         Err(e) => Ok(Outcome::Retry(format!("mark-as-read: {e}"))),
     }
-}
-
-async fn complete(st: &AppState, job: &Job) -> Result<Outcome, StoreError> {
-    let mut tx = st.store.begin().await?;
-    if tx.complete_job(job).await? {
-        st.commit(tx).await?;
-    }
-    Ok(Outcome::Done)
 }

@@ -1,5 +1,6 @@
-//! Schemas the derive cannot say on its own: a closed set of strings, and
-//! "a day or an instant". Fields and parameters name them with
+//! Schemas of the API document that the derive cannot say on its own: a
+//! closed set of strings, and "a day or an instant". Fields and parameters
+//! (of the API's types and of the reports' filters) name them with
 //! `schema_with`, so the document states what the handler accepts and a
 //! client made from it sends nothing the server refuses for its shape.
 
