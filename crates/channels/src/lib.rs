@@ -5,6 +5,7 @@
 //! JSON body to post out; a provider answer in, success or a classified error
 //! out. Nothing here does I/O, so every adapter is tested with plain tables.
 
+pub mod inbound;
 pub mod whatsapp;
 
 /// How a provider error should be handled.

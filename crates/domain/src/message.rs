@@ -134,6 +134,19 @@ named_enum! {
     }
 }
 
+impl ChannelKind {
+    /// The channel's name as people know it.
+    pub const fn label(self) -> &'static str {
+        match self {
+            ChannelKind::Whatsapp => "WhatsApp",
+            ChannelKind::Instagram => "Instagram",
+            ChannelKind::Messenger => "Messenger",
+            ChannelKind::Telegram => "Telegram",
+            ChannelKind::Widget => "Webchat",
+        }
+    }
+}
+
 named_enum! {
     /// The type of a custom contact field; it decides which values it takes.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

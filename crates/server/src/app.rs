@@ -47,7 +47,7 @@ impl Application {
         }
         let state = AppState::new(store, config);
         // The webhook writers, behind `state.intake`.
-        crate::whatsapp::intake::start(&state);
+        crate::intake::start(&state);
         Ok(Application {
             listener,
             port,
@@ -116,10 +116,14 @@ pub fn router(state: AppState) -> Router {
     let openapi = api::document_errors(api::prefix_paths(openapi, "/api/v1"));
     let max_body = state.config.max_body_bytes;
     let api_router = api_router.route("/ws", get(api::ws::upgrade));
+    let webhooks = state
+        .channels
+        .all()
+        .fold(Router::new(), |r, c| r.merge(c.clone().webhooks()));
     Router::new()
         .nest("/api/v1", api_router)
         .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", openapi))
-        .merge(crate::whatsapp::webhook::router())
+        .merge(webhooks)
         .merge(crate::media::router())
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))

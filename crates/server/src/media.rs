@@ -3,7 +3,6 @@
 
 use std::path::PathBuf;
 
-use atende_channels::whatsapp;
 use atende_domain::OrgId;
 use atende_store::ingest::Media;
 use atende_store::{Job, StoreError};
@@ -14,15 +13,15 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use hmac::{Hmac, Mac};
 use serde::Deserialize;
-use serde_json::Value;
 use sha2::Sha256;
 use uuid::Uuid;
 
+use crate::channel::Fetched;
 use crate::error::ApiError;
 use crate::jobs::Outcome;
 use crate::state::AppState;
 
-/// Largest file accepted from a channel (WhatsApp documents go to 100 MB).
+/// Largest file accepted from a channel (WhatsApp's documents go to 100 MB).
 pub const MAX_MEDIA_BYTES: usize = 100 * 1024 * 1024;
 /// How long a link handed to an agent stays valid.
 pub const AGENT_LINK_TTL_MS: i64 = 24 * 3_600_000;
@@ -135,9 +134,9 @@ struct DownloadPayload {
     media_id: Uuid,
 }
 
-/// Downloads an inbound media file: media id → short-lived URL → bytes
-/// (with the inbox's bearer token; a 401/404 on the URL fetches a new one).
-/// A file that cannot be had is recorded as failed; the message stays.
+/// Downloads an inbound media file through its inbox's channel and keeps
+/// it under the data dir. A file that cannot be had is recorded as failed;
+/// the message stays.
 pub async fn download(st: &AppState, job: &Job) -> Result<Outcome, StoreError> {
     let (Some(org), Ok(p)) = (
         job.org_id,
@@ -150,71 +149,27 @@ pub async fn download(st: &AppState, job: &Job) -> Result<Outcome, StoreError> {
         return finish(st, job, None).await;
     }
     let inbox = st.store.inbox(org, media.inbox_id).await?;
-    let (Some(token), Some(provider_id)) = (
-        inbox.secrets.0.get("access_token").and_then(Value::as_str),
+    let (Some(channel), Some(provider_id)) = (
+        st.channels.get(inbox.kind()),
         media.provider_media_id.clone(),
     ) else {
         media.status = "failed".into();
-        media.error = Some("sem token de acesso".into());
+        media.error = Some("canal indisponível".into());
         return finish(st, job, Some(media)).await;
     };
-    let wa = &st.whatsapp;
-    let mut bytes = None;
-    for _ in 0..2 {
-        let info_url = whatsapp::media_url(&wa.graph_url, &wa.version, &provider_id);
-        let r = match wa.http.get(info_url).bearer_auth(token).send().await {
-            Ok(r) => r,
-            Err(e) => return Ok(Outcome::Retry(format!("media info: {e}"))),
-        };
-        let status = r.status();
-        let body = r.bytes().await.unwrap_or_default();
-        if status.as_u16() == 404 || status.as_u16() == 400 {
+    let (bytes, mime) = match channel
+        .fetch_media(&inbox, &provider_id, MAX_MEDIA_BYTES)
+        .await
+    {
+        Fetched::File { bytes, mime } => (bytes, mime),
+        Fetched::Gone(why) => {
             media.status = "failed".into();
-            media.error = Some(format!("mídia indisponível no WhatsApp (HTTP {status})"));
+            media.error = Some(why);
             return finish(st, job, Some(media)).await;
         }
-        if !status.is_success() {
-            return Ok(Outcome::Retry(format!("media info: HTTP {status}")));
-        }
-        let info = match whatsapp::parse_media_info(&body) {
-            Ok(i) => i,
-            Err(e) => return Ok(Outcome::Retry(format!("media info: {e}"))),
-        };
-        if info.file_size.is_some_and(|s| s > MAX_MEDIA_BYTES as u64) {
-            media.status = "failed".into();
-            media.error = Some("arquivo maior que o limite".into());
-            return finish(st, job, Some(media)).await;
-        }
-        media.mime_type = info.mime_type.or(media.mime_type);
-        let r = match wa.http.get(&info.url).bearer_auth(token).send().await {
-            Ok(r) => r,
-            Err(e) => return Ok(Outcome::Retry(format!("media download: {e}"))),
-        };
-        if matches!(r.status().as_u16(), 401 | 404) {
-            continue; // the URL expired: fetch a fresh one
-        }
-        if !r.status().is_success() {
-            return Ok(Outcome::Retry(format!(
-                "media download: HTTP {}",
-                r.status()
-            )));
-        }
-        match read_capped(r, MAX_MEDIA_BYTES).await {
-            Ok(Some(b)) => {
-                bytes = Some(b);
-                break;
-            }
-            Ok(None) => {
-                media.status = "failed".into();
-                media.error = Some("arquivo maior que o limite".into());
-                return finish(st, job, Some(media)).await;
-            }
-            Err(e) => return Ok(Outcome::Retry(format!("media download: {e}"))),
-        }
-    }
-    let Some(bytes) = bytes else {
-        return Ok(Outcome::Retry("media URL kept expiring".into()));
+        Fetched::Retry(why) => return Ok(Outcome::Retry(why)),
     };
+    media.mime_type = mime.or(media.mime_type);
     let rel = format!("{org}/{}", media.id);
     let path = media_dir(st).join(&rel);
     if let Some(dir) = path.parent() {
@@ -234,20 +189,6 @@ pub async fn download(st: &AppState, job: &Job) -> Result<Outcome, StoreError> {
     media.status = "stored".into();
     media.error = None;
     finish(st, job, Some(media)).await
-}
-
-async fn read_capped(
-    mut r: reqwest::Response,
-    cap: usize,
-) -> Result<Option<Vec<u8>>, reqwest::Error> {
-    let mut out = Vec::new();
-    while let Some(chunk) = r.chunk().await? {
-        if out.len() + chunk.len() > cap {
-            return Ok(None);
-        }
-        out.extend_from_slice(&chunk);
-    }
-    Ok(Some(out))
 }
 
 async fn finish(st: &AppState, job: &Job, media: Option<Media>) -> Result<Outcome, StoreError> {

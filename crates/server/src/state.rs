@@ -31,11 +31,14 @@ pub struct State {
     pub login_limiter: Arc<LoginLimiter>,
     /// Wakes the job workers when a job was enqueued.
     pub jobs_notify: Arc<tokio::sync::Notify>,
+    /// The runtimes of the channels served, by kind (the channel seam).
+    pub channels: crate::channel::Registry<AppState>,
+    /// The WhatsApp runtime (also in `channels`).
     pub whatsapp: Arc<crate::whatsapp::WhatsApp>,
     /// Bot flows' HTTP client and parsed versions.
     pub flows: crate::flows::Flows,
     /// Group-committing queue of verified webhook events.
-    pub intake: crate::whatsapp::lanes::Intake,
+    pub intake: crate::intake::Intake,
     /// Users whose sign-in or rights just changed on this node (logout, a
     /// revoked token, an edit of the user): their open WebSockets read their
     /// credentials again at once instead of at their next periodic check.
@@ -47,6 +50,10 @@ impl AppState {
         let (bus, _) = broadcast::channel(16_384);
         let limiter = LoginLimiter::new(config.login_max_attempts, config.login_window_secs);
         let whatsapp = Arc::new(crate::whatsapp::WhatsApp::new(&config));
+        // One line per channel served.
+        let channels = crate::channel::Registry::new([
+            whatsapp.clone() as Arc<dyn crate::channel::Channel<AppState>>
+        ]);
         let flows = crate::flows::Flows::new(config.flow_http_internal);
         AppState(Arc::new(State {
             store,
@@ -54,6 +61,7 @@ impl AppState {
             bus,
             login_limiter: Arc::new(limiter),
             jobs_notify: Arc::new(tokio::sync::Notify::new()),
+            channels,
             whatsapp,
             flows,
             intake: Default::default(),

@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use atende_domain::{AttendanceId, ChannelKind, ConversationId, MessageId, ReceiptStatus};
+use atende_domain::{AttendanceId, ConversationId, MessageId, ReceiptStatus};
 use atende_store::Job;
 use serde::Deserialize;
 use tokio::sync::watch;
@@ -104,7 +104,7 @@ async fn handle(st: &AppState, job: &Job) -> Result<Outcome, atende_store::Store
                 .and_then(|v| v.as_str())
                 .and_then(|s| s.parse().ok()),
         ) {
-            (Some(_), Some(inbox)) => crate::whatsapp::templates::sync(st, job, inbox).await,
+            (Some(org), Some(inbox)) => sync_templates(st, job, org, inbox).await,
             _ => Ok(Outcome::Retry("malformed sync_templates payload".into())),
         },
         other => Ok(Outcome::Retry(format!("unknown job kind {other:?}"))),
@@ -187,9 +187,9 @@ async fn send(st: &AppState, job: &Job) -> Result<Outcome, atende_store::StoreEr
         return delivery::fail(st, job, org, msg.id, "contact_blocked", why).await;
     }
     let inbox = st.store.inbox(org, msg.inbox_id).await?;
-    match inbox.kind() {
-        Some(ChannelKind::Whatsapp) => crate::whatsapp::outbound::send(st, job, msg, inbox).await,
-        _ => {
+    match st.channels.get(inbox.kind()) {
+        Some(channel) => channel.send(st, job, msg, inbox).await,
+        None => {
             let text = format!(
                 "O canal {} não envia mensagens neste servidor.",
                 inbox.channel
@@ -213,10 +213,22 @@ async fn mark_read(st: &AppState, job: &Job) -> Result<Outcome, atende_store::St
         return Ok(Outcome::Retry("malformed mark_read payload".into()));
     };
     let inbox = st.store.inbox(org, p.inbox_id).await?;
-    match inbox.kind() {
-        Some(ChannelKind::Whatsapp) => {
-            crate::whatsapp::outbound::mark_read(st, job, inbox, &p.provider_id).await
-        }
-        _ => delivery::finish(st, job).await,
+    match st.channels.get(inbox.kind()) {
+        Some(channel) => channel.mark_read(st, job, inbox, &p.provider_id).await,
+        None => delivery::finish(st, job).await,
+    }
+}
+
+/// Pulls an inbox's message templates through its channel (CH-6).
+async fn sync_templates(
+    st: &AppState,
+    job: &Job,
+    org: atende_domain::OrgId,
+    inbox: atende_domain::InboxId,
+) -> Result<Outcome, atende_store::StoreError> {
+    let kind = st.store.inbox(org, inbox).await?.kind();
+    match st.channels.get(kind).filter(|c| c.has_templates()) {
+        Some(channel) => channel.sync_templates(st, job, inbox).await,
+        None => delivery::finish(st, job).await,
     }
 }

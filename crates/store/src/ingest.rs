@@ -31,6 +31,10 @@ impl InboxRoute {
     pub fn setting(&self, key: &str) -> Option<&str> {
         self.settings.0.get(key).and_then(Value::as_str)
     }
+    /// The inbox's channel; `None` for a channel this build does not know.
+    pub fn kind(&self) -> Option<atende_domain::ChannelKind> {
+        self.channel.parse().ok()
+    }
     /// The flow a contact's message starts when no attendance is open: the
     /// entry flow, while the chatbot switch is on (FL-2).
     pub fn bot_flow(&self) -> Option<atende_domain::FlowId> {

@@ -97,7 +97,7 @@ impl Content {
                 body: str_at(payload, "body"),
                 kind: str_at(payload, "type"),
                 // Older payloads name the new number `new_wa_id`.
-                new_wa_id: str_at(payload, "wa_id").or_else(|| str_at(payload, "new_wa_id")),
+                new_id: str_at(payload, "wa_id").or_else(|| str_at(payload, "new_wa_id")),
                 user_id: str_at(payload, "user_id"),
                 parent_user_id: str_at(payload, "parent_user_id"),
             }),

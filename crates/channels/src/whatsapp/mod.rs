@@ -2,7 +2,8 @@
 //!
 //! - [`verify_signature`], [`verify_challenge`]: authenticate webhooks.
 //! - [`parse_webhook`]: a POST body into [`Event`]s, every entry, change,
-//!   message and status in order.
+//!   message and status in order; each converts into a channel-neutral
+//!   [`crate::inbound::Inbound`].
 //! - [`send_body`], [`mark_read_body`] and the `*_url` functions: requests.
 //! - [`parse_send_response`], [`classify`], [`error_class`]: answers and
 //!   errors into [`Sent`] or a classified [`SendError`].
@@ -13,6 +14,7 @@ mod content;
 mod graph;
 mod json;
 mod message;
+mod neutral;
 mod outbound;
 mod response;
 mod signature;

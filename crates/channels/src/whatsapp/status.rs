@@ -77,19 +77,10 @@ pub struct StatusUpdate {
     pub biz_opaque_callback_data: Option<String>,
 }
 
-/// An error reported by WhatsApp in a webhook (`errors[]`).
-#[derive(Debug, Clone, PartialEq)]
-pub struct WaError {
-    /// The numeric code; key handling on it ([`super::error_class`]).
-    /// [`UNKNOWN_ERROR_CODE`] when the payload had none.
-    pub code: i64,
-    /// Short title (Meta says titles will be deprecated).
-    pub title: Option<String>,
-    /// Message text.
-    pub message: Option<String>,
-    /// `error_data.details`, or `error_data` itself when it is a plain string.
-    pub details: Option<String>,
-}
+/// An error reported by WhatsApp in a webhook (`errors[]`): `code` is
+/// [`UNKNOWN_ERROR_CODE`] when the payload had none, `details` is
+/// `error_data.details` (or `error_data` itself when it is a plain string).
+pub type WaError = crate::inbound::ProviderError;
 
 impl WaError {
     /// Reads one error object; `None` when it is not an object.

@@ -1,5 +1,5 @@
 //! Outbound media (CH-8): the upload form an agent sends a file with. The
-//! file goes to the inbox's channel (`whatsapp::upload::push`), and a copy
+//! file goes to the inbox's channel (`Channel::upload`), and a copy
 //! is kept so the message that sends it can show it.
 
 use atende_domain::{Access, InboxId, Module};
@@ -86,8 +86,14 @@ async fn upload(
         return Err(ApiError::invalid("O arquivo está vazio."));
     }
     let size = bytes.len();
-    let media_id =
-        crate::whatsapp::upload::push(&st, &inbox, filename.as_deref(), &mime, &bytes).await?;
+    let media_id = match st.channels.get(inbox.kind()) {
+        Some(channel) => {
+            channel
+                .upload(&inbox, filename.as_deref(), &mime, &bytes)
+                .await?
+        }
+        None => return Err(ApiError::invalid("Esta caixa de entrada não envia mídia.")),
+    };
     keep(
         &st,
         &auth,

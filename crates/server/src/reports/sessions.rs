@@ -167,13 +167,9 @@ impl ConversationFilters {
 
 /// The channel's name as people know it.
 pub fn channel_label(channel: &str) -> &str {
-    match channel {
-        "whatsapp" => "WhatsApp",
-        "instagram" => "Instagram",
-        "messenger" => "Messenger",
-        "telegram" => "Telegram",
-        "widget" => "Webchat",
-        other => other,
+    match channel.parse::<atende_domain::ChannelKind>() {
+        Ok(kind) => kind.label(),
+        Err(_) => channel,
     }
 }
 

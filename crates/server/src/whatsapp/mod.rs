@@ -1,12 +1,13 @@
-//! WhatsApp Business Cloud API: webhook intake, delivery, templates, media.
+//! WhatsApp Business Cloud API, the runtime of the first channel: webhook
+//! verification and routing, delivery, templates, media. The rest of the
+//! server reaches it through the channel seam (`runtime`, `crate::channel`).
 
-pub mod ingest;
-pub mod intake;
-pub mod lanes;
+mod media;
 pub mod outbound;
+mod runtime;
 pub mod templates;
-pub mod upload;
-pub mod webhook;
+mod upload;
+mod webhook;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -116,7 +117,6 @@ impl WhatsApp {
         body: &[u8],
         header: Option<&str>,
     ) -> Result<Signer, atende_store::StoreError> {
-        use atende_channels::whatsapp::Event;
         let mut secrets: Vec<String> = Vec::new();
         let mut note = |route: &InboxRoute| {
             if let Some(s) = route.secret("app_secret")
@@ -125,23 +125,7 @@ impl WhatsApp {
                 secrets.push(s.to_string());
             }
         };
-        let mut numbers: Vec<&str> = Vec::new();
-        let mut wabas: Vec<&str> = Vec::new();
-        for e in events {
-            match e {
-                Event::Message(m) => numbers.push(&m.phone_number_id),
-                Event::Status(s) => numbers.push(&s.phone_number_id),
-                Event::TemplateStatus(t) => wabas.extend(t.waba_id.as_deref()),
-                Event::ValueErrors {
-                    phone_number_id, ..
-                } => numbers.extend(phone_number_id.as_deref()),
-                Event::Ignored { .. } => {}
-            }
-        }
-        numbers.sort_unstable();
-        numbers.dedup();
-        wabas.sort_unstable();
-        wabas.dedup();
+        let (numbers, wabas) = named(events);
         // A delivery comes from one Meta app: a body naming many numbers or
         // accounts is not worth more than a few lookups and checks.
         for n in numbers.iter().take(MAX_ROUTES) {
@@ -222,6 +206,29 @@ impl WhatsApp {
             path.trim_start_matches('/')
         )
     }
+}
+
+/// The numbers and business accounts a delivery names, each once.
+fn named(events: &[atende_channels::whatsapp::Event]) -> (Vec<&str>, Vec<&str>) {
+    use atende_channels::whatsapp::Event;
+    let mut numbers: Vec<&str> = Vec::new();
+    let mut wabas: Vec<&str> = Vec::new();
+    for e in events {
+        match e {
+            Event::Message(m) => numbers.push(&m.phone_number_id),
+            Event::Status(s) => numbers.push(&s.phone_number_id),
+            Event::TemplateStatus(t) => wabas.extend(t.waba_id.as_deref()),
+            Event::ValueErrors {
+                phone_number_id, ..
+            } => numbers.extend(phone_number_id.as_deref()),
+            Event::Ignored { .. } => {}
+        }
+    }
+    numbers.sort_unstable();
+    numbers.dedup();
+    wabas.sort_unstable();
+    wabas.dedup();
+    (numbers, wabas)
 }
 
 fn constant_eq(a: &[u8], b: &[u8]) -> bool {

@@ -8,6 +8,7 @@ use atende_store::directory::Inbox;
 use atende_store::{Job, StoreError};
 use serde_json::Value;
 
+use super::WhatsApp;
 use crate::chat::delivery;
 use crate::jobs::Outcome;
 use crate::state::AppState;
@@ -133,8 +134,9 @@ async fn recipient(st: &AppState, msg: &Message) -> Result<Option<Recipient>, St
 /// request has an unknown outcome (no answer, or the process died during
 /// it) is not sent again before the status webhook that would prove it
 /// went had `send_confirm_wait_secs` to arrive (our message id travels in
-/// `biz_opaque_callback_data`; see `ingest::status`).
+/// `biz_opaque_callback_data`; see `inbound::receipt`).
 pub async fn send(
+    wa: &WhatsApp,
     st: &AppState,
     job: &Job,
     msg: Message,
@@ -208,14 +210,13 @@ pub async fn send(
         tracing::warn!(message = %msg.id, tries = earlier.tries, "send not confirmed in time; sending again");
         metrics::counter!("atende_sends_unconfirmed_total", "channel" => "whatsapp").increment(1);
     }
-    st.whatsapp.pace(inbox.id).await;
+    wa.pace(inbox.id).await;
     if st.store.begin_send_attempt(org, msg.id).await?.is_none() {
         // Confirmed (or failed) by a status webhook while we waited.
         return delivery::finish(st, job).await;
     }
-    let url = whatsapp::messages_url(&st.whatsapp.graph_url, &st.whatsapp.version, &phone_id);
-    let result = st
-        .whatsapp
+    let url = whatsapp::messages_url(&wa.graph_url, &wa.version, &phone_id);
+    let result = wa
         .http
         .post(url)
         .bearer_auth(&token)
@@ -297,7 +298,12 @@ async fn failed(
     let code = e
         .code
         .map_or_else(|| format!("http_{}", e.http_status), |c| c.to_string());
-    let text = super::ingest::error_text(None, Some(&e.message), e.details.as_deref());
+    let text = atende_channels::inbound::error_text(
+        None,
+        Some(&e.message),
+        e.details.as_deref(),
+        "Erro do WhatsApp",
+    );
     let last_try = job.attempts >= job.max_attempts;
     match e.class {
         ErrorClass::Retryable | ErrorClass::RateLimited if !last_try => {
@@ -336,6 +342,7 @@ async fn failed(
 /// Marks the contact's messages read on WhatsApp (blue checks) when an
 /// agent opens the chat. Best effort: failures are retried, then dropped.
 pub async fn mark_read(
+    wa: &WhatsApp,
     st: &AppState,
     job: &Job,
     inbox: Inbox,
@@ -347,10 +354,9 @@ pub async fn mark_read(
     ) else {
         return delivery::finish(st, job).await;
     };
-    let url = whatsapp::messages_url(&st.whatsapp.graph_url, &st.whatsapp.version, phone_id);
+    let url = whatsapp::messages_url(&wa.graph_url, &wa.version, phone_id);
     let body = whatsapp::mark_read_body(wamid, false);
-    match st
-        .whatsapp
+    match wa
         .http
         .post(url)
         .bearer_auth(token)

@@ -7,6 +7,7 @@ use atende_store::ingest::Template;
 use atende_store::{Job, Json, StoreError};
 use serde_json::{Value, json};
 
+use super::WhatsApp;
 use crate::jobs::Outcome;
 use crate::state::AppState;
 
@@ -15,7 +16,12 @@ const RESYNC_MS: i64 = 6 * 3_600_000;
 
 /// Pulls every page of the WABA's templates and upserts them, then
 /// schedules the next periodic sync.
-pub async fn sync(st: &AppState, job: &Job, inbox_id: InboxId) -> Result<Outcome, StoreError> {
+pub async fn sync(
+    wa: &WhatsApp,
+    st: &AppState,
+    job: &Job,
+    inbox_id: InboxId,
+) -> Result<Outcome, StoreError> {
     let Some(org) = job.org_id else {
         return Ok(Outcome::Retry("sync without organization".into()));
     };
@@ -39,13 +45,8 @@ pub async fn sync(st: &AppState, job: &Job, inbox_id: InboxId) -> Result<Outcome
     let mut after: Option<String> = None;
     let mut all = Vec::new();
     loop {
-        let url = whatsapp::templates_url(
-            &st.whatsapp.graph_url,
-            &st.whatsapp.version,
-            &waba,
-            after.as_deref(),
-        );
-        let r = match st.whatsapp.http.get(url).bearer_auth(&token).send().await {
+        let url = whatsapp::templates_url(&wa.graph_url, &wa.version, &waba, after.as_deref());
+        let r = match wa.http.get(url).bearer_auth(&token).send().await {
             Ok(r) => r,
             Err(e) => return Ok(Outcome::Retry(format!("templates: {e}"))),
         };

@@ -7,12 +7,12 @@ use atende_store::directory::Inbox;
 use axum::http::StatusCode;
 use serde_json::Value;
 
+use super::WhatsApp;
 use crate::error::{ApiError, ApiResult};
-use crate::state::AppState;
 
 /// Sends a file to the inbox's number's media store; returns its media id.
 pub async fn push(
-    st: &AppState,
+    wa: &WhatsApp,
     inbox: &Inbox,
     filename: Option<&str>,
     mime: &str,
@@ -32,9 +32,8 @@ pub async fn push(
         .part("file", part)
         .text("type", mime.to_string())
         .text("messaging_product", "whatsapp");
-    let url = whatsapp::upload_url(&st.whatsapp.graph_url, &st.whatsapp.version, phone_id);
-    let r = st
-        .whatsapp
+    let url = whatsapp::upload_url(&wa.graph_url, &wa.version, phone_id);
+    let r = wa
         .http
         .post(url)
         .bearer_auth(token)

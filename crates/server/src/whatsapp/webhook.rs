@@ -1,20 +1,30 @@
 //! `GET|POST /webhooks/whatsapp`: Meta's handshake and signed deliveries.
+//! A delivery is verified and routed here, once; its events go to the
+//! intake in the channel-neutral vocabulary.
 
-use atende_channels::whatsapp;
-use axum::Router;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use atende_channels::inbound::Inbound;
+use atende_channels::whatsapp::{self, Event};
+use atende_store::ingest::InboxRoute;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::{Extension, Router};
 use serde::Deserialize;
 
-use super::Signer;
+use super::{Signer, WhatsApp};
 use crate::error::ApiError;
+use crate::inbound::Routed;
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/webhooks/whatsapp", get(verify).post(receive))
+pub fn router(wa: Arc<WhatsApp>) -> Router<AppState> {
+    Router::new()
+        .route("/webhooks/whatsapp", get(verify).post(receive))
+        .layer(Extension(wa))
 }
 
 #[derive(Deserialize)]
@@ -29,9 +39,13 @@ struct Handshake {
 
 /// Answers Meta's subscription handshake with the challenge when the verify
 /// token is one of our inboxes'.
-async fn verify(State(st): State<AppState>, Query(h): Query<Handshake>) -> Response {
+async fn verify(
+    State(st): State<AppState>,
+    Extension(wa): Extension<Arc<WhatsApp>>,
+    Query(h): Query<Handshake>,
+) -> Response {
     let token = h.token.as_deref().unwrap_or("");
-    let known = match st.whatsapp.verify_token_matches(&st.store, token).await {
+    let known = match wa.verify_token_matches(&st.store, token).await {
         Ok(k) => k,
         Err(e) => return ApiError::from(e).into_response(),
     };
@@ -48,9 +62,15 @@ async fn verify(State(st): State<AppState>, Query(h): Query<Handshake>) -> Respo
 }
 
 /// Verifies the signature over the raw bytes, parses every entry, change,
-/// message and status, and stores each in its own transaction. Answers 200
-/// only after everything is committed (Meta retries otherwise).
-async fn receive(State(st): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+/// message and status, routes each to its inbox and hands them to the
+/// intake. Answers 200 only after everything is committed (Meta retries
+/// otherwise).
+async fn receive(
+    State(st): State<AppState>,
+    Extension(wa): Extension<Arc<WhatsApp>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let header = headers
         .get("x-hub-signature-256")
         .and_then(|v| v.to_str().ok());
@@ -73,7 +93,7 @@ async fn receive(State(st): State<AppState>, headers: HeaderMap, body: Bytes) ->
         Ok(ev) => ev,
         Err(e) => return ApiError::bad_request(e.to_string()).into_response(),
     };
-    let secret = match st.whatsapp.signer(&st.store, &events, &body, header).await {
+    let secret = match wa.signer(&st.store, &events, &body, header).await {
         Ok(Signer::App(s)) => s,
         Ok(Signer::Invalid) => return rejected(),
         Ok(Signer::Unrouted) => {
@@ -84,38 +104,103 @@ async fn receive(State(st): State<AppState>, headers: HeaderMap, body: Bytes) ->
         }
         Err(e) => return ApiError::from(e).into_response(),
     };
-    let key = partition_key(&st, &events).await;
-    if let Err(e) = st.intake.submit(key, secret, events).await {
-        // Not acknowledged: Meta delivers again, and dedupe keeps what was
-        // already stored from doubling.
-        return ApiError::internal(e).into_response();
+    let routed = match route(&st, &wa, &secret, events).await {
+        Ok(r) => r,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    if !routed.is_empty() {
+        let key = partition_key(&routed);
+        if let Err(e) = st.intake.submit(key, routed).await {
+            // Not acknowledged: Meta delivers again, and dedupe keeps what
+            // was already stored from doubling.
+            return ApiError::internal(e).into_response();
+        }
     }
     metrics::counter!("atende_webhooks_total", "channel" => "whatsapp").increment(1);
     (StatusCode::OK, "ok").into_response()
 }
 
+/// Each event with the inbox it is for, in the neutral vocabulary. Events
+/// for unknown numbers, or numbers of another app than the one that
+/// signed, are logged and dropped (acknowledged, so Meta stops retrying);
+/// so are the ones nothing is done with.
+async fn route(
+    st: &AppState,
+    wa: &WhatsApp,
+    secret: &str,
+    events: Vec<Event>,
+) -> Result<Vec<Routed>, atende_store::StoreError> {
+    let mut numbers: HashMap<String, Option<Arc<InboxRoute>>> = HashMap::new();
+    let mut routed = Vec::with_capacity(events.len());
+    for event in events {
+        match event {
+            Event::TemplateStatus(t) => {
+                let Some(waba) = t.waba_id.clone() else {
+                    continue;
+                };
+                for route in wa.routes_of_waba(&st.store, &waba).await? {
+                    if signed_by(&route, secret) {
+                        let event = Inbound::TemplateStatus(t.clone().into());
+                        routed.push(Routed { route, event });
+                    }
+                }
+            }
+            Event::Ignored { field } => {
+                tracing::debug!(%field, "WhatsApp webhook field ignored");
+            }
+            Event::ValueErrors {
+                phone_number_id,
+                errors,
+            } => {
+                tracing::warn!(phone_number_id = ?phone_number_id, codes = ?errors.iter().map(|e| e.code).collect::<Vec<_>>(), "WhatsApp reported errors");
+            }
+            event @ (Event::Message(_) | Event::Status(_)) => {
+                let event = Inbound::from(event);
+                let number = event.address().unwrap_or_default();
+                let route = match numbers.get(number) {
+                    Some(r) => r.clone(),
+                    None => {
+                        let r = wa.route(&st.store, number).await?;
+                        let r = match r {
+                            Some(r) if signed_by(&r, secret) => Some(r),
+                            Some(_) => {
+                                tracing::warn!(phone_number_id = %number, "webhook signed by another app than this number's; ignored");
+                                None
+                            }
+                            None => {
+                                tracing::warn!(phone_number_id = %number, "webhook for an unknown phone_number_id; ignored");
+                                None
+                            }
+                        };
+                        numbers.insert(number.to_string(), r.clone());
+                        r
+                    }
+                };
+                if let Some(route) = route {
+                    routed.push(Routed { route, event });
+                }
+            }
+        }
+    }
+    Ok(routed)
+}
+
 /// Which ingest writer takes a delivery: its organization and customer
-/// (through the first message's or status's number and sender), so one
+/// (through the first message's or receipt's inbox and customer), so one
 /// customer's contact and conversation are only ever written by one writer
 /// and never raced for; customers of one organization spread over the
 /// writers (PostgreSQL runs several).
-async fn partition_key(st: &AppState, events: &[whatsapp::Event]) -> u64 {
+fn partition_key(routed: &[Routed]) -> u64 {
     use std::hash::{Hash, Hasher};
-    let first = events.iter().find_map(|e| match e {
-        whatsapp::Event::Message(m) => Some((
-            m.phone_number_id.as_str(),
-            m.from.as_deref().or(m.from_user_id.as_deref()),
-        )),
-        whatsapp::Event::Status(s) => Some((s.phone_number_id.as_str(), s.recipient_id.as_deref())),
+    let first = routed.iter().find_map(|r| match &r.event {
+        Inbound::Message(m) => Some((r.route.org_id, m.sender.key.as_deref())),
+        Inbound::Receipt(s) => Some((r.route.org_id, s.recipient.as_deref())),
         _ => None,
     });
     let mut h = std::collections::hash_map::DefaultHasher::new();
     match first {
-        Some((n, customer)) => {
-            match st.whatsapp.route(&st.store, n).await {
-                Ok(Some(route)) => route.org_id.hash(&mut h),
-                _ => n.hash(&mut h),
-            }
+        Some((org, customer)) => {
+            org.hash(&mut h);
             customer.hash(&mut h);
         }
         None => 0u8.hash(&mut h),
@@ -131,6 +216,6 @@ fn well_formed(header: &str) -> bool {
 }
 
 /// Whether an event belongs to an inbox of the app that signed it.
-pub(crate) fn signed_by(route: &atende_store::ingest::InboxRoute, secret: &str) -> bool {
+fn signed_by(route: &InboxRoute, secret: &str) -> bool {
     route.secret("app_secret") == Some(secret)
 }

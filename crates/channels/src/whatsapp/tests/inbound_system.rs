@@ -26,7 +26,7 @@ fn system_welcome_unsupported_edit_revoke_and_bsuid_rows() {
     let system = by_id(&msgs, "wamid.SYSTEM");
     let Content::System {
         kind,
-        new_wa_id,
+        new_id: new_wa_id,
         body,
         ..
     } = &system.content

@@ -1,20 +1,54 @@
-//! Group commit of webhook events: deliveries that arrive together are
-//! applied in one transaction and all answered after its commit. This keeps
-//! "200 only after commit" while paying one commit (and one hold of the
-//! organization's event-counter row) per batch instead of per message.
+//! Group commit of verified, routed webhook events, whatever their channel:
+//! deliveries that arrive together are applied in one transaction and all
+//! answered after its commit. This keeps "200 only after commit" while
+//! paying one commit (and one hold of the organization's event-counter row)
+//! per batch instead of per message.
+//!
+//! [`Intake`] is the handle the webhooks hold; [`start`] runs the writers
+//! behind it.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use atende_channels::whatsapp::{Event, InboundMessage};
+use atende_channels::inbound::{Inbound, Message};
 use atende_store::ingest::InboxRoute;
 use atende_store::{Backend, StoreError, WriterLane};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 
-use super::lanes::Item;
+use crate::inbound::{Routed, apply_plain, is_plain, take};
 use crate::state::AppState;
 
 /// Most deliveries applied in one transaction.
 const MAX_BATCH: usize = 256;
+
+/// One delivery's routed events, and who waits for their commit.
+struct Item {
+    events: Vec<Routed>,
+    done: oneshot::Sender<Result<(), String>>,
+}
+
+/// The queues in front of the ingest writers, one per writer. Deliveries
+/// are spread by organization and customer, so one customer's contact and
+/// conversation are only ever written by one writer: no two writers race
+/// to create the same contact or lock the same rows in opposite orders.
+#[derive(Clone, Default)]
+pub struct Intake {
+    lanes: Arc<OnceLock<Vec<mpsc::Sender<Item>>>>,
+}
+
+impl Intake {
+    /// Applies `events` durably; returns once they are committed. `key`
+    /// picks the writer: the same key (the organization and customer)
+    /// always goes to the same one.
+    pub async fn submit(&self, key: u64, events: Vec<Routed>) -> Result<(), String> {
+        let lanes = self.lanes.get().ok_or("ingest not started")?;
+        let lane = &lanes[(key % lanes.len() as u64) as usize];
+        let (done, wait) = oneshot::channel();
+        lane.send(Item { events, done })
+            .await
+            .map_err(|_| "ingest stopped".to_string())?;
+        wait.await.map_err(|_| "ingest stopped".to_string())?
+    }
+}
 
 /// Starts the writers behind `st.intake`: one on SQLite (a single writer
 /// anyway), two on PostgreSQL so that batches overlap their round trips
@@ -33,7 +67,7 @@ pub fn start(st: &AppState) {
             tx
         })
         .collect();
-    st.intake.install(lanes);
+    let _ = st.intake.lanes.set(lanes);
 }
 
 async fn writer(st: AppState, mut rx: mpsc::Receiver<Item>) {
@@ -89,29 +123,29 @@ async fn apply(st: &AppState, lane: &WriterLane, items: &[Item]) -> Result<(), S
     let mut tx = lane.begin().await?;
     // Plain messages are buffered and written in bulk; anything else first
     // flushes the buffer, so events apply in the order they arrived.
-    let mut plain: Vec<(Arc<InboxRoute>, &InboundMessage)> = Vec::new();
+    let mut plain: Vec<(&Arc<InboxRoute>, &Message)> = Vec::new();
     // Inboxes whose own number (CT-1) this batch already checked.
-    let mut numbered: Vec<&str> = Vec::new();
-    let mut renumbered = false;
+    let mut numbered: Vec<atende_domain::InboxId> = Vec::new();
+    let mut renumbered = Vec::new();
     for item in items {
-        for event in &item.events {
-            if let Event::Message(m) = event
-                && !numbered.contains(&m.phone_number_id.as_str())
+        for Routed { route, event } in &item.events {
+            if let Inbound::Message(m) = event
+                && !numbered.contains(&route.id)
             {
-                numbered.push(&m.phone_number_id);
-                renumbered |= record_number(st, &mut tx, &item.secret, m).await?;
+                numbered.push(route.id);
+                if record_number(&mut tx, route, m).await? {
+                    renumbered.push(route.kind());
+                }
             }
             match event {
-                Event::Message(m) if super::ingest::is_plain(m) => {
-                    if let Some(route) =
-                        super::ingest::routed(st, &item.secret, &m.phone_number_id).await?
-                    {
-                        plain.push((route, m));
-                    }
-                }
+                Inbound::Message(m) if is_plain(m) => plain.push((route, m)),
                 other => {
                     flush(&mut tx, &mut plain).await?;
-                    super::ingest::apply(st, &mut tx, &item.secret, other.clone()).await?;
+                    let routed = Routed {
+                        route: route.clone(),
+                        event: other.clone(),
+                    };
+                    take(&mut tx, routed).await?;
                 }
             }
         }
@@ -122,33 +156,24 @@ async fn apply(st: &AppState, lane: &WriterLane, items: &[Item]) -> Result<(), S
     if wake {
         st.jobs_notify.notify_waiters();
     }
-    if renumbered {
+    for kind in renumbered {
         // The cached routes still hold the old settings.
-        st.whatsapp.invalidate().await;
+        if let Some(channel) = st.channels.get(kind) {
+            channel.forget_routes().await;
+        }
     }
     Ok(())
 }
 
-/// Keeps the inbox's own number (the webhook's `display_phone_number`) in
-/// its settings when the number is new or changed. Returns whether it
-/// wrote.
+/// Keeps the inbox's own number (how customers see it: WhatsApp's
+/// `display_phone_number`) in its settings when the number is new or
+/// changed. Returns whether it wrote.
 async fn record_number(
-    st: &AppState,
     tx: &mut atende_store::Tx,
-    secret: &str,
-    m: &InboundMessage,
+    route: &InboxRoute,
+    m: &Message,
 ) -> Result<bool, StoreError> {
-    let Some(number) = m.display_phone_number.as_deref().filter(|n| !n.is_empty()) else {
-        return Ok(false);
-    };
-    // Unknown numbers and other apps' are logged where the message is
-    // applied.
-    let Some(route) = st
-        .whatsapp
-        .route(&st.store, &m.phone_number_id)
-        .await?
-        .filter(|r| super::webhook::signed_by(r, secret))
-    else {
+    let Some(number) = m.own_number.as_deref().filter(|n| !n.is_empty()) else {
         return Ok(false);
     };
     if route.setting("display_phone_number") == Some(number) {
@@ -159,7 +184,7 @@ async fn record_number(
 
 async fn flush(
     tx: &mut atende_store::Tx,
-    plain: &mut Vec<(Arc<InboxRoute>, &InboundMessage)>,
+    plain: &mut Vec<(&Arc<InboxRoute>, &Message)>,
 ) -> Result<(), StoreError> {
     while !plain.is_empty() {
         let inbox = plain[0].0.id;
@@ -168,7 +193,7 @@ async fn flush(
             .into_iter()
             .partition(|(r, _)| r.id == inbox);
         *plain = rest;
-        super::ingest::apply_plain(tx, &route, mine.into_iter().map(|(_, m)| m).collect()).await?;
+        apply_plain(tx, &route, mine.into_iter().map(|(_, m)| m).collect()).await?;
     }
     Ok(())
 }

@@ -1,0 +1,130 @@
+//! The channel seam on the server's side: what a channel's runtime does
+//! (take its webhooks, deliver, mark read, fetch and push media, keep its
+//! message templates) and the registry that finds the runtime of an
+//! inbox's channel. Code outside a channel's own module reaches it only
+//! through [`Channel`]: adding a channel is its adapter (in
+//! `atende-channels`), its runtime module here, one line where the state
+//! builds the [`Registry`], and its migration.
+//!
+//! The seam does not know the server's state: it is generic over it (`S`),
+//! so the state can hold the registry without the two importing each other.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use atende_domain::{ChannelKind, InboxId};
+use atende_store::chats::Message;
+use atende_store::directory::Inbox;
+use atende_store::{Job, StoreError};
+use axum::Router;
+
+use crate::error::ApiResult;
+use crate::jobs::Outcome;
+
+/// A boxed future borrowing the runtime: the trait's methods are called
+/// through `dyn Channel`.
+pub type Io<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// What a job handler of a channel returns.
+pub type JobResult = Result<Outcome, StoreError>;
+
+/// What fetching an inbound file from the provider gave.
+#[derive(Debug)]
+pub enum Fetched {
+    /// The file, with the type the provider gave.
+    File {
+        bytes: Vec<u8>,
+        mime: Option<String>,
+    },
+    /// The provider does not have it (any more) or it is over the limit:
+    /// recorded as failed, with why; the message stays.
+    Gone(String),
+    /// A passing failure: try again later.
+    Retry(String),
+}
+
+/// A channel's runtime: its HTTP client, credentials, pacing and routing
+/// table, behind the operations the rest of the server needs.
+pub trait Channel<S>: Send + Sync {
+    /// Which channel this is.
+    fn kind(&self) -> ChannelKind;
+
+    /// The channel's webhook routes (verified, routed, handed to the
+    /// intake).
+    fn webhooks(self: Arc<Self>) -> Router<S>;
+
+    /// Forgets cached routes: an inbox was created, changed or deleted.
+    fn forget_routes(&self) -> Io<'_, ()>;
+
+    /// Delivers a queued outbound message (the `send` job).
+    fn send<'a>(&'a self, st: &'a S, job: &'a Job, msg: Message, inbox: Inbox)
+    -> Io<'a, JobResult>;
+
+    /// Tells the provider the contact's messages up to `provider_id` were
+    /// read (the `mark_read` job).
+    fn mark_read<'a>(
+        &'a self,
+        st: &'a S,
+        job: &'a Job,
+        inbox: Inbox,
+        provider_id: &'a str,
+    ) -> Io<'a, JobResult>;
+
+    /// Fetches an inbound file by the provider's id, at most `cap` bytes.
+    fn fetch_media<'a>(
+        &'a self,
+        inbox: &'a Inbox,
+        provider_media_id: &'a str,
+        cap: usize,
+    ) -> Io<'a, Fetched>;
+
+    /// Hands a file to the provider for sending; returns the provider's id
+    /// of it, which a message then sends.
+    fn upload<'a>(
+        &'a self,
+        inbox: &'a Inbox,
+        filename: Option<&'a str>,
+        mime: &'a str,
+        bytes: &'a [u8],
+    ) -> Io<'a, ApiResult<String>>;
+
+    /// Whether the channel has message templates (CH-6).
+    fn has_templates(&self) -> bool;
+
+    /// Pulls an inbox's message templates (the `sync_templates` job).
+    fn sync_templates<'a>(&'a self, st: &'a S, job: &'a Job, inbox: InboxId) -> Io<'a, JobResult>;
+}
+
+/// The runtimes of the channels this server serves, by kind.
+pub struct Registry<S> {
+    channels: HashMap<ChannelKind, Arc<dyn Channel<S>>>,
+}
+
+impl<S> Registry<S> {
+    /// A registry of these runtimes (the last of a kind wins).
+    pub fn new(channels: impl IntoIterator<Item = Arc<dyn Channel<S>>>) -> Registry<S> {
+        Registry {
+            channels: channels.into_iter().map(|c| (c.kind(), c)).collect(),
+        }
+    }
+
+    /// The runtime of a channel; `None` when this server does not serve it
+    /// (or the inbox's channel is unknown to this build).
+    pub fn get(&self, kind: Option<ChannelKind>) -> Option<&Arc<dyn Channel<S>>> {
+        self.channels.get(&kind?)
+    }
+
+    /// Every runtime.
+    pub fn all(&self) -> impl Iterator<Item = &Arc<dyn Channel<S>>> {
+        self.channels.values()
+    }
+
+    /// Forgets every channel's cached routes.
+    pub async fn forget_routes(&self) {
+        for c in self.channels.values() {
+            c.forget_routes().await;
+        }
+    }
+}
