@@ -2,9 +2,11 @@
 //! closing (LC-11) and read state (LC-7).
 
 pub mod actions;
+mod close;
 pub mod closing;
 pub use crate::chat::compose;
 pub mod new_chat;
+mod reply;
 
 use atende_domain::{
     Access, CampaignId, ChatView, ContactId, ConversationId, DepartmentId, InboxId, MessageId,
@@ -26,10 +28,10 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_conversations))
         .routes(routes!(get_conversation))
-        .routes(routes!(list_messages, actions::send_message))
+        .routes(routes!(list_messages, reply::send_message))
         .routes(routes!(actions::assign))
-        .routes(routes!(actions::close))
-        .routes(routes!(actions::cancel_close))
+        .routes(routes!(close::close))
+        .routes(routes!(close::cancel_close))
         .routes(routes!(actions::mark_read))
         .routes(routes!(actions::mark_unread))
         .routes(routes!(new_chat::new_chat))
