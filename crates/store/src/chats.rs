@@ -1,9 +1,11 @@
 //! Contacts, conversations, attendances and messages.
 
+mod attendances;
 mod list;
 mod messages;
 mod tags;
 
+pub use attendances::Attendance;
 pub use list::{ChatOrder, ConversationItem, ConversationQuery, ViewCounts};
 pub(crate) use messages::MSG_COLS;
 pub use messages::{Message, NewMessage, SendAttempt};
@@ -465,124 +467,6 @@ impl Tx {
     }
 }
 
-/// An attendance with its scheduled closing, if any.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
-pub struct Attendance {
-    pub id: AttendanceId,
-    #[serde(skip)]
-    pub org_id: OrgId,
-    pub conversation_id: ConversationId,
-    pub protocol: String,
-    pub department_id: Option<DepartmentId>,
-    pub agent_id: Option<UserId>,
-    pub opened_by: Option<UserId>,
-    pub opened_at: Millis,
-    pub assigned_at: Option<Millis>,
-    pub first_reply_at: Option<Millis>,
-    pub closed_at: Option<Millis>,
-    pub closed_by: Option<UserId>,
-    pub close_at: Option<Millis>,
-    pub close_keep_on_reply: bool,
-    pub close_message: Option<String>,
-    pub close_by: Option<UserId>,
-    /// Values of the attendance's custom fields (asked at closing), by key.
-    pub custom: Json<Value>,
-}
-
-const ATT_COLS: &str = "id, org_id, conversation_id, protocol, department_id, agent_id, opened_by, opened_at, \
-     assigned_at, first_reply_at, closed_at, closed_by, close_at, close_keep_on_reply, close_message, close_by, custom";
-
-impl Tx {
-    /// An attendance of `org`.
-    pub async fn attendance(&mut self, org: OrgId, id: AttendanceId) -> Result<Attendance> {
-        let sql = format!("SELECT {ATT_COLS} FROM attendances WHERE org_id = $1 AND id = $2");
-        with_tx!(self, c => sqlx::query_as::<_, Attendance>(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(id).fetch_optional(c).await?)
-            .ok_or(StoreError::NotFound)
-    }
-
-    /// Sets (`Some`) or removes (`None`) values of an attendance's custom
-    /// fields, by key.
-    pub async fn set_attendance_fields(
-        &mut self,
-        org: OrgId,
-        id: AttendanceId,
-        values: &[(String, Option<String>)],
-    ) -> Result<()> {
-        if values.is_empty() {
-            return Ok(());
-        }
-        let mut custom = self.attendance(org, id).await?.custom.0;
-        if !custom.is_object() {
-            custom = Value::Object(Default::default());
-        }
-        if let Some(map) = custom.as_object_mut() {
-            for (k, v) in values {
-                match v {
-                    Some(v) => map.insert(k.clone(), Value::String(v.clone())),
-                    None => map.remove(k),
-                };
-            }
-        }
-        let sql = "UPDATE attendances SET custom = $3 WHERE org_id = $1 AND id = $2";
-        with_tx!(self, c => sqlx::query(sql).bind(org).bind(id).bind(Json(&custom)).execute(c).await?.rows_affected());
-        Ok(())
-    }
-
-    /// Schedules (or reschedules) the closing of an open attendance (LC-11).
-    pub async fn schedule_close(
-        &mut self,
-        conv: &Conversation,
-        at: Millis,
-        keep_on_reply: bool,
-        message: Option<&str>,
-        by: Option<UserId>,
-    ) -> Result<()> {
-        let Some(att) = conv.attendance_id else {
-            return Err(StoreError::Invalid("no open attendance".into()));
-        };
-        let sql = "UPDATE attendances SET close_at = $3, close_keep_on_reply = $4, close_message = $5, close_by = $6 WHERE org_id = $1 AND id = $2";
-        with_tx!(self, c => sqlx::query(sql).bind(conv.org_id).bind(att).bind(at).bind(keep_on_reply).bind(message).bind(by).execute(c).await?.rows_affected());
-        self.emit(NewEvent {
-            org_id: conv.org_id,
-            kind: "attendance.close_scheduled",
-            chat: Some(conv.scope()),
-            payload: json!({"conversation_id": conv.id, "attendance_id": att, "close_at": at, "keep_on_reply": keep_on_reply, "by": by}),
-        });
-        Ok(())
-    }
-
-    /// Cancels a scheduled closing; false when none was scheduled.
-    pub async fn cancel_scheduled_close(
-        &mut self,
-        conv: &Conversation,
-        by: Option<UserId>,
-    ) -> Result<bool> {
-        let Some(att) = conv.attendance_id else {
-            return Ok(false);
-        };
-        let sql = "UPDATE attendances SET close_at = NULL WHERE org_id = $1 AND id = $2 AND close_at IS NOT NULL";
-        let n = with_tx!(self, c => sqlx::query(sql).bind(conv.org_id).bind(att).execute(c).await?.rows_affected());
-        if n > 0 {
-            self.emit(NewEvent {
-                org_id: conv.org_id,
-                kind: "attendance.close_cancelled",
-                chat: Some(conv.scope()),
-                payload: json!({"conversation_id": conv.id, "attendance_id": att, "by": by}),
-            });
-        }
-        Ok(n > 0)
-    }
-
-    /// Records the first agent reply of the open attendance (RP-5 metrics).
-    pub async fn note_first_reply(&mut self, conv: &Conversation) -> Result<()> {
-        if let Some(att) = conv.attendance_id {
-            let sql = "UPDATE attendances SET first_reply_at = $3 WHERE org_id = $1 AND id = $2 AND first_reply_at IS NULL";
-            with_tx!(self, c => sqlx::query(sql).bind(conv.org_id).bind(att).bind(now_ms()).execute(c).await?.rows_affected());
-        }
-        Ok(())
-    }
-}
-
 impl Tx {
     pub(crate) fn backend(&self) -> crate::Backend {
         self.backend
@@ -590,13 +474,6 @@ impl Tx {
 }
 
 impl Store {
-    /// The attendance of `org` with this id.
-    pub async fn attendance(&self, org: OrgId, id: AttendanceId) -> Result<Attendance> {
-        let sql = format!("SELECT {ATT_COLS} FROM attendances WHERE org_id = $1 AND id = $2");
-        with_pool!(self, p => sqlx::query_as::<_, Attendance>(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(id).fetch_optional(p).await?)
-            .ok_or(StoreError::NotFound)
-    }
-
     pub async fn conversation(&self, org: OrgId, id: ConversationId) -> Result<Conversation> {
         let sql = format!("SELECT {CONV_COLS} FROM {CONV_FROM} WHERE c.org_id = $1 AND c.id = $2");
         with_pool!(self, p => sqlx::query_as::<_, Conversation>(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(id).fetch_optional(p).await?)
