@@ -1,7 +1,8 @@
-use chrono::TimeZone;
+use chrono::{TimeDelta, TimeZone};
 use chrono_tz::America::{New_York, Sao_Paulo};
 
 use super::*;
+use crate::DomainError;
 use crate::macros::assert_names;
 
 /// LC-22, the requirement.
