@@ -20,6 +20,8 @@ pub struct Application {
     listener: TcpListener,
     port: u16,
     state: AppState,
+    /// The webhook writers behind `state.intake`.
+    intake: crate::intake::Writers,
 }
 
 impl Application {
@@ -46,12 +48,14 @@ impl Application {
             config.public_url = format!("http://{}", listener.local_addr()?);
         }
         let state = AppState::new(store, config);
-        // The webhook writers, behind `state.intake`.
-        crate::intake::start(&state);
+        // The webhook writers, behind `state.intake`: started with the
+        // state, so deliveries can be taken as soon as the router serves.
+        let intake = crate::intake::start(&state);
         Ok(Application {
             listener,
             port,
             state,
+            intake,
         })
     }
 
@@ -63,7 +67,11 @@ impl Application {
         &self.state
     }
 
-    /// Serves HTTP and runs the job workers until ctrl-c / SIGTERM.
+    /// Serves HTTP and runs the job workers until ctrl-c / SIGTERM, then
+    /// stops in one order: HTTP (requests in flight finish), the webhook
+    /// writers (what they hold is committed and answered), the job workers
+    /// (a job in hand finishes), and the store (the SQLite checkpointer
+    /// ends with it).
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let (stop_tx, stop_rx) = watch::channel(false);
         let workers = tokio::spawn(worker::run(
@@ -80,6 +88,7 @@ impl Application {
         )
         .with_graceful_shutdown(shutdown_signal());
         let result = server.await;
+        self.intake.stop().await;
         let _ = stop_tx.send(true);
         let _ = workers.await;
         self.state.store.close().await;

@@ -12,7 +12,8 @@ use std::sync::{Arc, OnceLock};
 use atende_channels::inbound::{Inbound, Message};
 use atende_store::ingest::InboxRoute;
 use atende_store::{Backend, StoreError, WriterLane};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
+use tokio::task::JoinHandle;
 
 use crate::inbound::{Routed, apply_plain, is_plain, take};
 use crate::state::AppState;
@@ -55,26 +56,56 @@ impl Intake {
 /// (they serialize only on the organization's event counter, at the end).
 /// More writers make smaller batches: four measured slower than two (P1,
 /// bench/RESULTS.md).
-pub fn start(st: &AppState) {
+pub fn start(st: &AppState) -> Writers {
     let writers = match st.store.backend() {
         Backend::Sqlite => 1,
         Backend::Postgres => 2,
     };
+    let (stop, stopped) = watch::channel(false);
+    let mut handles = Vec::new();
     let lanes = (0..writers)
         .map(|_| {
             let (tx, rx) = mpsc::channel(4 * MAX_BATCH);
-            tokio::spawn(writer(st.clone(), rx));
+            handles.push(tokio::spawn(writer(st.clone(), rx, stopped.clone())));
             tx
         })
         .collect();
     let _ = st.intake.lanes.set(lanes);
+    Writers { stop, handles }
 }
 
-async fn writer(st: AppState, mut rx: mpsc::Receiver<Item>) {
+/// The running writers, stopped by the application's shutdown.
+pub struct Writers {
+    stop: watch::Sender<bool>,
+    handles: Vec<JoinHandle<()>>,
+}
+
+impl Writers {
+    /// Takes no more deliveries, applies (and answers) the ones already
+    /// queued, and returns once every writer has closed its connection.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        for h in self.handles {
+            let _ = h.await;
+        }
+    }
+}
+
+async fn writer(st: AppState, mut rx: mpsc::Receiver<Item>, mut stop: watch::Receiver<bool>) {
     // The writer's own connection on PostgreSQL (`WriterLane`).
     let lane = st.store.writer_lane();
+    let mut stopping = false;
     loop {
-        let Some(first) = rx.recv().await else {
+        let next = tokio::select! {
+            item = rx.recv() => item,
+            _ = stop.changed(), if !stopping => {
+                // Refuse new deliveries; drain what is queued, then end.
+                stopping = true;
+                rx.close();
+                continue;
+            }
+        };
+        let Some(first) = next else {
             lane.close().await;
             return;
         };

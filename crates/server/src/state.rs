@@ -33,8 +33,6 @@ pub struct State {
     pub jobs_notify: Arc<tokio::sync::Notify>,
     /// The runtimes of the channels served, by kind (the channel seam).
     pub channels: crate::channel::Registry<AppState>,
-    /// The WhatsApp runtime (also in `channels`).
-    pub whatsapp: Arc<crate::whatsapp::WhatsApp>,
     /// Bot flows' HTTP client and parsed versions.
     pub flows: crate::flows::Flows,
     /// Group-committing queue of verified webhook events.
@@ -49,11 +47,10 @@ impl AppState {
     pub fn new(store: Store, config: Config) -> AppState {
         let (bus, _) = broadcast::channel(16_384);
         let limiter = LoginLimiter::new(config.login_max_attempts, config.login_window_secs);
-        let whatsapp = Arc::new(crate::whatsapp::WhatsApp::new(&config));
         // One line per channel served.
-        let channels = crate::channel::Registry::new([
-            whatsapp.clone() as Arc<dyn crate::channel::Channel<AppState>>
-        ]);
+        let channels =
+            crate::channel::Registry::new([Arc::new(crate::whatsapp::WhatsApp::new(&config))
+                as Arc<dyn crate::channel::Channel<AppState>>]);
         let flows = crate::flows::Flows::new(config.flow_http_internal);
         AppState(Arc::new(State {
             store,
@@ -62,7 +59,6 @@ impl AppState {
             login_limiter: Arc::new(limiter),
             jobs_notify: Arc::new(tokio::sync::Notify::new()),
             channels,
-            whatsapp,
             flows,
             intake: Default::default(),
             auth_changed: broadcast::channel(1024).0,

@@ -86,6 +86,7 @@ async fn worker(st: AppState, id: usize, mut shutdown: watch::Receiver<bool>) {
     }
 }
 
+#[tracing::instrument(name = "job", skip_all, fields(job = %job.id, kind = %job.kind, org = ?job.org_id, attempt = job.attempts))]
 async fn handle(st: &AppState, job: &Job) -> Result<Outcome, atende_store::StoreError> {
     match job.kind.as_str() {
         kinds::CLOSE_ATTENDANCE => close_attendance(st, job).await,

@@ -12,6 +12,7 @@ use super::send::{self, Author, Outgoing, Refusal, Send, SendError};
 /// blocked contact or a closed window keeps it from leaving, with a line
 /// saying why), the system line, assignment cleared, and the agent's queue
 /// drained.
+#[tracing::instrument(name = "chat.close", skip_all, fields(org = %conv.org_id, conversation = %conv.id, agent = ?by))]
 pub async fn close_now(
     tx: &mut Tx,
     conv: &Conversation,

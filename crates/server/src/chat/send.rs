@@ -146,6 +146,7 @@ pub struct Send<'a> {
 /// Applies the send rules, stores the message and enqueues its delivery.
 /// Returns the conversation as it is after the send (an agent's reply may
 /// have assigned it) with the outcome.
+#[tracing::instrument(name = "chat.send", skip_all, fields(org = %s.conversation.org_id, conversation = %s.conversation.id, contact = %s.contact.id, agent = ?s.author.id()))]
 pub async fn queue(tx: &mut Tx, s: Send<'_>) -> Result<(Conversation, Queued), SendError> {
     let Send {
         conversation,

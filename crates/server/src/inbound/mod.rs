@@ -28,6 +28,7 @@ pub struct Routed {
 }
 
 /// Applies one event in `tx`.
+#[tracing::instrument(name = "inbound", level = "debug", skip_all, fields(org = %routed.route.org_id, inbox = %routed.route.id))]
 pub async fn take(tx: &mut Tx, routed: Routed) -> Result<(), StoreError> {
     let route = &routed.route;
     match routed.event {

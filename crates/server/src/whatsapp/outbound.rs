@@ -135,6 +135,7 @@ async fn recipient(st: &AppState, msg: &Message) -> Result<Option<Recipient>, St
 /// it) is not sent again before the status webhook that would prove it
 /// went had `send_confirm_wait_secs` to arrive (our message id travels in
 /// `biz_opaque_callback_data`; see `inbound::receipt`).
+#[tracing::instrument(name = "whatsapp.send", skip_all, fields(org = %msg.org_id, conversation = %msg.conversation_id, message = %msg.id, inbox = %inbox.id))]
 pub async fn send(
     wa: &WhatsApp,
     st: &AppState,

@@ -190,7 +190,7 @@ async fn create_inbox(
     });
     tx.enqueue(sync_job(auth.org(), inbox.id)).await?;
     st.commit(tx).await?;
-    st.whatsapp.invalidate().await;
+    st.channels.forget_routes().await;
     st.jobs_notify.notify_waiters();
     Ok((StatusCode::CREATED, AppJson(inbox.into())))
 }
@@ -303,7 +303,7 @@ async fn update_inbox(
         payload: json!({"id": inbox.id, "name": inbox.name, "needs_reauth": inbox.needs_reauth}),
     });
     st.commit(tx).await?;
-    st.whatsapp.invalidate().await;
+    st.channels.forget_routes().await;
     st.jobs_notify.notify_waiters();
     Ok(AppJson(inbox.into()))
 }
@@ -337,7 +337,7 @@ async fn delete_inbox(
         payload: json!({"id": id}),
     });
     st.commit(tx).await?;
-    st.whatsapp.invalidate().await;
+    st.channels.forget_routes().await;
     st.jobs_notify.notify_waiters();
     Ok(StatusCode::NO_CONTENT)
 }

@@ -98,7 +98,11 @@ async fn sync_templates(
 ) -> ApiResult<StatusCode> {
     auth.require(Module::Chat, Access::View)?;
     let inbox = st.store.inbox(auth.org(), id).await?;
-    if inbox.kind() != Some(atende_domain::ChannelKind::Whatsapp) {
+    if !st
+        .channels
+        .get(inbox.kind())
+        .is_some_and(|c| c.has_templates())
+    {
         return Err(ApiError::invalid("Templates existem só no WhatsApp."));
     }
     let mut tx = st.store.begin().await?;

@@ -359,7 +359,7 @@ async fn import_flow(
         ImportError::Store(e) => conflict(e, DUPLICATE),
     })?;
     st.publish(imported.events);
-    st.whatsapp.invalidate().await;
+    st.channels.forget_routes().await;
     Ok((
         StatusCode::CREATED,
         AppJson(ImportOut {

@@ -63,7 +63,7 @@ async fn set_entry_flow(
     )
     .await?;
     st.commit(tx).await?;
-    st.whatsapp.invalidate().await;
+    st.channels.forget_routes().await;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -61,7 +61,11 @@ pub async fn template(
     contact: &Contact,
     conv: &Conversation,
 ) -> ApiResult<Outgoing> {
-    if inbox.kind() != Some(atende_domain::ChannelKind::Whatsapp) {
+    if !st
+        .channels
+        .get(inbox.kind())
+        .is_some_and(|c| c.has_templates())
+    {
         return Err(ApiError::invalid(
             "Mensagens template existem só no WhatsApp.",
         ));
