@@ -21,7 +21,7 @@ pub struct Application {
     port: u16,
     state: AppState,
     /// The webhook writers behind `state.intake`.
-    intake: crate::intake::Writers,
+    intake: crate::intake::writers::Writers,
 }
 
 impl Application {
@@ -50,7 +50,7 @@ impl Application {
         let state = AppState::new(store, config);
         // The webhook writers, behind `state.intake`: started with the
         // state, so deliveries can be taken as soon as the router serves.
-        let intake = crate::intake::start(&state);
+        let intake = crate::intake::writers::start(&state);
         Ok(Application {
             listener,
             port,

@@ -1,55 +1,18 @@
-//! Group commit of verified, routed webhook events, whatever their channel:
-//! deliveries that arrive together are applied in one transaction and all
-//! answered after its commit. This keeps "200 only after commit" while
-//! paying one commit (and one hold of the organization's event-counter row)
-//! per batch instead of per message.
-//!
-//! [`Intake`] is the handle the webhooks hold; [`start`] runs the writers
-//! behind it.
+//! The group-commit writers behind [`super::Intake`]: each takes what is
+//! waiting on its queue, applies it in one transaction through
+//! `crate::inbound`, and answers every delivery after the commit.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use atende_channels::inbound::{Inbound, Message};
 use atende_store::ingest::InboxRoute;
 use atende_store::{Backend, StoreError, WriterLane};
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
+use super::{Item, MAX_BATCH};
 use crate::inbound::{Routed, apply_plain, is_plain, take};
 use crate::state::AppState;
-
-/// Most deliveries applied in one transaction.
-const MAX_BATCH: usize = 256;
-
-/// One delivery's routed events, and who waits for their commit.
-struct Item {
-    events: Vec<Routed>,
-    done: oneshot::Sender<Result<(), String>>,
-}
-
-/// The queues in front of the ingest writers, one per writer. Deliveries
-/// are spread by organization and customer, so one customer's contact and
-/// conversation are only ever written by one writer: no two writers race
-/// to create the same contact or lock the same rows in opposite orders.
-#[derive(Clone, Default)]
-pub struct Intake {
-    lanes: Arc<OnceLock<Vec<mpsc::Sender<Item>>>>,
-}
-
-impl Intake {
-    /// Applies `events` durably; returns once they are committed. `key`
-    /// picks the writer: the same key (the organization and customer)
-    /// always goes to the same one.
-    pub async fn submit(&self, key: u64, events: Vec<Routed>) -> Result<(), String> {
-        let lanes = self.lanes.get().ok_or("ingest not started")?;
-        let lane = &lanes[(key % lanes.len() as u64) as usize];
-        let (done, wait) = oneshot::channel();
-        lane.send(Item { events, done })
-            .await
-            .map_err(|_| "ingest stopped".to_string())?;
-        wait.await.map_err(|_| "ingest stopped".to_string())?
-    }
-}
 
 /// Starts the writers behind `st.intake`: one on SQLite (a single writer
 /// anyway), two on PostgreSQL so that batches overlap their round trips
@@ -70,7 +33,7 @@ pub fn start(st: &AppState) -> Writers {
             tx
         })
         .collect();
-    let _ = st.intake.lanes.set(lanes);
+    st.intake.install(lanes);
     Writers { stop, handles }
 }
 
