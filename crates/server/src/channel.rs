@@ -90,6 +90,11 @@ pub trait Channel<S>: Send + Sync {
         bytes: &'a [u8],
     ) -> Io<'a, ApiResult<String>>;
 
+    /// Whether the provider takes a file of this MIME type and size as
+    /// `kind` (`image`, `video`, `audio`, `sticker`, `document`); the
+    /// refusal says why, in pt-BR, with the channel's limits.
+    fn accepts_media(&self, kind: &str, mime: &str, size: i64) -> Result<(), String>;
+
     /// Whether the channel has message templates (CH-6).
     fn has_templates(&self) -> bool;
 

@@ -1,6 +1,7 @@
-//! Inbound media (CH-8) from the Graph API: media id → short-lived URL →
-//! bytes, with the inbox's bearer token; a 401/404 on the URL fetches a
-//! new one. Keeping the file is `crate::media`'s.
+//! Media (CH-8) on WhatsApp: inbound files from the Graph API (media id →
+//! short-lived URL → bytes, with the inbox's bearer token; a 401/404 on the
+//! URL fetches a new one), and the types and sizes it takes outbound.
+//! Keeping the file is `crate::media`'s.
 
 use atende_channels::whatsapp;
 use atende_store::directory::Inbox;
@@ -69,4 +70,47 @@ async fn read_capped(
         out.extend_from_slice(&chunk);
     }
     Ok(Some(out))
+}
+
+/// Whether WhatsApp takes a file of this type and size as `kind`
+/// (channels.md §1.6); the refusal says why, with the limits.
+pub fn accepts(kind: &str, mime: &str, size: i64) -> Result<(), String> {
+    const MB: i64 = 1024 * 1024;
+    let base = mime
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    let (types, max, label): (&[&str], i64, &str) = match kind {
+        "image" => (
+            &["image/jpeg", "image/png"],
+            5 * MB,
+            "Imagens: JPEG ou PNG até 5 MB",
+        ),
+        "video" => (
+            &["video/mp4", "video/3gpp"],
+            16 * MB,
+            "Vídeos: MP4 ou 3GP até 16 MB",
+        ),
+        "audio" => (
+            &[
+                "audio/aac",
+                "audio/amr",
+                "audio/mpeg",
+                "audio/mp4",
+                "audio/ogg",
+            ],
+            16 * MB,
+            "Áudios: AAC, AMR, MP3, MP4 ou OGG (Opus) até 16 MB",
+        ),
+        "sticker" => (&["image/webp"], 512 * 1024, "Figurinhas: WebP até 500 KB"),
+        _ => (&[], 100 * MB, "Documentos: até 100 MB"),
+    };
+    if (!types.is_empty() && !types.contains(&base.as_str())) || size > max {
+        return Err(format!(
+            "O WhatsApp não aceita este arquivo como {kind} ({base}). {label}."
+        ));
+    }
+    Ok(())
 }

@@ -71,6 +71,10 @@ impl Channel<AppState> for WhatsApp {
         Box::pin(super::upload::push(self, inbox, filename, mime, bytes))
     }
 
+    fn accepts_media(&self, kind: &str, mime: &str, size: i64) -> Result<(), String> {
+        super::media::accepts(kind, mime, size)
+    }
+
     fn has_templates(&self) -> bool {
         true
     }

@@ -187,55 +187,18 @@ pub async fn find_upload(
     let Some(r) = r else { return Ok(None) };
     let found = st.store.upload(conv.org_id, conv.inbox_id, &r.id).await?;
     if let Some(u) = &found {
-        check_media_type(&r.kind, &u.mime_type, u.size)?;
+        // The channel's limits, so a refusal is explained before anything
+        // is queued.
+        let inbox = st.store.inbox(conv.org_id, conv.inbox_id).await?;
+        if let Some(channel) = st.channels.get(inbox.kind()) {
+            channel
+                .accepts_media(&r.kind, &u.mime_type, u.size)
+                .map_err(|why| {
+                    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "media_not_accepted", why)
+                })?;
+        }
     }
     Ok(found)
-}
-
-/// Checks an uploaded file's type and size against the kind it is sent as,
-/// with WhatsApp's limits (channels.md §1.6), so a refusal is explained
-/// before anything is queued.
-pub fn check_media_type(kind: &str, mime: &str, size: i64) -> ApiResult<()> {
-    const MB: i64 = 1024 * 1024;
-    let base = mime
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    let (types, max, label): (&[&str], i64, &str) = match kind {
-        "image" => (
-            &["image/jpeg", "image/png"],
-            5 * MB,
-            "Imagens: JPEG ou PNG até 5 MB",
-        ),
-        "video" => (
-            &["video/mp4", "video/3gpp"],
-            16 * MB,
-            "Vídeos: MP4 ou 3GP até 16 MB",
-        ),
-        "audio" => (
-            &[
-                "audio/aac",
-                "audio/amr",
-                "audio/mpeg",
-                "audio/mp4",
-                "audio/ogg",
-            ],
-            16 * MB,
-            "Áudios: AAC, AMR, MP3, MP4 ou OGG (Opus) até 16 MB",
-        ),
-        "sticker" => (&["image/webp"], 512 * 1024, "Figurinhas: WebP até 500 KB"),
-        _ => (&[], 100 * MB, "Documentos: até 100 MB"),
-    };
-    if (!types.is_empty() && !types.contains(&base.as_str())) || size > max {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "media_not_accepted",
-            format!("O WhatsApp não aceita este arquivo como {kind} ({base}). {label}."),
-        ));
-    }
-    Ok(())
 }
 
 pub fn location(l: &LocationSend) -> ApiResult<Outgoing> {
