@@ -1693,6 +1693,11 @@ export interface components {
             /** @description At most 60 characters, unique in the organization. */
             name: string;
         };
+        /** @description A frame a client sends. */
+        ClientFrame: {
+            /** @enum {string} */
+            type: "ping";
+        };
         CloseRequest: {
             /** @description …or at this RFC 3339 time. */
             at?: string | null;
@@ -2458,6 +2463,27 @@ export interface components {
             template?: components["schemas"]["TemplateSend"] | null;
             /** @description Free-form text; `{nome}` and custom-field variables are filled in. */
             text?: string | null;
+        };
+        /** @description A frame the server sends on the socket (a JSON text frame). */
+        ServerFrame: {
+            /** Format: int64 */
+            last_seq: number;
+            /** @enum {string} */
+            type: "hello";
+        } | {
+            event: components["schemas"]["EventOut"];
+            /** @enum {string} */
+            type: "event";
+        } | {
+            /** @enum {string} */
+            type: "resync";
+        } | {
+            /** @enum {string} */
+            type: "pong";
+        } | {
+            counts: components["schemas"]["ViewCountsOut"];
+            /** @enum {string} */
+            type: "counts";
         };
         /** @description A message of a session's conversation. */
         SessionMessageOut: {

@@ -180,7 +180,7 @@ pub fn clean_name(field: &str, value: &str, max: usize) -> Result<String, ApiErr
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Atende API", description = "Omnichannel customer service: the same API the web app uses."),
-    components(schemas(crate::error::ErrorBody)),
+    components(schemas(crate::error::ErrorBody, ws::ServerFrame, ws::ClientFrame)),
     modifiers(&SecurityAddon),
 )]
 pub struct ApiDoc;

@@ -15,6 +15,9 @@
 //! The tab counters (LC-1 views) come as `{"type":"counts","counts":{…}}`:
 //! once after `hello`, then at most once a second while events that can
 //! move chats between views arrive, so clients never poll for them.
+//!
+//! Both directions are typed ([`ServerFrame`], [`ClientFrame`]) and listed
+//! in the OpenAPI document's schemas, so clients generate their types.
 
 use std::sync::Arc;
 
@@ -23,8 +26,9 @@ use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
-use serde_json::json;
+use serde::Serialize;
 use tokio::sync::broadcast::error::RecvError;
+use utoipa::ToSchema;
 
 use crate::auth::{Auth, AuthVia};
 use crate::error::{ApiError, ApiResult};
@@ -60,7 +64,7 @@ async fn serve(
     mut rx: tokio::sync::broadcast::Receiver<Arc<Event>>,
     last_seq: i64,
 ) {
-    let hello = json!({"type": "hello", "last_seq": last_seq}).to_string();
+    let hello = ServerFrame::Hello { last_seq }.text();
     if socket.send(Message::Text(hello.into())).await.is_err() {
         return;
     }
@@ -116,14 +120,14 @@ async fn serve(
                         let Some(out) = super::events::for_viewer(&auth, &e) else {
                             continue;
                         };
-                        let text = json!({"type": "event", "event": out}).to_string();
+                        let text = ServerFrame::Event { event: out }.text();
                         if socket.send(Message::Text(text.into())).await.is_err() {
                             return;
                         }
                     }
                 }
                 Err(RecvError::Lagged(_)) => {
-                    let _ = socket.send(Message::Text(json!({"type": "resync"}).to_string().into())).await;
+                    let _ = socket.send(Message::Text(ServerFrame::Resync.text().into())).await;
                     let _ = socket.send(Message::Close(None)).await;
                     return;
                 }
@@ -136,7 +140,7 @@ async fn serve(
                     if let Message::Text(t) = &m
                         && is_ping(t)
                     {
-                        let pong = json!({"type": "pong"}).to_string();
+                        let pong = ServerFrame::Pong.text();
                         if socket.send(Message::Text(pong.into())).await.is_err() {
                             return;
                         }
@@ -189,12 +193,44 @@ async fn end(mut socket: WebSocket) {
     let _ = socket.send(Message::Close(Some(frame))).await;
 }
 
-/// `{"type":"ping"}` from the client's heartbeat.
+/// `{"type":"ping"}` from the client's heartbeat (anything else is
+/// ignored).
 fn is_ping(text: &str) -> bool {
-    serde_json::from_str::<serde_json::Value>(text)
-        .ok()
-        .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(|t| t == "ping"))
-        .unwrap_or(false)
+    matches!(serde_json::from_str(text), Ok(ClientFrame::Ping))
+}
+
+/// A frame the server sends on the socket (a JSON text frame).
+#[derive(Serialize, ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerFrame {
+    /// The first frame: the organization's last event sequence when the
+    /// socket opened. Events after it follow, in order.
+    Hello { last_seq: i64 },
+    /// One event the session may see, in `seq` order.
+    Event { event: super::events::EventOut },
+    /// The socket fell too far behind and closes: read
+    /// `GET /events?after=<last seq>`, then reconnect.
+    Resync,
+    /// The answer to a client's `ping`.
+    Pong,
+    /// The tab counters (LC-1 views), after `hello` and when they change.
+    Counts {
+        counts: super::conversations::ViewCountsOut,
+    },
+}
+
+impl ServerFrame {
+    fn text(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// A frame a client sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientFrame {
+    /// The heartbeat, every few seconds; answered with `pong`.
+    Ping,
 }
 
 /// How often the server pings (browsers answer on their own).
@@ -229,7 +265,7 @@ async fn send_counts(st: &AppState, auth: &Auth, socket: &mut WebSocket) -> Resu
         Ok(c) => c,
         Err(_) => return Ok(()), // the next change retries
     };
-    let text = json!({"type": "counts", "counts": counts}).to_string();
+    let text = ServerFrame::Counts { counts }.text();
     socket
         .send(Message::Text(text.into()))
         .await

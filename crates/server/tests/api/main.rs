@@ -9,4 +9,6 @@ mod isolation;
 mod permissions;
 mod ready;
 mod realtime;
+#[path = "../contract/schema.rs"]
+mod schema;
 mod security;

@@ -143,7 +143,9 @@ async fn connect(app: &TestApp, headers: &[(&'static str, &str)]) -> (Ws, i64) {
     (ws, hello["last_seq"].as_i64().unwrap())
 }
 
-/// The next JSON text frame (control frames skipped).
+/// The next JSON text frame (control frames skipped), checked against the
+/// `ServerFrame` schema of the OpenAPI document: the web app's frame types
+/// are generated from it, so a frame that drifts from it fails here.
 async fn next_frame(ws: &mut Ws) -> Value {
     loop {
         let msg = tokio::time::timeout(Duration::from_secs(10), ws.next())
@@ -152,9 +154,25 @@ async fn next_frame(ws: &mut Ws) -> Value {
             .expect("socket closed")
             .expect("socket error");
         if let Message::Text(t) = msg {
-            return serde_json::from_str(t.as_str()).unwrap();
+            let frame: Value = serde_json::from_str(t.as_str()).unwrap();
+            let doc = openapi();
+            let schema = &doc["components"]["schemas"]["ServerFrame"];
+            assert!(schema.is_object(), "ServerFrame is not in the document");
+            let mut errors = Vec::new();
+            crate::schema::check(doc, schema, &frame, "frame", &mut errors);
+            assert!(
+                errors.is_empty(),
+                "{frame} does not match ServerFrame: {errors:?}"
+            );
+            return frame;
         }
     }
+}
+
+/// The server's OpenAPI document, as JSON.
+fn openapi() -> &'static Value {
+    static DOC: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    DOC.get_or_init(|| serde_json::to_value(atende_server::app::openapi()).unwrap())
 }
 
 /// The next event frame's event (counter updates skipped).

@@ -16,6 +16,7 @@
  * Pure TypeScript with its socket, fetch, timers and clock injected, so it
  * is unit-tested.
  */
+import type { components } from '../../api/schema';
 import type { ApiEvent, EventPage } from '../../api/types';
 import { parseCounts, type ViewCounts } from '../counts/counts';
 
@@ -105,11 +106,9 @@ export interface SyncDeps {
   watchOffline?(onOffline: () => void): () => void;
 }
 
-type Frame =
-  | { type: 'hello'; last_seq: number }
-  | { type: 'event'; event: ApiEvent }
-  | { type: 'resync' }
-  | { type: 'counts'; counts: ViewCounts };
+/** The frames the server sends, as its OpenAPI document types them (the
+ * heartbeat's `pong` only shows the socket is alive). */
+type Frame = Exclude<components['schemas']['ServerFrame'], { type: 'pong' }>;
 
 export function parseFrame(data: unknown): Frame | null {
   if (typeof data !== 'string') return null;
