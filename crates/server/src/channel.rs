@@ -14,7 +14,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use atende_domain::{ChannelKind, InboxId};
+use atende_domain::ChannelKind;
 use atende_store::chats::Message;
 use atende_store::directory::Inbox;
 use atende_store::{Job, StoreError};
@@ -99,7 +99,7 @@ pub trait Channel<S>: Send + Sync {
     fn has_templates(&self) -> bool;
 
     /// Pulls an inbox's message templates (the `sync_templates` job).
-    fn sync_templates<'a>(&'a self, st: &'a S, job: &'a Job, inbox: InboxId) -> Io<'a, JobResult>;
+    fn sync_templates<'a>(&'a self, st: &'a S, job: &'a Job, inbox: Inbox) -> Io<'a, JobResult>;
 }
 
 /// The runtimes of the channels this server serves, by kind.

@@ -50,16 +50,21 @@ pub async fn headers(req: Request, next: Next) -> Response {
     res
 }
 
+/// A MIME type without its parameters, lower-cased (`Image/PNG; q=1` →
+/// `image/png`).
+pub fn mime_base(mime: &str) -> String {
+    mime.split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
+}
+
 /// Media types a browser may show inline without running anything: common
 /// raster images, audio and video. SVG, HTML, XML, PDF and everything else
 /// is served as an attachment.
 pub fn safe_inline(mime: &str) -> bool {
-    let base = mime
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
+    let base = mime_base(mime);
     matches!(
         base.as_str(),
         "image/jpeg"

@@ -227,8 +227,8 @@ async fn sync_templates(
     org: atende_domain::OrgId,
     inbox: atende_domain::InboxId,
 ) -> Result<Outcome, atende_store::StoreError> {
-    let kind = st.store.inbox(org, inbox).await?.kind();
-    match st.channels.get(kind).filter(|c| c.has_templates()) {
+    let inbox = st.store.inbox(org, inbox).await?;
+    match st.channels.get(inbox.kind()).filter(|c| c.has_templates()) {
         Some(channel) => channel.sync_templates(st, job, inbox).await,
         None => delivery::finish(st, job).await,
     }

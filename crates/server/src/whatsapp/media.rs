@@ -76,12 +76,7 @@ async fn read_capped(
 /// (channels.md §1.6); the refusal says why, with the limits.
 pub fn accepts(kind: &str, mime: &str, size: i64) -> Result<(), String> {
     const MB: i64 = 1024 * 1024;
-    let base = mime
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
+    let base = crate::security::mime_base(mime);
     let (types, max, label): (&[&str], i64, &str) = match kind {
         "image" => (
             &["image/jpeg", "image/png"],

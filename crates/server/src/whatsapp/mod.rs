@@ -37,6 +37,10 @@ struct Routes {
     loaded: Option<Instant>,
 }
 
+/// The inbox of each number a delivery names, as looked up (`None`: no
+/// inbox of ours).
+pub type Found = HashMap<String, Option<Arc<InboxRoute>>>;
+
 /// Who signed a delivery.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Signer {
@@ -109,13 +113,15 @@ impl WhatsApp {
     /// The app secret that signed `body`, found by routing first: only the
     /// secrets of the inboxes the delivery names (its numbers and business
     /// accounts) are tried, so an unsigned body costs one pass whatever the
-    /// number of tenants. `Unrouted` when it names no inbox of ours.
+    /// number of tenants. `Unrouted` when it names no inbox of ours. The
+    /// numbers it looked up are left in `found`, for routing the events.
     pub async fn signer(
         &self,
         store: &Store,
         events: &[atende_channels::whatsapp::Event],
         body: &[u8],
         header: Option<&str>,
+        found: &mut Found,
     ) -> Result<Signer, atende_store::StoreError> {
         let mut secrets: Vec<String> = Vec::new();
         let mut note = |route: &InboxRoute| {
@@ -129,9 +135,11 @@ impl WhatsApp {
         // A delivery comes from one Meta app: a body naming many numbers or
         // accounts is not worth more than a few lookups and checks.
         for n in numbers.iter().take(MAX_ROUTES) {
-            if let Some(route) = self.route(store, n).await? {
-                note(&route);
+            let route = self.route(store, n).await?;
+            if let Some(route) = &route {
+                note(route);
             }
+            found.insert(n.to_string(), route);
         }
         for w in wabas.iter().take(MAX_ROUTES) {
             for route in self.routes_of_waba(store, w).await? {

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use atende_domain::{ChannelKind, InboxId};
+use atende_domain::ChannelKind;
 use atende_store::Job;
 use atende_store::chats::Message;
 use atende_store::directory::Inbox;
@@ -83,7 +83,7 @@ impl Channel<AppState> for WhatsApp {
         &'a self,
         st: &'a AppState,
         job: &'a Job,
-        inbox: InboxId,
+        inbox: Inbox,
     ) -> Io<'a, JobResult> {
         Box::pin(super::templates::sync(self, st, job, inbox))
     }

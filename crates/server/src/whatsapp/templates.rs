@@ -2,7 +2,7 @@
 //! listed with a preview, and refreshed by the status webhook.
 
 use atende_channels::whatsapp;
-use atende_domain::InboxId;
+use atende_store::directory::Inbox;
 use atende_store::ingest::Template;
 use atende_store::{Job, Json, StoreError};
 use serde_json::{Value, json};
@@ -20,12 +20,9 @@ pub async fn sync(
     wa: &WhatsApp,
     st: &AppState,
     job: &Job,
-    inbox_id: InboxId,
+    inbox: Inbox,
 ) -> Result<Outcome, StoreError> {
-    let Some(org) = job.org_id else {
-        return Ok(Outcome::Retry("sync without organization".into()));
-    };
-    let inbox = st.store.inbox(org, inbox_id).await?;
+    let org = inbox.org_id;
     let (Some(waba), Some(token)) = (
         inbox
             .settings

@@ -16,7 +16,7 @@ use axum::routing::get;
 use axum::{Extension, Router};
 use serde::Deserialize;
 
-use super::{Signer, WhatsApp};
+use super::{Found, Signer, WhatsApp};
 use crate::error::ApiError;
 use crate::inbound::Routed;
 use crate::state::AppState;
@@ -93,7 +93,11 @@ async fn receive(
         Ok(ev) => ev,
         Err(e) => return ApiError::bad_request(e.to_string()).into_response(),
     };
-    let secret = match wa.signer(&st.store, &events, &body, header).await {
+    let mut found = Found::new();
+    let secret = match wa
+        .signer(&st.store, &events, &body, header, &mut found)
+        .await
+    {
         Ok(Signer::App(s)) => s,
         Ok(Signer::Invalid) => return rejected(),
         Ok(Signer::Unrouted) => {
@@ -104,7 +108,7 @@ async fn receive(
         }
         Err(e) => return ApiError::from(e).into_response(),
     };
-    let routed = match route(&st, &wa, &secret, events).await {
+    let routed = match route(&st, &wa, &secret, events, found).await {
         Ok(r) => r,
         Err(e) => return ApiError::from(e).into_response(),
     };
@@ -123,12 +127,14 @@ async fn receive(
 /// Each event with the inbox it is for, in the neutral vocabulary. Events
 /// for unknown numbers, or numbers of another app than the one that
 /// signed, are logged and dropped (acknowledged, so Meta stops retrying);
-/// so are the ones nothing is done with.
+/// so are the ones nothing is done with. Numbers the signature check
+/// already looked up (`found`) are not looked up again.
 async fn route(
     st: &AppState,
     wa: &WhatsApp,
     secret: &str,
     events: Vec<Event>,
+    found: Found,
 ) -> Result<Vec<Routed>, atende_store::StoreError> {
     let mut numbers: HashMap<String, Option<Arc<InboxRoute>>> = HashMap::new();
     let mut routed = Vec::with_capacity(events.len());
@@ -160,7 +166,10 @@ async fn route(
                 let route = match numbers.get(number) {
                     Some(r) => r.clone(),
                     None => {
-                        let r = wa.route(&st.store, number).await?;
+                        let r = match found.get(number) {
+                            Some(r) => r.clone(),
+                            None => wa.route(&st.store, number).await?,
+                        };
                         let r = match r {
                             Some(r) if signed_by(&r, secret) => Some(r),
                             Some(_) => {
