@@ -96,7 +96,7 @@ async fn send(tx: &mut Tx, conv: &Conversation, absence: &Absence) -> Result<(),
             conversation: conv,
             contact: &contact,
             author: crate::chat::send::Author::Bot,
-            content: crate::chat::send::Outgoing {
+            content: crate::chat::send::Composed {
                 internal: false,
                 kind,
                 text,

@@ -5,10 +5,10 @@
 
 use atende_domain::{CampaignId, OrgId};
 use serde::Serialize;
-use serde_json::json;
 
 use crate::chats::Conversation;
 use crate::directory::found;
+use crate::events::{ChatEvent, ConversationCampaign};
 use crate::{Millis, NewEvent, Result, Store, StoreError, Tx, now_ms, with_pool, with_tx};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -166,9 +166,11 @@ impl Tx {
             .bind(conv.org_id).bind(conv.id).bind(campaign).execute(c).await?.rows_affected());
         self.emit(NewEvent {
             org_id: conv.org_id,
-            kind: "conversation.campaign",
             chat: Some(conv.scope()),
-            payload: json!({"conversation_id": conv.id, "campaign_id": campaign}),
+            event: ChatEvent::ConversationCampaign(ConversationCampaign {
+                conversation_id: conv.id,
+                campaign_id: campaign,
+            }),
         });
         Ok(Conversation {
             campaign_id: campaign,

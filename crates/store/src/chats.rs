@@ -14,15 +14,22 @@ use atende_domain::{
     Assignment, AssignmentAction, AssignmentEffect, AttendanceId, CampaignId, ContactId,
     ConversationId, DepartmentId, InboxId, OrgId, Protocol, UserId,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sqlx::types::Json;
+use utoipa::ToSchema;
 
-use crate::events::ChatScope;
+use crate::events::{
+    self, AttendanceClosed, AttendanceOpened, ChatEvent, ChatScope, ContactCreated,
+    ConversationCreated, UnreadCount,
+};
 use crate::{Millis, NewEvent, Result, Store, StoreError, Tx, now_ms, with_pool, with_tx};
 
-/// A customer (CT-1).
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+/// A customer (CT-1). Events carry it as it is stored (times in epoch
+/// milliseconds).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, sqlx::FromRow)]
+#[serde(deny_unknown_fields)]
+#[schema(as = EventContact)]
 pub struct Contact {
     pub id: ContactId,
     #[serde(skip)]
@@ -36,14 +43,21 @@ pub struct Contact {
     pub customer_code: Option<String>,
     pub blocked: bool,
     pub broadcast_opt_in: bool,
+    /// Custom field values, by key.
+    #[schema(value_type = Object)]
     pub custom: Json<Value>,
+    #[schema(value_type = i64)]
     pub created_at: Millis,
+    #[schema(value_type = Option<i64>)]
     pub last_interaction_at: Option<Millis>,
 }
 
 /// The thread between a contact and an inbox, with the current attendance's
-/// assignment.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+/// assignment. Events carry it as it is stored (times in epoch
+/// milliseconds).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema, sqlx::FromRow)]
+#[serde(deny_unknown_fields)]
+#[schema(as = EventConversation)]
 pub struct Conversation {
     pub id: ConversationId,
     #[serde(skip)]
@@ -52,13 +66,17 @@ pub struct Conversation {
     pub contact_id: ContactId,
     pub attendance_id: Option<AttendanceId>,
     pub protocol: Option<String>,
+    #[schema(value_type = Option<i64>)]
     pub opened_at: Option<Millis>,
     pub department_id: Option<DepartmentId>,
     pub agent_id: Option<UserId>,
     pub flow_running: bool,
+    #[schema(value_type = i64)]
     pub last_message_at: Millis,
+    #[schema(value_type = Option<i64>)]
     pub last_inbound_at: Option<Millis>,
     pub unread: i64,
+    #[schema(value_type = i64)]
     pub created_at: Millis,
     /// The campaign the chat came from (LC-2), if any.
     pub campaign_id: Option<CampaignId>,
@@ -83,6 +101,16 @@ impl Conversation {
             unread: 0,
             created_at: now,
             campaign_id: None,
+        }
+    }
+
+    /// The chat's assignment, as `conversation.assigned` carries it.
+    pub fn assignment(&self, by: Option<UserId>) -> events::Assignment {
+        events::Assignment {
+            conversation_id: self.id,
+            department_id: self.department_id,
+            agent_id: self.agent_id,
+            by,
         }
     }
 
@@ -212,9 +240,10 @@ impl Tx {
         with_tx!(self, c => sqlx::query(sql).bind(org).bind(inbox).bind(external_id).bind(contact.id).execute(c).await?.rows_affected());
         self.emit(NewEvent {
             org_id: org,
-            kind: "contact.created",
             chat: None,
-            payload: json!({"contact": &contact}),
+            event: ChatEvent::ContactCreated(ContactCreated {
+                contact: contact.clone(),
+            }),
         });
         Ok(contact)
     }
@@ -252,9 +281,10 @@ impl Tx {
             .execute(c).await?.rows_affected());
         self.emit(NewEvent {
             org_id: org,
-            kind: "conversation.created",
             chat: Some(conv.scope()),
-            payload: json!({"conversation": &conv}),
+            event: ChatEvent::ConversationCreated(ConversationCreated {
+                conversation: conv.clone(),
+            }),
         });
         Ok(conv)
     }
@@ -329,10 +359,15 @@ impl Tx {
         }
         self.emit(NewEvent {
             org_id: conv.org_id,
-            kind: "attendance.opened",
             chat: Some(updated.scope()),
-            payload: json!({"conversation_id": conv.id, "attendance_id": id, "protocol": protocol.as_str(),
-                            "department_id": department, "agent_id": agent, "by": by}),
+            event: ChatEvent::AttendanceOpened(AttendanceOpened {
+                conversation_id: conv.id,
+                attendance_id: id,
+                protocol: protocol.as_str().to_string(),
+                department_id: department,
+                agent_id: agent,
+                by,
+            }),
         });
         Ok(updated)
     }
@@ -387,9 +422,8 @@ impl Tx {
         if before != conv.scope() {
             self.emit(NewEvent {
                 org_id: conv.org_id,
-                kind: "conversation.moved",
                 chat: Some(before),
-                payload: json!({"conversation_id": conv.id, "department_id": conv.department_id, "agent_id": conv.agent_id, "by": by}),
+                event: ChatEvent::ConversationMoved(conv.assignment(by)),
             });
         }
         if let Some(text) = line {
@@ -398,9 +432,8 @@ impl Tx {
         }
         self.emit(NewEvent {
             org_id: conv.org_id,
-            kind: "conversation.assigned",
             chat: Some(conv.scope()),
-            payload: json!({"conversation_id": conv.id, "department_id": conv.department_id, "agent_id": conv.agent_id, "by": by}),
+            event: ChatEvent::ConversationAssigned(conv.assignment(by)),
         });
         Ok((conv, effects))
     }
@@ -429,9 +462,13 @@ impl Tx {
         }
         self.emit(NewEvent {
             org_id: conv.org_id,
-            kind: "attendance.closed",
             chat: Some(closed.scope()),
-            payload: json!({"conversation_id": conv.id, "attendance_id": att, "protocol": conv.protocol, "by": by}),
+            event: ChatEvent::AttendanceClosed(AttendanceClosed {
+                conversation_id: conv.id,
+                attendance_id: att,
+                protocol: conv.protocol.clone(),
+                by,
+            }),
         });
         Ok(closed)
     }
@@ -445,9 +482,11 @@ impl Tx {
         with_tx!(self, c => sqlx::query(sql).bind(conv.org_id).bind(conv.id).execute(c).await?.rows_affected());
         self.emit(NewEvent {
             org_id: conv.org_id,
-            kind: "conversation.read",
             chat: Some(conv.scope()),
-            payload: json!({"conversation_id": conv.id, "unread": 0}),
+            event: ChatEvent::ConversationRead(UnreadCount {
+                conversation_id: conv.id,
+                unread: 0,
+            }),
         });
         Ok(())
     }
@@ -459,9 +498,11 @@ impl Tx {
         with_tx!(self, c => sqlx::query(sql).bind(conv.org_id).bind(conv.id).execute(c).await?.rows_affected());
         self.emit(NewEvent {
             org_id: conv.org_id,
-            kind: "conversation.unread",
             chat: Some(conv.scope()),
-            payload: json!({"conversation_id": conv.id, "unread": conv.unread.max(1)}),
+            event: ChatEvent::ConversationUnread(UnreadCount {
+                conversation_id: conv.id,
+                unread: conv.unread.max(1),
+            }),
         });
         Ok(())
     }

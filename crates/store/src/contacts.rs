@@ -3,10 +3,11 @@
 
 use atende_domain::{ContactId, InboxId, OrgId};
 use serde::Serialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 use sqlx::types::Json;
 
 use crate::chats::{Contact, Conversation};
+use crate::events::{ChatEvent, ContactUpdated};
 use crate::{NewEvent, Result, Store, Tx, with_pool, with_tx};
 
 /// Where a contact is known: one identity per inbox it wrote to.
@@ -194,14 +195,13 @@ impl Tx {
         for conv in convs {
             self.emit(NewEvent {
                 org_id: c.org_id,
-                kind: "contact.updated",
                 chat: Some(conv.scope()),
-                payload: json!({
-                    "contact_id": c.id,
-                    "conversation_id": conv.id,
-                    "name": c.name,
-                    "fields": fields,
-                    "blocked": c.blocked,
+                event: ChatEvent::ContactUpdated(ContactUpdated {
+                    contact_id: c.id,
+                    name: c.name.clone(),
+                    conversation_id: Some(conv.id),
+                    fields: Some(fields.iter().map(|f| f.to_string()).collect()),
+                    blocked: Some(c.blocked),
                 }),
             });
         }
@@ -233,6 +233,7 @@ impl Tx {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn contact() -> Contact {
         Contact {

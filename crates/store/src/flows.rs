@@ -12,10 +12,11 @@ pub use runs::{FlowRun, ListedRun, NewRun, RunTotals, StepCount, Trigger};
 
 use atende_domain::{FlowId, InboxId, OrgId, UserId};
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use sqlx::types::Json;
 
 use crate::directory::found;
+use crate::events::{ChatEvent, FlowPublished};
 use crate::{Backend, Millis, NewEvent, Result, Store, StoreError, Tx, now_ms, with_pool, with_tx};
 
 /// A flow: its draft and the version new runs take.
@@ -207,9 +208,12 @@ impl Tx {
             .execute(c).await?.rows_affected());
         self.emit(NewEvent {
             org_id: org,
-            kind: "flow.published",
             chat: None,
-            payload: json!({"flow_id": id, "version": v.version, "by": by}),
+            event: ChatEvent::FlowPublished(FlowPublished {
+                flow_id: id,
+                version: v.version,
+                by,
+            }),
         });
         Ok(v)
     }

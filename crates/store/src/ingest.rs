@@ -3,11 +3,12 @@
 
 use atende_domain::{ContactId, InboxId, MessageId, OrgId, ReceiptStatus};
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use sqlx::types::Json;
 use uuid::Uuid;
 
 use crate::chats::{Contact, Message};
+use crate::events::{ChatEvent, ContactUpdated, InboxUpdated, MediaUpdated, MessageUpdated};
 use crate::{Millis, NewEvent, Result, Store, StoreError, Tx, now_ms, with_pool, with_tx};
 
 /// Routing data of a channel account, across organizations (system use:
@@ -233,9 +234,14 @@ impl Tx {
         }
         self.emit(NewEvent {
             org_id: contact.org_id,
-            kind: "contact.updated",
             chat: None,
-            payload: json!({"contact_id": contact.id, "name": name}),
+            event: ChatEvent::ContactUpdated(ContactUpdated {
+                contact_id: contact.id,
+                name: name.to_string(),
+                conversation_id: None,
+                fields: None,
+                blocked: None,
+            }),
         });
         Ok(())
     }
@@ -247,9 +253,16 @@ impl Tx {
         let conv = self.conversation(msg.org_id, msg.conversation_id).await?;
         self.emit(NewEvent {
             org_id: msg.org_id,
-            kind: "message.updated",
             chat: Some(conv.scope()),
-            payload: json!({"message_id": msg.id, "conversation_id": msg.conversation_id, "payload": payload}),
+            event: ChatEvent::MessageUpdated(MessageUpdated {
+                message_id: msg.id,
+                conversation_id: msg.conversation_id,
+                status: None,
+                provider_id: None,
+                error_code: None,
+                error_text: None,
+                payload: payload.as_object().cloned(),
+            }),
         });
         Ok(())
     }
@@ -320,9 +333,13 @@ impl Tx {
         if n > 0 {
             self.emit(NewEvent {
                 org_id: org,
-                kind: "inbox.updated",
                 chat: None,
-                payload: json!({"id": inbox, "display_phone_number": number}),
+                event: ChatEvent::InboxUpdated(InboxUpdated {
+                    id: inbox,
+                    name: None,
+                    display_phone_number: Some(number.to_string()),
+                    needs_reauth: None,
+                }),
             });
         }
         Ok(n > 0)
@@ -340,9 +357,13 @@ impl Tx {
         if n > 0 {
             self.emit(NewEvent {
                 org_id: org,
-                kind: "inbox.updated",
                 chat: None,
-                payload: json!({"id": inbox, "needs_reauth": needs}),
+                event: ChatEvent::InboxUpdated(InboxUpdated {
+                    id: inbox,
+                    name: None,
+                    display_phone_number: None,
+                    needs_reauth: Some(needs),
+                }),
             });
         }
         Ok(())
@@ -401,9 +422,14 @@ impl Tx {
             let conv = self.conversation(m.org_id, conv).await?;
             self.emit(NewEvent {
                 org_id: m.org_id,
-                kind: "media.updated",
                 chat: Some(conv.scope()),
-                payload: json!({"message_id": m.message_id, "media_id": m.id, "status": m.status, "mime_type": m.mime_type, "size": m.size}),
+                event: ChatEvent::MediaUpdated(MediaUpdated {
+                    message_id: m.message_id,
+                    media_id: m.id,
+                    status: m.status.clone(),
+                    mime_type: m.mime_type.clone(),
+                    size: m.size,
+                }),
             });
         }
         Ok(())

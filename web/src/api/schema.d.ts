@@ -1619,6 +1619,32 @@ export interface components {
              */
             department_id?: string | null;
         };
+        /** @description A chat's assignment after a change, and who made it (none: the system). */
+        Assignment: {
+            agent_id?: components["schemas"]["UserId"] | null;
+            by?: components["schemas"]["UserId"] | null;
+            conversation_id: components["schemas"]["ConversationId"];
+            department_id?: components["schemas"]["DepartmentId"] | null;
+        };
+        AttendanceClosed: {
+            attendance_id: components["schemas"]["AttendanceId"];
+            by?: components["schemas"]["UserId"] | null;
+            conversation_id: components["schemas"]["ConversationId"];
+            protocol?: string | null;
+        };
+        /**
+         * Format: uuid
+         * @description An attendance: one service episode inside a conversation, with a protocol.
+         */
+        AttendanceId: string;
+        AttendanceOpened: {
+            agent_id?: components["schemas"]["UserId"] | null;
+            attendance_id: components["schemas"]["AttendanceId"];
+            by?: components["schemas"]["UserId"] | null;
+            conversation_id: components["schemas"]["ConversationId"];
+            department_id?: components["schemas"]["DepartmentId"] | null;
+            protocol: string;
+        };
         /** @description An inbox's business hours and what they mean now. */
         BusinessHoursOut: {
             /** @description As set (see the PUT); null: always open. */
@@ -1640,6 +1666,12 @@ export interface components {
              */
             hours?: Record<string, never> | null;
         };
+        /**
+         * Format: uuid
+         * @description A campaign (LC-2): the marketing action a chat came from, such as a
+         *     click-to-WhatsApp ad or (later) a broadcast.
+         */
+        CampaignId: string;
         CampaignNameRequest: {
             /** @description At most 60 characters, unique in the organization. */
             name: string;
@@ -1693,10 +1725,236 @@ export interface components {
             /** @description At most 60 characters, unique in the organization. */
             name: string;
         };
+        /**
+         * @description One state change, as the events log keeps it and clients receive
+         *     it: `{"kind": "message.created", "payload": {…}}`.
+         */
+        ChatEvent: {
+            /** @enum {string} */
+            kind: "message.created";
+            /**
+             * @description A message was added to a chat (inbound, outbound, internal note or
+             *     system line).
+             */
+            payload: components["schemas"]["MessageCreated"];
+        } | {
+            /** @enum {string} */
+            kind: "message.updated";
+            /** @description A message's delivery status or its payload (reactions, edits) changed. */
+            payload: components["schemas"]["MessageUpdated"];
+        } | {
+            /** @enum {string} */
+            kind: "media.updated";
+            /** @description A message's file was linked, downloaded or failed. */
+            payload: components["schemas"]["MediaUpdated"];
+        } | {
+            /** @enum {string} */
+            kind: "conversation.created";
+            /** @description A chat started (its first message or a new chat by an agent). */
+            payload: components["schemas"]["ConversationCreated"];
+        } | {
+            /** @enum {string} */
+            kind: "conversation.assigned";
+            /** @description A chat was given to a department or agent, or left the queue. */
+            payload: components["schemas"]["Assignment"];
+        } | {
+            /** @enum {string} */
+            kind: "conversation.moved";
+            /**
+             * @description Sent to the audience a chat leaves when it is reassigned (the event
+             *     carries the old scope; the payload the new assignment).
+             */
+            payload: components["schemas"]["Assignment"];
+        } | {
+            /** @enum {string} */
+            kind: "conversation.read";
+            /** @description The chat was read (LC-7). */
+            payload: components["schemas"]["UnreadCount"];
+        } | {
+            /** @enum {string} */
+            kind: "conversation.unread";
+            /** @description The chat was marked unread (LC-7). */
+            payload: components["schemas"]["UnreadCount"];
+        } | {
+            /** @enum {string} */
+            kind: "conversation.tagged";
+            /** @description The chat's tags after a change. */
+            payload: components["schemas"]["ConversationTagged"];
+        } | {
+            /** @enum {string} */
+            kind: "conversation.campaign";
+            /** @description The chat's campaign after a change (LC-2). */
+            payload: components["schemas"]["ConversationCampaign"];
+        } | {
+            /** @enum {string} */
+            kind: "conversation.flow";
+            /** @description A bot flow started or stopped running for the chat (LC-7). */
+            payload: components["schemas"]["ConversationFlow"];
+        } | {
+            /** @enum {string} */
+            kind: "conversation.transfer_requested";
+            /** @description A colleague asks the serving agent to hand the chat over (LC-18). */
+            payload: components["schemas"]["TransferRequested"];
+        } | {
+            /** @enum {string} */
+            kind: "attendance.opened";
+            /** @description An attendance opened, with its protocol (AD-6). */
+            payload: components["schemas"]["AttendanceOpened"];
+        } | {
+            /** @enum {string} */
+            kind: "attendance.closed";
+            /** @description The attendance closed (LC-11). */
+            payload: components["schemas"]["AttendanceClosed"];
+        } | {
+            /** @enum {string} */
+            kind: "attendance.close_scheduled";
+            /** @description A closing was scheduled (LC-12). */
+            payload: components["schemas"]["CloseScheduled"];
+        } | {
+            /** @enum {string} */
+            kind: "attendance.close_cancelled";
+            /** @description A scheduled closing was cancelled. */
+            payload: components["schemas"]["CloseCancelled"];
+        } | {
+            /** @enum {string} */
+            kind: "contact.created";
+            /** @description A contact was created (first message, import or by hand). */
+            payload: components["schemas"]["ContactCreated"];
+        } | {
+            /** @enum {string} */
+            kind: "contact.updated";
+            /** @description A contact's name or fields changed. */
+            payload: components["schemas"]["ContactUpdated"];
+        } | {
+            /** @enum {string} */
+            kind: "user.created";
+            /** @description A user was created. */
+            payload: components["schemas"]["UserCreated"];
+        } | {
+            /** @enum {string} */
+            kind: "user.updated";
+            /** @description A user's name or status changed. */
+            payload: components["schemas"]["UserUpdated"];
+        } | {
+            /** @enum {string} */
+            kind: "department.created";
+            /** @description A department was created. */
+            payload: components["schemas"]["Named"];
+        } | {
+            /** @enum {string} */
+            kind: "department.updated";
+            /** @description A department was renamed or its distribution changed. */
+            payload: components["schemas"]["DepartmentUpdated"];
+        } | {
+            /** @enum {string} */
+            kind: "department.deleted";
+            /** @description A department was deleted. */
+            payload: components["schemas"]["Deleted"];
+        } | {
+            /** @enum {string} */
+            kind: "department.member_added";
+            /** @description A user joined a department. */
+            payload: components["schemas"]["Membership"];
+        } | {
+            /** @enum {string} */
+            kind: "department.member_removed";
+            /** @description A user left a department. */
+            payload: components["schemas"]["Membership"];
+        } | {
+            /** @enum {string} */
+            kind: "inbox.created";
+            /** @description An inbox was created. */
+            payload: components["schemas"]["InboxCreated"];
+        } | {
+            /** @enum {string} */
+            kind: "inbox.updated";
+            /** @description An inbox's name, number or credentials state changed. */
+            payload: components["schemas"]["InboxUpdated"];
+        } | {
+            /** @enum {string} */
+            kind: "inbox.deleted";
+            /** @description An inbox was deleted. */
+            payload: components["schemas"]["Deleted"];
+        } | {
+            /** @enum {string} */
+            kind: "tag.created";
+            /** @description A tag was created. */
+            payload: components["schemas"]["TagChanged"];
+        } | {
+            /** @enum {string} */
+            kind: "tag.updated";
+            /** @description A tag was renamed or recoloured. */
+            payload: components["schemas"]["TagChanged"];
+        } | {
+            /** @enum {string} */
+            kind: "tag.deleted";
+            /** @description A tag was deleted. */
+            payload: components["schemas"]["Deleted"];
+        } | {
+            /** @enum {string} */
+            kind: "custom_field.created";
+            /** @description A custom field was created. */
+            payload: components["schemas"]["FieldChanged"];
+        } | {
+            /** @enum {string} */
+            kind: "custom_field.updated";
+            /** @description A custom field changed. */
+            payload: components["schemas"]["FieldChanged"];
+        } | {
+            /** @enum {string} */
+            kind: "custom_field.deleted";
+            /** @description A custom field was deleted. */
+            payload: components["schemas"]["Deleted"];
+        } | {
+            /** @enum {string} */
+            kind: "campaign.created";
+            /** @description A campaign was created. */
+            payload: components["schemas"]["Named"];
+        } | {
+            /** @enum {string} */
+            kind: "campaign.updated";
+            /** @description A campaign was renamed. */
+            payload: components["schemas"]["Named"];
+        } | {
+            /** @enum {string} */
+            kind: "campaign.deleted";
+            /** @description A campaign was deleted. */
+            payload: components["schemas"]["Deleted"];
+        } | {
+            /** @enum {string} */
+            kind: "ready_responses.changed";
+            /** @description A ready response or its category changed (created, edited, deleted). */
+            payload: components["schemas"]["ReadyResponsesChanged"];
+        } | {
+            /** @enum {string} */
+            kind: "template.updated";
+            /** @description A template's review status changed at the provider. */
+            payload: components["schemas"]["TemplateUpdated"];
+        } | {
+            /** @enum {string} */
+            kind: "templates.synced";
+            /** @description An inbox's templates were read again from the provider. */
+            payload: components["schemas"]["TemplatesSynced"];
+        } | {
+            /** @enum {string} */
+            kind: "flow.published";
+            /** @description A flow version was published. */
+            payload: components["schemas"]["FlowPublished"];
+        } | {
+            /** @enum {string} */
+            kind: "report.updated";
+            /** @description A requested report is ready or failed. */
+            payload: components["schemas"]["ReportUpdated"];
+        };
         /** @description A frame a client sends. */
         ClientFrame: {
             /** @enum {string} */
             type: "ping";
+        };
+        CloseCancelled: {
+            attendance_id: components["schemas"]["AttendanceId"];
+            by?: components["schemas"]["UserId"] | null;
+            conversation_id: components["schemas"]["ConversationId"];
         };
         CloseRequest: {
             /** @description …or at this RFC 3339 time. */
@@ -1728,6 +1986,18 @@ export interface components {
             /** @description Closing message sent to the contact (blank: none). */
             message?: string | null;
         };
+        CloseScheduled: {
+            attendance_id: components["schemas"]["AttendanceId"];
+            by?: components["schemas"]["UserId"] | null;
+            /**
+             * Format: int64
+             * @description When the closing is due, epoch milliseconds.
+             */
+            close_at: number;
+            conversation_id: components["schemas"]["ConversationId"];
+            /** @description Whether a reply from the contact keeps the closing (LC-12). */
+            keep_on_reply: boolean;
+        };
         /** @description A field the closing dialog asks, with the value it has now. */
         ClosingFieldOut: {
             field_type: string;
@@ -1747,6 +2017,14 @@ export interface components {
             name: string;
             phone?: string | null;
         };
+        ContactCreated: {
+            contact: components["schemas"]["EventContact"];
+        };
+        /**
+         * Format: uuid
+         * @description A contact (customer) of an organization.
+         */
+        ContactId: string;
         /** @description A contact (CT-1). */
         ContactOut: {
             /** @description `AAAA-MM-DD`. */
@@ -1804,6 +2082,26 @@ export interface components {
             rg?: string | null;
         };
         /**
+         * @description A contact changed. Edits by hand go to each of its chats (with the
+         *     chat's id, the changed field names and the block state); a name the
+         *     channel's profile brought goes once, without them.
+         */
+        ContactUpdated: {
+            blocked?: boolean | null;
+            contact_id: components["schemas"]["ContactId"];
+            conversation_id?: components["schemas"]["ConversationId"] | null;
+            /** @description The names of the fields that changed. */
+            fields?: string[] | null;
+            name: string;
+        };
+        ConversationCampaign: {
+            campaign_id?: components["schemas"]["CampaignId"] | null;
+            conversation_id: components["schemas"]["ConversationId"];
+        };
+        ConversationCreated: {
+            conversation: components["schemas"]["EventConversation"];
+        };
+        /**
          * @description The report's filters (seed 001, "Filtrando o Relatório de Conversas"),
          *     as the query of a listing and the body of an export.
          */
@@ -1834,6 +2132,15 @@ export interface components {
             to?: string | null;
             value?: string | null;
         };
+        ConversationFlow: {
+            conversation_id: components["schemas"]["ConversationId"];
+            flow_running: boolean;
+        };
+        /**
+         * Format: uuid
+         * @description A conversation: the thread between one contact and one inbox.
+         */
+        ConversationId: string;
         /** @description A chat as listed (and as `GET /conversations/{id}` returns it). */
         ConversationOut: {
             /** Format: uuid */
@@ -1882,12 +2189,31 @@ export interface components {
             items: components["schemas"]["ConversationOut"][];
             next_cursor?: string | null;
         };
+        ConversationTagged: {
+            conversation_id: components["schemas"]["ConversationId"];
+            tags: components["schemas"]["TagId"][];
+        };
         CreateFlow: {
             /** @description The first draft; default: a greeting that hands over. */
             draft?: Record<string, never> | null;
             /** @description At most 80 characters, unique in the organization. */
             name: string;
         };
+        /**
+         * Format: uuid
+         * @description A custom contact field defined by an organization.
+         */
+        CustomFieldId: string;
+        /** @description The id of a deleted record. */
+        Deleted: {
+            /** Format: uuid */
+            id: string;
+        };
+        /**
+         * Format: uuid
+         * @description A department (team) that chats are forwarded to.
+         */
+        DepartmentId: string;
         DepartmentOut: {
             /** Format: date-time */
             created_at: string;
@@ -1902,6 +2228,12 @@ export interface components {
             distribution?: "manual" | "auto" | null;
             /** @description At most 80 characters. */
             name?: string | null;
+        };
+        DepartmentUpdated: {
+            /** @description The new distribution, when it changed. */
+            distribution?: string | null;
+            id: components["schemas"]["DepartmentId"];
+            name: string;
         };
         EntryFlowRequest: {
             /**
@@ -1924,15 +2256,94 @@ export interface components {
             /** @description Human text (pt-BR where users see it). */
             message: string;
         };
-        /** @description An event as clients receive it (here and on the WebSocket). */
-        EventOut: {
+        /**
+         * @description A customer (CT-1). Events carry it as it is stored (times in epoch
+         *     milliseconds).
+         */
+        EventContact: {
+            birth_date?: string | null;
+            blocked: boolean;
+            broadcast_opt_in: boolean;
+            /** Format: int64 */
+            created_at: number;
+            /** @description Custom field values, by key. */
+            custom: Record<string, never>;
+            customer_code?: string | null;
+            document?: string | null;
+            email?: string | null;
+            id: components["schemas"]["ContactId"];
+            /** Format: int64 */
+            last_interaction_at?: number | null;
+            name: string;
+            phone?: string | null;
+            rg?: string | null;
+        };
+        /**
+         * @description The thread between a contact and an inbox, with the current attendance's
+         *     assignment. Events carry it as it is stored (times in epoch
+         *     milliseconds).
+         */
+        EventConversation: {
+            agent_id?: components["schemas"]["UserId"] | null;
+            attendance_id?: components["schemas"]["AttendanceId"] | null;
+            campaign_id?: components["schemas"]["CampaignId"] | null;
+            contact_id: components["schemas"]["ContactId"];
+            /** Format: int64 */
+            created_at: number;
+            department_id?: components["schemas"]["DepartmentId"] | null;
+            flow_running: boolean;
+            id: components["schemas"]["ConversationId"];
+            inbox_id: components["schemas"]["InboxId"];
+            /** Format: int64 */
+            last_inbound_at?: number | null;
+            /** Format: int64 */
+            last_message_at: number;
+            /** Format: int64 */
+            opened_at?: number | null;
+            protocol?: string | null;
+            /** Format: int64 */
+            unread: number;
+        };
+        /**
+         * @description A message as events carry it: the stored row without the provider's raw
+         *     payload (clients that need it read the message).
+         */
+        EventMessage: {
+            author_id?: components["schemas"]["UserId"] | null;
+            /** @description `contact`, `agent`, `bot` or `system`. */
+            author_kind: string;
+            conversation_id: components["schemas"]["ConversationId"];
+            /**
+             * Format: int64
+             * @description Epoch milliseconds.
+             */
+            created_at: number;
+            /** @description `in` or `out`. */
+            direction: string;
+            error_code?: string | null;
+            error_text?: string | null;
+            id: components["schemas"]["MessageId"];
+            inbox_id: components["schemas"]["InboxId"];
+            internal: boolean;
+            /** @description `text`, `image`, `template`… (as `MessageOut.kind`). */
+            kind: string;
+            /** @description The content's details (as `MessageOut.payload`, without `raw`). */
+            payload: Record<string, never>;
+            provider_id?: string | null;
+            /** @description `queued`, `sent`, `delivered`, `read` or `failed`. */
+            status: string;
+            text?: string | null;
+        };
+        /**
+         * @description An event as clients receive it (here and on the WebSocket): its place
+         *     in the organization's log, and its `kind` with the `payload` of that
+         *     kind (see `ChatEvent`).
+         */
+        EventOut: components["schemas"]["ChatEvent"] & {
             /** Format: uuid */
             conversation_id?: string | null;
             /** Format: date-time */
             created_at: string;
-            /** @description e.g. `message.created`, `conversation.assigned`, `attendance.closed`. */
-            kind: string;
-            payload: Record<string, never>;
             /**
              * Format: int64
              * @description Strictly increasing per organization, with no gaps a reader can miss.
@@ -1956,6 +2367,10 @@ export interface components {
         ExportFormat: "csv" | "xlsx";
         ExportRequest: components["schemas"]["ConversationFilters"] & {
             format: components["schemas"]["ExportFormat"];
+        };
+        FieldChanged: {
+            id: components["schemas"]["CustomFieldId"];
+            key: string;
         };
         FieldOut: {
             ask_at_closing: boolean;
@@ -1986,6 +2401,11 @@ export interface components {
             /** @enum {string|null} */
             target?: "contact" | "attendance" | null;
         };
+        /**
+         * Format: uuid
+         * @description A bot flow (FL-1) of an organization.
+         */
+        FlowId: string;
         FlowOut: {
             /** Format: date-time */
             created_at: string;
@@ -2005,6 +2425,12 @@ export interface components {
             published_version?: number | null;
             /** Format: date-time */
             updated_at: string;
+        };
+        FlowPublished: {
+            by?: components["schemas"]["UserId"] | null;
+            flow_id: components["schemas"]["FlowId"];
+            /** Format: int64 */
+            version: number;
         };
         FlowSummary: {
             entry_of: string[];
@@ -2067,6 +2493,17 @@ export interface components {
             replaced: boolean;
             version: components["schemas"]["VersionOut"];
         };
+        InboxCreated: {
+            /** @description The channel kind (`whatsapp`…). */
+            channel: string;
+            id: components["schemas"]["InboxId"];
+            name: string;
+        };
+        /**
+         * Format: uuid
+         * @description An inbox: one connected channel account (a WhatsApp number, a page…).
+         */
+        InboxId: string;
         /**
          * @description An inbox as shown: settings without secrets; `needs_reauth` when the
          *     provider rejected the access token (paste a new one to clear it).
@@ -2088,6 +2525,15 @@ export interface components {
             chatbot_enabled?: boolean | null;
             name?: string | null;
             whatsapp?: components["schemas"]["WhatsappPatch"] | null;
+        };
+        /** @description What changed in an inbox; absent fields did not change. */
+        InboxUpdated: {
+            /** @description The number the provider reports for the inbox. */
+            display_phone_number?: string | null;
+            id: components["schemas"]["InboxId"];
+            name?: string | null;
+            /** @description Whether the inbox needs new credentials. */
+            needs_reauth?: boolean | null;
         };
         /** @description A point on the map. */
         LocationSend: {
@@ -2124,12 +2570,29 @@ export interface components {
             kind: "image" | "video" | "audio" | "document" | "sticker";
             link?: string | null;
         };
+        MediaUpdated: {
+            /** Format: uuid */
+            media_id: string;
+            message_id: components["schemas"]["MessageId"];
+            mime_type?: string | null;
+            /** Format: int64 */
+            size?: number | null;
+            /** @description `pending`, `ready`, `failed`… (as `MediaOut.status`). */
+            status: string;
+        };
         MemberRequest: {
             /** Format: uuid */
             user_id: string;
         };
         MembersOut: {
             user_ids: string[];
+        };
+        Membership: {
+            department_id: components["schemas"]["DepartmentId"];
+            user_id: components["schemas"]["UserId"];
+        };
+        MessageCreated: {
+            message: components["schemas"]["EventMessage"];
         };
         MessageHits: {
             /**
@@ -2138,6 +2601,11 @@ export interface components {
              */
             items: components["schemas"]["MessageOut"][];
         };
+        /**
+         * Format: uuid
+         * @description A message of a conversation.
+         */
+        MessageId: string;
         /** @description A message as the API shows it. */
         MessageOut: {
             /** Format: uuid */
@@ -2173,6 +2641,24 @@ export interface components {
             items: components["schemas"]["MessageOut"][];
             /** @description Pass as `before` to load older messages. */
             next_cursor?: string | null;
+        };
+        /** @description What changed in a message: its delivery status, or its payload. */
+        MessageUpdated: {
+            conversation_id: components["schemas"]["ConversationId"];
+            error_code?: string | null;
+            error_text?: string | null;
+            message_id: components["schemas"]["MessageId"];
+            /** @description The new payload (reactions, edits). */
+            payload?: Record<string, never> | null;
+            provider_id?: string | null;
+            /** @description The new delivery status (receipt changes only). */
+            status?: string | null;
+        };
+        /** @description A record with an id and a name (departments, campaigns). */
+        Named: {
+            /** Format: uuid */
+            id: string;
+            name: string;
         };
         NewAgency: {
             /** @description The agency's first administrator. */
@@ -2295,6 +2781,11 @@ export interface components {
              */
             message_id: string;
         };
+        /**
+         * Format: uuid
+         * @description A category of ready responses (LC-20).
+         */
+        ReadyCategoryId: string;
         ReadyCategoryOut: {
             /** Format: uuid */
             id: string;
@@ -2302,6 +2793,11 @@ export interface components {
             /** @description The category's responses, by title. */
             responses: components["schemas"]["ReadyResponseOut"][];
         };
+        /**
+         * Format: uuid
+         * @description A ready response (LC-20): a short text agents insert in the composer.
+         */
+        ReadyResponseId: string;
         ReadyResponseOut: {
             /** Format: uuid */
             category_id: string;
@@ -2312,6 +2808,10 @@ export interface components {
             title: string;
             /** Format: date-time */
             updated_at: string;
+        };
+        ReadyResponsesChanged: {
+            category_id: components["schemas"]["ReadyCategoryId"];
+            response_id?: components["schemas"]["ReadyResponseId"] | null;
         };
         /** @description A report as the report manager shows it. */
         ReportOut: {
@@ -2384,6 +2884,12 @@ export interface components {
             started_at: string;
             /** @description The chat's tags. */
             tags: string[];
+        };
+        ReportUpdated: {
+            /** Format: uuid */
+            report_id: string;
+            /** @description `ready` or `failed`. */
+            status: string;
         };
         ResponseRequest: {
             /** @description Text only (no media); `{nome}` and custom-field variables allowed. */
@@ -2555,6 +3061,16 @@ export interface components {
             status: string;
             step: string;
         };
+        TagChanged: {
+            color: string;
+            id: components["schemas"]["TagId"];
+            name: string;
+        };
+        /**
+         * Format: uuid
+         * @description A tag (etiqueta) that can be put on contacts and chats.
+         */
+        TagId: string;
         TagOut: {
             color: string;
             /** Format: uuid */
@@ -2614,6 +3130,19 @@ export interface components {
             /** @description Values of the body's `{{1}}`, `{{2}}`…, in order. */
             variables?: string[];
         };
+        TemplateUpdated: {
+            inbox_id: components["schemas"]["InboxId"];
+            language?: string | null;
+            name?: string | null;
+            reason?: string | null;
+            /** @description The provider's review status (`APPROVED`, `REJECTED`…). */
+            status: string;
+        };
+        TemplatesSynced: {
+            /** Format: int64 */
+            count: number;
+            inbox_id: components["schemas"]["InboxId"];
+        };
         /** @description An attendance of the ticket history (RP-4). */
         TicketOut: {
             agent?: string | null;
@@ -2643,6 +3172,18 @@ export interface components {
             /** @description Shown once, at creation; use it as `Authorization: Bearer <token>`. */
             token?: string | null;
         };
+        TransferRequested: {
+            /** @description The agent serving the chat, who is asked. */
+            agent_id: components["schemas"]["UserId"];
+            conversation_id: components["schemas"]["ConversationId"];
+            requested_by: components["schemas"]["UserId"];
+            requested_by_name: string;
+        };
+        UnreadCount: {
+            conversation_id: components["schemas"]["ConversationId"];
+            /** Format: int64 */
+            unread: number;
+        };
         UpdateFlow: {
             /**
              * @description The draft (its `name` renames the flow). It is saved even with
@@ -2665,6 +3206,15 @@ export interface components {
             mime_type: string;
             size: number;
         };
+        UserCreated: {
+            name: string;
+            user_id: components["schemas"]["UserId"];
+        };
+        /**
+         * Format: uuid
+         * @description A user (admin, manager or agent) of an organization.
+         */
+        UserId: string;
         /** @description A user as the API shows it (never the password hash). */
         UserOut: {
             active: boolean;
@@ -2708,6 +3258,15 @@ export interface components {
             role?: "admin" | "manager" | "agent" | null;
             /** @enum {string|null} */
             status?: "online" | "paused" | "invisible" | null;
+        };
+        UserUpdated: {
+            name: string;
+            /**
+             * @description `online`, `paused`, `invisible` or `offline`. Another user's
+             *     `invisible` reaches colleagues as `offline` (LC-19).
+             */
+            status: string;
+            user_id: components["schemas"]["UserId"];
         };
         VersionOut: {
             /** Format: uuid */

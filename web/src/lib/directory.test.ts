@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { api } from '../api/client';
 import type { Agent, Session } from '../api/types';
-import { event } from '../test/fixtures';
+import { event, messageCreated, msg } from '../test/fixtures';
 import {
   assignedAgentIds,
   assignedAgentLabel,
@@ -117,12 +117,12 @@ describe('agent names (LC-7)', () => {
 describe('reloading the agents', () => {
   it('reads assigned agent ids from assignment events only', () => {
     const ids = assignedAgentIds([
-      event('conversation.assigned', 'c1', { department_id: null, agent_id: 'u-1' }),
-      event('attendance.opened', 'c2', { department_id: 'd', agent_id: 'u-2', protocol: 'p' }),
-      event('conversation.assigned', 'c3', { department_id: 'd', agent_id: null }),
-      event('conversation.moved', 'c4', { department_id: 'd', agent_id: 'u-3' }),
-      event('message.created', 'c1', { message: { author_id: 'u-4' } }),
-      event('conversation.assigned', 'c5', { agent_id: 'u-1' }),
+      event('conversation.assigned', 'c1', { conversation_id: 'c1', department_id: null, agent_id: 'u-1' }),
+      event('attendance.opened', 'c2', { conversation_id: 'c2', attendance_id: 'att-2', department_id: 'd', agent_id: 'u-2', protocol: 'p' }),
+      event('conversation.assigned', 'c3', { conversation_id: 'c3', department_id: 'd', agent_id: null }),
+      event('conversation.moved', 'c4', { conversation_id: 'c4', department_id: 'd', agent_id: 'u-3' }),
+      messageCreated(msg('m1', { conversation_id: 'c1', author_kind: 'agent', author_id: 'u-4' })),
+      event('conversation.assigned', 'c5', { conversation_id: 'c5', agent_id: 'u-1' }),
     ]);
     expect(ids).toEqual(['u-1', 'u-2']);
   });

@@ -1,5 +1,6 @@
 /** Builders for API objects in unit tests. */
 import type { ApiEvent, Conversation, Message } from '../api/types';
+import type { EventKind, EventOf } from '../lib/realtime/payloads';
 
 export function conv(id: string, over: Partial<Conversation> = {}): Conversation {
   return {
@@ -48,19 +49,44 @@ export function msg(id: string, over: Partial<Message> = {}): Message {
 
 let seq = 100;
 
-export function event(kind: string, conversationId: string | null, payload: Record<string, unknown>): ApiEvent {
+/** An event of `kind` with its payload, typed as the server sends it. */
+export function event<K extends EventKind>(kind: K, conversationId: string | null, payload: EventOf<K>['payload']): ApiEvent {
   return {
     seq: ++seq,
     kind,
     conversation_id: conversationId,
-    payload: payload as ApiEvent['payload'],
+    payload,
     created_at: '2026-03-10T10:00:00.000Z',
-  };
+  } as ApiEvent;
+}
+
+/** A `conversation.created` event as the store emits it (the stored row, times in ms). */
+export function conversationCreated(id: string): ApiEvent {
+  const at = Date.parse('2026-03-10T10:00:00.000Z');
+  return event('conversation.created', id, {
+    conversation: {
+      id,
+      inbox_id: 'inbox-1',
+      contact_id: `contact-${id}`,
+      attendance_id: null,
+      protocol: null,
+      opened_at: null,
+      department_id: null,
+      agent_id: null,
+      flow_running: false,
+      last_message_at: at,
+      last_inbound_at: at,
+      unread: 1,
+      created_at: at,
+      campaign_id: null,
+    },
+  });
 }
 
 /** A `message.created` event as the store emits it (times in ms). */
 export function messageCreated(m: Message): ApiEvent {
+  const { media: _media, ...row } = m;
   return event('message.created', m.conversation_id, {
-    message: { ...m, created_at: Date.parse(m.created_at), provider_id: null, inbox_id: 'inbox-1' },
+    message: { ...row, created_at: Date.parse(m.created_at), provider_id: null, inbox_id: 'inbox-1' },
   });
 }

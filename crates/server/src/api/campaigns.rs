@@ -5,10 +5,10 @@
 use atende_domain::{Access, CampaignId, Module};
 use atende_store::NewEvent;
 use atende_store::campaigns::{Campaign, MAX_NAME};
+use atende_store::events::{ChatEvent, Deleted, Named};
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -74,13 +74,8 @@ fn may_read(auth: &Auth) -> ApiResult<()> {
     }
 }
 
-fn emit(tx: &mut atende_store::Tx, auth: &Auth, kind: &'static str, payload: serde_json::Value) {
-    tx.emit(NewEvent {
-        org_id: auth.org(),
-        kind,
-        chat: None,
-        payload,
-    });
+fn emit(tx: &mut atende_store::Tx, auth: &Auth, event: ChatEvent) {
+    tx.emit(NewEvent::org(auth.org(), event));
 }
 
 /// Every campaign, by name, with how many chats it has.
@@ -116,8 +111,10 @@ async fn create_campaign(
     emit(
         &mut tx,
         &auth,
-        "campaign.created",
-        json!({"id": k.id, "name": k.name}),
+        ChatEvent::CampaignCreated(Named {
+            id: k.id.as_uuid(),
+            name: k.name.clone(),
+        }),
     );
     st.commit(tx).await?;
     Ok((StatusCode::CREATED, AppJson(k.into())))
@@ -144,8 +141,10 @@ async fn rename_campaign(
     emit(
         &mut tx,
         &auth,
-        "campaign.updated",
-        json!({"id": k.id, "name": k.name}),
+        ChatEvent::CampaignUpdated(Named {
+            id: k.id.as_uuid(),
+            name: k.name.clone(),
+        }),
     );
     st.commit(tx).await?;
     let k = st
@@ -169,7 +168,11 @@ async fn delete_campaign(
     auth.require(Module::Campaigns, Access::ViewEdit)?;
     let mut tx = st.store.begin().await?;
     tx.delete_campaign(auth.org(), id).await?;
-    emit(&mut tx, &auth, "campaign.deleted", json!({"id": id}));
+    emit(
+        &mut tx,
+        &auth,
+        ChatEvent::CampaignDeleted(Deleted { id: id.as_uuid() }),
+    );
     st.commit(tx).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -2,6 +2,7 @@
 
 use atende_domain::{Access, Module};
 use atende_store::Event;
+use atende_store::events::ChatEvent;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -17,29 +18,28 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list_events))
 }
 
-/// An event as clients receive it (here and on the WebSocket).
+/// An event as clients receive it (here and on the WebSocket): its place
+/// in the organization's log, and its `kind` with the `payload` of that
+/// kind (see `ChatEvent`).
 #[derive(Serialize, ToSchema)]
 pub struct EventOut {
     /// Strictly increasing per organization, with no gaps a reader can miss.
     pub seq: i64,
-    /// e.g. `message.created`, `conversation.assigned`, `attendance.closed`.
-    pub kind: String,
     #[schema(format = Uuid)]
     pub conversation_id: Option<String>,
-    #[schema(value_type = Object)]
-    pub payload: serde_json::Value,
     #[schema(format = DateTime)]
     pub created_at: String,
+    #[serde(flatten)]
+    pub event: ChatEvent,
 }
 
 impl From<&Event> for EventOut {
     fn from(e: &Event) -> Self {
         EventOut {
             seq: e.seq,
-            kind: e.kind.clone(),
             conversation_id: e.conversation_id.map(|c| c.to_string()),
-            payload: e.payload.0.clone(),
             created_at: time(e.created_at),
+            event: e.event.clone(),
         }
     }
 }
@@ -58,29 +58,60 @@ enum Audience {
 }
 
 /// The one table of who receives which event kind (DESIGN §8: the read
-/// paths check what the write paths check). `/events` and the WebSocket
+/// paths check what the write paths check). The match is exhaustive: a new
+/// kind does not compile until it has its audience. `/events` and the WebSocket
 /// both go through [`for_viewer`].
 fn audience(e: &Event) -> Audience {
+    use ChatEvent as E;
     if e.chat().is_some() {
         return Audience::Chat;
     }
-    match e.kind.as_str() {
-        "contact.created" | "contact.updated" => Audience::AnyOf(&[Module::Chat, Module::Contacts]),
-        "user.created" | "user.updated" => Audience::AnyOf(&[Module::Chat, Module::Users]),
-        "template.updated" | "templates.synced" => {
+    match &e.event {
+        E::ContactCreated(_) | E::ContactUpdated(_) => {
+            Audience::AnyOf(&[Module::Chat, Module::Contacts])
+        }
+        E::UserCreated(_) | E::UserUpdated(_) => Audience::AnyOf(&[Module::Chat, Module::Users]),
+        E::TemplateUpdated(_) | E::TemplatesSynced(_) => {
             Audience::AnyOf(&[Module::Chat, Module::Inboxes])
         }
-        "flow.published" => Audience::AnyOf(&[Module::Chat, Module::Flows]),
-        "ready_responses.changed" => Audience::AnyOf(&[Module::Chat, Module::ReadyResponses]),
-        k if k.starts_with("campaign.") => Audience::AnyOf(&[Module::Chat, Module::Campaigns]),
-        "report.updated" => Audience::AnyOf(&[Module::Reports]),
-        k if ["inbox.", "department.", "tag.", "custom_field."]
-            .iter()
-            .any(|p| k.starts_with(p)) =>
-        {
-            Audience::Everyone
+        E::FlowPublished(_) => Audience::AnyOf(&[Module::Chat, Module::Flows]),
+        E::ReadyResponsesChanged(_) => Audience::AnyOf(&[Module::Chat, Module::ReadyResponses]),
+        E::CampaignCreated(_) | E::CampaignUpdated(_) | E::CampaignDeleted(_) => {
+            Audience::AnyOf(&[Module::Chat, Module::Campaigns])
         }
-        _ => Audience::Nobody,
+        E::ReportUpdated(_) => Audience::AnyOf(&[Module::Reports]),
+        E::InboxCreated(_)
+        | E::InboxUpdated(_)
+        | E::InboxDeleted(_)
+        | E::DepartmentCreated(_)
+        | E::DepartmentUpdated(_)
+        | E::DepartmentDeleted(_)
+        | E::MemberAdded(_)
+        | E::MemberRemoved(_)
+        | E::TagCreated(_)
+        | E::TagUpdated(_)
+        | E::TagDeleted(_)
+        | E::FieldCreated(_)
+        | E::FieldUpdated(_)
+        | E::FieldDeleted(_) => Audience::Everyone,
+        // A chat's events are emitted with its scope; without one nobody
+        // receives them.
+        E::MessageCreated(_)
+        | E::MessageUpdated(_)
+        | E::MediaUpdated(_)
+        | E::ConversationCreated(_)
+        | E::ConversationAssigned(_)
+        | E::ConversationMoved(_)
+        | E::ConversationRead(_)
+        | E::ConversationUnread(_)
+        | E::ConversationTagged(_)
+        | E::ConversationCampaign(_)
+        | E::ConversationFlow(_)
+        | E::TransferRequested(_)
+        | E::AttendanceOpened(_)
+        | E::AttendanceClosed(_)
+        | E::CloseScheduled(_)
+        | E::CloseCancelled(_) => Audience::Nobody,
     }
 }
 
@@ -117,12 +148,11 @@ pub fn for_viewer(auth: &Auth, e: &Event) -> Option<EventOut> {
         return None;
     }
     let mut out = EventOut::from(e);
-    if e.kind.starts_with("user.")
-        && out.payload.get("status").and_then(|s| s.as_str()) == Some("invisible")
-        && out.payload.get("user_id").and_then(|s| s.as_str())
-            != Some(auth.user.id.to_string().as_str())
+    if let ChatEvent::UserUpdated(u) = &mut out.event
+        && u.status == "invisible"
+        && u.user_id != auth.user.id
     {
-        out.payload["status"] = serde_json::Value::from("offline");
+        u.status = "offline".into();
     }
     Some(out)
 }
@@ -163,60 +193,4 @@ async fn list_events(
         last_seq,
         has_more,
     }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn event(kind: &str) -> Event {
-        Event {
-            seq: 1,
-            org_id: atende_domain::OrgId::new(),
-            kind: kind.into(),
-            conversation_id: None,
-            attendance_open: false,
-            department_id: None,
-            agent_id: None,
-            payload: atende_store::Json(serde_json::json!({})),
-            created_at: 0,
-        }
-    }
-
-    /// Every kind the server emits without a chat has its audience; a new
-    /// kind missing here is streamed to nobody, which this test catches.
-    #[test]
-    fn every_organization_wide_kind_has_an_audience() {
-        for kind in [
-            "contact.created",
-            "contact.updated",
-            "user.created",
-            "user.updated",
-            "template.updated",
-            "templates.synced",
-            "flow.published",
-            "report.updated",
-            "ready_responses.changed",
-            "campaign.created",
-            "campaign.updated",
-            "campaign.deleted",
-            "inbox.created",
-            "inbox.updated",
-            "inbox.deleted",
-            "department.created",
-            "department.updated",
-            "department.deleted",
-            "department.member_added",
-            "department.member_removed",
-            "tag.created",
-            "tag.updated",
-            "tag.deleted",
-            "custom_field.created",
-            "custom_field.updated",
-            "custom_field.deleted",
-        ] {
-            assert_ne!(audience(&event(kind)), Audience::Nobody, "{kind}");
-        }
-        assert_eq!(audience(&event("something.new")), Audience::Nobody);
-    }
 }

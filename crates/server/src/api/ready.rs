@@ -5,11 +5,11 @@
 
 use atende_domain::{Access, Module, ReadyCategoryId, ReadyResponseId};
 use atende_store::NewEvent;
+use atende_store::events::{ChatEvent, ReadyResponsesChanged};
 use atende_store::ready::{ReadyCategory, ReadyResponse};
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -117,13 +117,18 @@ pub struct CategoryRequest {
     pub name: String,
 }
 
-fn ready_event(auth: &Auth, kind: &'static str, payload: serde_json::Value) -> NewEvent {
-    NewEvent {
-        org_id: auth.org(),
-        kind,
-        chat: None,
-        payload,
-    }
+fn ready_event(
+    auth: &Auth,
+    category_id: ReadyCategoryId,
+    response_id: Option<ReadyResponseId>,
+) -> NewEvent {
+    NewEvent::org(
+        auth.org(),
+        ChatEvent::ReadyResponsesChanged(ReadyResponsesChanged {
+            category_id,
+            response_id,
+        }),
+    )
 }
 
 #[utoipa::path(post, path = "/ready-responses", tag = "ready-responses", request_body = CategoryRequest,
@@ -141,11 +146,7 @@ async fn create_category(
         .create_ready_category(auth.org(), &name)
         .await
         .map_err(|e| conflict(e, "Já existe uma categoria com este nome."))?;
-    tx.emit(ready_event(
-        &auth,
-        "ready_responses.changed",
-        json!({"category_id": c.id}),
-    ));
+    tx.emit(ready_event(&auth, c.id, None));
     st.commit(tx).await?;
     Ok((StatusCode::CREATED, AppJson(category_out(c, Vec::new()))))
 }
@@ -167,11 +168,7 @@ async fn rename_category(
         .rename_ready_category(auth.org(), id, &name)
         .await
         .map_err(|e| conflict(e, "Já existe uma categoria com este nome."))?;
-    tx.emit(ready_event(
-        &auth,
-        "ready_responses.changed",
-        json!({"category_id": c.id}),
-    ));
+    tx.emit(ready_event(&auth, c.id, None));
     st.commit(tx).await?;
     let responses = st
         .store
@@ -195,11 +192,7 @@ async fn delete_category(
     auth.require(Module::ReadyResponses, Access::ViewEdit)?;
     let mut tx = st.store.begin().await?;
     tx.delete_ready_category(auth.org(), id).await?;
-    tx.emit(ready_event(
-        &auth,
-        "ready_responses.changed",
-        json!({"category_id": id}),
-    ));
+    tx.emit(ready_event(&auth, id, None));
     st.commit(tx).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -261,11 +254,7 @@ async fn create_response(
         .create_ready_response(auth.org(), category, &title, &text)
         .await
         .map_err(|e| conflict(e, DUPLICATE_TITLE))?;
-    tx.emit(ready_event(
-        &auth,
-        "ready_responses.changed",
-        json!({"category_id": category, "response_id": r.id}),
-    ));
+    tx.emit(ready_event(&auth, category, Some(r.id)));
     st.commit(tx).await?;
     Ok((StatusCode::CREATED, AppJson(r.into())))
 }
@@ -306,11 +295,7 @@ async fn update_response(
     tx.update_ready_response(&r)
         .await
         .map_err(|e| conflict(e, DUPLICATE_TITLE))?;
-    tx.emit(ready_event(
-        &auth,
-        "ready_responses.changed",
-        json!({"category_id": r.category_id, "response_id": r.id}),
-    ));
+    tx.emit(ready_event(&auth, r.category_id, Some(r.id)));
     st.commit(tx).await?;
     Ok(AppJson(r.into()))
 }
@@ -330,11 +315,7 @@ async fn delete_response(
         return Err(ApiError::not_found());
     }
     tx.delete_ready_response(auth.org(), id).await?;
-    tx.emit(ready_event(
-        &auth,
-        "ready_responses.changed",
-        json!({"category_id": category, "response_id": id}),
-    ));
+    tx.emit(ready_event(&auth, category, Some(id)));
     st.commit(tx).await?;
     Ok(StatusCode::NO_CONTENT)
 }

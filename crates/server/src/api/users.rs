@@ -2,6 +2,7 @@
 
 use atende_domain::{Access, DepartmentId, Email, Module, OrgId, Permissions, Role, UserId};
 use atende_store::accounts::{NewUser, User, UserPatch};
+use atende_store::events::{ChatEvent, UserCreated, UserUpdated};
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
@@ -234,12 +235,13 @@ async fn create_user(
         json!({"role": user.role, "permissions": user.permissions.0}),
     )
     .await?;
-    tx.emit(atende_store::NewEvent {
-        org_id: auth.org(),
-        kind: "user.created",
-        chat: None,
-        payload: json!({"user_id": user.id, "name": user.name}),
-    });
+    tx.emit(atende_store::NewEvent::org(
+        auth.org(),
+        ChatEvent::UserCreated(UserCreated {
+            user_id: user.id,
+            name: user.name.clone(),
+        }),
+    ));
     st.commit(tx).await?;
     Ok((
         StatusCode::CREATED,
@@ -371,12 +373,14 @@ async fn update_user(
         )
         .await?;
     }
-    tx.emit(atende_store::NewEvent {
-        org_id: auth.org(),
-        kind: "user.updated",
-        chat: None,
-        payload: json!({"user_id": user.id, "name": user.name, "status": user.status}),
-    });
+    tx.emit(atende_store::NewEvent::org(
+        auth.org(),
+        ChatEvent::UserUpdated(UserUpdated {
+            user_id: user.id,
+            name: user.name.clone(),
+            status: user.status.clone(),
+        }),
+    ));
     st.commit(tx).await?;
     let _ = st.auth_changed.send(user.id);
     let d = st.store.user_departments(user.org_id, user.id).await?;

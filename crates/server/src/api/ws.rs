@@ -22,6 +22,7 @@
 use std::sync::Arc;
 
 use atende_store::Event;
+use atende_store::events::ChatEvent;
 use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -120,7 +121,10 @@ async fn serve(
                         let Some(out) = super::events::for_viewer(&auth, &e) else {
                             continue;
                         };
-                        let text = ServerFrame::Event { event: out }.text();
+                        let text = ServerFrame::Event {
+                            event: Box::new(out),
+                        }
+                        .text();
                         if socket.send(Message::Text(text.into())).await.is_err() {
                             return;
                         }
@@ -207,7 +211,7 @@ pub enum ServerFrame {
     /// socket opened. Events after it follow, in order.
     Hello { last_seq: i64 },
     /// One event the session may see, in `seq` order.
-    Event { event: super::events::EventOut },
+    Event { event: Box<super::events::EventOut> },
     /// The socket fell too far behind and closes: read
     /// `GET /events?after=<last seq>`, then reconnect.
     Resync,
@@ -248,15 +252,15 @@ const COUNTS_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 /// chat may have appeared), so the counters are worth recomputing.
 fn moves_chats(e: &Event) -> bool {
     matches!(
-        e.kind.as_str(),
-        "conversation.created"
-            | "conversation.assigned"
-            | "conversation.moved"
-            | "attendance.opened"
-            | "attendance.closed"
-            | "department.member_added"
-            | "department.member_removed"
-            | "department.deleted"
+        e.event,
+        ChatEvent::ConversationCreated(_)
+            | ChatEvent::ConversationAssigned(_)
+            | ChatEvent::ConversationMoved(_)
+            | ChatEvent::AttendanceOpened(_)
+            | ChatEvent::AttendanceClosed(_)
+            | ChatEvent::MemberAdded(_)
+            | ChatEvent::MemberRemoved(_)
+            | ChatEvent::DepartmentDeleted(_)
     )
 }
 
@@ -289,13 +293,10 @@ fn same_origin(headers: &HeaderMap) -> bool {
 /// Events that change what `auth` may see: their own user edited, or a
 /// change of their departments.
 fn changes_rights(e: &Event, auth: &Auth) -> bool {
-    let me = || {
-        e.payload.0.get("user_id").and_then(|v| v.as_str())
-            == Some(auth.user.id.to_string().as_str())
-    };
-    match e.kind.as_str() {
-        "department.deleted" => true,
-        "department.member_added" | "department.member_removed" | "user.updated" => me(),
+    match &e.event {
+        ChatEvent::DepartmentDeleted(_) => true,
+        ChatEvent::MemberAdded(m) | ChatEvent::MemberRemoved(m) => m.user_id == auth.user.id,
+        ChatEvent::UserUpdated(u) => u.user_id == auth.user.id,
         _ => false,
     }
 }

@@ -5,7 +5,7 @@ use atende_store::chats::{Conversation, NewMessage};
 use atende_store::{StoreError, Tx};
 use serde_json::json;
 
-use super::send::{self, Author, Outgoing, Refusal, Send, SendError};
+use super::send::{self, Author, Composed, Refusal, Send, SendError};
 
 /// Closes the open attendance inside `tx`: the closing message to the
 /// contact (through the one send path, so its variables are filled and a
@@ -36,7 +36,7 @@ pub async fn close_now(
                 conversation: conv,
                 contact: &contact,
                 author,
-                content: Outgoing {
+                content: Composed {
                     internal: false,
                     kind: ContentKind::Text,
                     text: text.to_string(),

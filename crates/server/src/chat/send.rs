@@ -11,9 +11,10 @@ use atende_domain::{
     AssignmentAction, AuthorKind, ContentKind, Direction, ReceiptStatus, SessionWindow, UserId,
 };
 use atende_store::chats::{Contact, Conversation, Message, NewMessage};
+use atende_store::events::{ChatEvent, MediaUpdated};
 use atende_store::ingest::{Media, Upload};
 use atende_store::{StoreError, Tx};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// CT-4's text, shown where the composer would be.
 pub const CONTACT_BLOCKED: &str = "Contato bloqueado, não é possível enviar ou receber mensagem";
@@ -29,7 +30,7 @@ pub struct UploadRef {
 }
 
 /// What to store and, unless internal, deliver.
-pub struct Outgoing {
+pub struct Composed {
     pub internal: bool,
     pub kind: ContentKind,
     pub text: String,
@@ -136,7 +137,7 @@ pub struct Send<'a> {
     pub conversation: &'a Conversation,
     pub contact: &'a Contact,
     pub author: Author<'a>,
-    pub content: Outgoing,
+    pub content: Composed,
     /// The caller's `Idempotency-Key`: a retry finds the first message.
     pub idempotency_key: Option<String>,
     /// The upload the content names, found beforehand, kept with the message.
@@ -294,12 +295,16 @@ async fn keep_upload(
     tx.insert_media(&media).await?;
     // The message's event was built before its file was linked: tell the
     // other viewers of the chat that it has one now.
-    tx.emit(atende_store::NewEvent {
-        org_id: msg.org_id,
-        kind: "media.updated",
-        chat: Some(conv.scope()),
-        payload: json!({"message_id": msg.id, "media_id": media.id, "status": media.status,
-            "mime_type": media.mime_type, "size": media.size}),
-    });
+    tx.emit(atende_store::NewEvent::chat(
+        msg.org_id,
+        conv.scope(),
+        ChatEvent::MediaUpdated(MediaUpdated {
+            message_id: msg.id,
+            media_id: media.id,
+            status: media.status.clone(),
+            mime_type: media.mime_type.clone(),
+            size: media.size,
+        }),
+    ));
     Ok(media)
 }

@@ -3,9 +3,9 @@
 
 use atende_channels::inbound::{Delivery, Receipt, TemplateStatus};
 use atende_domain::ReceiptStatus;
+use atende_store::events::{ChatEvent, TemplateUpdated};
 use atende_store::ingest::InboxRoute;
 use atende_store::{StoreError, Tx};
-use serde_json::json;
 
 /// What became of a message we sent, by its provider id (or, for a send
 /// whose answer never came, by our id echoed back).
@@ -87,12 +87,16 @@ pub(super) async fn template_status(
         )
         .await?;
     if n > 0 {
-        tx.emit(atende_store::NewEvent {
-            org_id: route.org_id,
-            kind: "template.updated",
-            chat: None,
-            payload: json!({"inbox_id": route.id, "name": t.name, "language": t.language, "status": status, "reason": t.reason}),
-        });
+        tx.emit(atende_store::NewEvent::org(
+            route.org_id,
+            ChatEvent::TemplateUpdated(TemplateUpdated {
+                inbox_id: route.id,
+                name: t.name,
+                language: t.language,
+                status: status.to_string(),
+                reason: t.reason,
+            }),
+        ));
     }
     Ok(())
 }

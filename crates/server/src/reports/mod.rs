@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use atende_store::events::{ChatEvent, ReportUpdated};
 use atende_store::reports::Report;
 use atende_store::{Job, Millis, NewJob, StoreError};
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
@@ -347,12 +348,13 @@ async fn finish(
             Err(code) => tx.report_failed(r, code).await?,
         }
         // The report manager follows the report's state.
-        tx.emit(atende_store::NewEvent {
-            org_id: r.org_id,
-            kind: "report.updated",
-            chat: None,
-            payload: json!({"report_id": r.id, "status": if result.is_ok() { "ready" } else { "failed" }}),
-        });
+        tx.emit(atende_store::NewEvent::org(
+            r.org_id,
+            ChatEvent::ReportUpdated(ReportUpdated {
+                report_id: r.id,
+                status: if result.is_ok() { "ready" } else { "failed" }.to_string(),
+            }),
+        ));
     }
     if tx.complete_job(job).await? {
         st.commit(tx).await?;

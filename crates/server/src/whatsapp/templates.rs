@@ -3,6 +3,7 @@
 
 use atende_channels::whatsapp;
 use atende_store::directory::Inbox;
+use atende_store::events::{ChatEvent, TemplatesSynced};
 use atende_store::ingest::Template;
 use atende_store::{Job, Json, StoreError};
 use serde_json::{Value, json};
@@ -87,12 +88,13 @@ pub async fn sync(
         })
         .await?;
     }
-    tx.emit(atende_store::NewEvent {
-        org_id: org,
-        kind: "templates.synced",
-        chat: None,
-        payload: json!({"inbox_id": inbox.id, "count": all.len()}),
-    });
+    tx.emit(atende_store::NewEvent::org(
+        org,
+        ChatEvent::TemplatesSynced(TemplatesSynced {
+            inbox_id: inbox.id,
+            count: all.len() as i64,
+        }),
+    ));
     // Sync again periodically; the slot key makes one node schedule it.
     let next = now + RESYNC_MS;
     tx.enqueue(atende_store::NewJob {

@@ -12,11 +12,11 @@ use atende_domain::{
     AttendanceId, ContactId, ConversationId, DepartmentId, InboxId, MessageId, OrgId, UserId,
 };
 use serde::Serialize;
-use serde_json::json;
 use sqlx::types::Json;
 
 use crate::chats::{Message, NewMessage};
 use crate::events::ChatScope;
+use crate::events::{ChatEvent, MessageCreated};
 use crate::lane::{quote, uuid_literal};
 use crate::rows::{Col, json_rows, lookup_each, org_eq};
 use crate::tx::TxConn;
@@ -467,9 +467,10 @@ impl Tx {
             let scope = scopes.get(&m.conversation_id).copied();
             self.emit(NewEvent {
                 org_id: org,
-                kind: "message.created",
                 chat: scope,
-                payload: json!({"message": m.event_json()}),
+                event: ChatEvent::MessageCreated(MessageCreated {
+                    message: m.event_message(),
+                }),
             });
             out.push(m);
         }

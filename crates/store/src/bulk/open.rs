@@ -11,6 +11,7 @@ use sqlx::types::Json;
 
 use super::KnownChat;
 use crate::chats::{Contact, Conversation};
+use crate::events::{AttendanceOpened, ChatEvent, ContactCreated, ConversationCreated};
 use crate::rows::{Col, json_rows};
 use crate::{NewEvent, Result, StoreError, Tx, now_ms, with_tx};
 
@@ -136,9 +137,10 @@ impl Tx {
         for (before, after) in &new_convs {
             self.emit(NewEvent {
                 org_id: org,
-                kind: "conversation.created",
                 chat: Some(before.scope()),
-                payload: json!({"conversation": before}),
+                event: ChatEvent::ConversationCreated(ConversationCreated {
+                    conversation: before.clone(),
+                }),
             });
             if let (Some(id), Some(protocol)) = (after.attendance_id, after.protocol.as_deref()) {
                 attendances.push((after.scope(), id, after.id, protocol.to_string()));
@@ -234,10 +236,15 @@ impl Tx {
         for (scope, id, conversation_id, protocol) in attendances {
             self.emit(NewEvent {
                 org_id: org,
-                kind: "attendance.opened",
                 chat: Some(scope),
-                payload: json!({"conversation_id": conversation_id, "attendance_id": id, "protocol": protocol,
-                                "department_id": null, "agent_id": null, "by": null}),
+                event: ChatEvent::AttendanceOpened(AttendanceOpened {
+                    conversation_id,
+                    attendance_id: id,
+                    protocol,
+                    department_id: None,
+                    agent_id: None,
+                    by: None,
+                }),
             });
         }
         Ok(out)
@@ -336,9 +343,10 @@ impl Tx {
         for (_, contact) in &kept {
             self.emit(NewEvent {
                 org_id: org,
-                kind: "contact.created",
                 chat: None,
-                payload: json!({"contact": contact}),
+                event: ChatEvent::ContactCreated(ContactCreated {
+                    contact: contact.clone(),
+                }),
             });
         }
         Ok(kept)

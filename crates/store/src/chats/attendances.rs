@@ -3,10 +3,11 @@
 
 use atende_domain::{AttendanceId, ConversationId, DepartmentId, OrgId, UserId};
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use sqlx::types::Json;
 
 use super::Conversation;
+use crate::events::{ChatEvent, CloseCancelled, CloseScheduled};
 use crate::{Millis, NewEvent, Result, Store, StoreError, Tx, now_ms, with_pool, with_tx};
 
 /// An attendance with its scheduled closing, if any.
@@ -88,9 +89,14 @@ impl Tx {
         with_tx!(self, c => sqlx::query(sql).bind(conv.org_id).bind(att).bind(at).bind(keep_on_reply).bind(message).bind(by).execute(c).await?.rows_affected());
         self.emit(NewEvent {
             org_id: conv.org_id,
-            kind: "attendance.close_scheduled",
             chat: Some(conv.scope()),
-            payload: json!({"conversation_id": conv.id, "attendance_id": att, "close_at": at, "keep_on_reply": keep_on_reply, "by": by}),
+            event: ChatEvent::CloseScheduled(CloseScheduled {
+                conversation_id: conv.id,
+                attendance_id: att,
+                close_at: at,
+                keep_on_reply,
+                by,
+            }),
         });
         Ok(())
     }
@@ -109,9 +115,12 @@ impl Tx {
         if n > 0 {
             self.emit(NewEvent {
                 org_id: conv.org_id,
-                kind: "attendance.close_cancelled",
                 chat: Some(conv.scope()),
-                payload: json!({"conversation_id": conv.id, "attendance_id": att, "by": by}),
+                event: ChatEvent::CloseCancelled(CloseCancelled {
+                    conversation_id: conv.id,
+                    attendance_id: att,
+                    by,
+                }),
             });
         }
         Ok(n > 0)

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use sqlx::types::Json;
 
 use super::Conversation;
+use crate::events::{ChatEvent, EventMessage, MessageCreated, MessageUpdated};
 use crate::{Millis, NewEvent, Result, Store, StoreError, Tx, now_ms, with_pool, with_tx};
 
 /// A stored message.
@@ -61,20 +62,30 @@ impl Message {
 
     /// The message as events carry it: everything but the provider's raw
     /// payload (clients that need it read the message).
-    pub fn event_json(&self) -> serde_json::Value {
+    pub fn event_message(&self) -> EventMessage {
         let mut payload = serde_json::Map::new();
         if let Some(o) = self.payload.0.as_object() {
             for (k, v) in o.iter().filter(|(k, _)| k.as_str() != "raw") {
                 payload.insert(k.clone(), v.clone());
             }
         }
-        json!({
-            "id": self.id, "conversation_id": self.conversation_id, "inbox_id": self.inbox_id,
-            "direction": self.direction, "author_kind": self.author_kind, "author_id": self.author_id,
-            "internal": self.internal, "kind": self.kind, "text": self.text, "payload": payload,
-            "status": self.status, "provider_id": self.provider_id, "error_code": self.error_code,
-            "error_text": self.error_text, "created_at": self.created_at,
-        })
+        EventMessage {
+            id: self.id,
+            conversation_id: self.conversation_id,
+            inbox_id: self.inbox_id,
+            direction: self.direction.clone(),
+            author_kind: self.author_kind.clone(),
+            author_id: self.author_id,
+            internal: self.internal,
+            kind: self.kind.clone(),
+            text: self.text.clone(),
+            payload,
+            status: self.status.clone(),
+            provider_id: self.provider_id.clone(),
+            error_code: self.error_code.clone(),
+            error_text: self.error_text.clone(),
+            created_at: self.created_at,
+        }
     }
 }
 
@@ -172,14 +183,15 @@ impl Tx {
         }
         self.emit(NewEvent {
             org_id: msg.org_id,
-            kind: "message.created",
             chat: Some(crate::events::ChatScope {
                 conversation_id: msg.conversation_id,
                 attendance_open,
                 department_id,
                 agent_id,
             }),
-            payload: json!({"message": msg.event_json()}),
+            event: ChatEvent::MessageCreated(MessageCreated {
+                message: msg.event_message(),
+            }),
         });
         Ok(Some(msg))
     }
@@ -228,11 +240,16 @@ impl Tx {
         let conv = self.conversation(org, msg.conversation_id).await?;
         self.emit(NewEvent {
             org_id: org,
-            kind: "message.updated",
             chat: Some(conv.scope()),
-            payload: json!({"message_id": id, "conversation_id": msg.conversation_id, "status": msg.status,
-                            "provider_id": msg.provider_id, "error_code": msg.error_code,
-                            "error_text": msg.error_text}),
+            event: ChatEvent::MessageUpdated(MessageUpdated {
+                message_id: id,
+                conversation_id: msg.conversation_id,
+                status: Some(msg.status.clone()),
+                provider_id: msg.provider_id.clone(),
+                error_code: msg.error_code.clone(),
+                error_text: msg.error_text.clone(),
+                payload: None,
+            }),
         });
         Ok(Some(msg))
     }

@@ -4,10 +4,10 @@ use std::collections::BTreeSet;
 
 use atende_domain::TagId;
 use serde::Serialize;
-use serde_json::json;
 use sqlx::types::Json;
 
 use super::Conversation;
+use crate::events::{ChatEvent, ConversationTagged};
 use crate::rows::{Col, json_rows};
 use crate::{NewEvent, Result, StoreError, Tx, with_tx};
 
@@ -56,9 +56,11 @@ impl Tx {
         let list: Vec<TagId> = wanted.into_iter().collect();
         self.emit(NewEvent {
             org_id: conv.org_id,
-            kind: "conversation.tagged",
             chat: Some(conv.scope()),
-            payload: json!({"conversation_id": conv.id, "tags": list}),
+            event: ChatEvent::ConversationTagged(ConversationTagged {
+                conversation_id: conv.id,
+                tags: list.clone(),
+            }),
         });
         Ok(list)
     }

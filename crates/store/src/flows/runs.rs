@@ -6,11 +6,12 @@ use atende_domain::{
     CampaignId, ContactId, ConversationId, FlowId, FlowRunId, InboxId, MessageId, OrgId,
 };
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 use sqlx::types::Json;
 
 use crate::chats::{Conversation, Message};
 use crate::directory::found;
+use crate::events::{ChatEvent, ConversationFlow};
 use crate::{Millis, NewEvent, Result, Store, StoreError, Tx, now_ms, with_pool, with_tx};
 
 /// How a run came to be (FL-2).
@@ -300,9 +301,11 @@ impl Tx {
         with_tx!(self, c => sqlx::query(sql).bind(conv.org_id).bind(conv.id).bind(running).execute(c).await?.rows_affected());
         self.emit(NewEvent {
             org_id: conv.org_id,
-            kind: "conversation.flow",
             chat: Some(conv.scope()),
-            payload: json!({"conversation_id": conv.id, "flow_running": running}),
+            event: ChatEvent::ConversationFlow(ConversationFlow {
+                conversation_id: conv.id,
+                flow_running: running,
+            }),
         });
         Ok(())
     }

@@ -1,9 +1,19 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
+use atende_domain::UserId;
+use atende_store::events::{ChatEvent, UnreadCount, UserUpdated};
 use atende_store::testing::TestDb;
 use atende_store::{NewEvent, Store, WriterLane};
-use serde_json::json;
+
+/// An event carrying `n` and `text`, for the tests of the log itself.
+pub fn note(n: i64, text: &str) -> ChatEvent {
+    ChatEvent::UserUpdated(UserUpdated {
+        user_id: UserId(uuid::Uuid::nil()),
+        name: text.to_string(),
+        status: n.to_string(),
+    })
+}
 
 /// Eight writers append events concurrently while a reader polls
 /// `after = N`: the reader must see every event exactly once, in order,
@@ -22,19 +32,9 @@ async fn concurrent_writers_reader_sees_every_event_once_in_order() {
             for i in 0..PER_WRITER {
                 let mut tx = store.begin().await.unwrap();
                 // Some work inside the transaction widens the race window.
-                tx.emit(NewEvent {
-                    org_id: org,
-                    kind: "test.event",
-                    chat: None,
-                    payload: json!({"w": w, "i": i}),
-                });
+                tx.emit(NewEvent::org(org, note(i as i64, &format!("w{w}"))));
                 if i % 3 == 0 {
-                    tx.emit(NewEvent {
-                        org_id: org,
-                        kind: "test.event",
-                        chat: None,
-                        payload: json!({"w": w, "i": i, "second": true}),
-                    });
+                    tx.emit(NewEvent::org(org, note(i as i64, &format!("w{w} second"))));
                 }
                 tokio::time::sleep(Duration::from_micros((w * 37 + i * 11) as u64 % 700)).await;
                 tx.commit().await.unwrap();
@@ -83,39 +83,19 @@ async fn sequences_are_per_organization_and_rolled_back_events_vanish() {
     let a = super::org(store, "A").await;
     let b = super::org(store, "B").await;
     let mut tx = store.begin().await.unwrap();
-    tx.emit(NewEvent {
-        org_id: a,
-        kind: "x",
-        chat: None,
-        payload: json!({}),
-    });
-    tx.emit(NewEvent {
-        org_id: b,
-        kind: "x",
-        chat: None,
-        payload: json!({}),
-    });
-    tx.emit(NewEvent {
-        org_id: a,
-        kind: "x",
-        chat: None,
-        payload: json!({}),
-    });
+    tx.emit(NewEvent::org(a, note(0, "x")));
+    tx.emit(NewEvent::org(b, note(0, "x")));
+    tx.emit(NewEvent::org(a, note(0, "x")));
     let committed = tx.commit().await.unwrap();
     assert_eq!(committed.len(), 3);
     let mut tx = store.begin().await.unwrap();
-    tx.emit(NewEvent {
-        org_id: a,
-        kind: "lost",
-        chat: None,
-        payload: json!({}),
-    });
+    tx.emit(NewEvent::org(a, note(0, "lost")));
     drop(tx);
     let ea = store.events_after(a, 0, 100).await.unwrap();
     let eb = store.events_after(b, 0, 100).await.unwrap();
     assert_eq!(ea.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![1, 2]);
     assert_eq!(eb.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![1]);
-    assert!(ea.iter().all(|e| e.kind == "x"));
+    assert!(ea.iter().all(|e| e.event == note(0, "x")));
 }
 
 /// On SQLite and on writer lanes the last statement of a commit carries the
@@ -136,41 +116,29 @@ pub async fn commit_that_fails_keeps_nothing(store: &Store, lane: Option<&Writer
     let org = super::org(store, "Org").await;
     let mut tx = begin().await;
     tx.create_org("Perdida", "agency", None).await.unwrap();
-    tx.emit(NewEvent {
-        org_id: org,
-        kind: "kept",
-        chat: None,
-        payload: json!({}),
-    });
+    tx.emit(NewEvent::org(org, note(0, "kept")));
     // An event of an organization that does not exist breaks the events
     // row's foreign key: the statement that appends it fails.
-    tx.emit(NewEvent {
-        org_id: atende_domain::OrgId::new(),
-        kind: "orphan",
-        chat: None,
-        payload: json!({}),
-    });
+    tx.emit(NewEvent::org(
+        atende_domain::OrgId::new(),
+        note(0, "orphan"),
+    ));
     assert!(tx.commit().await.is_err());
     assert!(store.org_by_name("Perdida").await.unwrap().is_none());
     assert!(store.events_after(org, 0, 10).await.unwrap().is_empty());
     assert_eq!(store.last_event_seq(org).await.unwrap(), 0);
     let mut tx = begin().await;
-    tx.emit(NewEvent {
-        org_id: org,
-        kind: "next",
-        chat: None,
-        payload: json!({}),
-    });
+    tx.emit(NewEvent::org(org, note(0, "next")));
     let committed = tx.commit().await.unwrap();
     assert_eq!(committed.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![1]);
-    let kinds: Vec<String> = store
+    let read: Vec<ChatEvent> = store
         .events_after(org, 0, 10)
         .await
         .unwrap()
         .into_iter()
-        .map(|e| e.kind)
+        .map(|e| e.event)
         .collect();
-    assert_eq!(kinds, ["next"]);
+    assert_eq!(read, [note(0, "next")]);
 }
 
 /// The events of one transaction share a stored row, but readers get them
@@ -182,12 +150,7 @@ async fn grouped_events_read_back_one_by_one_from_any_point() {
     let store = &db.store;
     let org = super::org(store, "Org").await;
     let mut tx = store.begin().await.unwrap();
-    tx.emit(NewEvent {
-        org_id: org,
-        kind: "single",
-        chat: None,
-        payload: json!({"n": 0}),
-    });
+    tx.emit(NewEvent::org(org, note(0, "single")));
     tx.commit().await.unwrap();
     let dept = atende_domain::DepartmentId::new();
     let convs: Vec<atende_domain::ConversationId> = (0..5)
@@ -197,18 +160,20 @@ async fn grouped_events_read_back_one_by_one_from_any_point() {
     for (i, conv) in convs.iter().enumerate() {
         tx.emit(NewEvent {
             org_id: org,
-            kind: if i % 2 == 0 {
-                "message.created"
-            } else {
-                "conversation.updated"
-            },
             chat: Some(atende_store::events::ChatScope {
                 conversation_id: *conv,
                 attendance_open: i != 4,
                 department_id: (i == 1).then_some(dept),
                 agent_id: None,
             }),
-            payload: json!({"n": i + 1, "text": format!("Olá {i}")}),
+            event: if i % 2 == 0 {
+                note(i as i64 + 1, &format!("Olá {i}"))
+            } else {
+                ChatEvent::ConversationRead(UnreadCount {
+                    conversation_id: *conv,
+                    unread: i as i64 + 1,
+                })
+            },
         });
     }
     let committed = tx.commit().await.unwrap();
@@ -222,12 +187,12 @@ async fn grouped_events_read_back_one_by_one_from_any_point() {
         all.iter().map(|e| e.seq).collect::<Vec<_>>(),
         (1..=6).collect::<Vec<_>>()
     );
-    assert_eq!(all[0].kind, "single");
+    assert_eq!(all[0].event, note(0, "single"));
     assert_eq!(all[0].chat(), None);
     for (e, c) in all[1..].iter().zip(&committed) {
-        assert_eq!(e.kind, c.kind);
+        assert_eq!(e.kind(), c.kind());
         assert_eq!(e.chat(), c.chat());
-        assert_eq!(e.payload.0, c.payload.0);
+        assert_eq!(e.event, c.event);
     }
     assert_eq!(all[2].department_id, Some(dept));
     assert!(!all[5].attendance_open);
@@ -235,7 +200,7 @@ async fn grouped_events_read_back_one_by_one_from_any_point() {
     // A page that starts inside the group and one that stops inside it.
     let mid = store.events_after(org, 3, 2).await.unwrap();
     assert_eq!(mid.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![4, 5]);
-    assert_eq!(mid[0].payload.0["n"], 3);
+    assert_eq!(mid[0].event, note(3, "Olá 2"));
     let head = store.events_after(org, 0, 3).await.unwrap();
     assert_eq!(
         head.iter().map(|e| e.seq).collect::<Vec<_>>(),
@@ -268,12 +233,7 @@ async fn sqlite_commits_reach_the_database_file_in_the_background() {
     for i in 0..20 {
         let mut tx = store.begin().await.unwrap();
         for j in 0..10 {
-            tx.emit(NewEvent {
-                org_id: org,
-                kind: "test.event",
-                chat: None,
-                payload: json!({"i": i, "j": j, "pad": "x".repeat(4000)}),
-            });
+            tx.emit(NewEvent::org(org, note(i * 10 + j, &"x".repeat(4000))));
         }
         tx.commit().await.unwrap();
     }

@@ -4,8 +4,9 @@
 
 use std::time::Duration;
 
+use atende_domain::{ConversationId, InboxId, MessageId};
 use atende_store::NewEvent;
-use atende_store::events::ChatScope;
+use atende_store::events::{ChatEvent, ChatScope, EventMessage, MessageCreated};
 use atende_store::testing::TestDb;
 use serde_json::{Value, json};
 
@@ -18,6 +19,33 @@ fn awkward() -> Value {
         "statement": "'); DROP TABLE events; --",
         "unicode": "ação 😀 \u{7f} \t\n",
         "nested": [{"a": "'"}, null, 1.5, -7, true]
+    })
+}
+
+/// A message event whose text and payload carry [`awkward`] texts.
+fn awkward_message(label: &str, conversation_id: ConversationId, inbox_id: InboxId) -> ChatEvent {
+    let mut payload = awkward().as_object().cloned().unwrap();
+    payload.insert("label".into(), json!(label));
+    ChatEvent::MessageCreated(MessageCreated {
+        message: EventMessage {
+            id: MessageId::new(),
+            conversation_id,
+            inbox_id,
+            direction: "in".into(),
+            author_kind: "contact".into(),
+            author_id: None,
+            internal: false,
+            kind: "text".into(),
+            text: Some(format!(
+                "{label}: d'água ''; DROP TABLE events; -- $1 😀 \\'"
+            )),
+            payload,
+            status: "received".into(),
+            provider_id: None,
+            error_code: None,
+            error_text: None,
+            created_at: 1_700_000_000_000,
+        },
     })
 }
 
@@ -45,22 +73,16 @@ async fn a_lane_commits_events_that_read_back_exactly() {
     };
     tx.commit().await.unwrap();
 
+    let emitted: Vec<ChatEvent> = ["one", "two", "three"]
+        .iter()
+        .map(|l| awkward_message(l, conv.id, inbox.id))
+        .collect();
     let mut tx = lane.begin().await.unwrap();
-    tx.emit(NewEvent {
-        org_id: org,
-        kind: "one",
-        chat: Some(scope),
-        payload: awkward(),
-    });
+    tx.emit(NewEvent::chat(org, scope, emitted[0].clone()));
     let one = tx.commit().await.unwrap();
     let mut tx = lane.begin().await.unwrap();
-    for kind in ["two", "three"] {
-        tx.emit(NewEvent {
-            org_id: org,
-            kind,
-            chat: None,
-            payload: json!({"kind": kind, "text": awkward()}),
-        });
+    for e in &emitted[1..] {
+        tx.emit(NewEvent::org(org, e.clone()));
     }
     let group = tx.commit().await.unwrap();
 
@@ -70,26 +92,16 @@ async fn a_lane_commits_events_that_read_back_exactly() {
         [first + 1, first + 2]
     );
     let read = store.events_after(org, first - 1, 10).await.unwrap();
-    let got: Vec<(i64, &str, Option<_>, &Value)> = read
+    let got: Vec<(i64, Option<_>, &ChatEvent)> = read
         .iter()
-        .map(|e| (e.seq, e.kind.as_str(), e.conversation_id, &e.payload.0))
+        .map(|e| (e.seq, e.conversation_id, &e.event))
         .collect();
     assert_eq!(
         got,
         [
-            (first, "one", Some(conv.id), &awkward()),
-            (
-                first + 1,
-                "two",
-                None,
-                &json!({"kind": "two", "text": awkward()})
-            ),
-            (
-                first + 2,
-                "three",
-                None,
-                &json!({"kind": "three", "text": awkward()})
-            ),
+            (first, Some(conv.id), &emitted[0]),
+            (first + 1, None, &emitted[1]),
+            (first + 2, None, &emitted[2]),
         ]
     );
     assert!(read[0].attendance_open);

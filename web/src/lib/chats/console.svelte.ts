@@ -474,15 +474,13 @@ export class ConsoleStore {
   private applyToList(e: ApiEvent): void {
     const id = e.conversation_id ?? null;
     switch (e.kind) {
-      case 'message.created': {
-        const m = payloads.createdMessage(e.payload);
-        if (m) this.onMessage(m);
+      case 'message.created':
+        this.onMessage(payloads.messageOf(e.payload.message));
         return;
-      }
       case 'conversation.read':
       case 'conversation.unread': {
-        const n = payloads.unreadCount(e.payload);
-        if (id && n !== null) this.patch(id, (c) => ({ ...c, unread: n }));
+        const n = e.payload.unread;
+        if (id) this.patch(id, (c) => ({ ...c, unread: n }));
         return;
       }
       case 'conversation.assigned':
@@ -498,8 +496,8 @@ export class ConsoleStore {
       case 'attendance.opened':
         if (id) {
           const a = payloads.assignment(e.payload);
-          const protocol = payloads.protocolOf(e.payload);
-          this.patch(id, (c) => ({ ...c, ...a, attendance_open: true, protocol: protocol ?? c.protocol, opened_at: e.created_at }));
+          const protocol = e.payload.protocol;
+          this.patch(id, (c) => ({ ...c, ...a, attendance_open: true, protocol, opened_at: e.created_at }));
           this.refetchSoon(id);
         }
         return;
@@ -512,7 +510,7 @@ export class ConsoleStore {
         return;
       case 'attendance.close_scheduled':
         if (id) {
-          const at = payloads.closeAt(e.payload);
+          const at = payloads.isoTime(e.payload.close_at);
           this.patch(id, (c) => ({ ...c, close_at: at }));
         }
         return;
@@ -521,13 +519,13 @@ export class ConsoleStore {
         return;
       case 'conversation.flow': {
         // The automation mark (LC-7): a flow started (forward to flow, after closing…) or ended.
-        const running = payloads.flowRunningOf(e.payload);
-        if (id && running !== null) this.patch(id, (c) => ({ ...c, flow_running: running }));
+        const running = e.payload.flow_running;
+        if (id) this.patch(id, (c) => ({ ...c, flow_running: running }));
         return;
       }
       case 'conversation.tagged': {
-        const tags = payloads.tagsOf(e.payload);
-        if (!id || !tags) return;
+        const tags = e.payload.tags;
+        if (!id) return;
         this.patch(id, (c) => ({ ...c, tags }));
         // A chat that just got the filtered tag is read to join the list.
         const tag = this.query.tag;
@@ -535,8 +533,8 @@ export class ConsoleStore {
         return;
       }
       case 'conversation.campaign': {
-        const campaign = payloads.campaignOf(e.payload);
-        if (!id || campaign === undefined) return;
+        const campaign = e.payload.campaign_id ?? null;
+        if (!id) return;
         this.patch(id, (c) => ({ ...c, campaign_id: campaign }));
         // A chat that just got the filtered campaign is read to join the list.
         const wanted = this.query.campaign;
@@ -544,8 +542,7 @@ export class ConsoleStore {
         return;
       }
       case 'campaign.deleted': {
-        const gone = payloads.idOf(e.payload);
-        if (!gone) return;
+        const gone = e.payload.id;
         this.items = this.items.map((c) => (c.campaign_id === gone ? { ...c, campaign_id: null } : c));
         if (this.openConversation?.campaign_id === gone) {
           this.openConversation = { ...this.openConversation, campaign_id: null };
@@ -554,31 +551,30 @@ export class ConsoleStore {
         return;
       }
       case 'conversation.transfer_requested': {
-        const r = payloads.transferRequested(e.payload);
-        if (!r || !this.userId || r.agentId !== this.userId) return;
-        const known = this.items.find((c) => c.id === r.conversationId) ??
-          (this.openConversation?.id === r.conversationId ? this.openConversation : null);
+        const r = e.payload;
+        if (!this.userId || r.agent_id !== this.userId) return;
+        const known = this.items.find((c) => c.id === r.conversation_id) ??
+          (this.openConversation?.id === r.conversation_id ? this.openConversation : null);
         this.transferRequests = [
-          ...this.transferRequests.filter((x) => x.conversationId !== r.conversationId),
+          ...this.transferRequests.filter((x) => x.conversationId !== r.conversation_id),
           {
-            conversationId: r.conversationId,
-            requestedBy: r.requestedBy,
-            requestedByName: r.requestedByName,
+            conversationId: r.conversation_id,
+            requestedBy: r.requested_by,
+            requestedByName: r.requested_by_name,
             contactName: known?.contact.name ?? null,
           },
         ];
-        if (!known) void this.nameTransferContact(r.conversationId);
+        if (!known) void this.nameTransferContact(r.conversation_id);
         return;
       }
       case 'conversation.created':
         if (id) this.refetchSoon(id);
         return;
       case 'contact.updated': {
-        const r = payloads.contactRename(e.payload);
-        if (!r) return;
-        this.renameContact(r.contactId, r.name);
+        const r = e.payload;
+        this.renameContact(r.contact_id, r.name);
         // The open chat's contact changed (e.g. a colleague edited it): read it again.
-        if (this.openConversation?.contact.id === r.contactId) this.reloadContactSoon();
+        if (this.openConversation?.contact.id === r.contact_id) this.reloadContactSoon();
         return;
       }
     }
@@ -587,8 +583,8 @@ export class ConsoleStore {
   private applyToPane(e: ApiEvent): void {
     if (!this.openId || e.conversation_id !== this.openId) return;
     if (e.kind === 'message.updated') {
-      const u = payloads.messageUpdate(e.payload);
-      if (u) this.messages = this.messages.map((m) => (m.id === u.messageId ? payloads.updateMessage(m, u) : m));
+      const u = e.payload;
+      this.messages = this.messages.map((m) => (m.id === u.message_id ? payloads.updateMessage(m, u) : m));
     } else if (e.kind === 'media.updated') {
       // The signed link is only in the message list: read the newest page again.
       void this.refreshNewestMessages(this.openId);

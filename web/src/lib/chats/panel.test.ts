@@ -146,9 +146,6 @@ describe('the settings panel in the console store', () => {
     store.apply([event('conversation.tagged', 'a', { conversation_id: 'a', tags: ['t1', 't2'] })]);
     expect(store.items[0]?.tags).toEqual(['t1', 't2']);
     expect(store.openConversation?.tags).toEqual(['t1', 't2']);
-    // Malformed payloads are ignored.
-    store.apply([event('conversation.tagged', 'a', { conversation_id: 'a' })]);
-    expect(store.items[0]?.tags).toEqual(['t1', 't2']);
 
     await store.setTags('a', ['t2']);
     expect(store.items[0]?.tags).toEqual(['t2']);
@@ -161,13 +158,13 @@ describe('the settings panel in the console store', () => {
     const store = new ConsoleStore(api);
     await store.reloadList();
     const due = Date.UTC(2026, 2, 10, 12, 0);
-    store.apply([event('attendance.close_scheduled', 'a', { conversation_id: 'a', close_at: due, keep_on_reply: false })]);
+    store.apply([event('attendance.close_scheduled', 'a', { conversation_id: 'a', attendance_id: 'att-a', close_at: due, keep_on_reply: false })]);
     expect(store.items[0]?.close_at).toBe(new Date(due).toISOString());
-    store.apply([event('attendance.close_cancelled', 'a', { conversation_id: 'a' })]);
+    store.apply([event('attendance.close_cancelled', 'a', { conversation_id: 'a', attendance_id: 'att-a' })]);
     expect(store.items[0]?.close_at).toBeNull();
 
     server.set('a', conv('a', { close_at: '2026-03-10T12:00:00.000Z' }));
-    store.apply([event('attendance.close_scheduled', 'a', { conversation_id: 'a', close_at: due })]);
+    store.apply([event('attendance.close_scheduled', 'a', { conversation_id: 'a', attendance_id: 'att-a', close_at: due, keep_on_reply: true })]);
     await store.cancelScheduledClose('a');
     expect(store.items[0]?.close_at).toBeNull();
   });
@@ -234,7 +231,7 @@ describe('transfer requests (LC-18)', () => {
     expect(store.transferRequests).toHaveLength(1);
     store.apply([event('conversation.assigned', 'a', { conversation_id: 'a', agent_id: 'carla', department_id: null })]);
     expect(store.transferRequests).toEqual([]);
-    store.apply([requested('bruno'), event('attendance.closed', 'a', { conversation_id: 'a' })]);
+    store.apply([requested('bruno'), event('attendance.closed', 'a', { conversation_id: 'a', attendance_id: 'att-a' })]);
     expect(store.transferRequests).toEqual([]);
   });
 

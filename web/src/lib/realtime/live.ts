@@ -7,7 +7,6 @@ import { tabCounts } from '../counts/store.svelte';
 import { assignedAgentIds, reloadAgentsIfUnknown } from '../directory.svelte';
 import { readyResponses } from '../ready/store.svelte';
 import { EventSync, type SocketLike } from './sync';
-import { memberUserId } from './payloads';
 
 export function wsUrl(loc: Pick<Location, 'protocol' | 'host'>): string {
   return `${loc.protocol === 'https:' ? 'wss:' : 'ws:'}//${loc.host}/api/v1/ws`;
@@ -35,7 +34,7 @@ export function startLive(store: ConsoleStore, hooks: LiveHooks): EventSync {
         if (/^(department|tag|campaign|user)\./.test(e.kind)) directory = true;
         if (e.kind === 'department.deleted') membership = true;
         if (e.kind === 'department.member_added' || e.kind === 'department.member_removed') {
-          if (memberUserId(e.payload) === hooks.userId()) membership = true;
+          if (e.payload.user_id === hooks.userId()) membership = true;
         }
       }
       if (directory) hooks.onDirectoryChanged();

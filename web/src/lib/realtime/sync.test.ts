@@ -33,16 +33,22 @@ class FakeSocket implements SocketLike {
   hello(lastSeq: number) {
     this.receive({ type: 'hello', last_seq: lastSeq });
   }
-  event(seq: number, kind = 'message.created') {
-    this.receive({ type: 'event', event: ev(seq, kind) });
+  event(seq: number) {
+    this.receive({ type: 'event', event: ev(seq) });
   }
   drop(code?: number) {
     this.onclose?.(code === undefined ? {} : { code });
   }
 }
 
-function ev(seq: number, kind = 'message.created'): ApiEvent {
-  return { seq, kind, conversation_id: 'c1', payload: {}, created_at: '2026-01-01T00:00:00.000Z' };
+function ev(seq: number): ApiEvent {
+  return {
+    seq,
+    kind: 'conversation.read',
+    conversation_id: 'c1',
+    payload: { conversation_id: 'c1', unread: 0 },
+    created_at: '2026-01-01T00:00:00.000Z',
+  };
 }
 
 /** Resolves once pending promise callbacks have run. */

@@ -4,6 +4,7 @@
 
 use atende_domain::{Access, AssignmentAction, ConversationId, DepartmentId, Module, UserId};
 use atende_store::chats::NewMessage;
+use atende_store::events::{ChatEvent, TransferRequested};
 use atende_store::{NewJob, Tx};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -258,16 +259,15 @@ pub async fn request_transfer(
         auth.user.name
     );
     tx.insert_message(NewMessage::system(&conv, line)).await?;
-    tx.emit(atende_store::NewEvent {
-        org_id: conv.org_id,
-        kind: "conversation.transfer_requested",
-        chat: Some(conv.scope()),
-        payload: json!({
-            "conversation_id": conv.id,
-            "agent_id": serving,
-            "requested_by": auth.user.id,
-            "requested_by_name": auth.user.name,
+    tx.emit(atende_store::NewEvent::chat(
+        conv.org_id,
+        conv.scope(),
+        ChatEvent::TransferRequested(TransferRequested {
+            conversation_id: conv.id,
+            agent_id: serving,
+            requested_by: auth.user.id,
+            requested_by_name: auth.user.name.clone(),
         }),
-    });
+    ));
     commit_and_show(&st, &auth, tx, id).await
 }

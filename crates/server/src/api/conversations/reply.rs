@@ -1,15 +1,15 @@
 //! Replies and internal notes an agent sends in a conversation: what the
 //! request asks for, composed into the one message the send path queues.
 
-use atende_domain::{Access, ContentKind, ConversationId, Module};
-use atende_store::chats::Conversation;
+use atende_domain::{Access, ConversationId, Module};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
-use serde_json::json;
 use utoipa::ToSchema;
 
-use super::compose::{self, ContactCard, LocationSend, MediaSend, ReactionSend, TemplateSend};
+use super::compose::{
+    self, ContactCard, LocationSend, MediaSend, Outgoing, ReactionSend, Request, TemplateSend,
+};
 use super::{MessageOut, visible_conversation};
 use crate::api::{AppJson, AppPath};
 use crate::auth::Auth;
@@ -65,8 +65,9 @@ pub async fn send_message(
     {
         return Ok((StatusCode::OK, AppJson(earlier.into())));
     }
+    let request = req.parse()?;
     let contact = st.store.contact(auth.org(), current.contact_id).await?;
-    let content = compose_request(&st, &req, &contact, &current).await?;
+    let content = compose::compose(&st, request, &contact, &current).await?;
     // A file uploaded here: its type must suit the kind, and the message
     // keeps it so the thread shows what was sent.
     let upload = compose::find_upload(&st, &current, content.upload.as_ref()).await?;
@@ -111,81 +112,79 @@ pub async fn send_message(
     ))
 }
 
-/// What a send request asks for, as the message to store. `internal` (or a
-/// text starting with `/interna`) makes any of them an internal note: the
-/// one send path then keeps it from the contact, file and all (LC-8).
-async fn compose_request(
-    st: &AppState,
-    req: &SendRequest,
-    contact: &atende_store::chats::Contact,
-    conv: &Conversation,
-) -> ApiResult<compose::Outgoing> {
-    let kinds = [
-        req.text.is_some(),
-        req.template.is_some(),
-        req.media.is_some(),
-        req.location.is_some(),
-        req.contacts.is_some(),
-        req.interactive.is_some(),
-        req.reaction.is_some(),
-    ];
-    let given = kinds.iter().filter(|k| **k).count();
-    if given > 1 && !(req.text.is_some() && req.media.is_some() && given == 2) {
-        return Err(ApiError::invalid(
-            "Envie um tipo de mensagem por vez (text, template, media, location, contacts, interactive ou reaction).",
-        ));
-    }
-    let (prefixed, text) = match req.text.as_deref() {
-        Some(t) => {
-            let (p, rest) = compose::strip_internal(t);
-            (p, Some(rest))
-        }
-        None => (false, None),
-    };
-    let internal = req.internal || prefixed;
-    let mut content = if let Some(t) = &req.template {
-        let inbox = st.store.inbox(conv.org_id, conv.inbox_id).await?;
-        compose::template(st, &inbox, t, contact, conv).await?
-    } else if let Some(m) = &req.media {
-        let mut m = m.clone();
-        if m.caption.is_none() {
-            m.caption = text.filter(|t| !t.is_empty()).map(str::to_string);
-        }
-        compose::media(&m)?
-    } else if let Some(l) = &req.location {
-        compose::location(l)?
-    } else if let Some(c) = &req.contacts {
-        compose::contacts(c)?
-    } else if let Some(i) = &req.interactive {
-        if !i.is_object() || i.get("type").and_then(|t| t.as_str()).is_none() {
+impl SendRequest {
+    /// Parses the request into one kind of content: exactly one of the
+    /// content fields (a text may go with `media` as its caption), with
+    /// `internal` (or a text starting with `/interna`) making it an
+    /// internal note that the one send path keeps from the contact, file
+    /// and all (LC-8).
+    fn parse(self) -> ApiResult<Request> {
+        let SendRequest {
+            text,
+            internal,
+            template,
+            media,
+            location,
+            contacts,
+            interactive,
+            reaction,
+        } = self;
+        let given = [
+            text.is_some(),
+            template.is_some(),
+            media.is_some(),
+            location.is_some(),
+            contacts.is_some(),
+            interactive.is_some(),
+            reaction.is_some(),
+        ]
+        .iter()
+        .filter(|k| **k)
+        .count();
+        if given > 1 && !(text.is_some() && media.is_some() && given == 2) {
             return Err(ApiError::invalid(
-                "interactive precisa de um objeto com \"type\" (button, list ou cta_url).",
+                "Envie um tipo de mensagem por vez (text, template, media, location, contacts, interactive ou reaction).",
             ));
         }
-        let text = i
-            .pointer("/body/text")
-            .and_then(|t| t.as_str())
-            .unwrap_or_default()
-            .to_string();
-        compose::Outgoing {
-            internal: false,
-            kind: ContentKind::Interactive,
-            text,
-            payload: json!({"interactive": i}),
-            upload: None,
-        }
-    } else if let Some(r) = &req.reaction {
-        compose::reaction(st, r, conv).await?
-    } else if let Some(text) = text {
-        match compose::image_variable(st, contact, text).await? {
-            Some(m) if !internal => compose::media(&m)?,
-            _ => compose::text(text, internal)?,
-        }
-    } else {
-        return Err(ApiError::invalid("A mensagem está vazia."));
-    };
-    content.internal |= internal;
-    Ok(content)
+        let (prefixed, text) = match text.as_deref().map(compose::strip_internal) {
+            Some((p, rest)) => (p, Some(rest.to_string())),
+            None => (false, None),
+        };
+        let content = if let Some(t) = template {
+            Outgoing::Template(t)
+        } else if let Some(mut m) = media {
+            if m.caption.is_none() {
+                m.caption = text.filter(|t| !t.is_empty());
+            }
+            Outgoing::Media(m)
+        } else if let Some(l) = location {
+            Outgoing::Location(l)
+        } else if let Some(c) = contacts {
+            Outgoing::Contacts(c)
+        } else if let Some(body) = interactive {
+            if !body.is_object() || body.get("type").and_then(|t| t.as_str()).is_none() {
+                return Err(ApiError::invalid(
+                    "interactive precisa de um objeto com \"type\" (button, list ou cta_url).",
+                ));
+            }
+            let text = body
+                .pointer("/body/text")
+                .and_then(|t| t.as_str())
+                .unwrap_or_default()
+                .to_string();
+            Outgoing::Interactive { body, text }
+        } else if let Some(r) = reaction {
+            Outgoing::Reaction(r)
+        } else if let Some(t) = text {
+            Outgoing::Text(t)
+        } else {
+            return Err(ApiError::invalid("A mensagem está vazia."));
+        };
+        Ok(Request {
+            internal: internal || prefixed,
+            content,
+        })
+    }
 }
 
 /// The optional `Idempotency-Key` header of a send (1..=200 visible ASCII).

@@ -4,6 +4,7 @@
 use atende_domain::{Access, DepartmentId, Module, UserId};
 use atende_store::NewEvent;
 use atende_store::directory::Department;
+use atende_store::events::{ChatEvent, Deleted, DepartmentUpdated, Membership, Named};
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
@@ -121,12 +122,13 @@ async fn create_department(
         tx.set_distribution(auth.org(), d.id, dist).await?;
         d.distribution = dist.as_str().to_string();
     }
-    tx.emit(NewEvent {
-        org_id: auth.org(),
-        kind: "department.created",
-        chat: None,
-        payload: json!({"id": d.id, "name": d.name}),
-    });
+    tx.emit(NewEvent::org(
+        auth.org(),
+        ChatEvent::DepartmentCreated(Named {
+            id: d.id.as_uuid(),
+            name: d.name.clone(),
+        }),
+    ));
     st.commit(tx).await?;
     Ok((StatusCode::CREATED, AppJson(d.into())))
 }
@@ -156,12 +158,14 @@ async fn rename_department(
         tx.set_distribution(auth.org(), id, dist).await?;
     }
     let d = st.store.department(auth.org(), id).await?;
-    tx.emit(NewEvent {
-        org_id: auth.org(),
-        kind: "department.updated",
-        chat: None,
-        payload: json!({"id": id, "name": name.unwrap_or(d.name), "distribution": dist.map(|d| d.as_str())}),
-    });
+    tx.emit(NewEvent::org(
+        auth.org(),
+        ChatEvent::DepartmentUpdated(DepartmentUpdated {
+            id,
+            name: name.unwrap_or(d.name),
+            distribution: dist.map(|d| d.as_str().to_string()),
+        }),
+    ));
     st.commit(tx).await?;
     Ok(AppJson(st.store.department(auth.org(), id).await?.into()))
 }
@@ -175,12 +179,10 @@ async fn delete_department(
     auth.require(Module::Departments, Access::ViewEdit)?;
     let mut tx = st.store.begin().await?;
     tx.delete_department(auth.org(), id).await?;
-    tx.emit(NewEvent {
-        org_id: auth.org(),
-        kind: "department.deleted",
-        chat: None,
-        payload: json!({"id": id}),
-    });
+    tx.emit(NewEvent::org(
+        auth.org(),
+        ChatEvent::DepartmentDeleted(Deleted { id: id.as_uuid() }),
+    ));
     st.commit(tx).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -234,12 +236,13 @@ async fn add_member(
             json!({"user_id": req.user_id}),
         )
         .await?;
-        tx.emit(NewEvent {
-            org_id: auth.org(),
-            kind: "department.member_added",
-            chat: None,
-            payload: json!({"department_id": id, "user_id": req.user_id}),
-        });
+        tx.emit(NewEvent::org(
+            auth.org(),
+            ChatEvent::MemberAdded(Membership {
+                department_id: id,
+                user_id: req.user_id,
+            }),
+        ));
     }
     st.commit(tx).await?;
     let status = if added {
@@ -273,12 +276,13 @@ async fn remove_member(
         json!({"user_id": user}),
     )
     .await?;
-    tx.emit(NewEvent {
-        org_id: auth.org(),
-        kind: "department.member_removed",
-        chat: None,
-        payload: json!({"department_id": id, "user_id": user}),
-    });
+    tx.emit(NewEvent::org(
+        auth.org(),
+        ChatEvent::MemberRemoved(Membership {
+            department_id: id,
+            user_id: user,
+        }),
+    ));
     st.commit(tx).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -5,10 +5,10 @@ use atende_domain::{Access, CustomFieldId, CustomFieldType, Module};
 use atende_store::Json;
 use atende_store::NewEvent;
 use atende_store::directory::CustomField;
+use atende_store::events::{ChatEvent, Deleted, FieldChanged};
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -187,12 +187,13 @@ async fn create_field(
     tx.create_custom_field(&f)
         .await
         .map_err(|e| conflict(e, "Já existe um campo com esta chave."))?;
-    tx.emit(NewEvent {
-        org_id: auth.org(),
-        kind: "custom_field.created",
-        chat: None,
-        payload: json!({"id": f.id, "key": f.key}),
-    });
+    tx.emit(NewEvent::org(
+        auth.org(),
+        ChatEvent::FieldCreated(FieldChanged {
+            id: f.id,
+            key: f.key.clone(),
+        }),
+    ));
     st.commit(tx).await?;
     Ok((StatusCode::CREATED, AppJson(f.into())))
 }
@@ -226,12 +227,13 @@ async fn update_field(
     f.required_at_closing = req.required_at_closing.unwrap_or(f.required_at_closing);
     let mut tx = st.store.begin().await?;
     tx.update_custom_field(&f).await?;
-    tx.emit(NewEvent {
-        org_id: auth.org(),
-        kind: "custom_field.updated",
-        chat: None,
-        payload: json!({"id": f.id, "key": f.key}),
-    });
+    tx.emit(NewEvent::org(
+        auth.org(),
+        ChatEvent::FieldUpdated(FieldChanged {
+            id: f.id,
+            key: f.key.clone(),
+        }),
+    ));
     st.commit(tx).await?;
     Ok(AppJson(f.into()))
 }
@@ -245,12 +247,10 @@ async fn delete_field(
     auth.require(Module::CustomFields, Access::ViewEdit)?;
     let mut tx = st.store.begin().await?;
     tx.delete_custom_field(auth.org(), id).await?;
-    tx.emit(NewEvent {
-        org_id: auth.org(),
-        kind: "custom_field.deleted",
-        chat: None,
-        payload: json!({"id": id}),
-    });
+    tx.emit(NewEvent::org(
+        auth.org(),
+        ChatEvent::FieldDeleted(Deleted { id: id.as_uuid() }),
+    ));
     st.commit(tx).await?;
     Ok(StatusCode::NO_CONTENT)
 }

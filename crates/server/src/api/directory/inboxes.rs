@@ -4,6 +4,7 @@
 use atende_domain::{Access, InboxId, Module};
 use atende_store::NewEvent;
 use atende_store::directory::{Inbox, InboxPatch, NewInbox};
+use atende_store::events::{ChatEvent, Deleted, InboxCreated, InboxUpdated};
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
@@ -182,12 +183,14 @@ async fn create_inbox(
         json!({"channel": inbox.channel}),
     )
     .await?;
-    tx.emit(NewEvent {
-        org_id: auth.org(),
-        kind: "inbox.created",
-        chat: None,
-        payload: json!({"id": inbox.id, "name": inbox.name, "channel": inbox.channel}),
-    });
+    tx.emit(NewEvent::org(
+        auth.org(),
+        ChatEvent::InboxCreated(InboxCreated {
+            id: inbox.id,
+            name: inbox.name.clone(),
+            channel: inbox.channel.clone(),
+        }),
+    ));
     tx.enqueue(sync_job(auth.org(), inbox.id)).await?;
     st.commit(tx).await?;
     st.channels.forget_routes().await;
@@ -296,12 +299,15 @@ async fn update_inbox(
         )
         .await?;
     }
-    tx.emit(NewEvent {
-        org_id: auth.org(),
-        kind: "inbox.updated",
-        chat: None,
-        payload: json!({"id": inbox.id, "name": inbox.name, "needs_reauth": inbox.needs_reauth}),
-    });
+    tx.emit(NewEvent::org(
+        auth.org(),
+        ChatEvent::InboxUpdated(InboxUpdated {
+            id: inbox.id,
+            name: Some(inbox.name.clone()),
+            display_phone_number: None,
+            needs_reauth: Some(inbox.needs_reauth),
+        }),
+    ));
     st.commit(tx).await?;
     st.channels.forget_routes().await;
     st.jobs_notify.notify_waiters();
@@ -330,12 +336,10 @@ async fn delete_inbox(
         json!({}),
     )
     .await?;
-    tx.emit(NewEvent {
-        org_id: auth.org(),
-        kind: "inbox.deleted",
-        chat: None,
-        payload: json!({"id": id}),
-    });
+    tx.emit(NewEvent::org(
+        auth.org(),
+        ChatEvent::InboxDeleted(Deleted { id: id.as_uuid() }),
+    ));
     st.commit(tx).await?;
     st.channels.forget_routes().await;
     st.jobs_notify.notify_waiters();

@@ -3,10 +3,10 @@
 use atende_domain::{Access, Module, TagId};
 use atende_store::NewEvent;
 use atende_store::directory::Tag;
+use atende_store::events::{ChatEvent, Deleted, TagChanged};
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -98,12 +98,14 @@ async fn create_tag(
         .create_tag(auth.org(), &name, &color)
         .await
         .map_err(|e| conflict(e, "Já existe uma etiqueta com este nome."))?;
-    tx.emit(NewEvent {
-        org_id: auth.org(),
-        kind: "tag.created",
-        chat: None,
-        payload: json!({"id": t.id, "name": t.name, "color": t.color}),
-    });
+    tx.emit(NewEvent::org(
+        auth.org(),
+        ChatEvent::TagCreated(TagChanged {
+            id: t.id,
+            name: t.name.clone(),
+            color: t.color.clone(),
+        }),
+    ));
     st.commit(tx).await?;
     Ok((StatusCode::CREATED, AppJson(t.into())))
 }
@@ -129,12 +131,14 @@ async fn update_tag(
         .update_tag(auth.org(), id, name.as_deref(), req.color.as_deref())
         .await
         .map_err(|e| conflict(e, "Já existe uma etiqueta com este nome."))?;
-    tx.emit(NewEvent {
-        org_id: auth.org(),
-        kind: "tag.updated",
-        chat: None,
-        payload: json!({"id": t.id, "name": t.name, "color": t.color}),
-    });
+    tx.emit(NewEvent::org(
+        auth.org(),
+        ChatEvent::TagUpdated(TagChanged {
+            id: t.id,
+            name: t.name.clone(),
+            color: t.color.clone(),
+        }),
+    ));
     st.commit(tx).await?;
     Ok(AppJson(t.into()))
 }
@@ -148,12 +152,10 @@ async fn delete_tag(
     auth.require(Module::Tags, Access::ViewEdit)?;
     let mut tx = st.store.begin().await?;
     tx.delete_tag(auth.org(), id).await?;
-    tx.emit(NewEvent {
-        org_id: auth.org(),
-        kind: "tag.deleted",
-        chat: None,
-        payload: json!({"id": id}),
-    });
+    tx.emit(NewEvent::org(
+        auth.org(),
+        ChatEvent::TagDeleted(Deleted { id: id.as_uuid() }),
+    ));
     st.commit(tx).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -1,6 +1,8 @@
-//! Turning an agent's send request into the message to store: `/interna`,
-//! variables (CH-10), the session window (CH-5) and templates (CH-6).
+//! Turning a send request into the message to store: `/interna`,
+//! variables (CH-10), the session window (CH-5) and templates (CH-6). A
+//! request is parsed into one [`Outgoing`] content first (`outgoing.rs`).
 
+mod outgoing;
 mod template_send;
 
 use atende_domain::ContentKind;
@@ -10,9 +12,10 @@ use serde::Deserialize;
 use serde_json::json;
 use utoipa::ToSchema;
 
-pub use super::send::{Outgoing, UploadRef, fill_variables};
+pub use super::send::{Composed, UploadRef, fill_variables};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
+pub use outgoing::{Outgoing, Request, compose};
 pub use template_send::{HeaderMedia, TemplateSend, template};
 
 /// Largest text accepted in one message (WhatsApp's own limit is 4096).
@@ -32,7 +35,7 @@ pub fn strip_internal(raw: &str) -> (bool, &str) {
 
 /// A free-form text (or internal note). Variables are filled when it is
 /// sent (`chat::send`).
-pub fn text(text: &str, internal: bool) -> ApiResult<Outgoing> {
+pub fn text(text: &str, internal: bool) -> ApiResult<Composed> {
     if text.is_empty() {
         return Err(ApiError::invalid("A mensagem está vazia."));
     }
@@ -41,7 +44,7 @@ pub fn text(text: &str, internal: bool) -> ApiResult<Outgoing> {
             "A mensagem passa de {MAX_TEXT} caracteres."
         )));
     }
-    Ok(Outgoing {
+    Ok(Composed {
         internal,
         kind: ContentKind::Text,
         text: text.to_string(),
@@ -134,7 +137,7 @@ pub struct ReactionSend {
     pub emoji: String,
 }
 
-pub fn media(m: &MediaSend) -> ApiResult<Outgoing> {
+pub fn media(m: &MediaSend) -> ApiResult<Composed> {
     let kind = match m.kind.as_str() {
         "image" => ContentKind::Image,
         "video" => ContentKind::Video,
@@ -165,7 +168,7 @@ pub fn media(m: &MediaSend) -> ApiResult<Outgoing> {
         }
     };
     let caption = m.caption.clone().unwrap_or_default();
-    Ok(Outgoing {
+    Ok(Composed {
         internal: false,
         kind,
         text: caption,
@@ -201,7 +204,7 @@ pub async fn find_upload(
     Ok(found)
 }
 
-pub fn location(l: &LocationSend) -> ApiResult<Outgoing> {
+pub fn location(l: &LocationSend) -> ApiResult<Composed> {
     if !(-90.0..=90.0).contains(&l.latitude) || !(-180.0..=180.0).contains(&l.longitude) {
         return Err(ApiError::invalid("Coordenadas inválidas."));
     }
@@ -210,7 +213,7 @@ pub fn location(l: &LocationSend) -> ApiResult<Outgoing> {
         .flatten()
         .collect::<Vec<_>>()
         .join(" — ");
-    Ok(Outgoing {
+    Ok(Composed {
         internal: false,
         kind: ContentKind::Location,
         text,
@@ -219,7 +222,7 @@ pub fn location(l: &LocationSend) -> ApiResult<Outgoing> {
     })
 }
 
-pub fn contacts(cards: &[ContactCard]) -> ApiResult<Outgoing> {
+pub fn contacts(cards: &[ContactCard]) -> ApiResult<Composed> {
     if cards.is_empty() {
         return Err(ApiError::invalid("Informe ao menos um contato."));
     }
@@ -249,7 +252,7 @@ pub fn contacts(cards: &[ContactCard]) -> ApiResult<Outgoing> {
         .map(|c| c.name.trim().to_string())
         .collect::<Vec<_>>()
         .join(", ");
-    Ok(Outgoing {
+    Ok(Composed {
         internal: false,
         kind: ContentKind::Contacts,
         text,
@@ -258,7 +261,7 @@ pub fn contacts(cards: &[ContactCard]) -> ApiResult<Outgoing> {
     })
 }
 
-pub async fn reaction(st: &AppState, r: &ReactionSend, conv: &Conversation) -> ApiResult<Outgoing> {
+pub async fn reaction(st: &AppState, r: &ReactionSend, conv: &Conversation) -> ApiResult<Composed> {
     let id: atende_domain::MessageId = r
         .message_id
         .parse()
@@ -276,7 +279,7 @@ pub async fn reaction(st: &AppState, r: &ReactionSend, conv: &Conversation) -> A
             "Só é possível reagir a mensagens entregues pelo canal nesta conversa.",
         ));
     };
-    Ok(Outgoing {
+    Ok(Composed {
         internal: false,
         kind: ContentKind::Reaction,
         text: r.emoji.clone(),

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use utoipa::ToSchema;
 
-use super::{Outgoing, UploadRef, fill_variables};
+use super::{Composed, UploadRef, fill_variables};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::whatsapp::templates;
@@ -60,7 +60,7 @@ pub async fn template(
     t: &TemplateSend,
     contact: &Contact,
     conv: &Conversation,
-) -> ApiResult<Outgoing> {
+) -> ApiResult<Composed> {
     if !st
         .channels
         .get(inbox.kind())
@@ -104,7 +104,7 @@ pub async fn template(
         None => build_components(&found.name, &found.components.0, t, &fill)?,
     };
     let text = templates::preview(&found.components.0, &values);
-    Ok(Outgoing {
+    Ok(Composed {
         internal: false,
         kind: ContentKind::Template,
         text,

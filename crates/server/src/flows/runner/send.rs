@@ -137,7 +137,7 @@ pub(super) async fn send(
             conversation: conv,
             contact,
             author: crate::chat::send::Author::Bot,
-            content: crate::chat::send::Outgoing {
+            content: crate::chat::send::Composed {
                 internal: false,
                 kind,
                 text,

@@ -5,6 +5,10 @@
 //! sequence order, so a reader polling `after = N` never misses an event that
 //! commits later with a smaller number.
 
+mod kinds;
+
+pub use kinds::*;
+
 use atende_domain::{ConversationId, DepartmentId, OrgId, UserId};
 use std::borrow::Cow;
 
@@ -30,30 +34,50 @@ pub struct ChatScope {
 #[derive(Debug, Clone)]
 pub struct NewEvent {
     pub org_id: OrgId,
-    pub kind: &'static str,
+    /// The chat it is about (none: organization-wide), for LC-1 filtering.
     pub chat: Option<ChatScope>,
-    pub payload: Value,
+    pub event: ChatEvent,
+}
+
+impl NewEvent {
+    /// An event about a chat, seen by whoever may see the chat (LC-1).
+    pub fn chat(org_id: OrgId, scope: ChatScope, event: ChatEvent) -> Self {
+        NewEvent {
+            org_id,
+            chat: Some(scope),
+            event,
+        }
+    }
+
+    /// An organization-wide event.
+    pub fn org(org_id: OrgId, event: ChatEvent) -> Self {
+        NewEvent {
+            org_id,
+            chat: None,
+            event,
+        }
+    }
 }
 
 /// A committed event.
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct Event {
     pub seq: i64,
-    #[serde(skip)]
     pub org_id: OrgId,
-    pub kind: String,
     pub conversation_id: Option<ConversationId>,
-    #[serde(skip)]
     pub attendance_open: bool,
-    #[serde(skip)]
     pub department_id: Option<DepartmentId>,
-    #[serde(skip)]
     pub agent_id: Option<UserId>,
-    pub payload: Json<Value>,
+    pub event: ChatEvent,
     pub created_at: Millis,
 }
 
 impl Event {
+    /// The kind, as stored and sent (`message.created`…).
+    pub fn kind(&self) -> &'static str {
+        self.event.kind()
+    }
+
     /// The chat scope, when the event is about a conversation.
     pub fn chat(&self) -> Option<ChatScope> {
         self.conversation_id.map(|conversation_id| ChatScope {
@@ -80,8 +104,8 @@ struct Member<P> {
 #[derive(Serialize)]
 #[serde(untagged)]
 enum RowPayload<'a> {
-    One(&'a Value),
-    Group(Vec<Member<&'a Value>>),
+    One(PayloadOf<'a>),
+    Group(Vec<Member<PayloadOf<'a>>>),
 }
 
 /// The `kind` of a row that groups several events.
@@ -125,7 +149,7 @@ pub(crate) async fn append(tx: &mut Tx, mut events: Vec<NewEvent>) -> Result<App
         // One row: the event itself, or the group (kind GROUP, no chat, the
         // events as an array).
         let (kind, chat, payload) = match group.as_slice() {
-            [e] => (e.kind, e.chat, RowPayload::One(&e.payload)),
+            [e] => (e.event.kind(), e.chat, RowPayload::One(PayloadOf(&e.event))),
             _ => (
                 GROUP,
                 None,
@@ -133,12 +157,12 @@ pub(crate) async fn append(tx: &mut Tx, mut events: Vec<NewEvent>) -> Result<App
                     group
                         .iter()
                         .map(|e| Member {
-                            kind: Cow::Borrowed(e.kind),
+                            kind: Cow::Borrowed(e.event.kind()),
                             conversation_id: e.chat.map(|c| c.conversation_id),
                             attendance_open: e.chat.is_some_and(|c| c.attendance_open),
                             department_id: e.chat.and_then(|c| c.department_id),
                             agent_id: e.chat.and_then(|c| c.agent_id),
-                            payload: &e.payload,
+                            payload: PayloadOf(&e.event),
                         })
                         .collect(),
                 ),
@@ -209,12 +233,11 @@ pub(crate) async fn append(tx: &mut Tx, mut events: Vec<NewEvent>) -> Result<App
             out.push(Event {
                 seq,
                 org_id: org,
-                kind: e.kind.to_string(),
                 conversation_id: chat.map(|c| c.conversation_id),
                 attendance_open: chat.is_some_and(|c| c.attendance_open),
                 department_id: chat.and_then(|c| c.department_id),
                 agent_id: chat.and_then(|c| c.agent_id),
-                payload: Json(e.payload),
+                event: e.event,
                 created_at: now,
             });
         }
@@ -282,17 +305,20 @@ impl StoredRow {
     /// The events of this row with `seq > after`, appended to `out` until it
     /// holds `limit`.
     fn expand_into(self, after: i64, limit: usize, out: &mut Vec<Event>) -> Result<()> {
+        let decode = |seq: i64, kind: &str, payload: Value| {
+            ChatEvent::from_parts(kind, payload)
+                .map_err(|e| corrupt(format!("event {seq} ({kind}): {e}")))
+        };
         let Some(first) = self.first_seq else {
             if self.seq > after && out.len() < limit {
                 out.push(Event {
                     seq: self.seq,
                     org_id: self.org_id,
-                    kind: self.kind,
                     conversation_id: self.conversation_id,
                     attendance_open: self.attendance_open,
                     department_id: self.department_id,
                     agent_id: self.agent_id,
-                    payload: self.payload,
+                    event: decode(self.seq, &self.kind, self.payload.0)?,
                     created_at: self.created_at,
                 });
             }
@@ -317,12 +343,11 @@ impl StoredRow {
             out.push(Event {
                 seq,
                 org_id: self.org_id,
-                kind: m.kind.into_owned(),
                 conversation_id: m.conversation_id,
                 attendance_open: m.attendance_open,
                 department_id: m.department_id,
                 agent_id: m.agent_id,
-                payload: Json(m.payload),
+                event: decode(seq, &m.kind, m.payload)?,
                 created_at: self.created_at,
             });
         }
