@@ -6,8 +6,10 @@
 //! commits later with a smaller number.
 
 mod kinds;
+mod payloads;
 
 pub use kinds::*;
+pub use payloads::*;
 
 use atende_domain::{ConversationId, DepartmentId, OrgId, UserId};
 use std::borrow::Cow;
