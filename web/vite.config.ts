@@ -24,7 +24,7 @@ export default defineConfig({
   server: { proxy },
   preview: { proxy },
   test: {
-    include: ['src/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'tests/*.test.ts'],
     environment: 'node',
   },
 });
