@@ -14,7 +14,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::state::AppState;
 
 pub const SESSION_COOKIE: &str = "atende_session";
@@ -183,8 +183,7 @@ impl FromRequestParts<AppState> for Auth {
                     .unwrap_or("");
                 if !constant_time_eq(sent.as_bytes(), session.csrf_token.as_bytes()) {
                     return Err(ApiError::new(
-                        axum::http::StatusCode::FORBIDDEN,
-                        "csrf",
+                        Code::Csrf,
                         "Token CSRF ausente ou inválido: envie o cabeçalho X-CSRF-Token.",
                     ));
                 }

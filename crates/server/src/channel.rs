@@ -17,9 +17,13 @@ use std::sync::Arc;
 use atende_domain::ChannelKind;
 use atende_store::chats::Message;
 use atende_store::directory::Inbox;
+use atende_store::ingest::Template;
 use atende_store::{Job, StoreError};
 use axum::Router;
+use serde_json::Value;
 
+use crate::chat::compose::template_request::TemplateSend;
+use crate::chat::send::UploadRef;
 use crate::error::ApiResult;
 use crate::jobs::Outcome;
 
@@ -43,6 +47,24 @@ pub enum Fetched {
     Gone(String),
     /// A passing failure: try again later.
     Retry(String),
+}
+
+/// A template send as the channel built it (CH-6): the components its
+/// provider takes, the text the thread shows, and the header's uploaded
+/// file, if any.
+pub struct BuiltTemplate {
+    pub components: Vec<Value>,
+    pub text: String,
+    pub upload: Option<UploadRef>,
+}
+
+/// What an inbox keeps of its channel's credentials: the provider's id its
+/// deliveries are routed by, settings anyone managing inboxes may read,
+/// and secrets that are never returned.
+pub struct Credentials {
+    pub external_id: String,
+    pub settings: Value,
+    pub secrets: Value,
 }
 
 /// A channel's runtime: its HTTP client, credentials, pacing and routing
@@ -95,8 +117,34 @@ pub trait Channel<S>: Send + Sync {
     /// refusal says why, in pt-BR, with the channel's limits.
     fn accepts_media(&self, kind: &str, mime: &str, size: i64) -> Result<(), String>;
 
+    /// Checks the credentials an admin gave (the API request's object
+    /// named after the channel) for a new inbox, or, with the inbox's
+    /// `current` settings and secrets, the ones they replace (blank or
+    /// absent fields keep theirs), and splits them into what the store
+    /// keeps. Malformed or incomplete credentials are refused with why.
+    fn credentials(
+        &self,
+        given: Value,
+        current: Option<(&Value, &Value)>,
+    ) -> ApiResult<Credentials>;
+
     /// Whether the channel has message templates (CH-6).
     fn has_templates(&self) -> bool;
+
+    /// Builds a template send from the values an agent, a flow or an
+    /// integrator gave, checked against the synced `template`; `fill`
+    /// fills `{nome}` and custom-field variables (CH-10). Only channels
+    /// with templates are asked.
+    fn build_template(
+        &self,
+        template: &Template,
+        given: &TemplateSend,
+        fill: &dyn Fn(&str) -> String,
+    ) -> ApiResult<BuiltTemplate>;
+
+    /// A synced template's text with its example values, as the template
+    /// list shows it.
+    fn template_preview(&self, components: &Value) -> String;
 
     /// Pulls an inbox's message templates (the `sync_templates` job).
     fn sync_templates<'a>(&'a self, st: &'a S, job: &'a Job, inbox: Inbox) -> Io<'a, JobResult>;

@@ -17,7 +17,7 @@ use sha2::Sha256;
 use uuid::Uuid;
 
 use crate::channel::Fetched;
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::jobs::Outcome;
 use crate::state::AppState;
 
@@ -70,24 +70,18 @@ async fn serve(
             .fold(0u8, |a, (x, y)| a | (x ^ y))
             == 0;
     if !valid {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "bad_link",
-            "Link inválido.",
-        ));
+        return Err(ApiError::new(Code::BadLink, "Link inválido."));
     }
     if p.exp < atende_store::now_ms() {
         return Err(ApiError::new(
-            StatusCode::GONE,
-            "link_expired",
+            Code::LinkExpired,
             "Este link expirou. Gere um novo.",
         ));
     }
     let media = st.store.media(org, id).await?;
     let Some(rel) = media.path.as_deref().filter(|_| media.status == "stored") else {
         return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            "media_unavailable",
+            Code::MediaUnavailable,
             "O arquivo ainda não está disponível.",
         ));
     };

@@ -3,6 +3,7 @@
 //! media route gets the app's `index.html`, which routes on the client.
 //! Without a built app, `/` says how to build it.
 
+use crate::error::Code;
 use axum::http::{StatusCode, Uri, header};
 use axum::response::{Html, IntoResponse, Response};
 use rust_embed::Embed;
@@ -19,12 +20,7 @@ const SERVER_PREFIXES: [&str; 5] = ["/api/", "/webhooks/", "/media/", "/healthz"
 pub async fn serve(uri: Uri) -> Response {
     let path = uri.path();
     if SERVER_PREFIXES.iter().any(|p| path.starts_with(p)) || path == "/metrics" {
-        return crate::error::ApiError::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            "Rota não encontrada.",
-        )
-        .into_response();
+        return crate::error::ApiError::new(Code::NotFound, "Rota não encontrada.").into_response();
     }
     let file = path.trim_start_matches('/');
     if let Some(asset) = Dist::get(file).filter(|_| !file.is_empty()) {

@@ -837,7 +837,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Templates of an inbox (synced from the WhatsApp Business Account). */
+        /** Templates of an inbox (synced from its provider's account). */
         get: operations["list_templates"];
         put?: never;
         post?: never;
@@ -856,7 +856,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Pulls the inbox's templates from WhatsApp now (also done on creation). */
+        /** Pulls the inbox's templates from its provider now (also on creation). */
         post: operations["sync_templates"];
         delete?: never;
         options?: never;
@@ -2246,8 +2246,8 @@ export interface components {
             error: components["schemas"]["ErrorDetail"];
         };
         ErrorDetail: {
-            /** @description Stable, snake_case. */
-            code: string;
+            /** @enum {string} */
+            code: "bad_request" | "bad_json" | "invalid_body" | "bad_upload" | "unauthorized" | "invalid_credentials" | "bad_signature" | "forbidden" | "csrf" | "bad_origin" | "bad_link" | "not_reseller" | "not_found" | "contact_not_found" | "no_contact_found" | "no_scheduled_close" | "media_unavailable" | "conflict" | "attendance_open" | "confirm_agent_change" | "conversation_exists" | "flow_running" | "last_admin" | "not_ready" | "not_served_by_another_agent" | "expired" | "link_expired" | "payload_too_large" | "unsupported_media_type" | "invalid" | "active_runs" | "block_needs_recent_message" | "closing_field_required" | "contact_blocked" | "entry_flow" | "internal_not_allowed" | "invalid_flow" | "invalid_protocol" | "invalid_session" | "media_not_accepted" | "no_conversation_found" | "not_open" | "not_published" | "range_too_long" | "session_expired" | "template_not_approved" | "template_not_found" | "template_parameters" | "too_many_results" | "unknown_tag" | "too_many_attempts" | "internal" | "provider_unreachable" | "upload_refused";
             /**
              * @description Facts a client can act on, when the code documents them (e.g.
              *     `conversation_exists` gives the existing `conversation_id`).
@@ -2708,7 +2708,10 @@ export interface components {
             /** @description When off, new chats go straight to Open (FL-2). Default on. */
             chatbot_enabled?: boolean | null;
             name: string;
-            /** @description The number's credentials (required while WhatsApp is the only channel). */
+            /**
+             * @description The number's credentials (required while WhatsApp is the only
+             *     channel). A channel's credentials go in an object named after it.
+             */
             whatsapp: components["schemas"]["WhatsappConfig"];
         };
         /** @description A new tag: its name is required. */

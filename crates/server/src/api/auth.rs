@@ -14,7 +14,7 @@ use utoipa_axum::routes;
 use super::users::UserOut;
 use super::{AppJson, AppPath, MaybeJson, clean_name, time};
 use crate::auth::{self, Auth, SESSION_COOKIE};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -53,8 +53,7 @@ async fn login(
     let ip = Some(peer.ip());
     if let Some(wait) = st.login_limiter.blocked(&email, ip) {
         let mut r = ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too_many_attempts",
+            Code::TooManyAttempts,
             format!("Muitas tentativas de login. Tente novamente em {wait} segundos."),
         )
         .into_response();
@@ -75,8 +74,7 @@ async fn login(
     let Some(user) = user.filter(|_| ok) else {
         st.login_limiter.failed(&email, ip);
         return Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "invalid_credentials",
+            Code::InvalidCredentials,
             "E-mail ou senha inválidos.",
         ));
     };

@@ -21,7 +21,7 @@ use utoipa_axum::routes;
 
 use super::{AppJson, AppPath, clean_name, opt_time, time};
 use crate::auth::Auth;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -347,8 +347,7 @@ async fn block_contact(
     let now = atende_store::now_ms();
     if last.is_none_or(|t| now - t > BLOCK_WINDOW_MS) {
         return Err(ApiError::new(
-            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-            "block_needs_recent_message",
+            Code::BlockNeedsRecentMessage,
             "Só é possível bloquear um contato que enviou mensagem nas últimas 24 horas.",
         ));
     }

@@ -13,7 +13,7 @@ use utoipa_axum::routes;
 
 use super::{AppJson, AppPath};
 use crate::auth::Auth;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::state::AppState;
 
 /// Largest file an agent may send (WhatsApp's document limit).
@@ -58,13 +58,13 @@ async fn upload(
 ) -> ApiResult<(StatusCode, AppJson<UploadOut>)> {
     auth.require(Module::Chat, Access::ViewEdit)?;
     // A request that is not multipart answers like every other error.
-    let mut form = form.map_err(|e| ApiError::new(e.status(), "bad_upload", e.body_text()))?;
+    let mut form = form.map_err(|e| bad_upload(e.status(), e.body_text()))?;
     let inbox = st.store.inbox(auth.org(), id).await?;
     let mut file = None;
     while let Some(field) = form
         .next_field()
         .await
-        .map_err(|e| ApiError::new(e.status(), "bad_upload", e.body_text()))?
+        .map_err(|e| bad_upload(e.status(), e.body_text()))?
     {
         if field.name() == Some("file") {
             let name = field.file_name().map(str::to_string);
@@ -75,7 +75,7 @@ async fn upload(
             let bytes = field
                 .bytes()
                 .await
-                .map_err(|e| ApiError::new(e.status(), "bad_upload", e.body_text()))?;
+                .map_err(|e| bad_upload(e.status(), e.body_text()))?;
             file = Some((name, mime, bytes));
         }
     }
@@ -157,4 +157,14 @@ async fn keep(
         })
         .await?;
     Ok(())
+}
+
+/// A multipart form that could not be read: too large, or not a form.
+fn bad_upload(status: StatusCode, text: String) -> ApiError {
+    let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
+        Code::PayloadTooLarge
+    } else {
+        Code::BadUpload
+    };
+    ApiError::new(code, text)
 }

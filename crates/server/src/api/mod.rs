@@ -23,7 +23,7 @@ use serde::Serialize;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::state::AppState;
 
 /// JSON body extractor whose errors are `ApiError`s (400 naming the
@@ -43,8 +43,7 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for AppJson<
             .is_some_and(|m| m == "application/json" || m.ends_with("+json"));
         if !json {
             return Err(ApiError::new(
-                axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
+                Code::UnsupportedMediaType,
                 "Envie o corpo como JSON (Content-Type: application/json).",
             ));
         }
@@ -64,11 +63,11 @@ async fn body_bytes<S: Send + Sync>(
         .await
         .map_err(|e| {
             let code = if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                "payload_too_large"
+                Code::PayloadTooLarge
             } else {
-                "bad_request"
+                Code::BadRequest
             };
-            ApiError::new(e.status(), code, e.body_text())
+            ApiError::new(code, e.body_text())
         })
 }
 
@@ -77,8 +76,7 @@ fn object_body(bytes: &[u8]) -> Result<(), ApiError> {
     match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
         Some(b'{') | None => Ok(()),
         Some(_) => Err(ApiError::new(
-            axum::http::StatusCode::BAD_REQUEST,
-            "bad_json",
+            Code::BadJson,
             "O corpo da requisição deve ser um objeto JSON.",
         )),
     }

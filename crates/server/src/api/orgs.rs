@@ -12,7 +12,7 @@ use utoipa_axum::routes;
 
 use super::{AppJson, AppPath, clean_name, time};
 use crate::auth::{self, Auth};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -107,8 +107,7 @@ async fn create_org(
     let parent = st.store.org(auth.org()).await?;
     if parent.kind != "reseller" {
         return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "not_reseller",
+            Code::NotReseller,
             "Somente uma revenda pode criar agências.",
         ));
     }

@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use super::{AppJson, AppPath, AppQuery, time};
 use crate::auth::Auth;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::reports::{self as generate, Period, messages};
 use crate::state::AppState;
 
@@ -30,10 +30,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(download_report))
         .routes(routes!(list_tickets))
         .routes(routes!(create_ticket_pdf))
-}
-
-fn error(status: StatusCode, code: &'static str, message: &str) -> ApiError {
-    ApiError::new(status, code, message)
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -89,24 +85,21 @@ async fn history_candidates(
         .history_candidates(auth.org(), &q, period.from, period.to)
         .await?;
     if found.is_empty() {
-        return Err(error(
-            StatusCode::NOT_FOUND,
-            "no_contact_found",
+        return Err(ApiError::new(
+            Code::NoContactFound,
             messages::NO_CONTACT_FOUND,
         ));
     }
     let in_period: Vec<_> = found.into_iter().filter(|c| c.in_period).collect();
     if in_period.is_empty() {
-        return Err(error(
-            StatusCode::NOT_FOUND,
-            "contact_not_found",
+        return Err(ApiError::new(
+            Code::ContactNotFound,
             messages::CONTACT_NOT_FOUND,
         ));
     }
     if in_period.len() > generate::MAX_CANDIDATES {
-        return Err(error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "too_many_results",
+        return Err(ApiError::new(
+            Code::TooManyResults,
             messages::TOO_MANY_RESULTS,
         ));
     }
@@ -206,13 +199,7 @@ async fn create_history(
         .store
         .contact(auth.org(), req.contact_id)
         .await
-        .map_err(|_| {
-            error(
-                StatusCode::NOT_FOUND,
-                "no_contact_found",
-                messages::NO_CONTACT_FOUND,
-            )
-        })?;
+        .map_err(|_| ApiError::new(Code::NoContactFound, messages::NO_CONTACT_FOUND))?;
     let found = st
         .store
         .history_candidates(
@@ -223,9 +210,8 @@ async fn create_history(
         )
         .await?;
     if !found.iter().any(|c| c.in_period) {
-        return Err(error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "no_conversation_found",
+        return Err(ApiError::new(
+            Code::NoConversationFound,
             messages::NO_CONVERSATION_FOUND,
         ));
     }
@@ -289,15 +275,15 @@ async fn download_report(
     let r = st.store.report(auth.org(), id).await?;
     if r.expired(atende_store::now_ms()) {
         let msg = ReportOut::new(&r).message;
-        return Err(ApiError::new(StatusCode::GONE, "expired", msg));
+        return Err(ApiError::new(Code::Expired, msg));
     }
     let Some(path) = r.file_path.as_deref().filter(|_| r.status == "ready") else {
         let msg = ReportOut::new(&r).message;
-        return Err(ApiError::new(StatusCode::CONFLICT, "not_ready", msg));
+        return Err(ApiError::new(Code::NotReady, msg));
     };
     let bytes = tokio::fs::read(generate::reports_dir(&st).join(path))
         .await
-        .map_err(|_| error(StatusCode::GONE, "expired", messages::EXPIRED))?;
+        .map_err(|_| ApiError::new(Code::Expired, messages::EXPIRED))?;
     let mut tx = st.store.begin().await?;
     tx.audit(
         auth.org(),

@@ -13,7 +13,7 @@ use utoipa_axum::routes;
 
 use super::{AppJson, AppPath, clean_name, time};
 use crate::auth::{self, Auth};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -426,8 +426,7 @@ async fn keep_an_administrator(
         Ok(())
     } else {
         Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "last_admin",
+            Code::LastAdmin,
             "A organização precisa de ao menos um administrador ativo que gerencie usuários.",
         ))
     }

@@ -25,14 +25,14 @@ use atende_store::Event;
 use atende_store::events::ChatEvent;
 use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, header};
 use axum::response::Response;
 use serde::Serialize;
 use tokio::sync::broadcast::error::RecvError;
 use utoipa::ToSchema;
 
 use crate::auth::{Auth, AuthVia};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::state::AppState;
 
 pub async fn upgrade(
@@ -44,11 +44,7 @@ pub async fn upgrade(
     // Browsers send cookies on cross-site WebSocket upgrades: only accept a
     // cookie-authenticated upgrade from our own origin.
     if auth.via == AuthVia::Session && !same_origin(&headers) {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "bad_origin",
-            "Origem não permitida.",
-        ));
+        return Err(ApiError::new(Code::BadOrigin, "Origem não permitida."));
     }
     // Subscribe before reading `last_seq`: an event committed after the read
     // is published after it, so the receiver has it; one committed before is

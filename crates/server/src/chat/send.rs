@@ -85,14 +85,7 @@ pub enum Refusal {
 }
 
 impl Refusal {
-    pub fn code(self) -> &'static str {
-        match self {
-            Refusal::ContactBlocked => "contact_blocked",
-            Refusal::SessionExpired => "session_expired",
-            Refusal::NotForInternalNote => "internal_not_allowed",
-        }
-    }
-
+    /// What the agent reads (its API code is in `crate::error::Code`).
     pub fn message(self) -> &'static str {
         match self {
             Refusal::ContactBlocked => CONTACT_BLOCKED,

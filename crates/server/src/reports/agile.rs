@@ -5,13 +5,12 @@ use atende_domain::{CampaignId, Document, OrgId};
 use atende_sheets::{Cell, Table};
 use atende_store::StoreError;
 use atende_store::agile::{AgileFilter, AgileRow};
-use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::Period;
 use super::sessions::{DAY_MS, MAX_RANGE_DAYS, given, messages as texts, phone_label};
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::state::AppState;
 
 /// The report's filters (seed 003): the period ("Período", at most 31
@@ -42,11 +41,7 @@ impl AgileFilters {
             (Some(from), Some(to)) => {
                 let p = Period::parse(from, to).map_err(ApiError::invalid)?;
                 if p.to - p.from >= MAX_RANGE_DAYS * DAY_MS {
-                    return Err(ApiError::new(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        "range_too_long",
-                        texts::RANGE_TOO_LONG,
-                    ));
+                    return Err(ApiError::new(Code::RangeTooLong, texts::RANGE_TOO_LONG));
                 }
                 Ok((p.from, p.to))
             }
@@ -54,11 +49,7 @@ impl AgileFilters {
                 let now = atende_store::now_ms();
                 Ok((now - MAX_RANGE_DAYS * DAY_MS + 1, now))
             }
-            _ => Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid",
-                texts::RANGE_INCOMPLETE,
-            )),
+            _ => Err(ApiError::new(Code::Invalid, texts::RANGE_INCOMPLETE)),
         }
     }
 

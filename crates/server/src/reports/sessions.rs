@@ -8,12 +8,11 @@ use atende_sheets::{Cell, Table};
 use atende_store::StoreError;
 use atende_store::chat_sessions::{ChatSession, ChatSessionFilter, FieldFilter, FieldOp};
 use atende_store::reports::ContactQuery;
-use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{Period, local};
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::state::AppState;
 
 /// The longest period the report searches (seed 001: "não podendo
@@ -82,8 +81,8 @@ pub(crate) fn given(s: &Option<String>) -> Option<&str> {
     s.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-fn unprocessable(code: &'static str, message: &str) -> ApiError {
-    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
+fn unprocessable(code: Code, message: &str) -> ApiError {
+    ApiError::new(code, message)
 }
 
 impl ConversationFilters {
@@ -92,12 +91,12 @@ impl ConversationFilters {
         let mut f = ChatSessionFilter::default();
         if let Some(s) = given(&self.session_id) {
             let id = uuid::Uuid::parse_str(s)
-                .map_err(|_| unprocessable("invalid_session", messages::INVALID_SESSION))?;
+                .map_err(|_| unprocessable(Code::InvalidSession, messages::INVALID_SESSION))?;
             f.session = Some(id);
         }
         if let Some(p) = given(&self.protocol) {
             let p = Protocol::from_str(p)
-                .map_err(|_| unprocessable("invalid_protocol", messages::INVALID_PROTOCOL))?;
+                .map_err(|_| unprocessable(Code::InvalidProtocol, messages::INVALID_PROTOCOL))?;
             f.protocol = Some(p.to_string());
         }
         f.period = match (given(&self.from), given(&self.to)) {
@@ -105,7 +104,7 @@ impl ConversationFilters {
                 let p = Period::parse(from, to).map_err(ApiError::invalid)?;
                 // Both ends included: 1–31 March is 31 days.
                 if p.to - p.from >= MAX_RANGE_DAYS * DAY_MS {
-                    return Err(unprocessable("range_too_long", messages::RANGE_TOO_LONG));
+                    return Err(unprocessable(Code::RangeTooLong, messages::RANGE_TOO_LONG));
                 }
                 Some((p.from, p.to))
             }
@@ -114,7 +113,7 @@ impl ConversationFilters {
                 let now = atende_store::now_ms();
                 Some((now - MAX_RANGE_DAYS * DAY_MS + 1, now))
             }
-            _ => return Err(unprocessable("invalid", messages::RANGE_INCOMPLETE)),
+            _ => return Err(unprocessable(Code::Invalid, messages::RANGE_INCOMPLETE)),
         };
         if let Some(list) = given(&self.tags) {
             let known = st.store.tags(org).await?;
@@ -122,7 +121,7 @@ impl ConversationFilters {
                 let tag = known
                     .iter()
                     .find(|k| k.id.to_string() == t || k.name.eq_ignore_ascii_case(t))
-                    .ok_or_else(|| unprocessable("unknown_tag", messages::UNKNOWN_TAG))?;
+                    .ok_or_else(|| unprocessable(Code::UnknownTag, messages::UNKNOWN_TAG))?;
                 f.tags.push(tag.id);
             }
         }
@@ -130,10 +129,10 @@ impl ConversationFilters {
             (None, None) => None,
             (Some(key), Some(op)) => {
                 let op = FieldOp::parse(op)
-                    .ok_or_else(|| unprocessable("invalid", messages::INVALID_OPERATION))?;
+                    .ok_or_else(|| unprocessable(Code::Invalid, messages::INVALID_OPERATION))?;
                 let value = given(&self.value).unwrap_or_default().to_string();
                 if op != FieldOp::Exists && value.is_empty() {
-                    return Err(unprocessable("invalid", messages::VALUE_REQUIRED));
+                    return Err(unprocessable(Code::Invalid, messages::VALUE_REQUIRED));
                 }
                 Some(FieldFilter {
                     key: key.to_string(),
@@ -141,11 +140,16 @@ impl ConversationFilters {
                     value,
                 })
             }
-            _ => return Err(unprocessable("invalid", messages::FIELD_WITHOUT_OPERATION)),
+            _ => {
+                return Err(unprocessable(
+                    Code::Invalid,
+                    messages::FIELD_WITHOUT_OPERATION,
+                ));
+            }
         };
         if let Some(ch) = given(&self.channel) {
             let ch = atende_domain::ChannelKind::from_str(ch)
-                .map_err(|_| unprocessable("invalid", messages::INVALID_CHANNEL))?;
+                .map_err(|_| unprocessable(Code::Invalid, messages::INVALID_CHANNEL))?;
             f.channel = Some(ch.as_str().to_string());
         }
         if let Some(i) = given(&self.inbox_id) {
@@ -158,7 +162,7 @@ impl ConversationFilters {
         if let Some(c) = given(&self.contact) {
             f.contact = Some(
                 ContactQuery::parse(c)
-                    .ok_or_else(|| unprocessable("invalid", messages::INVALID_CONTACT))?,
+                    .ok_or_else(|| unprocessable(Code::Invalid, messages::INVALID_CONTACT))?,
             );
         }
         Ok(f)

@@ -2,9 +2,11 @@
 //! verification and routing, delivery, templates, media. The rest of the
 //! server reaches it through the channel seam (`runtime`, `crate::channel`).
 
+mod credentials;
 mod media;
 pub mod outbound;
 mod runtime;
+mod template_build;
 pub mod templates;
 mod upload;
 mod webhook;
@@ -17,6 +19,8 @@ use atende_domain::InboxId;
 use atende_store::Store;
 use atende_store::ingest::InboxRoute;
 use tokio::sync::{Mutex, RwLock};
+
+pub use credentials::{WhatsappConfig, WhatsappPatch};
 
 use crate::config::Config;
 

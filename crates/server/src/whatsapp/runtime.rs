@@ -6,10 +6,13 @@ use atende_domain::ChannelKind;
 use atende_store::Job;
 use atende_store::chats::Message;
 use atende_store::directory::Inbox;
+use atende_store::ingest::Template;
 use axum::Router;
+use serde_json::Value;
 
 use super::WhatsApp;
-use crate::channel::{Channel, Fetched, Io, JobResult};
+use crate::channel::{BuiltTemplate, Channel, Credentials, Fetched, Io, JobResult};
+use crate::chat::compose::template_request::TemplateSend;
 use crate::error::ApiResult;
 use crate::state::AppState;
 
@@ -75,8 +78,29 @@ impl Channel<AppState> for WhatsApp {
         super::media::accepts(kind, mime, size)
     }
 
+    fn credentials(
+        &self,
+        given: Value,
+        current: Option<(&Value, &Value)>,
+    ) -> ApiResult<Credentials> {
+        super::credentials::credentials(given, current)
+    }
+
     fn has_templates(&self) -> bool {
         true
+    }
+
+    fn build_template(
+        &self,
+        template: &Template,
+        given: &TemplateSend,
+        fill: &dyn Fn(&str) -> String,
+    ) -> ApiResult<BuiltTemplate> {
+        super::template_build::build(template, given, fill)
+    }
+
+    fn template_preview(&self, components: &Value) -> String {
+        super::template_build::preview(components)
     }
 
     fn sync_templates<'a>(

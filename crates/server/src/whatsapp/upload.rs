@@ -4,11 +4,10 @@
 
 use atende_channels::whatsapp;
 use atende_store::directory::Inbox;
-use axum::http::StatusCode;
 use serde_json::Value;
 
 use super::WhatsApp;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 
 /// Sends a file to the inbox's number's media store; returns its media id.
 pub async fn push(
@@ -42,8 +41,7 @@ pub async fn push(
         .await
         .map_err(|e| {
             ApiError::new(
-                StatusCode::BAD_GATEWAY,
-                "provider_unreachable",
+                Code::ProviderUnreachable,
                 format!("WhatsApp não respondeu: {e}"),
             )
         })?;
@@ -55,11 +53,10 @@ pub async fn push(
             .map(|e| e.message)
             .unwrap_or_else(|| format!("HTTP {status}"));
         return Err(ApiError::new(
-            StatusCode::BAD_GATEWAY,
-            "upload_refused",
+            Code::UploadRefused,
             format!("O WhatsApp recusou o arquivo: {msg}"),
         ));
     }
     whatsapp::parse_upload_response(&body)
-        .map_err(|e| ApiError::new(StatusCode::BAD_GATEWAY, "upload_refused", e.to_string()))
+        .map_err(|e| ApiError::new(Code::UploadRefused, e.to_string()))
 }

@@ -17,7 +17,7 @@ use axum::{Extension, Router};
 use serde::Deserialize;
 
 use super::{Found, Signer, WhatsApp};
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::inbound::Routed;
 use crate::state::AppState;
 
@@ -77,8 +77,7 @@ async fn receive(
     let rejected = || {
         metrics::counter!("atende_webhook_rejected_total", "channel" => "whatsapp", "reason" => "signature").increment(1);
         ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "bad_signature",
+            Code::BadSignature,
             "Assinatura X-Hub-Signature-256 inválida.",
         )
         .into_response()

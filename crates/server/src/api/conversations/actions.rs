@@ -15,7 +15,7 @@ use utoipa::ToSchema;
 use super::{ConversationOut, begin_visible, conversation_out, visible_conversation};
 use crate::api::{AppJson, AppPath};
 use crate::auth::Auth;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::jobs::kinds;
 use crate::state::AppState;
 
@@ -94,8 +94,7 @@ pub async fn assign(
     };
     if atende_domain::needs_confirmation(&current, &action) && !req.confirm {
         return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "confirm_agent_change",
+            Code::ConfirmAgentChange,
             "Tem certeza que deseja alterar o agente?",
         ));
     }
@@ -248,8 +247,7 @@ pub async fn request_transfer(
         (Some(_), Some(agent)) if agent != auth.user.id => agent,
         _ => {
             return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "not_served_by_another_agent",
+                Code::NotServedByAnotherAgent,
                 "Este chat não está sendo atendido por outro agente.",
             ));
         }

@@ -15,7 +15,7 @@ use super::{ConversationOut, begin_visible, conversation_out, visible_conversati
 use crate::api::{AppJson, AppPath, MaybeJson};
 use crate::auth::Auth;
 use crate::chat::close::{close_now, start_after_close};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::jobs::kinds;
 use crate::state::AppState;
 
@@ -99,8 +99,7 @@ pub async fn close(
                 Some(v) => Some((f, v)),
                 None => {
                     return Err(ApiError::new(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        "not_published",
+                        Code::NotPublished,
                         "O fluxo após o encerramento ainda não foi publicado.",
                     ));
                 }
@@ -159,11 +158,7 @@ pub async fn close(
 }
 
 fn not_open() -> ApiError {
-    ApiError::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "not_open",
-        "Esta conversa não tem atendimento aberto.",
-    )
+    ApiError::new(Code::NotOpen, "Esta conversa não tem atendimento aberto.")
 }
 
 /// Cancels a scheduled closing.
@@ -178,8 +173,7 @@ pub async fn cancel_close(
     let (mut tx, conv) = begin_visible(&st, &auth, id).await?;
     if !tx.cancel_scheduled_close(&conv, Some(auth.user.id)).await? {
         return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            "no_scheduled_close",
+            Code::NoScheduledClose,
             "Não há encerramento agendado.",
         ));
     }

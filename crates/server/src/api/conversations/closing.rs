@@ -11,7 +11,6 @@ use atende_store::chats::Conversation;
 use atende_store::contacts::ContactChanges;
 use atende_store::directory::CustomField;
 use axum::extract::State;
-use axum::http::StatusCode;
 use serde::Serialize;
 use serde_json::{Value, json};
 use utoipa::ToSchema;
@@ -20,7 +19,7 @@ use super::visible_conversation;
 use crate::api::contacts::custom_value;
 use crate::api::{AppJson, AppPath};
 use crate::auth::Auth;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::state::AppState;
 
 /// A field the closing dialog asks, with the value it has now.
@@ -150,8 +149,7 @@ pub async fn check(
         f.required_at_closing && after.get(f.key.as_str()).is_none_or(Option::is_none)
     }) {
         return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "closing_field_required",
+            Code::ClosingFieldRequired,
             format!(
                 "Preencha o campo obrigatório {} para encerrar o atendimento.",
                 f.label

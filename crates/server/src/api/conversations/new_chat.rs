@@ -12,7 +12,7 @@ use super::{ConversationOut, conversation_out};
 use crate::api::{AppJson, clean_name};
 use crate::auth::Auth;
 use crate::chat::send::{self, Send};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema)]
@@ -68,14 +68,11 @@ pub async fn new_chat(
                 .into_iter()
                 .find(|c| c.inbox_id == inbox.id)
                 .map(|c| c.id);
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "conversation_exists",
-                "Conversa já existente",
-            )
-            .with_details(
-                serde_json::json!({"conversation_id": conversation, "contact_id": contact}),
-            ));
+            return Err(
+                ApiError::new(Code::ConversationExists, "Conversa já existente").with_details(
+                    serde_json::json!({"conversation_id": conversation, "contact_id": contact}),
+                ),
+            );
         }
     }
     let contact = tx

@@ -1,7 +1,9 @@
 //! Inboxes: a channel's number and credentials (secrets are never
 //! returned), and whether new chats meet the chatbot.
 
-use atende_domain::{Access, InboxId, Module};
+use std::sync::Arc;
+
+use atende_domain::{Access, ChannelKind, InboxId, Module};
 use atende_store::NewEvent;
 use atende_store::directory::{Inbox, InboxPatch, NewInbox};
 use atende_store::events::{ChatEvent, Deleted, InboxCreated, InboxUpdated};
@@ -16,6 +18,7 @@ use utoipa_axum::routes;
 use super::templates::sync_job;
 use crate::api::{AppJson, AppPath, clean_name, conflict, time};
 use crate::auth::Auth;
+use crate::channel::Channel;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
@@ -69,22 +72,6 @@ impl From<Inbox> for InboxOut {
     }
 }
 
-/// WhatsApp Cloud API credentials of one phone number.
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct WhatsappConfig {
-    #[schema(min_length = 1, pattern = r"\S")]
-    pub phone_number_id: String,
-    #[schema(min_length = 1, pattern = r"\S")]
-    pub waba_id: String,
-    #[schema(min_length = 1, pattern = r"\S")]
-    pub access_token: String,
-    #[schema(min_length = 1, pattern = r"\S")]
-    pub app_secret: String,
-    #[schema(min_length = 1, pattern = r"\S")]
-    pub verify_token: String,
-}
-
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewInboxRequest {
@@ -93,33 +80,27 @@ pub struct NewInboxRequest {
     /// Only `whatsapp` for now.
     #[schema(schema_with = crate::wire_schema::inbox_channel)]
     pub channel: String,
-    /// The number's credentials (required while WhatsApp is the only channel).
-    #[schema(required = true, value_type = WhatsappConfig)]
-    pub whatsapp: Option<WhatsappConfig>,
+    /// The number's credentials (required while WhatsApp is the only
+    /// channel). A channel's credentials go in an object named after it.
+    #[schema(required = true, value_type = crate::whatsapp::WhatsappConfig)]
+    pub whatsapp: Option<Value>,
     /// When off, new chats go straight to Open (FL-2). Default on.
     pub chatbot_enabled: Option<bool>,
 }
 
-fn whatsapp_parts(w: WhatsappConfig) -> Result<(String, Value, Value), ApiError> {
-    for (k, v) in [
-        ("phone_number_id", &w.phone_number_id),
-        ("waba_id", &w.waba_id),
-        ("access_token", &w.access_token),
-        ("app_secret", &w.app_secret),
-        ("verify_token", &w.verify_token),
-    ] {
-        if v.trim().is_empty() {
-            return Err(ApiError::invalid(format!(
-                "O campo whatsapp.{k} é obrigatório."
-            )));
-        }
+impl NewInboxRequest {
+    /// The credentials object given, with the channel it is named after.
+    fn credentials(&mut self) -> Option<(ChannelKind, Value)> {
+        self.whatsapp.take().map(|v| (ChannelKind::Whatsapp, v))
     }
-    let pid = w.phone_number_id.trim().to_string();
-    Ok((
-        pid.clone(),
-        json!({"phone_number_id": pid, "waba_id": w.waba_id.trim()}),
-        json!({"access_token": w.access_token.trim(), "app_secret": w.app_secret.trim(), "verify_token": w.verify_token.trim()}),
-    ))
+}
+
+/// The runtime of an inbox's channel, or why there is none.
+fn channel_of(st: &AppState, channel: &str) -> ApiResult<Arc<dyn Channel<AppState>>> {
+    st.channels
+        .get(channel.parse::<ChannelKind>().ok())
+        .cloned()
+        .ok_or_else(|| ApiError::invalid(format!("Canal não suportado: {channel:?}.")))
 }
 
 #[utoipa::path(get, path = "/inboxes", tag = "inboxes", responses((status = 200, body = Vec<InboxOut>)))]
@@ -147,30 +128,30 @@ async fn list_inboxes(State(st): State<AppState>, auth: Auth) -> ApiResult<AppJs
 async fn create_inbox(
     State(st): State<AppState>,
     auth: Auth,
-    AppJson(req): AppJson<NewInboxRequest>,
+    AppJson(mut req): AppJson<NewInboxRequest>,
 ) -> ApiResult<(StatusCode, AppJson<InboxOut>)> {
     auth.require(Module::Inboxes, Access::ViewEdit)?;
     let name = clean_name("name", &req.name, 80)?;
-    let (external_id, settings, secrets) = match (req.channel.as_str(), req.whatsapp) {
-        ("whatsapp", Some(w)) => whatsapp_parts(w)?,
-        ("whatsapp", None) => {
-            return Err(ApiError::invalid("Informe as credenciais em \"whatsapp\"."));
-        }
-        (other, _) => {
+    let channel = channel_of(&st, &req.channel)?;
+    let given = match req.credentials() {
+        Some((kind, given)) if kind == channel.kind() => given,
+        _ => {
             return Err(ApiError::invalid(format!(
-                "Canal não suportado: {other:?}."
+                "Informe as credenciais em \"{}\".",
+                channel.kind().as_str()
             )));
         }
     };
+    let credentials = channel.credentials(given, None)?;
     let mut tx = st.store.begin().await?;
     let inbox = tx
         .create_inbox(NewInbox {
             org_id: auth.org(),
             name,
             channel: req.channel,
-            external_id: Some(external_id),
-            settings,
-            secrets,
+            external_id: Some(credentials.external_id),
+            settings: credentials.settings,
+            secrets: credentials.secrets,
             chatbot_enabled: req.chatbot_enabled.unwrap_or(true),
         })
         .await
@@ -217,38 +198,14 @@ pub struct InboxUpdate {
     /// New credentials (e.g. only a new access token after "Error
     /// validating access token"): fields left out or blank keep their
     /// current values.
-    pub whatsapp: Option<WhatsappPatch>,
+    #[schema(value_type = Option<crate::whatsapp::WhatsappPatch>)]
+    pub whatsapp: Option<Value>,
 }
 
-/// Some WhatsApp credentials of an inbox; the others stay as they are.
-#[derive(Deserialize, ToSchema, Default)]
-#[serde(deny_unknown_fields)]
-pub struct WhatsappPatch {
-    pub phone_number_id: Option<String>,
-    pub waba_id: Option<String>,
-    pub access_token: Option<String>,
-    pub app_secret: Option<String>,
-    pub verify_token: Option<String>,
-}
-
-impl WhatsappPatch {
-    /// The inbox's credentials with this patch applied.
-    fn over(self, settings: &Value, secrets: &Value) -> WhatsappConfig {
-        let pick = |new: Option<String>, old: &Value, key: &str| {
-            new.filter(|v| !v.trim().is_empty()).unwrap_or_else(|| {
-                old.get(key)
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string()
-            })
-        };
-        WhatsappConfig {
-            phone_number_id: pick(self.phone_number_id, settings, "phone_number_id"),
-            waba_id: pick(self.waba_id, settings, "waba_id"),
-            access_token: pick(self.access_token, secrets, "access_token"),
-            app_secret: pick(self.app_secret, secrets, "app_secret"),
-            verify_token: pick(self.verify_token, secrets, "verify_token"),
-        }
+impl InboxUpdate {
+    /// The credentials object given, with the channel it is named after.
+    fn credentials(&mut self) -> Option<(ChannelKind, Value)> {
+        self.whatsapp.take().map(|v| (ChannelKind::Whatsapp, v))
     }
 }
 
@@ -258,7 +215,7 @@ async fn update_inbox(
     State(st): State<AppState>,
     auth: Auth,
     AppPath(id): AppPath<InboxId>,
-    AppJson(req): AppJson<InboxUpdate>,
+    AppJson(mut req): AppJson<InboxUpdate>,
 ) -> ApiResult<AppJson<InboxOut>> {
     auth.require(Module::Inboxes, Access::ViewEdit)?;
     let current = st.store.inbox(auth.org(), id).await?;
@@ -271,17 +228,18 @@ async fn update_inbox(
         chatbot_enabled: req.chatbot_enabled,
         ..Default::default()
     };
-    if let Some(w) = req.whatsapp {
-        if current.channel != "whatsapp" {
-            return Err(ApiError::invalid(
-                "Esta caixa de entrada não é do WhatsApp.",
-            ));
+    if let Some((kind, given)) = req.credentials() {
+        let channel = channel_of(&st, &current.channel)?;
+        if channel.kind() != kind {
+            return Err(ApiError::invalid(format!(
+                "Esta caixa de entrada não é do {}.",
+                kind.label()
+            )));
         }
-        let (external_id, settings, secrets) =
-            whatsapp_parts(w.over(&current.settings.0, &current.secrets.0))?;
-        patch.external_id = Some(external_id);
-        patch.settings = Some(settings);
-        patch.secrets = Some(secrets);
+        let c = channel.credentials(given, Some((&current.settings.0, &current.secrets.0)))?;
+        patch.external_id = Some(c.external_id);
+        patch.settings = Some(c.settings);
+        patch.secrets = Some(c.secrets);
     }
     let credentials = patch.secrets.is_some();
     let mut tx = st.store.begin().await?;

@@ -1,5 +1,6 @@
-//! An inbox's message templates (CH-6): the list synced from the WhatsApp
-//! Business Account, and pulling it again.
+//! An inbox's message templates (CH-6): the list synced from its
+//! provider's account (WhatsApp Business Accounts have them; the channel
+//! says whether it does), and pulling it again.
 
 use atende_domain::{Access, InboxId, Module};
 use axum::extract::State;
@@ -14,7 +15,6 @@ use crate::api::{AppJson, AppPath, time};
 use crate::auth::Auth;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use crate::whatsapp::templates;
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -63,7 +63,7 @@ fn category_pt(c: &str) -> &str {
     }
 }
 
-/// Templates of an inbox (synced from the WhatsApp Business Account).
+/// Templates of an inbox (synced from its provider's account).
 #[utoipa::path(get, path = "/inboxes/{id}/templates", tag = "inboxes", params(("id" = String, Path)), responses((status = 200, body = Vec<TemplateOut>), (status = 404, body = crate::error::ErrorBody)))]
 async fn list_templates(
     State(st): State<AppState>,
@@ -71,13 +71,16 @@ async fn list_templates(
     AppPath(id): AppPath<InboxId>,
 ) -> ApiResult<AppJson<Vec<TemplateOut>>> {
     auth.require(Module::Chat, Access::View)?;
-    st.store.inbox(auth.org(), id).await?;
+    let inbox = st.store.inbox(auth.org(), id).await?;
+    let channel = st.channels.get(inbox.kind()).filter(|c| c.has_templates());
     let list = st.store.templates(auth.org(), id).await?;
     Ok(AppJson(
         list.into_iter()
             .map(|t| TemplateOut {
                 label: format!("{} ({})", t.name, category_pt(&t.category)),
-                preview: templates::preview(&t.components.0, &templates::examples(&t.components.0)),
+                preview: channel
+                    .map(|c| c.template_preview(&t.components.0))
+                    .unwrap_or_default(),
                 name: t.name,
                 language: t.language,
                 status: t.status,
@@ -89,7 +92,7 @@ async fn list_templates(
     ))
 }
 
-/// Pulls the inbox's templates from WhatsApp now (also done on creation).
+/// Pulls the inbox's templates from its provider now (also on creation).
 #[utoipa::path(post, path = "/inboxes/{id}/templates/sync", tag = "inboxes", params(("id" = String, Path)), responses((status = 202), (status = 404, body = crate::error::ErrorBody)))]
 async fn sync_templates(
     State(st): State<AppState>,
@@ -103,7 +106,12 @@ async fn sync_templates(
         .get(inbox.kind())
         .is_some_and(|c| c.has_templates())
     {
-        return Err(ApiError::invalid("Templates existem só no WhatsApp."));
+        return Err(ApiError::invalid(format!(
+            "Templates não existem no {}.",
+            inbox
+                .kind()
+                .map_or("canal desta caixa de entrada", |k| k.label())
+        )));
     }
     let mut tx = st.store.begin().await?;
     tx.enqueue(sync_job(auth.org(), id)).await?;

@@ -16,7 +16,7 @@ use utoipa_axum::routes;
 use super::versions::{VersionOut, invalid_flow};
 use crate::api::{AppJson, AppPath, AppQuery, clean_name, conflict, time};
 use crate::auth::Auth;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::flows::{self, ImportError, Names, Problem, check};
 use crate::state::AppState;
 
@@ -250,15 +250,13 @@ async fn delete_flow(
         Ok(()) => {}
         Err(StoreError::Invalid(why)) if why == "entry_flow" => {
             return Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "entry_flow",
+                Code::EntryFlow,
                 "Este fluxo é o fluxo de entrada de uma caixa de entrada: escolha outro antes de excluí-lo.",
             ));
         }
         Err(StoreError::Invalid(why)) if why == "active_runs" => {
             return Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "active_runs",
+                Code::ActiveRuns,
                 "Este fluxo tem execuções em andamento: espere que terminem antes de excluí-lo.",
             ));
         }

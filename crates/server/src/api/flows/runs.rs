@@ -17,7 +17,7 @@ use utoipa_axum::routes;
 
 use crate::api::{AppJson, AppPath, AppQuery, opt_time, time};
 use crate::auth::Auth;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::flows;
 use crate::jobs::kinds;
 use crate::state::AppState;
@@ -287,8 +287,7 @@ async fn start_flow(
     let conv = tx.conversation(auth.org(), conv.id).await?;
     if conv.attendance_id.is_some() {
         return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "attendance_open",
+            Code::AttendanceOpen,
             "Esta conversa tem um atendimento aberto: encaminhe-a para o fluxo pelo chat.",
         ));
     }
@@ -318,18 +317,13 @@ async fn start_flow(
 }
 
 pub(super) fn not_published() -> ApiError {
-    ApiError::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "not_published",
-        "Este fluxo ainda não foi publicado.",
-    )
+    ApiError::new(Code::NotPublished, "Este fluxo ainda não foi publicado.")
 }
 
 async fn start_or_conflict(tx: &mut atende_store::Tx, new: NewRun) -> ApiResult<FlowRun> {
     flows::start(tx, new).await.map_err(|e| match e {
         StoreError::Conflict(_) => ApiError::new(
-            StatusCode::CONFLICT,
-            "flow_running",
+            Code::FlowRunning,
             "Este contato já está em um fluxo nesta caixa de entrada.",
         ),
         other => other.into(),

@@ -13,7 +13,7 @@ use utoipa_axum::routes;
 
 use crate::api::{AppJson, AppPath, time};
 use crate::auth::Auth;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::flows::{Problem, check};
 use crate::state::AppState;
 
@@ -54,8 +54,7 @@ pub(super) fn invalid_flow(problems: Vec<Problem>) -> ApiError {
         })
         .unwrap_or_default();
     ApiError::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "invalid_flow",
+        Code::InvalidFlow,
         format!("O fluxo tem {} problema(s): {first}", problems.len()),
     )
     .with_details(json!({"problems": problems}))

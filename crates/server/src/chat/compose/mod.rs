@@ -3,20 +3,21 @@
 //! request is parsed into one [`Outgoing`] content first (`outgoing.rs`).
 
 mod outgoing;
+pub mod template_request;
 mod template_send;
 
 use atende_domain::ContentKind;
 use atende_store::chats::{Contact, Conversation};
-use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::json;
 use utoipa::ToSchema;
 
 pub use super::send::{Composed, UploadRef, fill_variables};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::state::AppState;
 pub use outgoing::{Outgoing, Request, compose};
-pub use template_send::{HeaderMedia, TemplateSend, template};
+pub use template_request::{HeaderMedia, TemplateSend};
+pub use template_send::template;
 
 /// Largest text accepted in one message (WhatsApp's own limit is 4096).
 pub const MAX_TEXT: usize = 4096;
@@ -196,9 +197,7 @@ pub async fn find_upload(
         if let Some(channel) = st.channels.get(inbox.kind()) {
             channel
                 .accepts_media(&r.kind, &u.mime_type, u.size)
-                .map_err(|why| {
-                    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "media_not_accepted", why)
-                })?;
+                .map_err(|why| ApiError::new(Code::MediaNotAccepted, why))?;
         }
     }
     Ok(found)
