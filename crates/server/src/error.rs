@@ -112,6 +112,14 @@ codes! {
     UploadRefused = "upload_refused" => BAD_GATEWAY,
 }
 
+/// `ErrorDetail.code` in the document: the table's codes.
+fn code_schema() -> utoipa::openapi::Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(Code::ALL.iter().map(|c| c.as_str())))
+        .build()
+}
+
 impl From<crate::chat::send::Refusal> for Code {
     fn from(r: crate::chat::send::Refusal) -> Self {
         use crate::chat::send::Refusal;
@@ -141,7 +149,7 @@ pub struct ErrorBody {
 #[derive(Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// Stable, snake_case; each code always comes with the same status.
-    #[schema(schema_with = crate::wire_schema::error_code)]
+    #[schema(schema_with = code_schema)]
     pub code: String,
     /// Human text (pt-BR where users see it).
     pub message: String,

@@ -129,9 +129,3 @@ impl utoipa::PartialSchema for DayOrInstant {
 }
 
 impl utoipa::ToSchema for DayOrInstant {}
-
-/// `ErrorDetail.code`: every code of the one table (`crate::error::Code`).
-pub fn error_code() -> Object {
-    let codes: Vec<&str> = crate::error::Code::ALL.iter().map(|c| c.as_str()).collect();
-    strings(&codes, false)
-}
