@@ -110,6 +110,15 @@ impl Auth {
 
     /// This user as the author of a message (`replies`: an answer in the
     /// chat, which takes it under LC-9).
+    /// This user as the acting person of a chat action.
+    pub fn actor(&self) -> crate::chat::actions::Actor<'_> {
+        crate::chat::actions::Actor {
+            org: self.user.org_id,
+            id: self.user.id,
+            name: &self.user.name,
+        }
+    }
+
     pub fn author(&self, replies: bool) -> crate::chat::send::Author<'_> {
         crate::chat::send::Author::Agent {
             id: self.user.id,

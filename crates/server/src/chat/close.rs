@@ -2,10 +2,11 @@
 
 use atende_domain::{ContentKind, UserId};
 use atende_store::chats::{Conversation, NewMessage};
-use atende_store::{StoreError, Tx};
+use atende_store::{NewJob, StoreError, Tx};
 use serde_json::json;
 
 use super::send::{self, Author, Composed, Refusal, Send, SendError};
+use crate::jobs::kinds;
 
 /// Closes the open attendance inside `tx`: the closing message to the
 /// contact (through the one send path, so its variables are filled and a
@@ -99,6 +100,47 @@ pub async fn start_after_close(
             input_after: None,
         },
     )
+    .await?;
+    Ok(())
+}
+
+/// A closing to do later (LC-11).
+pub struct Scheduled<'a> {
+    /// When, in epoch milliseconds.
+    pub at: i64,
+    /// Keep it when the contact replies (by default a reply cancels it).
+    pub keep_on_reply: bool,
+    /// The closing message to send then.
+    pub message: Option<&'a str>,
+    pub by: Option<UserId>,
+    /// The flow to start once it closes.
+    pub flow: Option<atende_domain::FlowId>,
+}
+
+/// Schedules the open attendance's closing inside `tx`, with the job that
+/// closes it when the time comes (once, whichever node runs it).
+#[tracing::instrument(name = "chat.schedule_close", skip_all, fields(org = %conv.org_id, conversation = %conv.id, agent = ?s.by))]
+pub async fn schedule_close(
+    tx: &mut Tx,
+    conv: &Conversation,
+    s: Scheduled<'_>,
+) -> Result<(), StoreError> {
+    let Some(attendance) = conv.attendance_id else {
+        return Err(StoreError::Invalid("no open attendance".into()));
+    };
+    tx.schedule_close(conv, s.at, s.keep_on_reply, s.message, s.by)
+        .await?;
+    let at = s.at;
+    tx.enqueue(NewJob {
+        run_at: at,
+        idempotency_key: Some(format!("close:{attendance}:{at}")),
+        ..NewJob::now(
+            Some(conv.org_id),
+            kinds::CLOSE_ATTENDANCE,
+            json!({"conversation_id": conv.id, "attendance_id": attendance, "at": at,
+                   "flow_id": s.flow}),
+        )
+    })
     .await?;
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! integrator asks to send (`compose`), sending (one place for every
 //! outbound message) and closing.
 
+pub mod actions;
 pub mod close;
 pub mod compose;
 pub mod delivery;

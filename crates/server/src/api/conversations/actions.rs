@@ -2,21 +2,18 @@
 //! state (LC-7), tags and campaign (LC-2), and asking for a transfer
 //! (LC-18).
 
-use atende_domain::{Access, AssignmentAction, ConversationId, DepartmentId, Module, UserId};
-use atende_store::chats::NewMessage;
-use atende_store::events::{ChatEvent, TransferRequested};
-use atende_store::{NewJob, Tx};
+use atende_domain::{Access, ConversationId, DepartmentId, Module, UserId};
+use atende_store::Tx;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
-use serde_json::json;
 use utoipa::ToSchema;
 
 use super::{ConversationOut, begin_visible, conversation_out, visible_conversation};
 use crate::api::{AppJson, AppPath};
 use crate::auth::Auth;
-use crate::error::{ApiError, ApiResult, Code};
-use crate::jobs::kinds;
+use crate::chat::actions::{self, Target};
+use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
 pub use crate::chat::send::CONTACT_BLOCKED;
@@ -48,65 +45,16 @@ pub async fn assign(
 ) -> ApiResult<AppJson<ConversationOut>> {
     auth.require(Module::Chat, Access::ViewEdit)?;
     visible_conversation(&st, &auth, id).await?;
-    let (action, line) = match (req.agent_id, req.department_id) {
-        (Some(agent), None) => {
-            let a = st
-                .store
-                .user(auth.org(), agent)
-                .await
-                .map_err(|_| ApiError::invalid("Agente não encontrado."))?;
-            if !a.active {
-                return Err(ApiError::invalid("Este agente está desativado."));
-            }
-            (
-                AssignmentAction::ForwardToAgent(agent),
-                format!(
-                    "Conversa atribuída ao agente {} por {}.",
-                    a.name, auth.user.name
-                ),
-            )
-        }
-        (None, Some(dept)) => {
-            let d = st
-                .store
-                .department(auth.org(), dept)
-                .await
-                .map_err(|_| ApiError::invalid("Departamento não encontrado."))?;
-            (
-                AssignmentAction::ForwardToDepartment(dept),
-                format!(
-                    "Conversa encaminhada ao departamento {} por {}.",
-                    d.name, auth.user.name
-                ),
-            )
-        }
+    let target = match (req.agent_id, req.department_id) {
+        (Some(agent), None) => Target::Agent(agent),
+        (None, Some(dept)) => Target::Department(dept),
         _ => {
             return Err(ApiError::invalid(
                 "Informe agent_id ou department_id (um dos dois).",
             ));
         }
     };
-    let mut tx = st.store.begin().await?;
-    let conv = tx.conversation(auth.org(), id).await?;
-    let current = atende_domain::Assignment {
-        department_id: conv.department_id,
-        agent_id: conv.agent_id,
-    };
-    if atende_domain::needs_confirmation(&current, &action) && !req.confirm {
-        return Err(ApiError::new(
-            Code::ConfirmAgentChange,
-            "Tem certeza que deseja alterar o agente?",
-        ));
-    }
-    let forward = matches!(action, AssignmentAction::ForwardToDepartment(_));
-    let (mut conv, _) = tx
-        .assign(&conv, action, Some(auth.user.id), Some(line))
-        .await?;
-    if forward {
-        // An auto department hands the chat to a member, or queues it.
-        conv = crate::flows::routing::distribute(&mut tx, &conv).await?;
-    }
-    st.commit(tx).await?;
+    let conv = actions::assign(&st, auth.actor(), id, target, req.confirm).await?;
     Ok(AppJson(conversation_out(&st, &auth, &conv).await?))
 }
 
@@ -132,21 +80,7 @@ pub async fn mark_read(
 ) -> ApiResult<StatusCode> {
     auth.require(Module::Chat, Access::View)?;
     let (mut tx, conv) = begin_visible(&st, &auth, id).await?;
-    let had_unread = conv.unread > 0;
-    tx.mark_read(&conv).await?;
-    // Tell the channel too (blue checks on WhatsApp), once per batch read.
-    if had_unread && let Some(wamid) = st.store.last_inbound_provider_id(auth.org(), id).await? {
-        let job = NewJob {
-            idempotency_key: Some(format!("read:{}:{wamid}", conv.inbox_id)),
-            max_attempts: 3,
-            ..NewJob::now(
-                Some(auth.org()),
-                kinds::MARK_READ,
-                json!({"inbox_id": conv.inbox_id, "provider_id": wamid}),
-            )
-        };
-        tx.enqueue(job).await?;
-    }
+    actions::mark_read(&st, &mut tx, &conv).await?;
     st.commit(tx).await?;
     st.jobs_notify.notify_waiters();
     Ok(StatusCode::NO_CONTENT)
@@ -243,29 +177,6 @@ pub async fn request_transfer(
 ) -> ApiResult<AppJson<ConversationOut>> {
     auth.require(Module::Chat, Access::ViewEdit)?;
     let (mut tx, conv) = begin_visible(&st, &auth, id).await?;
-    let serving = match (conv.attendance_id, conv.agent_id) {
-        (Some(_), Some(agent)) if agent != auth.user.id => agent,
-        _ => {
-            return Err(ApiError::new(
-                Code::NotServedByAnotherAgent,
-                "Este chat não está sendo atendido por outro agente.",
-            ));
-        }
-    };
-    let line = format!(
-        "{} pediu a transferência deste atendimento.",
-        auth.user.name
-    );
-    tx.insert_message(NewMessage::system(&conv, line)).await?;
-    tx.emit(atende_store::NewEvent::chat(
-        conv.org_id,
-        conv.scope(),
-        ChatEvent::TransferRequested(TransferRequested {
-            conversation_id: conv.id,
-            agent_id: serving,
-            requested_by: auth.user.id,
-            requested_by_name: auth.user.name.clone(),
-        }),
-    ));
+    actions::request_transfer(&mut tx, auth.actor(), &conv).await?;
     commit_and_show(&st, &auth, tx, id).await
 }

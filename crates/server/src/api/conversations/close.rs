@@ -3,20 +3,17 @@
 //! scheduled closing.
 
 use atende_domain::{Access, ConversationId, Module};
-use atende_store::NewJob;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
-use serde_json::json;
 use utoipa::ToSchema;
 
 use super::compose::MAX_TEXT;
 use super::{ConversationOut, begin_visible, conversation_out, visible_conversation};
 use crate::api::{AppJson, AppPath, MaybeJson};
 use crate::auth::Auth;
-use crate::chat::close::{close_now, start_after_close};
+use crate::chat::close::{Scheduled, close_now, schedule_close, start_after_close};
 use crate::error::{ApiError, ApiResult, Code};
-use crate::jobs::kinds;
 use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema, Default)]
@@ -110,9 +107,9 @@ pub async fn close(
     let values = super::closing::check(&st, &auth, &seen, req.fields).await?;
     let mut tx = st.store.begin().await?;
     let conv = tx.conversation(auth.org(), id).await?;
-    let Some(attendance) = conv.attendance_id else {
+    if conv.attendance_id.is_none() {
         return Err(not_open());
-    };
+    }
     super::closing::save(&mut tx, &conv, values).await?;
     let (status, conv) = match at {
         None => {
@@ -130,25 +127,18 @@ pub async fn close(
             (StatusCode::OK, closed)
         }
         Some(at) => {
-            tx.schedule_close(
+            schedule_close(
+                &mut tx,
                 &conv,
-                at,
-                req.keep_if_contact_replies,
-                message.as_deref(),
-                Some(auth.user.id),
+                Scheduled {
+                    at,
+                    keep_on_reply: req.keep_if_contact_replies,
+                    message: message.as_deref(),
+                    by: Some(auth.user.id),
+                    flow: after.map(|(f, _)| f),
+                },
             )
             .await?;
-            let job = NewJob {
-                run_at: at,
-                idempotency_key: Some(format!("close:{attendance}:{at}")),
-                ..NewJob::now(
-                    Some(auth.org()),
-                    kinds::CLOSE_ATTENDANCE,
-                    json!({"conversation_id": conv.id, "attendance_id": attendance, "at": at,
-                           "flow_id": after.map(|(f, _)| f)}),
-                )
-            };
-            tx.enqueue(job).await?;
             (StatusCode::ACCEPTED, conv)
         }
     };

@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 
 use atende_domain::{Access, ConversationId, FlowId, InboxId, Module};
+use atende_store::NewJob;
 use atende_store::flows::{FlowRun, NewRun, StepCount, Trigger};
-use atende_store::{NewJob, StoreError};
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
@@ -17,8 +17,9 @@ use utoipa_axum::routes;
 
 use crate::api::{AppJson, AppPath, AppQuery, opt_time, time};
 use crate::auth::Auth;
+use crate::chat::actions;
+pub(super) use crate::chat::actions::not_published;
 use crate::error::{ApiError, ApiResult, Code};
-use crate::flows;
 use crate::jobs::kinds;
 use crate::state::AppState;
 
@@ -291,7 +292,7 @@ async fn start_flow(
             "Esta conversa tem um atendimento aberto: encaminhe-a para o fluxo pelo chat.",
         ));
     }
-    let run = start_or_conflict(
+    let run = actions::start_flow(
         &mut tx,
         NewRun {
             flow_id: id,
@@ -316,20 +317,6 @@ async fn start_flow(
     ))
 }
 
-pub(super) fn not_published() -> ApiError {
-    ApiError::new(Code::NotPublished, "Este fluxo ainda não foi publicado.")
-}
-
-async fn start_or_conflict(tx: &mut atende_store::Tx, new: NewRun) -> ApiResult<FlowRun> {
-    flows::start(tx, new).await.map_err(|e| match e {
-        StoreError::Conflict(_) => ApiError::new(
-            Code::FlowRunning,
-            "Este contato já está em um fluxo nesta caixa de entrada.",
-        ),
-        other => other.into(),
-    })
-}
-
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ForwardToFlow {
@@ -349,42 +336,6 @@ async fn forward_to_flow(
 ) -> ApiResult<(StatusCode, AppJson<RunOut>)> {
     auth.require(Module::Chat, Access::ViewEdit)?;
     crate::api::conversations::visible_conversation(&st, &auth, id).await?;
-    let f = st.store.flow(auth.org(), req.flow_id).await?;
-    let Some(version) = f.published_version else {
-        return Err(not_published());
-    };
-    let mut tx = st.store.begin().await?;
-    let mut conv = tx.conversation(auth.org(), id).await?;
-    if conv.attendance_id.is_some() {
-        let line = format!(
-            "{} encaminhou a conversa para o fluxo {}.",
-            auth.user.name, f.name
-        );
-        conv = crate::chat::close::close_now(
-            &mut tx,
-            &conv,
-            None,
-            Some(&auth.user.name),
-            Some(auth.user.id),
-        )
-        .await?;
-        tx.insert_message(atende_store::chats::NewMessage::system(&conv, line))
-            .await?;
-    }
-    let run = start_or_conflict(
-        &mut tx,
-        NewRun {
-            flow_id: f.id,
-            version,
-            conversation: conv,
-            trigger: Trigger::Forward,
-            batch: None,
-            client: None,
-            input_after: None,
-        },
-    )
-    .await?;
-    st.commit(tx).await?;
-    st.jobs_notify.notify_waiters();
+    let run = actions::forward_to_flow(&st, auth.actor(), id, req.flow_id).await?;
     Ok((StatusCode::CREATED, AppJson(run.into())))
 }
