@@ -5,8 +5,11 @@
 //! JSON body to post out; a provider answer in, success or a classified error
 //! out. Nothing here does I/O, so every adapter is tested with plain tables.
 
+pub mod adapter;
 pub mod inbound;
 pub mod whatsapp;
+
+pub use adapter::Adapter;
 
 /// How a provider error should be handled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

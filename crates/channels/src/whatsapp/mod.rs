@@ -1,5 +1,7 @@
 //! WhatsApp Business Cloud API (channels.md §1).
 //!
+//! - [`CloudApi`]: the channel's [`crate::adapter::Adapter`], over the
+//!   functions below.
 //! - [`verify_signature`], [`verify_challenge`]: authenticate webhooks.
 //! - [`parse_webhook`]: a POST body into [`Event`]s, every entry, change,
 //!   message and status in order; each converts into a channel-neutral
@@ -10,6 +12,7 @@
 //! - [`parse_templates_page`], [`parse_media_info`], [`parse_upload_response`]:
 //!   the other Graph answers the server needs.
 
+mod adapter;
 mod content;
 mod graph;
 mod json;
@@ -25,6 +28,7 @@ mod webhook;
 #[cfg(test)]
 mod tests;
 
+pub use adapter::CloudApi;
 pub use graph::{
     MediaInfo, TemplateInfo, parse_media_info, parse_templates_page, parse_upload_response,
 };

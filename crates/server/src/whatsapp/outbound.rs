@@ -1,7 +1,9 @@
 //! Delivering queued messages through the Cloud API, and read receipts.
 
-use atende_channels::ErrorClass;
-use atende_channels::whatsapp::{self, MediaKind, MediaRef, Outbound, Recipient, SendError};
+use atende_channels::whatsapp::{
+    self, CloudApi, MediaKind, MediaRef, Outbound, Recipient, SendError,
+};
+use atende_channels::{Adapter, ErrorClass};
 use atende_domain::ReceiptStatus;
 use atende_store::chats::Message;
 use atende_store::directory::Inbox;
@@ -170,7 +172,7 @@ pub async fn send(
     };
     let callback = msg.id.to_string();
     let body = match (outbound_of(&msg), recipient(st, &msg).await?) {
-        (Ok(out), Some(to)) => whatsapp::send_body(
+        (Ok(out), Some(to)) => CloudApi.send_body(
             &to,
             &out,
             msg.payload
@@ -263,7 +265,7 @@ pub async fn send(
         Err(e) if e.is_connect() => return unreachable(format!("Graph unreachable: {e}")).await,
         Err(e) => return unknown(format!("no Graph answer: {e}")),
     };
-    match whatsapp::parse_send_response(status, &bytes) {
+    match CloudApi.read_send(status, &bytes) {
         Ok(sent) => {
             let mut tx = st.store.begin().await?;
             if let Some(updated) = tx
@@ -306,10 +308,11 @@ async fn failed(
         "Erro do WhatsApp",
     );
     let last_try = job.attempts >= job.max_attempts;
-    match e.class {
+    let class = CloudApi.classify(&e);
+    match class {
         ErrorClass::Retryable | ErrorClass::RateLimited if !last_try => {
             tracing::warn!(message = %msg.id, %code, "WhatsApp send failed; retrying");
-            let wait = if e.class == ErrorClass::RateLimited {
+            let wait = if class == ErrorClass::RateLimited {
                 2_000 * job.attempts.max(1)
             } else {
                 crate::jobs::backoff_ms(&st.config, job.attempts)
