@@ -7,6 +7,7 @@
 
 pub mod adapter;
 pub mod inbound;
+pub mod telegram;
 pub mod whatsapp;
 
 pub use adapter::Adapter;
