@@ -89,10 +89,16 @@ pub struct NewInboxRequest {
 }
 
 impl NewInboxRequest {
-    /// The credentials object given, with the channel it is named after.
     fn credentials(&mut self) -> Option<(ChannelKind, Value)> {
-        self.whatsapp.take().map(|v| (ChannelKind::Whatsapp, v))
+        named_credentials(&mut self.whatsapp)
     }
+}
+
+/// The credentials object a request gave, with the channel it is named
+/// after: the one place that maps the requests' per-channel fields to
+/// their `ChannelKind` (a new channel adds its field here).
+fn named_credentials(whatsapp: &mut Option<Value>) -> Option<(ChannelKind, Value)> {
+    whatsapp.take().map(|v| (ChannelKind::Whatsapp, v))
 }
 
 /// The runtime of an inbox's channel, or why there is none.
@@ -203,9 +209,8 @@ pub struct InboxUpdate {
 }
 
 impl InboxUpdate {
-    /// The credentials object given, with the channel it is named after.
     fn credentials(&mut self) -> Option<(ChannelKind, Value)> {
-        self.whatsapp.take().map(|v| (ChannelKind::Whatsapp, v))
+        named_credentials(&mut self.whatsapp)
     }
 }
 
