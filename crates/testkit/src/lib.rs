@@ -7,6 +7,12 @@
 //! - [`simulator::Simulator`] plays customers writing in: it builds webhook
 //!   envelopes and POSTs them signed with the app secret, exactly as Meta does
 //!   (ASCII-escaped JSON, `X-Hub-Signature-256`).
+//! - [`telegram::FakeTelegram`] plays Telegram's Bot API: webhooks, sends of
+//!   text, media, locations and contacts, chat actions, callback answers,
+//!   getFile with expiring download links, with error injection and pacing
+//!   (channels.md §3 and §6).
+//! - [`telegram::TelegramSimulator`] plays customers writing to a bot: it
+//!   builds `Update`s and POSTs them with `X-Telegram-Bot-Api-Secret-Token`.
 //!
 //! This crate depends on no other Atende crate on purpose: it is the outside
 //! world, so it re-implements signing and wire shapes on its own.
@@ -36,6 +42,7 @@ mod escape;
 pub mod graph;
 mod ids;
 pub mod simulator;
+pub mod telegram;
 mod url;
 
 pub use escape::ascii_escape_json;
@@ -43,3 +50,4 @@ pub use graph::{
     AcceptedSend, FakeGraph, FakeGraphConfig, FakeTemplate, InjectedError, RecordedRequest,
 };
 pub use simulator::{Simulator, WebhookResponse};
+pub use telegram::{FakeTelegram, TelegramSimulator, TgInjectedError, TgRequest};

@@ -145,7 +145,8 @@ impl Simulator {
     }
 }
 
-async fn respond(result: reqwest::Result<reqwest::Response>) -> WebhookResponse {
+/// What the server answered, or the transport error as a status-0 response.
+pub(crate) async fn respond(result: reqwest::Result<reqwest::Response>) -> WebhookResponse {
     match result {
         Ok(response) => {
             let status = response.status().as_u16();
