@@ -7,6 +7,8 @@
 
 pub mod adapter;
 pub mod inbound;
+#[cfg(test)]
+mod mutate;
 pub mod telegram;
 pub mod whatsapp;
 

@@ -10,6 +10,8 @@ mod outbound;
 mod update;
 
 #[cfg(test)]
+mod props;
+#[cfg(test)]
 mod tests;
 
 use serde_json::Value;

@@ -46,6 +46,18 @@ pub enum Outbound {
         latitude: f64,
         longitude: f64,
     },
+    /// A contact card.
+    Contact {
+        phone: String,
+        first_name: String,
+        last_name: Option<String>,
+    },
+    /// A reaction to a message (our id of it, `<chat id>:<message id>`);
+    /// `None` takes ours away.
+    Reaction {
+        message_id: String,
+        emoji: Option<String>,
+    },
     /// "typing…" and the like, shown for up to 5 s.
     ChatAction {
         action: String,
@@ -66,6 +78,8 @@ impl Outbound {
                 MediaKind::Sticker => "sendSticker",
             },
             Outbound::Location { .. } => "sendLocation",
+            Outbound::Contact { .. } => "sendContact",
+            Outbound::Reaction { .. } => "setMessageReaction",
             Outbound::ChatAction { .. } => "sendChatAction",
         }
     }
@@ -116,14 +130,35 @@ impl Outbound {
                 body.insert("latitude".into(), json!(latitude));
                 body.insert("longitude".into(), json!(longitude));
             }
+            Outbound::Contact {
+                phone,
+                first_name,
+                last_name,
+            } => {
+                body.insert("phone_number".into(), json!(phone));
+                body.insert("first_name".into(), json!(first_name));
+                if let Some(l) = last_name.as_deref().filter(|l| !l.is_empty()) {
+                    body.insert("last_name".into(), json!(l));
+                }
+            }
+            Outbound::Reaction { message_id, emoji } => {
+                body.insert("message_id".into(), json!(message_number(message_id)));
+                let reaction: Vec<Value> = emoji
+                    .iter()
+                    .map(|e| json!({"type": "emoji", "emoji": e}))
+                    .collect();
+                body.insert("reaction".into(), json!(reaction));
+            }
             Outbound::ChatAction { action } => {
                 body.insert("action".into(), json!(action));
             }
         }
-        let quoted = reply_to
-            .and_then(|id| id.rsplit_once(':'))
-            .and_then(|(_, m)| m.parse::<i64>().ok());
-        if let (Some(message_id), false) = (quoted, matches!(self, Outbound::ChatAction { .. })) {
+        let quoted = reply_to.and_then(message_number);
+        let quotes = !matches!(
+            self,
+            Outbound::ChatAction { .. } | Outbound::Reaction { .. }
+        );
+        if let (Some(message_id), true) = (quoted, quotes) {
             body.insert(
                 "reply_parameters".into(),
                 json!({"message_id": message_id, "allow_sending_without_reply": true}),
@@ -131,6 +166,12 @@ impl Outbound {
         }
         Value::Object(body)
     }
+}
+
+/// The message id in its chat of our id of a message
+/// (`<chat id>:<message id>`).
+fn message_number(id: &str) -> Option<i64> {
+    id.rsplit_once(':').and_then(|(_, m)| m.parse().ok())
 }
 
 /// At most `max` bytes of `s`, cut at a character boundary.

@@ -4,6 +4,7 @@ use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 
 use super::WEBHOOK_FIXTURES;
+use crate::mutate::{apply, mutation};
 use crate::whatsapp::{
     Event, parse_media_info, parse_send_response, parse_templates_page, parse_webhook, sign,
     verify_signature,
@@ -145,42 +146,6 @@ fn parse_and_walk(body: &[u8]) {
 
 /// The body signed in the header property.
 const SIGNED: &[u8] = br#"{"object":"whatsapp_business_account"}"#;
-
-/// One edit of a byte string: flip, truncate, insert or delete.
-#[derive(Debug, Clone)]
-enum Mutation {
-    Flip(usize, u8),
-    Truncate(usize),
-    Insert(usize, u8),
-    Delete(usize, usize),
-}
-
-fn mutation() -> impl Strategy<Value = Mutation> {
-    prop_oneof![
-        (any::<usize>(), any::<u8>()).prop_map(|(i, b)| Mutation::Flip(i, b)),
-        any::<usize>().prop_map(Mutation::Truncate),
-        (any::<usize>(), any::<u8>()).prop_map(|(i, b)| Mutation::Insert(i, b)),
-        (any::<usize>(), 1..64usize).prop_map(|(i, n)| Mutation::Delete(i, n)),
-    ]
-}
-
-fn apply(body: &mut Vec<u8>, m: &Mutation) {
-    let len = body.len().max(1);
-    match *m {
-        Mutation::Flip(i, b) => {
-            if let Some(byte) = body.get_mut(i % len) {
-                *byte ^= b;
-            }
-        }
-        Mutation::Truncate(i) => body.truncate(i % len),
-        Mutation::Insert(i, b) => body.insert((i % len).min(body.len()), b),
-        Mutation::Delete(i, n) => {
-            let start = (i % len).min(body.len());
-            let end = (start + n).min(body.len());
-            body.drain(start..end);
-        }
-    }
-}
 
 proptest! {
     #[test]
