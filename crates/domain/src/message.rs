@@ -145,6 +145,16 @@ impl ChannelKind {
             ChannelKind::Widget => "Webchat",
         }
     }
+
+    /// Whether the channel limits free-form replies to a window after the
+    /// contact's last message (CH-5: WhatsApp's 24 h; Meta's 24 h, and 7
+    /// days for a person's reply). Telegram and the widget have none.
+    pub const fn has_session_window(self) -> bool {
+        matches!(
+            self,
+            ChannelKind::Whatsapp | ChannelKind::Instagram | ChannelKind::Messenger
+        )
+    }
 }
 
 named_enum! {

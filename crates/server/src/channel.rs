@@ -128,6 +128,20 @@ pub trait Channel<S>: Send + Sync {
         current: Option<(&Value, &Value)>,
     ) -> ApiResult<Credentials>;
 
+    /// Points the provider at a new inbox, or at one whose credentials
+    /// changed (Telegram's `setWebhook`), once it has its id and before it
+    /// is committed: a refusal undoes the creation or the change, with why.
+    /// Channels set up on the provider's side need nothing.
+    fn connect<'a>(&'a self, _inbox: &'a Inbox) -> Io<'a, ApiResult<()>> {
+        Box::pin(async { Ok(()) })
+    }
+
+    /// Tells the provider to stop delivering to a deleted inbox (best
+    /// effort: the inbox is gone either way).
+    fn disconnect<'a>(&'a self, _inbox: &'a Inbox) -> Io<'a, ()> {
+        Box::pin(async {})
+    }
+
     /// Whether the channel has message templates (CH-6).
     fn has_templates(&self) -> bool;
 

@@ -74,6 +74,8 @@ pub struct Config {
     /// went, before it is sent again. A duplicate is possible only when the
     /// provider took the message and no status of it arrives in this time.
     pub send_confirm_wait_secs: u64,
+    /// Base URL of the Telegram Bot API (tests and the demo point it at a
+    /// fake); a bot's calls go to `<url>/bot<token>/<method>`.
     pub telegram_api_url: String,
     /// `text`, `json`, or `auto` (JSON when stdout is not a terminal).
     pub log_format: String,

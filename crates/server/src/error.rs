@@ -110,6 +110,9 @@ codes! {
     ProviderUnreachable = "provider_unreachable" => BAD_GATEWAY,
     /// The channel's provider refused a file.
     UploadRefused = "upload_refused" => BAD_GATEWAY,
+    /// The channel's provider refused the credentials given (a bot token
+    /// it does not know, a webhook it would not set).
+    ProviderRefused = "provider_refused" => UNPROCESSABLE_ENTITY,
 }
 
 /// `ErrorDetail.code` in the document: the table's codes.

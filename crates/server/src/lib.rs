@@ -20,6 +20,7 @@ pub mod ops;
 pub mod reports;
 pub mod security;
 pub mod state;
+pub mod telegram;
 pub mod telemetry;
 pub mod web;
 pub mod whatsapp;

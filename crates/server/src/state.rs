@@ -48,9 +48,11 @@ impl AppState {
         let (bus, _) = broadcast::channel(16_384);
         let limiter = LoginLimiter::new(config.login_max_attempts, config.login_window_secs);
         // One line per channel served.
-        let channels =
-            crate::channel::Registry::new([Arc::new(crate::whatsapp::WhatsApp::new(&config))
-                as Arc<dyn crate::channel::Channel<AppState>>]);
+        let channels = crate::channel::Registry::new([
+            Arc::new(crate::whatsapp::WhatsApp::new(&config))
+                as Arc<dyn crate::channel::Channel<AppState>>,
+            Arc::new(crate::telegram::Telegram::new(&config)),
+        ]);
         let flows = crate::flows::Flows::new(config.flow_http_internal);
         AppState(Arc::new(State {
             store,

@@ -109,6 +109,18 @@ pub(crate) fn found(n: u64) -> Result<()> {
 }
 
 impl Tx {
+    /// The channel of an inbox (`None`: no such inbox, or a channel this
+    /// build does not know).
+    pub async fn inbox_channel(
+        &mut self,
+        org: OrgId,
+        id: InboxId,
+    ) -> Result<Option<atende_domain::ChannelKind>> {
+        let sql = "SELECT channel FROM inboxes WHERE org_id = $1 AND id = $2";
+        let channel = with_tx!(self, c => sqlx::query_scalar::<_, String>(sql).bind(org).bind(id).fetch_optional(c).await?);
+        Ok(channel.and_then(|c| c.parse().ok()))
+    }
+
     pub async fn create_department(&mut self, org: OrgId, name: &str) -> Result<Department> {
         let d = Department {
             id: DepartmentId::new(),

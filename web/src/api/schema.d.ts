@@ -2180,7 +2180,10 @@ export interface components {
             unread: number;
             /** @description The LC-1 views this chat is in for the caller. */
             views: string[];
-            /** @description CH-5: open | expiring | expired. */
+            /**
+             * @description CH-5: open | expiring | expired; `none` on a channel without a
+             *     window (Telegram, the widget), where free-form replies always go.
+             */
             window: string;
             /** Format: date-time */
             window_expires_at?: string | null;
@@ -2247,7 +2250,7 @@ export interface components {
         };
         ErrorDetail: {
             /** @enum {string} */
-            code: "bad_request" | "bad_json" | "invalid_body" | "bad_upload" | "unauthorized" | "invalid_credentials" | "bad_signature" | "forbidden" | "csrf" | "bad_origin" | "bad_link" | "not_reseller" | "not_found" | "contact_not_found" | "no_contact_found" | "no_scheduled_close" | "media_unavailable" | "conflict" | "attendance_open" | "confirm_agent_change" | "conversation_exists" | "flow_running" | "last_admin" | "not_ready" | "not_served_by_another_agent" | "expired" | "link_expired" | "payload_too_large" | "unsupported_media_type" | "invalid" | "active_runs" | "block_needs_recent_message" | "closing_field_required" | "contact_blocked" | "entry_flow" | "internal_not_allowed" | "invalid_flow" | "invalid_protocol" | "invalid_session" | "media_not_accepted" | "no_conversation_found" | "not_open" | "not_published" | "range_too_long" | "session_expired" | "template_not_approved" | "template_not_found" | "template_parameters" | "too_many_results" | "unknown_tag" | "too_many_attempts" | "internal" | "provider_unreachable" | "upload_refused";
+            code: "bad_request" | "bad_json" | "invalid_body" | "bad_upload" | "unauthorized" | "invalid_credentials" | "bad_signature" | "forbidden" | "csrf" | "bad_origin" | "bad_link" | "not_reseller" | "not_found" | "contact_not_found" | "no_contact_found" | "no_scheduled_close" | "media_unavailable" | "conflict" | "attendance_open" | "confirm_agent_change" | "conversation_exists" | "flow_running" | "last_admin" | "not_ready" | "not_served_by_another_agent" | "expired" | "link_expired" | "payload_too_large" | "unsupported_media_type" | "invalid" | "active_runs" | "block_needs_recent_message" | "closing_field_required" | "contact_blocked" | "entry_flow" | "internal_not_allowed" | "invalid_flow" | "invalid_protocol" | "invalid_session" | "media_not_accepted" | "no_conversation_found" | "not_open" | "not_published" | "range_too_long" | "session_expired" | "template_not_approved" | "template_not_found" | "template_parameters" | "too_many_results" | "unknown_tag" | "too_many_attempts" | "internal" | "provider_unreachable" | "upload_refused" | "provider_refused";
             /**
              * @description Facts a client can act on, when the code documents them (e.g.
              *     `conversation_exists` gives the existing `conversation_id`).
@@ -2524,6 +2527,7 @@ export interface components {
         InboxUpdate: {
             chatbot_enabled?: boolean | null;
             name?: string | null;
+            telegram?: components["schemas"]["TelegramPatch"] | null;
             whatsapp?: components["schemas"]["WhatsappPatch"] | null;
         };
         /** @description What changed in an inbox; absent fields did not change. */
@@ -2704,15 +2708,12 @@ export interface components {
         };
         NewInboxRequest: {
             /** @enum {string} */
-            channel: "whatsapp";
+            channel: "whatsapp" | "telegram";
             /** @description When off, new chats go straight to Open (FL-2). Default on. */
             chatbot_enabled?: boolean | null;
             name: string;
-            /**
-             * @description The number's credentials (required while WhatsApp is the only
-             *     channel). A channel's credentials go in an object named after it.
-             */
-            whatsapp: components["schemas"]["WhatsappConfig"];
+            telegram?: components["schemas"]["TelegramConfig"] | null;
+            whatsapp?: components["schemas"]["WhatsappConfig"] | null;
         };
         /** @description A new tag: its name is required. */
         NewTag: {
@@ -3088,6 +3089,21 @@ export interface components {
         TagsRequest: {
             /** @description The chat's tags after the call (ids of `GET /tags`); `[]` removes all. */
             tags: string[];
+        };
+        /** @description A Telegram bot's credentials. */
+        TelegramConfig: {
+            /**
+             * @description The token @BotFather gave: `<bot id>:<secret>`.
+             * @example 123456789:AAE-exampletoken
+             */
+            bot_token: string;
+        };
+        /**
+         * @description A new token for a Telegram inbox (e.g. after "Unauthorized"); blank or
+         *     absent keeps the current one.
+         */
+        TelegramPatch: {
+            bot_token?: string | null;
         };
         TemplateOut: {
             /** @description UTILITY, MARKETING or AUTHENTICATION (Utility is cheaper). */

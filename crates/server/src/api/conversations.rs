@@ -79,7 +79,8 @@ pub struct ConversationOut {
     #[schema(format = DateTime)]
     pub last_inbound_at: Option<String>,
     pub unread: i64,
-    /// CH-5: open | expiring | expired.
+    /// CH-5: open | expiring | expired; `none` on a channel without a
+    /// window (Telegram, the widget), where free-form replies always go.
     pub window: String,
     #[schema(format = DateTime)]
     pub window_expires_at: Option<String>,
@@ -96,7 +97,13 @@ pub struct ConversationOut {
     pub campaign_id: Option<CampaignId>,
 }
 
-fn window(last_inbound_at: Option<i64>) -> (String, Option<String>) {
+fn window(channel: &str, last_inbound_at: Option<i64>) -> (String, Option<String>) {
+    if channel
+        .parse::<atende_domain::ChannelKind>()
+        .is_ok_and(|k| !k.has_session_window())
+    {
+        return ("none".into(), None);
+    }
     let last = last_inbound_at.and_then(chrono::DateTime::from_timestamp_millis);
     let (w, exp) = atende_domain::session_window(last, chrono::Utc::now());
     let name = match w {
@@ -118,7 +125,7 @@ impl ConversationOut {
             .iter()
             .map(|v| view_name(*v).to_string())
             .collect();
-        let (window, window_expires_at) = window(i.last_inbound_at);
+        let (window, window_expires_at) = window(&i.channel, i.last_inbound_at);
         ConversationOut {
             id: i.id,
             inbox_id: i.inbox_id,

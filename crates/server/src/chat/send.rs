@@ -8,7 +8,8 @@
 //! idempotently and enqueues its delivery in the same transaction.
 
 use atende_domain::{
-    AssignmentAction, AuthorKind, ContentKind, Direction, ReceiptStatus, SessionWindow, UserId,
+    AssignmentAction, AuthorKind, ChannelKind, ContentKind, Direction, ReceiptStatus,
+    SessionWindow, UserId,
 };
 use atende_store::chats::{Contact, Conversation, Message, NewMessage};
 use atende_store::events::{ChatEvent, MediaUpdated};
@@ -162,7 +163,13 @@ pub async fn queue(tx: &mut Tx, s: Send<'_>) -> Result<(Conversation, Queued), S
         if contact.blocked {
             return Err(SendError::Refused(Refusal::ContactBlocked));
         }
-        if content.kind != ContentKind::Template && window_closed(&conv) {
+        if content.kind != ContentKind::Template
+            && window_closed(&conv)
+            && tx
+                .inbox_channel(conv.org_id, conv.inbox_id)
+                .await?
+                .is_none_or(ChannelKind::has_session_window)
+        {
             return Err(SendError::Refused(Refusal::SessionExpired));
         }
         content.text = fill_variables(&content.text, contact, &conv);
@@ -223,7 +230,8 @@ pub async fn queue(tx: &mut Tx, s: Send<'_>) -> Result<(Conversation, Queued), S
     Ok((conv, Queued::Sent(Box::new(Sent { message, media }))))
 }
 
-/// Whether the CH-5 window is closed: free-form sends no longer leave.
+/// Whether the CH-5 window is closed: free-form sends no longer leave (on a
+/// channel that has one).
 pub fn window_closed(conv: &Conversation) -> bool {
     let last = conv
         .last_inbound_at

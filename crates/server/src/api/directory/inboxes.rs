@@ -77,28 +77,54 @@ impl From<Inbox> for InboxOut {
 pub struct NewInboxRequest {
     #[schema(min_length = 1, max_length = 80, pattern = r"\S")]
     pub name: String,
-    /// Only `whatsapp` for now.
+    /// The inbox's channel: `whatsapp` or `telegram`.
     #[schema(schema_with = crate::wire_schema::inbox_channel)]
     pub channel: String,
-    /// The number's credentials (required while WhatsApp is the only
-    /// channel). A channel's credentials go in an object named after it.
-    #[schema(required = true, value_type = crate::whatsapp::WhatsappConfig)]
+    /// A channel's credentials go in an object named after it: the
+    /// number's, for `whatsapp`.
+    #[schema(value_type = Option<crate::whatsapp::WhatsappConfig>)]
     pub whatsapp: Option<Value>,
+    /// The bot's token, for `telegram`: creating the inbox points the
+    /// bot's webhook at this server.
+    #[schema(value_type = Option<crate::telegram::TelegramConfig>)]
+    pub telegram: Option<Value>,
     /// When off, new chats go straight to Open (FL-2). Default on.
     pub chatbot_enabled: Option<bool>,
 }
 
 impl NewInboxRequest {
-    fn credentials(&mut self) -> Option<(ChannelKind, Value)> {
-        named_credentials(&mut self.whatsapp)
+    fn credentials(&mut self) -> ApiResult<Option<(ChannelKind, Value)>> {
+        named_credentials([
+            (ChannelKind::Whatsapp, self.whatsapp.take()),
+            (ChannelKind::Telegram, self.telegram.take()),
+        ])
     }
 }
 
 /// The credentials object a request gave, with the channel it is named
 /// after: the one place that maps the requests' per-channel fields to
-/// their `ChannelKind` (a new channel adds its field here).
-fn named_credentials(whatsapp: &mut Option<Value>) -> Option<(ChannelKind, Value)> {
-    whatsapp.take().map(|v| (ChannelKind::Whatsapp, v))
+/// their `ChannelKind` (a new channel adds its field to the requests and
+/// to their lists). More than one is refused.
+fn named_credentials<const N: usize>(
+    fields: [(ChannelKind, Option<Value>); N],
+) -> ApiResult<Option<(ChannelKind, Value)>> {
+    let mut given = fields
+        .into_iter()
+        .filter_map(|(kind, v)| v.map(|v| (kind, v)));
+    let first = given.next();
+    if given.next().is_some() {
+        return Err(ApiError::invalid("Informe as credenciais de um só canal."));
+    }
+    Ok(first)
+}
+
+/// The refusal of an inbox whose account is already connected.
+fn taken(kind: ChannelKind) -> &'static str {
+    match kind {
+        ChannelKind::Whatsapp => "Este número já está conectado a uma caixa de entrada.",
+        ChannelKind::Telegram => "Este bot já está conectado a uma caixa de entrada.",
+        _ => "Esta conta já está conectada a uma caixa de entrada.",
+    }
 }
 
 /// The runtime of an inbox's channel, or why there is none.
@@ -139,7 +165,7 @@ async fn create_inbox(
     auth.require(Module::Inboxes, Access::ViewEdit)?;
     let name = clean_name("name", &req.name, 80)?;
     let channel = channel_of(&st, &req.channel)?;
-    let given = match req.credentials() {
+    let given = match req.credentials()? {
         Some((kind, given)) if kind == channel.kind() => given,
         _ => {
             return Err(ApiError::invalid(format!(
@@ -161,7 +187,10 @@ async fn create_inbox(
             chatbot_enabled: req.chatbot_enabled.unwrap_or(true),
         })
         .await
-        .map_err(|e| conflict(e, "Este número já está conectado a uma caixa de entrada."))?;
+        .map_err(|e| conflict(e, taken(channel.kind())))?;
+    // The provider is pointed at it before it exists for anyone else: a
+    // refusal leaves nothing behind.
+    channel.connect(&inbox).await?;
     tx.audit(
         auth.org(),
         Some(auth.user.id),
@@ -206,11 +235,18 @@ pub struct InboxUpdate {
     /// current values.
     #[schema(value_type = Option<crate::whatsapp::WhatsappPatch>)]
     pub whatsapp: Option<Value>,
+    /// A new bot token (after "Unauthorized"): the bot's webhook is
+    /// pointed at this server again, with a new secret.
+    #[schema(value_type = Option<crate::telegram::TelegramPatch>)]
+    pub telegram: Option<Value>,
 }
 
 impl InboxUpdate {
-    fn credentials(&mut self) -> Option<(ChannelKind, Value)> {
-        named_credentials(&mut self.whatsapp)
+    fn credentials(&mut self) -> ApiResult<Option<(ChannelKind, Value)>> {
+        named_credentials([
+            (ChannelKind::Whatsapp, self.whatsapp.take()),
+            (ChannelKind::Telegram, self.telegram.take()),
+        ])
     }
 }
 
@@ -233,7 +269,8 @@ async fn update_inbox(
         chatbot_enabled: req.chatbot_enabled,
         ..Default::default()
     };
-    if let Some((kind, given)) = req.credentials() {
+    let mut reconnect = None;
+    if let Some((kind, given)) = req.credentials()? {
         let channel = channel_of(&st, &current.channel)?;
         if channel.kind() != kind {
             return Err(ApiError::invalid(format!(
@@ -245,13 +282,17 @@ async fn update_inbox(
         patch.external_id = Some(c.external_id);
         patch.settings = Some(c.settings);
         patch.secrets = Some(c.secrets);
+        reconnect = Some(channel);
     }
     let credentials = patch.secrets.is_some();
     let mut tx = st.store.begin().await?;
     let inbox = tx
         .update_inbox(auth.org(), id, patch)
         .await
-        .map_err(|e| conflict(e, "Este número já está conectado a uma caixa de entrada."))?;
+        .map_err(|e| conflict(e, taken(current.kind().unwrap_or(ChannelKind::Whatsapp))))?;
+    if let Some(channel) = reconnect {
+        channel.connect(&inbox).await?;
+    }
     if credentials {
         tx.audit(
             auth.org(),
@@ -284,6 +325,7 @@ async fn delete_inbox(
     AppPath(id): AppPath<InboxId>,
 ) -> ApiResult<StatusCode> {
     auth.require(Module::Inboxes, Access::ViewEdit)?;
+    let inbox = st.store.inbox(auth.org(), id).await?;
     let mut tx = st.store.begin().await?;
     tx.delete_inbox(auth.org(), id).await.map_err(|e| match e {
         atende_store::StoreError::Invalid(_) => {
@@ -304,6 +346,9 @@ async fn delete_inbox(
         ChatEvent::InboxDeleted(Deleted { id: id.as_uuid() }),
     ));
     st.commit(tx).await?;
+    if let Some(channel) = st.channels.get(inbox.kind()) {
+        channel.disconnect(&inbox).await;
+    }
     st.channels.forget_routes().await;
     st.jobs_notify.notify_waiters();
     Ok(StatusCode::NO_CONTENT)
