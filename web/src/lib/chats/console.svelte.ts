@@ -613,7 +613,7 @@ export class ConsoleStore {
         ...c,
         last_message_at: m.created_at,
         unread: inbound && !isOpen ? c.unread + 1 : c.unread,
-        ...(inbound ? { last_inbound_at: m.created_at, ...windowAfterInbound(at) } : {}),
+        ...(inbound ? { last_inbound_at: m.created_at, ...windowAfterInbound(c, at) } : {}),
       };
     });
     if (!this.items.some((c) => c.id === id)) this.refetchSoon(id);

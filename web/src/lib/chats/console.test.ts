@@ -54,6 +54,26 @@ describe('ConsoleStore applies events', () => {
     expect(store.items[0]?.unread).toBe(1);
   });
 
+  it('opens a fresh window on an inbound message, but keeps `none` on a channel without one', async () => {
+    const { api, server } = fakeApi();
+    server.set('wa', conv('wa', { last_message_at: at(1), window: 'expired', window_expires_at: at(0) }));
+    server.set('tg', conv('tg', { channel: 'telegram', last_message_at: at(2), window: 'none', window_expires_at: null }));
+    const store = new ConsoleStore(api);
+    await store.reloadList();
+
+    store.apply([
+      messageCreated(msg('m1', { conversation_id: 'wa', created_at: at(8) })),
+      messageCreated(msg('m2', { conversation_id: 'tg', created_at: at(9) })),
+    ]);
+    const wa = store.items.find((c) => c.id === 'wa');
+    const tg = store.items.find((c) => c.id === 'tg');
+    expect(wa?.window).toBe('open');
+    expect(Date.parse(wa?.window_expires_at ?? '')).toBe(Date.parse(at(8)) + 24 * 3600_000);
+    expect(tg?.window).toBe('none');
+    expect(tg?.window_expires_at).toBeNull();
+    expect(tg?.last_inbound_at).toBe(at(9));
+  });
+
   it('shows new messages in the open chat and marks it read (LC-7)', async () => {
     vi.useFakeTimers();
     try {

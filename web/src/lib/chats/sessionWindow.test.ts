@@ -26,10 +26,33 @@ describe('CH-5 session window', () => {
   });
 
   it('a contact message opens a fresh 24 h window', () => {
-    const w = windowAfterInbound(NOW);
+    const w = windowAfterInbound({ window: 'expired', window_expires_at: at(-3600_000) }, NOW);
     expect(w.window).toBe('open');
     expect(Date.parse(w.window_expires_at ?? '')).toBe(NOW + WINDOW_MS);
     expect(windowTag(w, NOW + WINDOW_MS - EXPIRING_MS)).toBe('expiring');
     expect(windowTag(w, NOW + WINDOW_MS)).toBe('expired');
+  });
+
+  describe('channels without a window (Telegram, the widget)', () => {
+    const none = { window: 'none', window_expires_at: null };
+
+    it('never expire: no tag, free-form always allowed', () => {
+      for (const now of [NOW, NOW + WINDOW_MS, NOW + 365 * WINDOW_MS]) {
+        expect(sessionWindow(none, now)).toBe('none');
+        expect(windowTag(none, now)).toBeNull();
+        expect(canSendFreeForm(none, now)).toBe(true);
+      }
+    });
+
+    it('`none` wins over a stray end time', () => {
+      const c = { window: 'none', window_expires_at: at(-3600_000) };
+      expect(windowTag(c, NOW)).toBeNull();
+      expect(canSendFreeForm(c, NOW)).toBe(true);
+    });
+
+    it('a contact message keeps `none` (no 24 h window opens)', () => {
+      expect(windowAfterInbound(none, NOW)).toEqual({ window: 'none', window_expires_at: null });
+      expect(windowTag(windowAfterInbound(none, NOW), NOW + 2 * WINDOW_MS)).toBeNull();
+    });
   });
 });

@@ -2,11 +2,12 @@
  * CH-5 session window, as the list and the composer show it. The server
  * sends `window` and `window_expires_at` with each chat; the tag is worked
  * out again against the clock so "Expirando"/"Expirado" appear on time
- * while the page stays open.
+ * while the page stays open. Channels without such a window (Telegram, the
+ * widget) say `none`: free-form replies always go and no tag shows.
  */
 import type { Conversation } from '../../api/types';
 
-export type SessionWindow = 'open' | 'expiring' | 'expired';
+export type SessionWindow = 'open' | 'expiring' | 'expired' | 'none';
 
 /** The channel's customer-service window after a contact's message (CH-5). */
 export const WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -16,6 +17,8 @@ export const EXPIRING_MS = 30 * 60 * 1000;
 type WindowFields = Pick<Conversation, 'window' | 'window_expires_at'>;
 
 export function sessionWindow(c: WindowFields, now: number): SessionWindow {
+  // The channel has no customer-service window: it never ends.
+  if (c.window === 'none') return 'none';
   const expires = c.window_expires_at ? Date.parse(c.window_expires_at) : Number.NaN;
   if (!Number.isNaN(expires)) {
     if (now >= expires) return 'expired';
@@ -30,7 +33,7 @@ export function sessionWindow(c: WindowFields, now: number): SessionWindow {
 /** The tag to show on a chat, if any. */
 export function windowTag(c: WindowFields, now: number): 'expiring' | 'expired' | null {
   const w = sessionWindow(c, now);
-  return w === 'open' ? null : w;
+  return w === 'expiring' || w === 'expired' ? w : null;
 }
 
 /** Free-form (non-template) messages may be sent to the contact. */
@@ -38,7 +41,11 @@ export function canSendFreeForm(c: WindowFields, now: number): boolean {
   return sessionWindow(c, now) !== 'expired';
 }
 
-/** The window fields after a contact's message at `at` (ms). */
-export function windowAfterInbound(at: number): Pick<Conversation, 'window' | 'window_expires_at'> {
+/**
+ * The window fields of chat `c` after a contact's message at `at` (ms): a
+ * fresh 24 h window, except on a channel without one (`none` stays `none`).
+ */
+export function windowAfterInbound(c: WindowFields, at: number): WindowFields {
+  if (c.window === 'none') return { window: 'none', window_expires_at: null };
   return { window: 'open', window_expires_at: new Date(at + WINDOW_MS).toISOString() };
 }

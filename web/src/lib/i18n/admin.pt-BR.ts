@@ -118,7 +118,7 @@ export const adminPtBR = {
   'admin.departments.distributionHint.auto':
     'Cada chat passado ao departamento (por um fluxo ou encaminhado por alguém) vai para o membro online e ativo que tem vaga (abaixo do seu limite de chats simultâneos) e menos chats abertos; no empate, para quem recebeu um chat há mais tempo. Sem ninguém com vaga, o chat espera na fila do departamento, por ordem de chegada, até alguém liberar uma vaga ou ficar online.',
 
-  'admin.inboxes.new': 'Novo canal do WhatsApp',
+  'admin.inboxes.new': 'Novo canal',
   'admin.inboxes.editTitle': 'Editar {name}',
   'admin.inboxes.name': 'Nome do canal',
   'admin.inboxes.channel': 'Canal',
@@ -152,6 +152,16 @@ export const adminPtBR = {
   'admin.inboxes.category': 'Categoria',
   'admin.inboxes.templateStatus': 'Status',
   'admin.inboxes.updatedAt': 'Atualizado em',
+  'admin.inboxes.botId': 'ID do bot',
+  'admin.inboxes.needsReauthTelegram': 'Precisa de um novo token do bot',
+  'admin.inboxes.needsReauthHelpTelegram':
+    'O Telegram recusou o token do bot deste canal (ele pode ter sido revogado no @BotFather) e nenhuma mensagem é enviada ou recebida por ele. Para corrigir: abra "Editar", cole um novo token do bot (gerado pelo @BotFather) e salve.',
+  'admin.inboxes.telegramCredentials': 'Credenciais do bot do Telegram',
+  'admin.inboxes.telegramCredentialsHint':
+    'O token nunca é exibido. Cole um novo token só quando ele mudar (por exemplo, depois de revogá-lo no @BotFather): em branco, o token atual é mantido.',
+  'admin.inboxes.botToken': 'Token do bot',
+  'admin.inboxes.newBotToken': 'Novo token do bot',
+  'admin.inboxes.botTokenHint': 'Gerado pelo @BotFather no Telegram (ex.: 123456789:AAE…).',
 
   'admin.tags.new': 'Nova etiqueta',
   'admin.tags.name': 'Nome da etiqueta',

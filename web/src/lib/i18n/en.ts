@@ -211,6 +211,8 @@ export const en: Record<MessageKey, string> = {
   'composer.sending': 'Sending…',
   'composer.expired':
     'The 24-hour session with this contact has expired: free-form messages can be sent again once the contact writes (until then, template messages only). Tick "Internal?" to write an internal message.',
+  'composer.expiredNoTemplates':
+    'The service window with this contact has ended: messages can be sent again once the contact writes. Tick "Internal?" to write an internal message.',
   'composer.error': 'Message not sent: {message}',
   'composer.empty': 'Write a message before sending.',
 

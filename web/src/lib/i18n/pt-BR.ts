@@ -215,6 +215,8 @@ export const ptBR = {
   'composer.sending': 'Enviando…',
   'composer.expired':
     'A sessão de 24 horas com este contato expirou: mensagens livres só podem ser enviadas depois que o contato escrever novamente (até lá, apenas mensagens template). Marque "Interna?" para escrever uma mensagem interna.',
+  'composer.expiredNoTemplates':
+    'A janela de atendimento com este contato terminou: mensagens só podem ser enviadas depois que o contato escrever novamente. Marque "Interna?" para escrever uma mensagem interna.',
   'composer.error': 'Mensagem não enviada: {message}',
   'composer.empty': 'Escreva uma mensagem antes de enviar.',
 
