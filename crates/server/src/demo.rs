@@ -1,7 +1,8 @@
-//! `atende demo`: a demo organization with two departments and agents, one
-//! WhatsApp inbox bound to an in-process fake Graph API, and simulated
-//! customers writing in Portuguese. Replies reach the fake and come back
-//! as delivered/read receipts.
+//! `atende demo`: a demo organization with two departments and agents, a
+//! WhatsApp inbox bound to an in-process fake Graph API, a Telegram bot
+//! bound to an in-process fake Bot API, and simulated customers writing
+//! in Portuguese on both. WhatsApp replies reach the fake and come back as
+//! delivered/read receipts; Telegram has none.
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -11,7 +12,7 @@ use atende_store::Store;
 use atende_store::accounts::NewUser;
 use atende_store::directory::NewInbox;
 use atende_testkit::conversation::{customer_names, follow_ups, opening_lines, random_wa_id};
-use atende_testkit::{FakeGraph, FakeTemplate, Simulator};
+use atende_testkit::{FakeGraph, FakeTelegram, FakeTemplate, Simulator, TelegramSimulator};
 use rand::Rng;
 use rand::seq::IndexedRandom;
 use serde_json::json;
@@ -24,6 +25,9 @@ const PHONE_ID: &str = "100000000000001";
 const WABA: &str = "200000000000001";
 const TOKEN: &str = "demo-access-token";
 const APP_SECRET: &str = "demo-app-secret";
+const BOT_TOKEN: &str = "7000000001:AAE-demo-bot-token";
+const BOT_ID: i64 = 7_000_000_001;
+const BOT_SECRET: &str = "demoTelegramSecretToken";
 
 /// The people of the demo: (e-mail, name, role, department).
 const PEOPLE: &[(&str, &str, Role, Option<&str>)] = &[
@@ -94,10 +98,18 @@ pub async fn fake_graph() -> FakeGraph {
     graph
 }
 
-/// Creates (once) the demo organization, people, departments and inbox.
-pub async fn seed(store: &Store) -> anyhow::Result<()> {
-    if store.org_by_name(DEMO_ORG).await?.is_some() {
-        return Ok(());
+/// Starts the fake Bot API with the demo bot.
+pub async fn fake_telegram() -> FakeTelegram {
+    let telegram = FakeTelegram::start().await;
+    telegram.add_bot_named(BOT_TOKEN, "Loja Demonstração", "loja_demo_bot");
+    telegram
+}
+
+/// Creates (once) the demo organization, people, departments and inboxes;
+/// returns the Telegram inbox, whose webhook path names it.
+pub async fn seed(store: &Store) -> anyhow::Result<atende_domain::InboxId> {
+    if let Some(org) = store.org_by_name(DEMO_ORG).await? {
+        return telegram_inbox(store, org.id).await;
     }
     let hash = tokio::task::spawn_blocking(|| auth::hash_password(DEMO_PASSWORD))
         .await?
@@ -149,16 +161,47 @@ pub async fn seed(store: &Store) -> anyhow::Result<()> {
     crate::flows::import(store, org.id, &welcome, Some(inbox.id), None)
         .await
         .map_err(|e| anyhow::anyhow!("the example welcome flow: {e:?}"))?;
-    Ok(())
+    telegram_inbox(store, org.id).await
+}
+
+/// The demo's Telegram inbox, created when missing (a demo made by an
+/// earlier version has only WhatsApp). Its webhook is not set: the demo's
+/// customers post straight to it, with its secret.
+async fn telegram_inbox(
+    store: &Store,
+    org: atende_domain::OrgId,
+) -> anyhow::Result<atende_domain::InboxId> {
+    if let Some(i) = store
+        .inboxes(org)
+        .await?
+        .into_iter()
+        .find(|i| i.channel == "telegram")
+    {
+        return Ok(i.id);
+    }
+    let mut tx = store.begin().await?;
+    let inbox = tx
+        .create_inbox(NewInbox {
+            org_id: org,
+            name: "Telegram da Loja".into(),
+            channel: "telegram".into(),
+            external_id: Some(BOT_ID.to_string()),
+            settings: json!({"bot_id": BOT_ID.to_string()}),
+            secrets: json!({"bot_token": BOT_TOKEN, "secret_token": BOT_SECRET}),
+            chatbot_enabled: false,
+        })
+        .await?;
+    tx.commit().await?;
+    Ok(inbox.id)
 }
 
 /// `examples/flows/boas-vindas.json`, the pt-BR welcome flow.
 pub const WELCOME_FLOW: &str = include_str!("../../../examples/flows/boas-vindas.json");
 
 /// Prints where to go and who to log in as.
-pub fn banner(url: &str, graph_url: &str) -> String {
+pub fn banner(url: &str, graph_url: &str, telegram_url: &str) -> String {
     let mut s = format!(
-        "\n  Atende demo: {url}\n  API: {url}/api/docs\n  WhatsApp falso (mensagens recebidas): {graph_url}/__fake/messages\n\n  Logins (senha {DEMO_PASSWORD}):\n"
+        "\n  Atende demo: {url}\n  API: {url}/api/docs\n  WhatsApp falso (mensagens recebidas): {graph_url}/__fake/messages\n  Telegram falso (mensagens recebidas): {telegram_url}/__fake/messages\n\n  Logins (senha {DEMO_PASSWORD}):\n"
     );
     for (email, name, role, _) in PEOPLE {
         s.push_str(&format!("    {email:<26} {name} ({})\n", role.as_str()));
@@ -250,5 +293,49 @@ async fn receipts(graph: FakeGraph, sim: Simulator, http: reqwest::Client) {
             }
         }
         seen = sent.len();
+    }
+}
+
+/// Telegram customers writing at `per_minute` messages per minute to the
+/// demo bot's webhook. Runs until the process ends.
+pub async fn simulate_telegram(telegram: FakeTelegram, webhook_url: String, per_minute: f64) {
+    let sim = TelegramSimulator::new(webhook_url, BOT_SECRET, BOT_ID)
+        .with_bot_name("Loja Demonstração", "loja_demo_bot")
+        .linked(&telegram);
+    let http = reqwest::Client::new();
+    // Other customers than WhatsApp's, so the two lists are told apart.
+    let customers: Vec<(i64, &str)> = customer_names()
+        .iter()
+        .rev()
+        .take(8)
+        .map(|n| (TelegramSimulator::random_chat_id(), *n))
+        .collect();
+    let mut written: HashSet<i64> = HashSet::new();
+    let pause = Duration::from_secs_f64(60.0 / per_minute.max(0.1));
+    loop {
+        let (chat, name, text) = {
+            let mut rng = rand::rng();
+            let Some((chat, name)) = customers.choose(&mut rng) else {
+                return;
+            };
+            let lines = if written.contains(chat) {
+                follow_ups()
+            } else {
+                opening_lines()
+            };
+            (
+                *chat,
+                *name,
+                lines.choose(&mut rng).copied().unwrap_or("Oi!"),
+            )
+        };
+        let (update, _) = sim.text(chat, name, text);
+        let r = sim.post(&http, &update).await;
+        if r.status == 200 {
+            written.insert(chat);
+        } else {
+            tracing::warn!(status = r.status, "demo Telegram message refused");
+        }
+        tokio::time::sleep(pause).await;
     }
 }

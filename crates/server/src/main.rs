@@ -117,12 +117,27 @@ async fn main() -> anyhow::Result<()> {
             let graph = atende_server::demo::fake_graph().await;
             config.whatsapp_graph_url = graph.base_url();
             config.whatsapp_api_version = graph.version();
+            let telegram = atende_server::demo::fake_telegram().await;
+            config.telegram_api_url = telegram.base_url();
             let app = Application::build(config).await?;
-            atende_server::demo::seed(&app.state().store).await?;
+            let bot_inbox = atende_server::demo::seed(&app.state().store).await?;
             let url = app.state().config.public_url.clone();
-            let webhook = format!("http://127.0.0.1:{}/webhooks/whatsapp", app.port());
-            eprintln!("{}", atende_server::demo::banner(&url, &graph.base_url()));
-            tokio::spawn(atende_server::demo::simulate(graph, webhook, rate));
+            let local = format!("http://127.0.0.1:{}", app.port());
+            eprintln!(
+                "{}",
+                atende_server::demo::banner(&url, &graph.base_url(), &telegram.base_url())
+            );
+            tokio::spawn(atende_server::demo::simulate(
+                graph,
+                format!("{local}/webhooks/whatsapp"),
+                rate,
+            ));
+            // Telegram's customers write a third as often.
+            tokio::spawn(atende_server::demo::simulate_telegram(
+                telegram,
+                format!("{local}/webhooks/telegram/{bot_inbox}"),
+                rate / 3.0,
+            ));
             app.run_until_stopped().await
         }
         Command::Openapi => {
