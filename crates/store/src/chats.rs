@@ -7,7 +7,9 @@ mod read;
 mod tags;
 
 pub use attendances::Attendance;
-pub use list::{ChatOrder, ConversationItem, ConversationQuery, ViewCounts};
+pub use list::{
+    ChatOrder, ConversationItem, ConversationQuery, LastMessage, PREVIEW_CHARS, ViewCounts, preview,
+};
 pub(crate) use messages::MSG_COLS;
 pub use messages::{Message, NewMessage, SendAttempt};
 

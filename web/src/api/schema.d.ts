@@ -2168,6 +2168,7 @@ export interface components {
             inbox_id: string;
             /** Format: date-time */
             last_inbound_at?: string | null;
+            last_message?: components["schemas"]["LastMessageOut"] | null;
             /** Format: date-time */
             last_message_at: string;
             /** Format: date-time */
@@ -2538,6 +2539,22 @@ export interface components {
             name?: string | null;
             /** @description Whether the inbox needs new credentials. */
             needs_reauth?: boolean | null;
+        };
+        /** @description What a chat-list row shows of the chat's newest message. */
+        LastMessageOut: {
+            /** @description contact | agent | bot */
+            author_kind: string;
+            /** @description in | out */
+            direction: string;
+            /** @description An internal note (LC-8), never seen by the contact. */
+            internal: boolean;
+            /**
+             * @description text | image | video | audio | document | sticker | location |
+             *     contacts | interactive | template | reaction | unsupported
+             */
+            kind: string;
+            /** @description The text or caption, on one line, at most 140 characters. */
+            text?: string | null;
         };
         /** @description A point on the map. */
         LocationSend: {

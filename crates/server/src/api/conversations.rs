@@ -95,6 +95,25 @@ pub struct ConversationOut {
     /// The campaign the chat came from (`GET /campaigns`), if any (LC-2).
     #[schema(value_type = Option<String>, format = Uuid)]
     pub campaign_id: Option<CampaignId>,
+    /// The newest message other than a system line, for the list's
+    /// preview ("📷 Foto", an internal note marked as such…).
+    pub last_message: Option<LastMessageOut>,
+}
+
+/// What a chat-list row shows of the chat's newest message.
+#[derive(Serialize, ToSchema)]
+pub struct LastMessageOut {
+    /// text | image | video | audio | document | sticker | location |
+    /// contacts | interactive | template | reaction | unsupported
+    pub kind: String,
+    /// The text or caption, on one line, at most 140 characters.
+    pub text: Option<String>,
+    /// An internal note (LC-8), never seen by the contact.
+    pub internal: bool,
+    /// in | out
+    pub direction: String,
+    /// contact | agent | bot
+    pub author_kind: String,
 }
 
 fn window(channel: &str, last_inbound_at: Option<i64>) -> (String, Option<String>) {
@@ -150,6 +169,13 @@ impl ConversationOut {
             tags: i.tags,
             close_at: opt_time(i.close_at),
             campaign_id: i.campaign_id,
+            last_message: i.last_message.map(|m| LastMessageOut {
+                kind: m.kind,
+                text: m.text,
+                internal: m.internal,
+                direction: m.direction,
+                author_kind: m.author_kind,
+            }),
         }
     }
 }
@@ -340,6 +366,11 @@ pub async fn conversation_out(
         .await?
         .remove(&conv.id)
         .unwrap_or_default();
+    let last_message = st
+        .store
+        .last_messages(auth.org(), &[conv.id])
+        .await?
+        .remove(&conv.id);
     Ok(ConversationOut::from_item(
         ConversationItem {
             id: conv.id,
@@ -360,6 +391,7 @@ pub async fn conversation_out(
             close_at,
             campaign_id: conv.campaign_id,
             tags,
+            last_message,
         },
         auth,
     ))

@@ -215,3 +215,52 @@ async fn an_edit_updates_the_message_and_a_block_shows_in_the_chat() {
     assert_eq!(last["author_kind"], "system");
     assert_eq!(last["text"], "O contato bloqueou o bot.");
 }
+
+#[tokio::test]
+async fn each_chat_row_previews_its_newest_message() {
+    let tg = Tg::start().await;
+    let chat = 5_600_000_006;
+    let conv = tg.customer_writes(chat, "Rui", "Oi").await;
+    let row = async || {
+        tg.conversations()
+            .await
+            .into_iter()
+            .find(|c| c["id"] == conv.as_str())
+            .unwrap()["last_message"]
+            .clone()
+    };
+    assert_eq!(
+        row().await,
+        serde_json::json!({"kind": "text", "text": "Oi", "internal": false, "direction": "in", "author_kind": "contact"})
+    );
+    tg.post(&tg.sim.photo(chat, "Rui", "ph-x", None).0).await;
+    let last = row().await;
+    assert_eq!(
+        (last["kind"].as_str(), &last["text"]),
+        (Some("image"), &Value::Null)
+    );
+    // An agent's note: marked internal; the "assumiu" line is not a preview.
+    tg.reply(
+        &conv,
+        serde_json::json!({"text": "Cliente VIP", "internal": true}),
+    )
+    .await;
+    let last = row().await;
+    assert_eq!(last["internal"], true);
+    assert_eq!(last["author_kind"], "agent");
+    assert_eq!(last["text"], "Cliente VIP");
+    // A long text is cut to one line of 140 characters.
+    let long = format!("Linha um\n{}", "palavra ".repeat(40));
+    tg.post(&tg.sim.text(chat, "Rui", &long).0).await;
+    let text = row().await["text"].as_str().unwrap().to_string();
+    assert_eq!(text.chars().count(), 140);
+    assert!(
+        text.starts_with("Linha um palavra") && text.ends_with('…'),
+        "{text}"
+    );
+    // The single chat's own read says the same.
+    assert_eq!(
+        tg.admin.conversation(&conv).await["last_message"]["text"],
+        text
+    );
+}

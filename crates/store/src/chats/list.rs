@@ -134,7 +134,29 @@ pub struct ConversationItem {
     /// The chat's tags (filled after the query, ordered by name).
     #[sqlx(skip)]
     pub tags: Vec<TagId>,
+    /// The chat's newest message other than a system line (filled after
+    /// the query), for the list's preview.
+    #[sqlx(skip)]
+    pub last_message: Option<LastMessage>,
 }
+
+/// What a chat-list row previews of the chat's newest message.
+#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+pub struct LastMessage {
+    /// `text`, `image`, `audio`, … (`atende_domain::ContentKind`).
+    pub kind: String,
+    /// The text or caption, at most [`PREVIEW_CHARS`] characters.
+    pub text: Option<String>,
+    /// An internal note (LC-8).
+    pub internal: bool,
+    /// `in` or `out`.
+    pub direction: String,
+    /// `contact`, `agent` or `bot`.
+    pub author_kind: String,
+}
+
+/// The most characters of a message's text a preview keeps.
+pub const PREVIEW_CHARS: usize = 140;
 
 impl Store {
     /// A page of the chat list and the cursor of the next page.
@@ -241,8 +263,10 @@ impl Store {
         }
         let ids: Vec<ConversationId> = rows.iter().map(|r| r.id).collect();
         let mut tags = self.tags_of_conversations(q.org_id, &ids).await?;
+        let mut last = self.last_messages(q.org_id, &ids).await?;
         for r in &mut rows {
             r.tags = tags.remove(&r.id).unwrap_or_default();
+            r.last_message = last.remove(&r.id);
         }
         let next = if more {
             rows.last().map(|r| {
@@ -297,6 +321,53 @@ impl Store {
     }
 
     /// The tags of some conversations, by conversation.
+    /// Each conversation's newest message other than a system line
+    /// ("Ana assumiu o atendimento."), its text cut for a preview.
+    pub async fn last_messages(
+        &self,
+        org: OrgId,
+        ids: &[ConversationId],
+    ) -> Result<std::collections::HashMap<ConversationId, LastMessage>> {
+        if ids.is_empty() {
+            return Ok(Default::default());
+        }
+        #[derive(Serialize)]
+        struct Row {
+            id: ConversationId,
+        }
+        let rows: Vec<Row> = ids.iter().map(|&id| Row { id }).collect();
+        // Each chat's newest messages, newest first, through the
+        // conversation's index until one is not a system line.
+        let sql = format!(
+            "SELECT m.conversation_id, m.kind, m.text, m.internal, m.direction, m.author_kind \
+             FROM {} JOIN messages m ON m.id = (SELECT n.id FROM messages n \
+               WHERE n.conversation_id = k.id AND n.author_kind <> 'system' \
+               ORDER BY n.created_at DESC, n.id DESC LIMIT 1) \
+             WHERE m.org_id = $1",
+            crate::rows::json_rows(self.backend(), 2, "k", &[("id", crate::rows::Col::Uuid)])
+        );
+        #[derive(sqlx::FromRow)]
+        struct Found {
+            conversation_id: ConversationId,
+            #[sqlx(flatten)]
+            message: LastMessage,
+        }
+        let found: Vec<Found> = with_pool!(self, p => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(org).bind(sqlx::types::Json(&rows)).fetch_all(p).await?
+        });
+        Ok(found
+            .into_iter()
+            .map(|mut f| {
+                f.message.text = f
+                    .message
+                    .text
+                    .filter(|t| !t.is_empty())
+                    .map(|t| preview(&t));
+                (f.conversation_id, f.message)
+            })
+            .collect())
+    }
+
     pub async fn tags_of_conversations(
         &self,
         org: OrgId,
@@ -327,4 +398,17 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// At most [`PREVIEW_CHARS`] characters of `text`, on one line, with an
+/// ellipsis when cut.
+pub fn preview(text: &str) -> String {
+    let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.chars().count() <= PREVIEW_CHARS {
+        return line;
+    }
+    let mut cut: String = line.chars().take(PREVIEW_CHARS - 1).collect();
+    cut.truncate(cut.trim_end().len());
+    cut.push('…');
+    cut
 }
