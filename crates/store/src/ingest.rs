@@ -248,8 +248,23 @@ impl Tx {
 
     /// Replaces a message's payload (reactions, edits) and tells its chat.
     pub async fn set_message_payload(&mut self, msg: &Message, payload: Value) -> Result<()> {
-        let sql = "UPDATE messages SET payload = $3 WHERE org_id = $1 AND id = $2";
-        with_tx!(self, c => sqlx::query(sql).bind(msg.org_id).bind(msg.id).bind(Json(&payload)).execute(c).await?.rows_affected());
+        self.change_message(msg, None, payload).await
+    }
+
+    /// The contact edited a message: its new text (and the payload that
+    /// keeps the edit's trace), told to its chat.
+    pub async fn edit_message(&mut self, msg: &Message, text: &str, payload: Value) -> Result<()> {
+        self.change_message(msg, Some(text), payload).await
+    }
+
+    async fn change_message(
+        &mut self,
+        msg: &Message,
+        text: Option<&str>,
+        payload: Value,
+    ) -> Result<()> {
+        let sql = "UPDATE messages SET payload = $3, text = COALESCE($4, text) WHERE org_id = $1 AND id = $2";
+        with_tx!(self, c => sqlx::query(sql).bind(msg.org_id).bind(msg.id).bind(Json(&payload)).bind(text).execute(c).await?.rows_affected());
         let conv = self.conversation(msg.org_id, msg.conversation_id).await?;
         self.emit(NewEvent {
             org_id: msg.org_id,
@@ -261,6 +276,7 @@ impl Tx {
                 provider_id: None,
                 error_code: None,
                 error_text: None,
+                text: text.map(str::to_string),
                 payload: payload.as_object().cloned(),
             }),
         });

@@ -2674,6 +2674,8 @@ export interface components {
             provider_id?: string | null;
             /** @description The new delivery status (receipt changes only). */
             status?: string | null;
+            /** @description The new text (the contact edited the message). */
+            text?: string | null;
         };
         /** @description A record with an id and a name (departments, campaigns). */
         Named: {

@@ -48,6 +48,9 @@ pub fn parse_update(bot_id: &str, body: &[u8]) -> Result<Vec<Inbound>, ParseErro
         )
         .map(|mut msg| {
             msg.id = format!("{}:e{edited}", original.unwrap_or_default());
+            if edited > 0 {
+                msg.timestamp = edited;
+            }
             msg
         })
     } else if let Some(q) = update.get("callback_query") {

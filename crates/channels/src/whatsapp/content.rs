@@ -54,7 +54,12 @@ impl Content {
             Content::Button { text, payload } => text.clone().or_else(|| payload.clone()),
             Content::Order { order } => str_at(order, "text"),
             Content::System { body, .. } => body.clone(),
-            Content::Edit { message, .. } => message.get("text").and_then(|t| str_at(t, "body")),
+            // WhatsApp nests the new text (`text.body`); Telegram's edited
+            // message has it flat (`text`, or `caption` under a file).
+            Content::Edit { message, .. } => message
+                .get("text")
+                .and_then(|t| t.as_str().map(str::to_string).or_else(|| str_at(t, "body")))
+                .or_else(|| str_at(message, "caption")),
             Content::Reaction { .. }
             | Content::RequestWelcome
             | Content::Revoke { .. }

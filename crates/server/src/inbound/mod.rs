@@ -148,11 +148,26 @@ pub(super) async fn message(tx: &mut Tx, route: &InboxRoute, m: Message) -> Resu
         } => {
             if let Some(target) = tx.message_by_provider_id(inbox, orig).await? {
                 let mut payload = target.payload.0.clone();
-                match &m.content {
-                    Content::Edit { message, .. } => payload["edited"] = message.clone(),
-                    _ => payload["revoked"] = json!(true),
+                match (&m.content, m.content.text()) {
+                    // The message shows its new text; the first text is
+                    // kept, and when it changed.
+                    (Content::Edit { .. }, Some(new)) => {
+                        if payload.get("original_text").is_none() {
+                            payload["original_text"] = json!(target.text);
+                        }
+                        payload["edited"] =
+                            json!({"at": provider_at.unwrap_or_else(atende_store::now_ms)});
+                        tx.edit_message(&target, &new, payload).await?;
+                    }
+                    (Content::Edit { message, .. }, None) => {
+                        payload["edited"] = json!({"at": provider_at.unwrap_or_else(atende_store::now_ms), "message": message});
+                        tx.set_message_payload(&target, payload).await?;
+                    }
+                    _ => {
+                        payload["revoked"] = json!(true);
+                        tx.set_message_payload(&target, payload).await?;
+                    }
                 }
-                tx.set_message_payload(&target, payload).await?;
                 return Ok(());
             }
         }

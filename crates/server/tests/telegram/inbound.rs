@@ -207,7 +207,18 @@ async fn an_edit_updates_the_message_and_a_block_shows_in_the_chat() {
     tg.post(&edit).await;
     let msgs = tg.messages(&conv).await;
     assert_eq!(msgs.len(), 1, "an edit is not a new message: {msgs:?}");
-    assert_eq!(msgs[0]["payload"]["edited"]["text"], "Pedido 124");
+    assert_eq!(
+        msgs[0]["text"], "Pedido 124",
+        "the message shows its new text"
+    );
+    assert_eq!(msgs[0]["payload"]["original_text"], "Pedido 123");
+    assert!(msgs[0]["payload"]["edited"]["at"].as_i64().unwrap() > 0);
+    // A second edit keeps the first text as the original.
+    let edit2 = tg.sim.edited(chat, "Eva", id, "Pedido 125");
+    tg.post(&edit2).await;
+    let msgs = tg.messages(&conv).await;
+    assert_eq!(msgs[0]["text"], "Pedido 125");
+    assert_eq!(msgs[0]["payload"]["original_text"], "Pedido 123");
 
     tg.post(&tg.sim.blocked(chat, "Eva")).await;
     let msgs = tg.messages(&conv).await;

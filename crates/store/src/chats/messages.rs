@@ -248,6 +248,7 @@ impl Tx {
                 provider_id: msg.provider_id.clone(),
                 error_code: msg.error_code.clone(),
                 error_text: msg.error_text.clone(),
+                text: None,
                 payload: None,
             }),
         });

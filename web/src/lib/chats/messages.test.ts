@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { msg } from '../../test/fixtures';
-import { hasReceipt, isInternalNote, isInternalText, isSystemLine, mergeMessages } from './messages';
+import { updateMessage } from '../realtime/payloads';
+import { editOf, hasReceipt, isInternalNote, isInternalText, isSystemLine, mergeMessages } from './messages';
 
 describe('conversation messages', () => {
   it('keeps oldest first and each message once', () => {
@@ -36,5 +37,24 @@ describe('conversation messages', () => {
     expect(isInternalText('   /interna')).toBe(true);
     expect(isInternalText('veja /interna')).toBe(false);
     expect(isInternalText('/Interna x')).toBe(false);
+  });
+});
+
+describe('a message the contact edited', () => {
+  it('shows its new text and keeps the first one', () => {
+    const m = msg('m1', { text: 'Pedido 123' });
+    expect(editOf(m)).toBeNull();
+    const edited = updateMessage(m, {
+      message_id: 'm1',
+      conversation_id: m.conversation_id,
+      text: 'Pedido 124',
+      // The payload is an open object in the document.
+      payload: { edited: { at: 2000 }, original_text: 'Pedido 123' } as never,
+    });
+    expect(edited.text).toBe('Pedido 124');
+    expect(editOf(edited)).toEqual({ original: 'Pedido 123' });
+    // A receipt leaves the text alone.
+    const sent = updateMessage(edited, { message_id: 'm1', conversation_id: m.conversation_id, status: 'read' });
+    expect(sent.text).toBe('Pedido 124');
   });
 });

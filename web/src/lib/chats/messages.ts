@@ -51,6 +51,16 @@ export function isInternalNote(m: Message): boolean {
 }
 
 /** Outbound messages to the contact carry receipts (CH-7). */
+/**
+ * Whether the contact edited the message (the text shown is the new one),
+ * and its first text when the channel kept it.
+ */
+export function editOf(m: Message): { original: string | null } | null {
+  const p = (m.payload ?? {}) as Record<string, unknown>;
+  if (!p.edited) return null;
+  return { original: typeof p.original_text === 'string' ? p.original_text : null };
+}
+
 export function hasReceipt(m: Message): boolean {
   return m.direction === 'out' && !m.internal && m.author_kind !== 'system';
 }

@@ -49,6 +49,7 @@ export function updateMessage(m: Message, u: Schemas['MessageUpdated']): Message
     next.error_code = u.error_code ?? null;
     next.error_text = u.error_text ?? null;
   }
+  if (u.text != null) next.text = u.text;
   if (u.payload) next.payload = u.payload as Message['payload'];
   return next;
 }
