@@ -4,6 +4,8 @@ import type { components } from './schema';
 type Schemas = components['schemas'];
 
 export type Conversation = Schemas['ConversationOut'];
+/** What a chat-list row previews of the chat's newest message (not a system line). */
+export type LastMessage = Schemas['LastMessageOut'];
 export type ConversationPage = Schemas['ConversationPage'];
 export type Message = Schemas['MessageOut'];
 export type MessagePage = Schemas['MessagePage'];

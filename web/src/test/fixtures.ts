@@ -14,6 +14,7 @@ export function conv(id: string, over: Partial<Conversation> = {}): Conversation
     department_id: null,
     agent_id: null,
     flow_running: false,
+    last_message: null,
     last_message_at: '2026-03-10T10:00:00.000Z',
     last_inbound_at: '2026-03-10T10:00:00.000Z',
     unread: 0,

@@ -71,7 +71,7 @@ describe('chat list and composer with routed data', { concurrency: false }, () =
     await loginInBrowser(page, appUrl, USERS.ana);
     await page.getByText('Contato sintético 1', { exact: true }).waitFor();
     const list = page.getByRole('list', { name: 'Chats abertos' });
-    assert.equal(await list.evaluate((el) => el.getBoundingClientRect().height), TOTAL * 68);
+    assert.equal(await list.evaluate((el) => el.getBoundingClientRect().height), TOTAL * 86);
     const rows = await page.locator('[role="listitem"]').count();
     assert.ok(rows > 5 && rows < 60, `${rows} rows in the DOM`);
     assert.equal(await page.locator('[role="listitem"]').first().getAttribute('aria-setsize'), String(TOTAL));

@@ -23,6 +23,7 @@ import * as payloads from '../realtime/payloads';
 import * as chatApi from './api';
 import { appendPage, DEFAULT_QUERY, type ListQuery, place } from './listQuery';
 import { mergeMessages } from './messages';
+import { lastMessageOf, sameLast } from './preview';
 import { windowAfterInbound } from './sessionWindow';
 import type { TemplateSend } from '../templates/templates';
 
@@ -477,6 +478,14 @@ export class ConsoleStore {
       case 'message.created':
         this.onMessage(payloads.messageOf(e.payload.message));
         return;
+      case 'message.updated': {
+        // A contact's edit carries the new text (receipts and reactions
+        // don't): the row's preview may show that message, and only the
+        // server knows whether it is the newest one.
+        const shown = this.items.some((c) => c.id === id) || this.openConversation?.id === id;
+        if (id && typeof e.payload.text === 'string' && shown) this.refetchSoon(id);
+        return;
+      }
       case 'conversation.read':
       case 'conversation.unread': {
         const n = e.payload.unread;
@@ -605,13 +614,22 @@ export class ConsoleStore {
       this.refetchSoon(id);
       return;
     }
+    // The row's preview (a system line keeps the one before it).
+    const last = lastMessageOf(m);
     this.patch(id, (c) => {
+      const seen = Date.parse(c.last_message_at);
+      // A message in the same millisecond as the chat's last one (a system
+      // line and a reply written together, a bot's burst) comes later in
+      // the log: it becomes the preview; the counts stay as they are (the
+      // list may have been read after it).
+      if (seen === at && last && !sameLast(c.last_message, last)) return { ...c, last_message: last };
       // Already counted when the list was read after this message.
-      if (Date.parse(c.last_message_at) >= at) return c;
+      if (seen >= at) return c;
       const inbound = m.direction === 'in';
       return {
         ...c,
         last_message_at: m.created_at,
+        ...(last ? { last_message: last } : {}),
         unread: inbound && !isOpen ? c.unread + 1 : c.unread,
         ...(inbound ? { last_inbound_at: m.created_at, ...windowAfterInbound(c, at) } : {}),
       };

@@ -200,6 +200,118 @@ describe('ConsoleStore applies events', () => {
     store.apply([event('contact.updated', null, { contact_id: 'contact-a', name: 'Maria 🌻' })]);
     expect(store.items[0]?.contact.name).toBe('Maria 🌻');
   });
+
+  describe('the last-message preview', () => {
+    const shown = { kind: 'text', text: 'Oi', internal: false, direction: 'in', author_kind: 'contact' };
+
+    async function listed(over: Partial<Conversation> = {}) {
+      const { api, server } = fakeApi();
+      server.set('a', conv('a', { last_message_at: at(5), last_message: shown, ...over }));
+      server.set('b', conv('b', { last_message_at: at(3) }));
+      const store = new ConsoleStore(api);
+      await store.reloadList();
+      return store;
+    }
+    const lastOf = (store: ConsoleStore, id: string) => store.items.find((c) => c.id === id)?.last_message;
+
+    it('takes a new message, its text on one line and cut as the server does', async () => {
+      const store = await listed();
+      const long = `Bom dia!\n\nPreciso de ajuda   com ${'o pedido '.repeat(30)}`;
+      store.apply([messageCreated(msg('m1', { conversation_id: 'b', created_at: at(8), text: long }))]);
+      const last = lastOf(store, 'b');
+      expect(last).toMatchObject({ kind: 'text', internal: false, direction: 'in', author_kind: 'contact' });
+      expect(last?.text?.startsWith('Bom dia! Preciso de ajuda com o pedido')).toBe(true);
+      expect(last?.text?.endsWith('…')).toBe(true);
+      expect(Array.from(last?.text ?? '').length).toBeLessThanOrEqual(140);
+      // The other chat keeps its own.
+      expect(lastOf(store, 'a')).toEqual(shown);
+    });
+
+    it('takes media, outbound and internal messages with their details', async () => {
+      const store = await listed();
+      store.apply([
+        messageCreated(msg('m1', { conversation_id: 'a', created_at: at(6), kind: 'image', text: null })),
+      ]);
+      expect(lastOf(store, 'a')).toEqual({ kind: 'image', text: null, internal: false, direction: 'in', author_kind: 'contact' });
+      store.apply([
+        messageCreated(
+          msg('m2', { conversation_id: 'a', created_at: at(7), direction: 'out', author_kind: 'agent', internal: true, text: 'ver estoque' }),
+        ),
+      ]);
+      expect(lastOf(store, 'a')).toEqual({ kind: 'text', text: 'ver estoque', internal: true, direction: 'out', author_kind: 'agent' });
+      store.apply([messageCreated(msg('m3', { conversation_id: 'a', created_at: at(8), direction: 'out', author_kind: 'bot', text: 'Olá!' }))]);
+      expect(lastOf(store, 'a')).toMatchObject({ text: 'Olá!', direction: 'out', author_kind: 'bot', internal: false });
+    });
+
+    it('keeps the preview on a system line, which still moves the chat', async () => {
+      const store = await listed({ last_message_at: at(1) });
+      const line = msg('s1', {
+        conversation_id: 'a',
+        created_at: at(9),
+        direction: 'out',
+        author_kind: 'system',
+        internal: true,
+        text: 'Ana assumiu o atendimento.',
+      });
+      store.apply([messageCreated(line)]);
+      expect(store.items.map((c) => c.id)).toEqual(['a', 'b']);
+      expect(store.items[0]?.last_message_at).toBe(at(9));
+      expect(lastOf(store, 'a')).toEqual(shown);
+    });
+
+    it('takes a message written in the same millisecond as a system line', async () => {
+      const store = await listed({ last_message_at: at(5) });
+      store.apply([
+        messageCreated(msg('s1', { conversation_id: 'a', created_at: at(9), direction: 'out', author_kind: 'system', internal: true })),
+        messageCreated(msg('m1', { conversation_id: 'a', created_at: at(9), text: 'Alguém aí?' })),
+      ]);
+      expect(lastOf(store, 'a')?.text).toBe('Alguém aí?');
+    });
+
+    it('ignores a message older than the one the list shows', async () => {
+      const store = await listed();
+      store.apply([messageCreated(msg('old', { conversation_id: 'a', created_at: at(2), text: 'antiga' }))]);
+      expect(lastOf(store, 'a')).toEqual(shown);
+      // The same message again changes nothing either.
+      store.apply([messageCreated(msg('m1', { conversation_id: 'a', created_at: at(6), text: 'nova' }))]);
+      store.apply([messageCreated(msg('m1', { conversation_id: 'a', created_at: at(6), text: 'nova' }))]);
+      expect(lastOf(store, 'a')?.text).toBe('nova');
+      expect(store.items.find((c) => c.id === 'a')?.unread).toBe(1);
+    });
+
+    it('reads the chat again when the text of a message was edited, not on receipts', async () => {
+      vi.useFakeTimers();
+      try {
+        const { api, server, calls } = fakeApi();
+        server.set('a', conv('a', { last_message: shown }));
+        const store = new ConsoleStore(api);
+        await store.reloadList();
+        const receipt = { message_id: 'm1', conversation_id: 'a', status: 'read' };
+        store.apply([event('message.updated', 'a', receipt)]);
+        await flush();
+        expect(calls.fetched).toEqual([]);
+
+        const edited = { ...shown, text: 'Oi, corrigido' };
+        server.set('a', conv('a', { last_message: edited }));
+        // The contact edited the message: the event carries its new text.
+        const edit = { message_id: 'm1', conversation_id: 'a', text: 'Oi, corrigido' };
+        store.apply([event('message.updated', 'a', edit)]);
+        await flush();
+        expect(calls.fetched).toEqual(['a']);
+        expect(lastOf(store, 'a')).toEqual(edited);
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+
+    it('updates the open chat too', async () => {
+      const store = await listed();
+      await store.openChat('a');
+      store.apply([messageCreated(msg('m1', { conversation_id: 'a', created_at: at(6), kind: 'audio', text: null }))]);
+      expect(store.openConversation?.last_message?.kind).toBe('audio');
+      expect(lastOf(store, 'a')?.kind).toBe('audio');
+    });
+  });
 });
 
 describe('ConsoleStore with "unread only"', () => {
