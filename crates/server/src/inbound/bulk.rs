@@ -9,7 +9,9 @@ use atende_store::ingest::InboxRoute;
 use atende_store::{StoreError, Tx};
 
 /// Whether a message only appends to its chat (no media job, no change to
-/// other rows, no identity to link), so it can take the bulk path.
+/// other rows, no identity to link), so it can take the bulk path. Its
+/// contact is keyed on the phone number, or (Telegram, the widget) on the
+/// channel's own id with no number to keep.
 pub fn is_plain(m: &Message) -> bool {
     matches!(
         m.content,
@@ -20,7 +22,7 @@ pub fn is_plain(m: &Message) -> bool {
             | Content::Button { .. }
             | Content::Order { .. }
             | Content::Unsupported { .. }
-    ) && m.sender.keyed_by_phone()
+    ) && (m.sender.keyed_by_phone() || (m.sender.key.is_some() && m.sender.phone.is_none()))
         && m.sender.alias.is_none()
         && m.referral.is_none()
 }
@@ -59,9 +61,19 @@ pub async fn apply_plain(
             Some(k) if k.flow_running => {}
             None => new.push(NewChat {
                 key: key.to_string(),
-                name: m.sender.name.clone().unwrap_or_else(|| format!("+{key}")),
-                phone: atende_domain::PhoneE164::parse_international(key)
-                    .ok()
+                name: m
+                    .sender
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| match &m.sender.phone {
+                        Some(p) => format!("+{p}"),
+                        None => m.sender.username.clone().unwrap_or_else(|| key.to_string()),
+                    }),
+                phone: m
+                    .sender
+                    .phone
+                    .as_deref()
+                    .and_then(|p| atende_domain::PhoneE164::parse_international(p).ok())
                     .map(|p| p.as_str().to_string()),
             }),
             Some(k)
