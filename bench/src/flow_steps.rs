@@ -15,6 +15,10 @@ use atende_testkit::{FakeGraph, Simulator};
 use clap::Parser;
 use serde_json::json;
 
+#[allow(
+    dead_code,
+    reason = "shares the load generators' server helpers; uses some"
+)]
 mod server;
 use server::start_server;
 

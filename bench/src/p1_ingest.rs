@@ -1,6 +1,7 @@
-//! P1: signed WhatsApp webhooks over loopback HTTP into a running server,
-//! sustained rate and latency percentiles, next to the raw insert rate of
-//! the same rows measured in the same run (DESIGN §7).
+//! P1: signed WhatsApp webhooks (or, with `--channel telegram`, Telegram
+//! updates carrying the bot's secret token) over loopback HTTP into a
+//! running server, sustained rate and latency percentiles, next to the raw
+//! insert rate of the same rows measured in the same run (DESIGN §7).
 //!
 //! The server is the release `atende serve` binary in its own process; this
 //! process prepares the database, pre-builds and signs every delivery, and
@@ -15,7 +16,7 @@ use anyhow::{Context, bail};
 
 mod server;
 use atende_store::testing::TestDb;
-use atende_testkit::Simulator;
+use atende_testkit::{Simulator, TelegramSimulator};
 use bytes::Bytes;
 use clap::Parser;
 use http_body_util::{BodyExt, Full};
@@ -50,7 +51,27 @@ struct Args {
     /// The server's log filter; its log goes to this program's stderr.
     #[arg(long, default_value = "warn")]
     server_log: String,
+    /// The channel the deliveries come from.
+    #[arg(long, value_enum, default_value_t = Channel::Whatsapp)]
+    channel: Channel,
 }
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Channel {
+    Whatsapp,
+    Telegram,
+}
+
+/// One delivery, ready to post: its path, its authenticating header (the
+/// signature, or the secret token) and its body.
+struct Delivery {
+    path: String,
+    header: (&'static str, String),
+    body: Bytes,
+}
+
+const BOT_TOKEN: &str = "7999999999:AAE-bench";
+const BOT_ID: i64 = 7_999_999_999;
 
 const PHONE_ID: &str = "555000111";
 const SECRET: &str = "bench-secret";
@@ -61,7 +82,14 @@ async fn main() -> anyhow::Result<()> {
     let bin = server::server_bin(args.server.as_ref())?;
     let db = TestDb::new().await;
     let backend = format!("{:?}", db.store.backend());
-    let (org, inbox) = server::bench_inbox(&db.store, PHONE_ID, "1", "t", SECRET, false).await?;
+    let (org, inbox) = match args.channel {
+        Channel::Whatsapp => {
+            server::bench_inbox(&db.store, PHONE_ID, "1", "t", SECRET, false).await?
+        }
+        Channel::Telegram => {
+            server::bench_telegram_inbox(&db.store, BOT_ID, BOT_TOKEN, SECRET).await?
+        }
+    };
 
     let dir = tempfile::tempdir()?;
     let server = start_server(&bin, &db.url, dir.path(), &args.server_log, &[])?;
@@ -75,17 +103,34 @@ async fn main() -> anyhow::Result<()> {
         "5511900000000",
         "1",
     );
-    let bodies: Vec<(Bytes, String)> = (0..args.messages)
+    let tg_path = format!("/webhooks/telegram/{}", inbox.id);
+    let tg = TelegramSimulator::new(format!("http://{addr}{tg_path}"), SECRET, BOT_ID);
+    let chat_of = |c: usize| 5_000_000_000 + c as i64;
+    let bodies: Vec<Delivery> = (0..args.messages)
         .map(|i| {
-            let wa = format!("55119{:08}", i % args.contacts);
-            let (_, p) = sim.text_payload(
-                &wa,
-                &format!("Cliente {}", i % args.contacts),
-                &format!("Mensagem número {i} — olá!"),
-            );
-            let body = atende_testkit::ascii_escape_json(&p).into_bytes();
-            let sig = sim.sign(&body);
-            (Bytes::from(body), sig)
+            let name = format!("Cliente {}", i % args.contacts);
+            let text = format!("Mensagem número {i} — olá!");
+            match args.channel {
+                Channel::Whatsapp => {
+                    let wa = format!("55119{:08}", i % args.contacts);
+                    let (_, p) = sim.text_payload(&wa, &name, &text);
+                    let body = atende_testkit::ascii_escape_json(&p).into_bytes();
+                    let sig = sim.sign(&body);
+                    Delivery {
+                        path: "/webhooks/whatsapp".into(),
+                        header: ("x-hub-signature-256", sig),
+                        body: Bytes::from(body),
+                    }
+                }
+                Channel::Telegram => {
+                    let (update, _) = tg.text(chat_of(i % args.contacts), &name, &text);
+                    Delivery {
+                        path: tg_path.clone(),
+                        header: ("x-telegram-bot-api-secret-token", SECRET.into()),
+                        body: Bytes::from(update.to_string()),
+                    }
+                }
+            }
         })
         .collect();
     let bodies = Arc::new(bodies);
@@ -104,14 +149,14 @@ async fn main() -> anyhow::Result<()> {
             let mut lat = Vec::new();
             loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some((body, sig)) = bodies.get(i) else {
+                let Some(d) = bodies.get(i) else {
                     return Ok::<_, anyhow::Error>(lat);
                 };
-                let req = hyper::Request::post("/webhooks/whatsapp")
+                let req = hyper::Request::post(d.path.as_str())
                     .header("host", addr.as_str())
                     .header("content-type", "application/json")
-                    .header("x-hub-signature-256", sig.as_str())
-                    .body(Full::new(body.clone()))?;
+                    .header(d.header.0, d.header.1.as_str())
+                    .body(Full::new(d.body.clone()))?;
                 let t = Instant::now();
                 sender.ready().await?;
                 let r = sender.send_request(req).await?;
@@ -155,7 +200,10 @@ async fn main() -> anyhow::Result<()> {
     // the same customers in the same order (so spread over the same
     // conversations), each with its own wamid, text and provider JSON.
     let keys: Vec<String> = (0..args.contacts.min(args.raw))
-        .map(|c| format!("55119{c:08}"))
+        .map(|c| match args.channel {
+            Channel::Whatsapp => format!("55119{c:08}"),
+            Channel::Telegram => chat_of(c).to_string(),
+        })
         .collect();
     let chats = {
         let mut tx = db.store.begin().await?;
@@ -166,18 +214,32 @@ async fn main() -> anyhow::Result<()> {
     let rows = (0..args.raw)
         .map(|r| {
             let i = args.messages + r;
-            let wa = &keys[r % keys.len()];
+            let key = &keys[r % keys.len()];
             let text = format!("Mensagem número {i} — olá!");
-            let (wamid, p) = sim.text_payload(wa, &format!("Cliente {}", r % keys.len()), &text);
+            let name = format!("Cliente {}", r % keys.len());
+            let (provider_id, raw) = match args.channel {
+                Channel::Whatsapp => {
+                    let (wamid, p) = sim.text_payload(key, &name, &text);
+                    (
+                        wamid,
+                        p["entry"][0]["changes"][0]["value"]["messages"][0].clone(),
+                    )
+                }
+                Channel::Telegram => {
+                    let chat: i64 = key.parse()?;
+                    let (u, id) = tg.text(chat, &name, &text);
+                    (format!("{chat}:{id}"), u["message"].clone())
+                }
+            };
             let conversation_id = chats
-                .get(wa)
+                .get(key)
                 .and_then(|k| k.conversation_id)
-                .with_context(|| format!("no conversation for {wa}"))?;
+                .with_context(|| format!("no conversation for {key}"))?;
             Ok(atende_store::testing::RawMessage {
                 conversation_id,
                 text,
-                payload: json!({"raw": p["entry"][0]["changes"][0]["value"]["messages"][0]}),
-                provider_id: wamid,
+                payload: json!({"raw": raw}),
+                provider_id,
             })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;

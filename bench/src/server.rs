@@ -86,15 +86,7 @@ pub async fn bench_inbox(
     secret: &str,
     chatbot: bool,
 ) -> anyhow::Result<(atende_domain::OrgId, atende_store::directory::Inbox)> {
-    let b = atende_server::bootstrap::bootstrap(
-        store,
-        "Bench",
-        "bench@example.com",
-        "bench-password",
-        false,
-    )
-    .await?;
-    let org: atende_domain::OrgId = b.org_id.parse()?;
+    let org = bench_org(store).await?;
     let mut tx = store.begin().await?;
     let inbox = tx
         .create_inbox(atende_store::directory::NewInbox {
@@ -109,4 +101,42 @@ pub async fn bench_inbox(
         .await?;
     tx.commit().await?;
     Ok((org, inbox))
+}
+
+/// The bench organization with one Telegram inbox (no webhook set: the
+/// load generator posts with its secret).
+pub async fn bench_telegram_inbox(
+    store: &atende_store::Store,
+    bot_id: i64,
+    token: &str,
+    secret: &str,
+) -> anyhow::Result<(atende_domain::OrgId, atende_store::directory::Inbox)> {
+    let org = bench_org(store).await?;
+    let mut tx = store.begin().await?;
+    let inbox = tx
+        .create_inbox(atende_store::directory::NewInbox {
+            org_id: org,
+            name: "Telegram".into(),
+            channel: "telegram".into(),
+            external_id: Some(bot_id.to_string()),
+            settings: serde_json::json!({"bot_id": bot_id.to_string()}),
+            secrets: serde_json::json!({"bot_token": token, "secret_token": secret}),
+            chatbot_enabled: false,
+        })
+        .await?;
+    tx.commit().await?;
+    Ok((org, inbox))
+}
+
+/// The bench organization.
+async fn bench_org(store: &atende_store::Store) -> anyhow::Result<atende_domain::OrgId> {
+    let b = atende_server::bootstrap::bootstrap(
+        store,
+        "Bench",
+        "bench@example.com",
+        "bench-password",
+        false,
+    )
+    .await?;
+    Ok(b.org_id.parse()?)
 }
