@@ -3,10 +3,15 @@
 //!
 //! - [`graph::FakeGraph`] plays Meta's Graph API for the WhatsApp Cloud API:
 //!   sends, mark-as-read, media upload/retrieve/download and templates, with
-//!   error injection and pacing (see `shared/product/channels.md` §1 and §6).
+//!   error injection and pacing (see `shared/product/channels.md` §1 and §6);
+//!   and the Messenger and Instagram Send API (`/{page_id}/messages`,
+//!   `/me/messages`, §2.4–2.5) with windows and error injection.
 //! - [`simulator::Simulator`] plays customers writing in: it builds webhook
 //!   envelopes and POSTs them signed with the app secret, exactly as Meta does
 //!   (ASCII-escaped JSON, `X-Hub-Signature-256`).
+//! - [`meta::MetaSimulator`] does the same for customers of a Messenger page
+//!   or an Instagram account (§2.2–2.3): messages, postbacks, reactions,
+//!   edits, echoes, receipts, batches.
 //! - [`telegram::FakeTelegram`] plays Telegram's Bot API: webhooks, sends of
 //!   text, media, locations and contacts, chat actions, callback answers,
 //!   getFile with expiring download links, with error injection and pacing
@@ -41,6 +46,7 @@ pub mod conversation;
 mod escape;
 pub mod graph;
 mod ids;
+pub mod meta;
 pub mod simulator;
 pub mod telegram;
 mod url;
@@ -49,5 +55,6 @@ pub use escape::ascii_escape_json;
 pub use graph::{
     AcceptedSend, FakeGraph, FakeGraphConfig, FakeTemplate, InjectedError, RecordedRequest,
 };
+pub use meta::{MetaPlatform, MetaSimulator};
 pub use simulator::{Simulator, WebhookResponse};
 pub use telegram::{FakeTelegram, TelegramSimulator, TgInjectedError, TgRequest};

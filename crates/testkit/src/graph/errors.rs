@@ -42,6 +42,27 @@ const META_ERRORS: &[(i64, u16, &str)] = &[
     (132016, 400, "(#132016) Template is disabled"),
 ];
 
+/// HTTP status, subcode and message per error code of the Messenger and
+/// Instagram Send API (channels.md §2.4). Meta answers 400 even for 190
+/// there; code 2 is a transient server error.
+#[rustfmt::skip]
+const SEND_API_ERRORS: &[(i64, u16, Option<i64>, &str)] = &[
+    (2, 500, None, "An unexpected error has occurred. Please retry your request later."),
+    (4, 400, None, "(#4) Application request limit reached"),
+    (10, 400, Some(2018278), OUTSIDE_WINDOW_MESSAGE),
+    (100, 400, None, "(#100) Invalid parameter"),
+    (190, 400, None, INVALID_PAGE_TOKEN_MESSAGE),
+    (551, 400, Some(1545041), "(#551) This person isn't available right now."),
+    (613, 400, None, "(#613) Calls to this api have exceeded the rate limit."),
+];
+
+/// The Send API's message for a send outside the allowed window (MI-3).
+pub(crate) const OUTSIDE_WINDOW_MESSAGE: &str =
+    "(#10) This message is sent outside of allowed window.";
+
+/// The Send API's message for a wrong or missing page token.
+const INVALID_PAGE_TOKEN_MESSAGE: &str = "Invalid OAuth access token.";
+
 /// An error the fake answers to the next send(s) to one phone number
 /// instead of accepting them; see [`crate::FakeGraph::inject_error`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,15 +82,16 @@ pub struct InjectedError {
 }
 
 impl InjectedError {
-    /// The error Meta answers for `code`, with its usual HTTP status and
-    /// message text, affecting one send. Unknown codes get HTTP 400 and a
-    /// generic `(#code)` message.
+    /// The error the WhatsApp Cloud API answers for `code`, with its usual
+    /// HTTP status and message text, affecting one send. Codes only the Send
+    /// API has (2, 551, 613) are as [`InjectedError::messenger`] gives them;
+    /// other unknown codes get HTTP 400 and a generic `(#code)` message.
     pub fn code(code: i64) -> InjectedError {
-        let (http_status, message) = META_ERRORS
-            .iter()
-            .find(|(c, _, _)| *c == code)
-            .map(|(_, status, message)| (*status, (*message).to_owned()))
-            .unwrap_or_else(|| (400, format!("(#{code}) Injected error")));
+        let Some((_, http_status, message)) = META_ERRORS.iter().find(|(c, _, _)| *c == code)
+        else {
+            return InjectedError::messenger(code);
+        };
+        let (http_status, message) = (*http_status, (*message).to_owned());
         let details = match code {
             130429 => Some("Cloud API message throughput has been reached."),
             131047 => Some(
@@ -85,6 +107,34 @@ impl InjectedError {
             details: details.map(str::to_owned),
             times: 1,
         }
+    }
+
+    /// The error the Messenger and Instagram Send API answers for `code`
+    /// (channels.md §2.4), affecting one send: 190 is HTTP 400 `Invalid OAuth
+    /// access token.`, 10 carries subcode 2018278 (outside the window), 551
+    /// subcode 1545041 (person unavailable), 613 and 4 are rate limits, 2 is
+    /// HTTP 500. Unknown codes get HTTP 400 and a generic `(#code)` message.
+    pub fn messenger(code: i64) -> InjectedError {
+        let (http_status, subcode, message) = SEND_API_ERRORS
+            .iter()
+            .find(|(c, ..)| *c == code)
+            .map(|(_, status, subcode, message)| (*status, *subcode, (*message).to_owned()))
+            .unwrap_or_else(|| (400, None, format!("(#{code}) Injected error")));
+        InjectedError {
+            http_status,
+            code,
+            subcode,
+            message,
+            details: None,
+            times: 1,
+        }
+    }
+
+    /// The same error with subcode `subcode` (e.g. Instagram's 2534022 for
+    /// a send outside the window).
+    pub fn subcode(mut self, subcode: i64) -> InjectedError {
+        self.subcode = Some(subcode);
+        self
     }
 
     /// The same error, affecting `times` consecutive sends.
@@ -198,6 +248,16 @@ pub(crate) fn invalid_token() -> GraphError {
     )
 }
 
+/// 400 code 190: a page token that is wrong or missing (Send API).
+pub(crate) fn invalid_page_token() -> GraphError {
+    InjectedError::messenger(190).to_error()
+}
+
+/// 400 code 100 with `message` as the Send API words it (no details).
+pub(crate) fn send_api_parameter(message: &str) -> GraphError {
+    graph_error(400, 100, None, message, None)
+}
+
 /// A random trace id like Graph's `fbtrace_id`.
 fn fbtrace_id() -> String {
     rand::rng()
@@ -247,5 +307,43 @@ mod tests {
                 .starts_with("Error validating access token: ")
         );
         assert_eq!(InjectedError::code(5).times(0).times, 1);
+    }
+
+    #[tokio::test]
+    async fn send_api_codes_map_to_meta_statuses_and_subcodes() {
+        let table = [
+            (190, 400, None),
+            (10, 400, Some(2018278)),
+            (551, 400, Some(1545041)),
+            (613, 400, None),
+            (2, 500, None),
+            (999, 400, None),
+        ];
+        for (code, status, subcode) in table {
+            let e = InjectedError::messenger(code);
+            assert_eq!((e.http_status, e.subcode), (status, subcode), "code {code}");
+            let body = body_json(e.to_error().into_response()).await;
+            assert_eq!(body["error"]["code"], json!(code));
+            assert_eq!(body["error"]["type"], "OAuthException");
+            assert!(body["error"].get("error_data").is_none());
+        }
+        assert_eq!(
+            InjectedError::messenger(190).message,
+            "Invalid OAuth access token."
+        );
+        assert_eq!(
+            InjectedError::code(551),
+            InjectedError::messenger(551),
+            "Send API-only codes need no second name"
+        );
+        assert_eq!(
+            InjectedError::code(190).http_status,
+            401,
+            "WhatsApp keeps 401"
+        );
+        assert_eq!(
+            InjectedError::messenger(10).subcode(2534022).subcode,
+            Some(2534022)
+        );
     }
 }

@@ -1,4 +1,5 @@
 //! `POST /{ver}/{phone_number_id}/messages`: sends, mark-as-read, typing.
+//! Ids registered as pages, and `me`, go to the Send API (`pages.rs`).
 
 use super::errors::{self, GraphError, graph_error, invalid_parameter, missing_parameter};
 use super::record::SendAccepted;
@@ -7,7 +8,7 @@ use super::types::AcceptedSend;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, Uri};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -36,16 +37,22 @@ enum Recipient<'a> {
     User(&'a str),
 }
 
-/// Handles one `…/messages` POST.
+/// Handles one `…/messages` POST: the Send API when `id` is `me` or a
+/// registered page, the Cloud API otherwise.
 pub(crate) async fn send(
     State(inner): State<Arc<Inner>>,
-    Path((ver, phone_number_id)): Path<(String, String)>,
+    Path((ver, id)): Path<(String, String)>,
+    uri: Uri,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, GraphError> {
-    let response = handle(&inner, &ver, &phone_number_id, &headers, &body)?;
+    let (response, sender) = if id == "me" || inner.is_page(&id) {
+        super::pages::send(&inner, &ver, &id, &headers, &uri, &body)?
+    } else {
+        (handle(&inner, &ver, &id, &headers, &body)?, id)
+    };
     if response.extensions().get::<SendAccepted>().is_some() {
-        let delay = inner.state().answer_delay.get(&phone_number_id).copied();
+        let delay = inner.state().answer_delay.get(&sender).copied();
         if let Some(delay) = delay {
             // Taken, status webhook on its way, answer held back: what a
             // client sees when Meta accepts a send and the answer is lost.
@@ -113,20 +120,29 @@ fn take(inner: &Inner, phone_number_id: &str, req: &Value, wamid: String) {
     }
 }
 
-/// Posts a status webhook until the server answers 200, backing off from
-/// 100 ms to 2 s, for up to ten minutes (Meta retries for days).
+/// Posts a status webhook until the server answers 200.
 async fn deliver(sim: crate::Simulator, payload: Value) {
     let client = reqwest::Client::new();
+    until_ok(|| sim.post(&client, &payload)).await;
+}
+
+/// Repeats `attempt` (a webhook POST) until it answers 200, backing off
+/// from 100 ms to 2 s, for up to ten minutes (Meta retries for days).
+pub(super) async fn until_ok<F, Fut>(mut attempt: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = crate::WebhookResponse>,
+{
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(600);
     let mut wait = std::time::Duration::from_millis(100);
     while tokio::time::Instant::now() < deadline {
-        if sim.post(&client, &payload).await.status == 200 {
+        if attempt().await.status == 200 {
             return;
         }
         tokio::time::sleep(wait).await;
         wait = (wait * 2).min(std::time::Duration::from_secs(2));
     }
-    tracing::warn!("fake Graph gave up delivering a status webhook");
+    tracing::warn!("fake Graph gave up delivering a webhook");
 }
 
 /// `{"status":"read","message_id":…}`, optionally with a typing indicator.

@@ -1,11 +1,16 @@
-//! A fake of Meta's Graph API for the WhatsApp Cloud API (channels.md §1.7–1.9).
+//! A fake of Meta's Graph API for the WhatsApp Cloud API (channels.md
+//! §1.7–1.9) and the Messenger and Instagram Send API (§2.4–2.5).
 //!
 //! [`FakeGraph::start`] serves it on a loopback port; point the server's
-//! Graph base URL at [`FakeGraph::base_url`]. Every request is recorded.
+//! Graph base URLs at [`FakeGraph::base_url`]. Every request is recorded.
+//! `POST /{ver}/{id}/messages` is a Send API call when `id` is a page or
+//! Instagram account registered with [`FakeGraph::add_page`] (or `me`), a
+//! Cloud API send otherwise.
 
 mod errors;
 mod media;
 mod messages;
+mod pages;
 mod record;
 mod state;
 mod templates;
@@ -14,13 +19,14 @@ mod types;
 pub use errors::InjectedError;
 pub use types::{AcceptedSend, FakeTemplate, RecordedRequest};
 
-use crate::Simulator;
+use crate::{MetaSimulator, Simulator};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
 use axum::routing::{get, post};
+use chrono::{DateTime, TimeDelta, Utc};
 use rand::Rng;
-use state::{Inner, Number, StoredMedia};
+use state::{Inner, Number, Page, StoredMedia};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -32,8 +38,9 @@ const BODY_LIMIT: usize = 128 * 1024 * 1024;
 pub struct FakeGraphConfig {
     /// The Graph API version served, e.g. `"v25.0"`; other versions get 400.
     pub version: String,
-    /// Max accepted sends per second per phone number; sends over it get
-    /// HTTP 429 code 130429. `None` means unlimited.
+    /// Max accepted sends per second per phone number or page; sends over
+    /// it get HTTP 429 code 130429 (pages: 400 code 613). `None` means
+    /// unlimited.
     pub pacing: Option<u32>,
 }
 
@@ -107,16 +114,62 @@ impl FakeGraph {
         );
     }
 
-    /// Replaces the token a number accepts (the old one then gets 401 code 190).
-    /// Does nothing for an unknown number.
+    /// Replaces the token a number or page accepts (the old one then gets
+    /// code 190). Does nothing for an unknown id.
     pub fn set_access_token(&self, phone_number_id: &str, token: &str) {
-        if let Some(n) = self.inner.state().numbers.get_mut(phone_number_id) {
+        let mut state = self.inner.state();
+        if let Some(n) = state.numbers.get_mut(phone_number_id) {
             n.token = token.to_owned();
+        }
+        if let Some(p) = state.pages.get_mut(phone_number_id) {
+            p.token = token.to_owned();
         }
     }
 
-    /// Queues `e`: the next `e.times` sends to that number fail with it; later
-    /// injected errors apply after it, in order.
+    /// Registers a Messenger page, or an Instagram professional account id
+    /// (same endpoint shape), that accepts `access_token` as bearer or as
+    /// the `access_token` query parameter. `POST /{ver}/{page_id}/messages`
+    /// then takes Send API calls; `POST /{ver}/me/messages` acts for the
+    /// first page registered with the call's token. A wrong or missing token
+    /// gets 400 code 190 (`Invalid OAuth access token.`).
+    pub fn add_page(&self, page_id: &str, access_token: &str) {
+        let mut state = self.inner.state();
+        let order = state
+            .pages
+            .get(page_id)
+            .map_or(state.pages.len() as u64, |p| p.order);
+        let page = Page {
+            token: access_token.to_owned(),
+            order,
+        };
+        state.pages.insert(page_id.to_owned(), page);
+    }
+
+    /// Records when `user_id` last wrote to `page_id`. Messages to them with
+    /// `RESPONSE` or `UPDATE` then need it within 24 h, and `MESSAGE_TAG` +
+    /// `HUMAN_AGENT` within 7 days; otherwise 400 code 10 subcode 2018278
+    /// (MI-3). Other tags ignore windows; sender actions too. Users never
+    /// set are inside every window.
+    pub fn set_window(&self, page_id: &str, user_id: &str, last_user_message_at: DateTime<Utc>) {
+        let key = (page_id.to_owned(), user_id.to_owned());
+        self.inner.state().windows.insert(key, last_user_message_at);
+    }
+
+    /// Closes the standard window of (`page_id`, `user_id`): the user last
+    /// wrote 25 h ago, so only `HUMAN_AGENT` (or another tag) gets through.
+    pub fn close_window(&self, page_id: &str, user_id: &str) {
+        self.set_window(page_id, user_id, Utc::now() - TimeDelta::hours(25));
+    }
+
+    /// Closes the human-agent window too: the user last wrote 8 days ago,
+    /// so `HUMAN_AGENT` sends also get 400 code 10 subcode 2018278.
+    pub fn expire_human_window(&self, page_id: &str, user_id: &str) {
+        self.set_window(page_id, user_id, Utc::now() - TimeDelta::days(8));
+    }
+
+    /// Queues `e`: the next `e.times` sends to that number, or messages from
+    /// that page (not sender actions), fail with it; later injected errors
+    /// apply after it, in order. For pages use [`InjectedError::messenger`].
     pub fn inject_error(&self, phone_number_id: &str, mut e: InjectedError) {
         e.times = e.times.max(1);
         let mut state = self.inner.state();
@@ -127,7 +180,7 @@ impl FakeGraph {
             .push_back(e);
     }
 
-    /// Holds the answer to every send taken from `phone_number_id` for
+    /// Holds the answer to every send taken from `phone_number_id` (or page) for
     /// `delay` (`None`: answer at once). The send is taken, recorded in
     /// [`FakeGraph::accepted_sends`] and its status webhook posted before
     /// the delay, so a client that gives up waiting sees a send whose
@@ -151,8 +204,20 @@ impl FakeGraph {
             .insert(sim.phone_number_id().to_owned(), sim);
     }
 
+    /// After every message taken from the simulator's page or Instagram
+    /// account, posts its echo through it (`is_echo`, the send's mid, text
+    /// or attachment and `metadata`) and, on Messenger, then a delivery
+    /// receipt for it, signed and retried until the server answers 200.
+    pub fn deliver_meta_webhooks(&self, sim: MetaSimulator) {
+        self.inner
+            .state()
+            .meta_hooks
+            .insert(sim.account_id().to_owned(), sim);
+    }
+
     /// Every send taken, in order, recorded the moment it was taken (a send
-    /// whose answer the client never read counts too).
+    /// whose answer the client never read counts too). Send API messages
+    /// count, with the page id and `m_…` id in place of number and wamid.
     pub fn accepted_sends(&self) -> Vec<AcceptedSend> {
         self.inner.state().accepted.clone()
     }
@@ -162,7 +227,8 @@ impl FakeGraph {
         self.inner.recorded(false)
     }
 
-    /// Only the successful `POST …/messages` sends (no mark-read), in arrival order.
+    /// Only the successful `POST …/messages` sends (no mark-read, no Send API
+    /// sender actions), in arrival order.
     pub fn sent_messages(&self) -> Vec<RecordedRequest> {
         self.inner.recorded(true)
     }

@@ -2,8 +2,9 @@
 
 use super::errors::{self, GraphError, InjectedError};
 use super::{AcceptedSend, FakeGraphConfig, FakeTemplate, RecordedRequest};
-use crate::Simulator;
+use crate::{MetaSimulator, Simulator};
 use axum::http::{HeaderMap, header};
+use chrono::{DateTime, Utc};
 use rand::Rng;
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -15,6 +16,13 @@ use tokio::sync::Notify;
 pub(crate) struct Number {
     pub(crate) waba_id: String,
     pub(crate) token: String,
+}
+
+/// A registered Messenger page or Instagram professional account.
+pub(crate) struct Page {
+    pub(crate) token: String,
+    /// Registration order, so `/me` picks the first page of a shared token.
+    pub(crate) order: u64,
 }
 
 /// Media bytes held under a media id.
@@ -45,6 +53,13 @@ pub(crate) struct State {
     pub(crate) answer_delay: HashMap<String, Duration>,
     /// Numbers whose sends get `sent` status webhooks, and where to.
     pub(crate) status_hooks: HashMap<String, Simulator>,
+    /// Messenger pages and Instagram accounts, by id.
+    pub(crate) pages: HashMap<String, Page>,
+    /// When each (page, user) pair last heard from the user; pairs not
+    /// here have an open window.
+    pub(crate) windows: HashMap<(String, String), DateTime<Utc>>,
+    /// Pages whose sends get echo and delivery webhooks, and where to.
+    pub(crate) meta_hooks: HashMap<String, MetaSimulator>,
 }
 
 /// Everything the fake's handlers share.
@@ -79,6 +94,9 @@ impl Inner {
                 accepted: Vec::new(),
                 answer_delay: HashMap::new(),
                 status_hooks: HashMap::new(),
+                pages: HashMap::new(),
+                windows: HashMap::new(),
+                meta_hooks: HashMap::new(),
             }),
         }
     }
@@ -162,12 +180,22 @@ impl Inner {
     /// Counts a send against the number's per-second pacing; 429 code 130429
     /// when the last second already holds `pacing` sends.
     pub(crate) fn admit(&self, phone_number_id: &str) -> Result<(), GraphError> {
+        if self.within_pacing(phone_number_id) {
+            Ok(())
+        } else {
+            Err(InjectedError::code(130429).to_error())
+        }
+    }
+
+    /// Counts a send from `id` (number or page) against the per-second
+    /// pacing; false, counting nothing, when the last second is full.
+    pub(crate) fn within_pacing(&self, id: &str) -> bool {
         let Some(limit) = self.config.pacing else {
-            return Ok(());
+            return true;
         };
         let now = Instant::now();
         let mut state = self.state();
-        let window = state.pacing.entry(phone_number_id.to_owned()).or_default();
+        let window = state.pacing.entry(id.to_owned()).or_default();
         while window
             .front()
             .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1))
@@ -175,10 +203,44 @@ impl Inner {
             window.pop_front();
         }
         if window.len() >= limit as usize {
-            return Err(InjectedError::code(130429).to_error());
+            return false;
         }
         window.push_back(now);
-        Ok(())
+        true
+    }
+
+    /// Whether `id` is a registered page or Instagram account.
+    pub(crate) fn is_page(&self, id: &str) -> bool {
+        self.state().pages.contains_key(id)
+    }
+
+    /// The page a Send API call acts for: `id` itself when `token` is its
+    /// token, or for `me` the first page registered with `token`; else 400
+    /// code 190.
+    pub(crate) fn authorize_page(
+        &self,
+        id: &str,
+        token: Option<&str>,
+    ) -> Result<String, GraphError> {
+        let Some(token) = token else {
+            return Err(errors::invalid_page_token());
+        };
+        let state = self.state();
+        let found = if id == "me" {
+            state
+                .pages
+                .iter()
+                .filter(|(_, p)| p.token == token)
+                .min_by_key(|(_, p)| p.order)
+                .map(|(id, _)| id.clone())
+        } else {
+            state
+                .pages
+                .get(id)
+                .filter(|p| p.token == token)
+                .map(|_| id.to_owned())
+        };
+        found.ok_or_else(errors::invalid_page_token)
     }
 
     /// Takes one use of the first injected error queued for the number.

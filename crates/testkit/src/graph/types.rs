@@ -29,17 +29,30 @@ impl RecordedRequest {
     pub fn wamid(&self) -> Option<&str> {
         self.response["messages"][0]["id"].as_str()
     }
+
+    /// The `message_id` (`m_…`) the fake assigned to a successful Messenger
+    /// or Instagram send.
+    pub fn message_id(&self) -> Option<&str> {
+        self.response["message_id"].as_str()
+    }
+
+    /// The Send API recipient (`recipient.id`, the PSID or IGSID).
+    pub fn recipient_id(&self) -> Option<&str> {
+        self.body["recipient"]["id"].as_str()
+    }
 }
 
 /// A send the fake took, recorded the moment it was taken, whether or not
 /// its answer reached the client (see [`crate::FakeGraph::set_answer_delay`]).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AcceptedSend {
-    /// The phone number id it was sent from.
+    /// The phone number id it was sent from (for the Send API: the page or
+    /// Instagram account id).
     pub phone_number_id: String,
-    /// The wamid the fake assigned.
+    /// The wamid the fake assigned (for the Send API: the `m_…` message id).
     pub wamid: String,
-    /// The `biz_opaque_callback_data` the client attached, if any.
+    /// The `biz_opaque_callback_data` the client attached, if any (for the
+    /// Send API: `message.metadata`).
     pub callback_data: Option<String>,
     /// The request body.
     pub body: Value,

@@ -86,10 +86,7 @@ impl Simulator {
     /// `sha256=<lowercase hex HMAC-SHA256 of body keyed with the app secret>`,
     /// the value of `X-Hub-Signature-256`.
     pub fn sign(&self, body: &[u8]) -> String {
-        let mut mac = Hmac::<Sha256>::new_from_slice(self.app_secret.as_bytes())
-            .expect("HMAC takes keys of any length");
-        mac.update(body);
-        format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+        hub_signature(&self.app_secret, body)
     }
 
     /// Serializes `payload` as Meta does ([`ascii_escape_json`]), signs it and
@@ -108,15 +105,7 @@ impl Simulator {
         body: Vec<u8>,
         signature: Option<String>,
     ) -> WebhookResponse {
-        let mut request = client
-            .post(&self.webhook_url)
-            .header(CONTENT_TYPE, "application/json")
-            .header(USER_AGENT, META_USER_AGENT)
-            .body(body);
-        if let Some(signature) = signature {
-            request = request.header("X-Hub-Signature-256", signature);
-        }
-        respond(request.send().await).await
+        post_hub(client, &self.webhook_url, body, signature.as_deref()).await
     }
 
     /// The verification handshake: `GET webhook_url?hub.mode=subscribe&
@@ -127,22 +116,69 @@ impl Simulator {
         verify_token: &str,
         challenge: &str,
     ) -> WebhookResponse {
-        let mut url = match reqwest::Url::parse(&self.webhook_url) {
-            Ok(url) => url,
-            Err(e) => {
-                return WebhookResponse {
-                    status: 0,
-                    body: format!("invalid webhook URL: {e}"),
-                };
-            }
-        };
-        url.query_pairs_mut()
-            .append_pair("hub.mode", "subscribe")
-            .append_pair("hub.verify_token", verify_token)
-            .append_pair("hub.challenge", challenge);
-        let request = client.get(url).header(USER_AGENT, META_USER_AGENT);
-        respond(request.send().await).await
+        hub_handshake(
+            client,
+            &self.webhook_url,
+            "subscribe",
+            verify_token,
+            challenge,
+        )
+        .await
     }
+}
+
+/// `sha256=<lowercase hex HMAC-SHA256 of body keyed with app_secret>`, the
+/// value of `X-Hub-Signature-256` (channels.md §1.2, §2.1).
+pub(crate) fn hub_signature(app_secret: &str, body: &[u8]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(app_secret.as_bytes())
+        .expect("HMAC takes keys of any length");
+    mac.update(body);
+    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+/// POSTs `body` to `url` as Meta does, with `X-Hub-Signature-256:
+/// signature` when given.
+pub(crate) async fn post_hub(
+    client: &reqwest::Client,
+    url: &str,
+    body: Vec<u8>,
+    signature: Option<&str>,
+) -> WebhookResponse {
+    let mut request = client
+        .post(url)
+        .header(CONTENT_TYPE, "application/json")
+        .header(USER_AGENT, META_USER_AGENT)
+        .body(body);
+    if let Some(signature) = signature {
+        request = request.header("X-Hub-Signature-256", signature);
+    }
+    respond(request.send().await).await
+}
+
+/// The verification handshake Meta makes: `GET url?hub.mode=…&
+/// hub.verify_token=…&hub.challenge=…`.
+pub(crate) async fn hub_handshake(
+    client: &reqwest::Client,
+    url: &str,
+    mode: &str,
+    verify_token: &str,
+    challenge: &str,
+) -> WebhookResponse {
+    let mut url = match reqwest::Url::parse(url) {
+        Ok(url) => url,
+        Err(e) => {
+            return WebhookResponse {
+                status: 0,
+                body: format!("invalid webhook URL: {e}"),
+            };
+        }
+    };
+    url.query_pairs_mut()
+        .append_pair("hub.mode", mode)
+        .append_pair("hub.verify_token", verify_token)
+        .append_pair("hub.challenge", challenge);
+    let request = client.get(url).header(USER_AGENT, META_USER_AGENT);
+    respond(request.send().await).await
 }
 
 /// What the server answered, or the transport error as a status-0 response.
