@@ -17,6 +17,9 @@ pub enum Inbound {
     Message(Message),
     /// What became of a message we sent.
     Receipt(Receipt),
+    /// Every message we sent a customer up to a moment reached a state
+    /// (Messenger's delivery and read watermarks).
+    Watermark(Watermark),
     /// A message template of a business account changed status.
     TemplateStatus(TemplateStatus),
     /// The provider reported errors not tied to a message.
@@ -40,6 +43,7 @@ impl Inbound {
         match self {
             Inbound::Message(m) => Some(&m.address),
             Inbound::Receipt(r) => Some(&r.address),
+            Inbound::Watermark(w) => Some(&w.address),
             Inbound::Problem { address, .. } => address.as_deref(),
             Inbound::TemplateStatus(_) | Inbound::Ignored { .. } => None,
         }
@@ -110,6 +114,19 @@ pub struct Receipt {
     pub errors: Vec<ProviderError>,
     /// Our own message id, when the channel echoes it back.
     pub callback: Option<String>,
+}
+
+/// Every message sent to `recipient` up to `up_to` reached `state`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Watermark {
+    /// Our inbox's id on the channel.
+    pub address: String,
+    /// The customer (their key).
+    pub recipient: String,
+    /// `Delivered` or `Read`.
+    pub state: Delivery,
+    /// Unix milliseconds: messages sent at or before it.
+    pub up_to: i64,
 }
 
 /// The delivery states a channel reports.
@@ -335,6 +352,13 @@ pub enum Content {
     },
     /// The user opened the chat for the first time.
     RequestWelcome,
+    /// The customer mentioned our account in their Instagram story: the
+    /// story's link only (Meta's policy forbids keeping its media), which
+    /// stops working when the story expires (24 h).
+    StoryMention {
+        /// The story's CDN link.
+        url: Option<String>,
+    },
     /// An edit of an earlier message (coexistence numbers).
     Edit {
         /// `wamid` of the edited message.

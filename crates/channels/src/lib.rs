@@ -7,6 +7,7 @@
 
 pub mod adapter;
 pub mod inbound;
+pub mod meta;
 #[cfg(test)]
 mod mutate;
 pub mod telegram;
@@ -25,6 +26,37 @@ pub enum ErrorClass {
     Permanent,
     /// The credentials were refused: the channel needs a new token.
     Reauth,
+}
+
+/// A text in pieces of at most `limit` characters, cut after the last line
+/// break (else space) of each piece when there is one.
+pub fn split_text(text: &str, limit: usize) -> Vec<String> {
+    let mut out = vec![];
+    let mut rest = text;
+    while rest.chars().count() > limit {
+        let hard = rest
+            .char_indices()
+            .nth(limit)
+            .map_or(rest.len(), |(i, _)| i);
+        let head = &rest[..hard];
+        let at = head
+            .rfind('\n')
+            .or_else(|| head.rfind(' '))
+            .filter(|&i| i > 0)
+            .map_or(hard, |i| i + 1);
+        out.push(rest[..at].trim_end().to_string());
+        rest = &rest[at..];
+    }
+    if !rest.is_empty() || out.is_empty() {
+        out.push(rest.to_string());
+    }
+    out
+}
+
+/// Whether two secrets are equal, in time that does not depend on where
+/// they differ.
+pub fn constant_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// A link a provider handed us, kept only when it is `http(s)`: anything else

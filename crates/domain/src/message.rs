@@ -62,6 +62,8 @@ named_enum! {
         Interactive = "interactive",
         /// An emoji reaction to another message.
         Reaction = "reaction",
+        /// The contact mentioned the business in an Instagram story.
+        StoryMention = "story_mention",
         /// Anything the platform cannot show.
         Unsupported = "unsupported",
     }
@@ -154,6 +156,16 @@ impl ChannelKind {
             self,
             ChannelKind::Whatsapp | ChannelKind::Instagram | ChannelKind::Messenger
         )
+    }
+
+    /// How long after the contact's last message a person (not a bot) may
+    /// still reply free-form, when longer than the session window: Meta's
+    /// `HUMAN_AGENT` tag, 7 days (channels.md §2.5).
+    pub const fn human_reply_hours(self) -> Option<i64> {
+        match self {
+            ChannelKind::Instagram | ChannelKind::Messenger => Some(7 * 24),
+            _ => None,
+        }
     }
 }
 

@@ -51,10 +51,20 @@ pub fn session_window(
     last_inbound_at: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> (SessionWindow, Option<DateTime<Utc>>) {
+    window_of(last_inbound_at, now, SESSION_HOURS)
+}
+
+/// Like [`session_window`] for a window of `hours` (Meta's `HUMAN_AGENT`
+/// replies: 7 days).
+pub fn window_of(
+    last_inbound_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    hours: i64,
+) -> (SessionWindow, Option<DateTime<Utc>>) {
     let Some(last) = last_inbound_at else {
         return (SessionWindow::Expired, None);
     };
-    let expires_at = last + Duration::hours(SESSION_HOURS);
+    let expires_at = last + Duration::hours(hours);
     let state = if now >= expires_at {
         SessionWindow::Expired
     } else if now >= expires_at - Duration::minutes(EXPIRING_MINUTES) {

@@ -35,13 +35,37 @@ impl Application {
         Self::build_with_store(config, store).await
     }
 
+    /// Opens the store and serves on a listener bound beforehand (the demo
+    /// binds its address before its fakes take ports of their own).
+    pub async fn build_on(config: Config, listener: TcpListener) -> anyhow::Result<Application> {
+        config
+            .check()
+            .map_err(|why| anyhow::anyhow!("configuration: {why}"))?;
+        ops::init_metrics();
+        let store = Store::open(&StoreOptions::new(&config.database_url)).await?;
+        Self::assemble(config, store, listener)
+    }
+
     pub async fn build_with_store(config: Config, store: Store) -> anyhow::Result<Application> {
         config
             .check()
             .map_err(|why| anyhow::anyhow!("configuration: {why}"))?;
-        let listener = TcpListener::bind(&config.listen)
+        let listener = Self::bind(&config).await?;
+        Self::assemble(config, store, listener)
+    }
+
+    /// Binds the configured address.
+    pub async fn bind(config: &Config) -> anyhow::Result<TcpListener> {
+        TcpListener::bind(&config.listen)
             .await
-            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.listen))?;
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.listen))
+    }
+
+    fn assemble(
+        config: Config,
+        store: Store,
+        listener: TcpListener,
+    ) -> anyhow::Result<Application> {
         let port = listener.local_addr()?.port();
         let mut config = config;
         if config.public_url.is_empty() || config.public_url.ends_with(":0") {

@@ -77,6 +77,9 @@ pub struct Config {
     /// Base URL of the Telegram Bot API (tests and the demo point it at a
     /// fake); a bot's calls go to `<url>/bot<token>/<method>`.
     pub telegram_api_url: String,
+    /// Base URL of the Graph API for Messenger and Instagram; empty: the
+    /// WhatsApp one (`whatsapp_graph_url`), with its version.
+    pub meta_graph_url: String,
     /// `text`, `json`, or `auto` (JSON when stdout is not a terminal).
     pub log_format: String,
     /// Log filter in `RUST_LOG` syntax.
@@ -119,6 +122,7 @@ impl Default for Config {
             whatsapp_timeout_secs: 30,
             send_confirm_wait_secs: 300,
             telegram_api_url: "https://api.telegram.org".into(),
+            meta_graph_url: String::new(),
             log_format: "auto".into(),
             log: "info,sqlx=warn".into(),
             login_max_attempts: 10,
@@ -247,7 +251,7 @@ mod tests {
                 Config::unknown_env()
             );
             assert!(
-                keys().contains(&"database_url".to_string()) && keys().len() == 24,
+                keys().contains(&"database_url".to_string()) && keys().len() == 25,
                 "{:?}",
                 keys()
             );

@@ -114,12 +114,14 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Demo { rate } => {
             telemetry::ensure_secret_key(&mut config)?;
+            // The demo's address first: its fakes then take other ports.
+            let listener = Application::bind(&config).await?;
             let graph = atende_server::demo::fake_graph().await;
             config.whatsapp_graph_url = graph.base_url();
             config.whatsapp_api_version = graph.version();
             let telegram = atende_server::demo::fake_telegram().await;
             config.telegram_api_url = telegram.base_url();
-            let app = Application::build(config).await?;
+            let app = Application::build_on(config, listener).await?;
             let bot_inbox = atende_server::demo::seed(&app.state().store).await?;
             let url = app.state().config.public_url.clone();
             let local = format!("http://127.0.0.1:{}", app.port());

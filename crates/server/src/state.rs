@@ -48,10 +48,19 @@ impl AppState {
         let (bus, _) = broadcast::channel(16_384);
         let limiter = LoginLimiter::new(config.login_max_attempts, config.login_window_secs);
         // One line per channel served.
+        let meta = crate::meta::MetaShared::new(&config);
         let channels = crate::channel::Registry::new([
             Arc::new(crate::whatsapp::WhatsApp::new(&config))
                 as Arc<dyn crate::channel::Channel<AppState>>,
             Arc::new(crate::telegram::Telegram::new(&config)),
+            Arc::new(crate::meta::Meta::new(
+                atende_channels::meta::Product::Messenger,
+                meta.clone(),
+            )),
+            Arc::new(crate::meta::Meta::new(
+                atende_channels::meta::Product::Instagram,
+                meta,
+            )),
         ]);
         let flows = crate::flows::Flows::new(config.flow_http_internal);
         AppState(Arc::new(State {

@@ -104,7 +104,7 @@ pub fn opt_run_status() -> Object {
 }
 /// The channels an inbox can be created for today.
 pub fn inbox_channel() -> Object {
-    strings(&["whatsapp", "telegram"], false)
+    strings(&["whatsapp", "telegram", "messenger", "instagram"], false)
 }
 /// A custom-field filter's operation (RP-2).
 pub fn opt_filter_op() -> Object {

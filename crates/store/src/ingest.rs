@@ -246,6 +246,25 @@ impl Tx {
         Ok(())
     }
 
+    /// Our messages in a conversation, written at or before `up_to` (epoch
+    /// ms), whose status is one of `below`: what a delivery or read
+    /// watermark covers. The newest 500 at most (older ones were covered by
+    /// earlier watermarks).
+    pub async fn outbound_before(
+        &mut self,
+        org: OrgId,
+        conversation: atende_domain::ConversationId,
+        up_to: Millis,
+        below: [&str; 2],
+    ) -> Result<Vec<MessageId>> {
+        let sql = "SELECT id FROM messages WHERE org_id = $1 AND conversation_id = $2 AND direction = 'out' \
+                   AND NOT internal AND created_at <= $3 AND status IN ($4, $5) \
+                   ORDER BY created_at DESC, id DESC LIMIT 500";
+        Ok(
+            with_tx!(self, c => sqlx::query_scalar::<_, MessageId>(sql).bind(org).bind(conversation).bind(up_to).bind(below[0]).bind(below[1]).fetch_all(c).await?),
+        )
+    }
+
     /// Replaces a message's payload (reactions, edits) and tells its chat.
     pub async fn set_message_payload(&mut self, msg: &Message, payload: Value) -> Result<()> {
         self.change_message(msg, None, payload).await

@@ -2527,6 +2527,7 @@ export interface components {
         };
         InboxUpdate: {
             chatbot_enabled?: boolean | null;
+            meta?: components["schemas"]["MetaConfig"] | null;
             name?: string | null;
             telegram?: components["schemas"]["TelegramPatch"] | null;
             whatsapp?: components["schemas"]["WhatsappPatch"] | null;
@@ -2677,6 +2678,22 @@ export interface components {
             /** @description The new text (the contact edited the message). */
             text?: string | null;
         };
+        /**
+         * @description Credentials of a Facebook page (Messenger: `page_id`) or of an
+         *     Instagram professional account (Instagram: `account_id`).
+         */
+        MetaConfig: {
+            /** @description The page access token. */
+            access_token?: string | null;
+            /** @description The Instagram professional account's id (Instagram). */
+            account_id?: string | null;
+            /** @description The Meta app's secret (signs the webhooks). */
+            app_secret?: string | null;
+            /** @description The Facebook page's id (Messenger). */
+            page_id?: string | null;
+            /** @description The token the webhook's set-up handshake must present. */
+            verify_token?: string | null;
+        };
         /** @description A record with an id and a name (departments, campaigns). */
         Named: {
             /** Format: uuid */
@@ -2727,9 +2744,10 @@ export interface components {
         };
         NewInboxRequest: {
             /** @enum {string} */
-            channel: "whatsapp" | "telegram";
+            channel: "whatsapp" | "telegram" | "messenger" | "instagram";
             /** @description When off, new chats go straight to Open (FL-2). Default on. */
             chatbot_enabled?: boolean | null;
+            meta?: components["schemas"]["MetaConfig"] | null;
             name: string;
             telegram?: components["schemas"]["TelegramConfig"] | null;
             whatsapp?: components["schemas"]["WhatsappConfig"] | null;

@@ -54,10 +54,8 @@ impl BotApi {
 /// Whether `given` (the secret header's value) is the inbox's secret token,
 /// compared in constant time. An empty secret never matches.
 pub fn verify_secret(secret: &str, given: Option<&str>) -> bool {
-    let (a, b) = (secret.as_bytes(), given.unwrap_or_default().as_bytes());
-    !a.is_empty()
-        && a.len() == b.len()
-        && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    !secret.is_empty()
+        && crate::constant_eq(secret.as_bytes(), given.unwrap_or_default().as_bytes())
 }
 
 /// A send Telegram accepted: the new message's id in its chat.

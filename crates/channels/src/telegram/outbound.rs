@@ -183,27 +183,8 @@ fn cut(s: &str, max: usize) -> &str {
     &s[..end]
 }
 
-/// A text in pieces of at most [`TEXT_LIMIT`] characters, cut after the
-/// last line break (else space) of each piece when there is one.
+/// A text in pieces of at most [`TEXT_LIMIT`] characters (see
+/// [`crate::split_text`]).
 pub fn split_text(text: &str) -> Vec<String> {
-    let mut out = vec![];
-    let mut rest = text;
-    while rest.chars().count() > TEXT_LIMIT {
-        let hard = rest
-            .char_indices()
-            .nth(TEXT_LIMIT)
-            .map_or(rest.len(), |(i, _)| i);
-        let head = &rest[..hard];
-        let at = head
-            .rfind('\n')
-            .or_else(|| head.rfind(' '))
-            .filter(|&i| i > 0)
-            .map_or(hard, |i| i + 1);
-        out.push(rest[..at].trim_end().to_string());
-        rest = &rest[at..];
-    }
-    if !rest.is_empty() || out.is_empty() {
-        out.push(rest.to_string());
-    }
-    out
+    crate::split_text(text, TEXT_LIMIT)
 }

@@ -23,6 +23,7 @@ impl Content {
             Content::Order { .. } => "order",
             Content::System { .. } => "system",
             Content::RequestWelcome => "request_welcome",
+            Content::StoryMention { .. } => "story_mention",
             Content::Edit { .. } => "edit",
             Content::Revoke { .. } => "revoke",
             Content::Unsupported { .. } => "unsupported",
@@ -62,6 +63,7 @@ impl Content {
                 .or_else(|| str_at(message, "caption")),
             Content::Reaction { .. }
             | Content::RequestWelcome
+            | Content::StoryMention { .. }
             | Content::Revoke { .. }
             | Content::Unsupported { .. } => None,
         };

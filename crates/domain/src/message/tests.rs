@@ -177,6 +177,7 @@ fn names() {
             "template",
             "interactive",
             "reaction",
+            "story_mention",
             "unsupported",
         ]
     );

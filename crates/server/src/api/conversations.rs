@@ -116,15 +116,18 @@ pub struct LastMessageOut {
     pub author_kind: String,
 }
 
+/// The window an agent replies within: none on Telegram and the widget, 7
+/// days on Meta's channels (`HUMAN_AGENT`), else the 24 h session.
 fn window(channel: &str, last_inbound_at: Option<i64>) -> (String, Option<String>) {
-    if channel
-        .parse::<atende_domain::ChannelKind>()
-        .is_ok_and(|k| !k.has_session_window())
-    {
+    let kind = channel.parse::<atende_domain::ChannelKind>().ok();
+    if kind.is_some_and(|k| !k.has_session_window()) {
         return ("none".into(), None);
     }
     let last = last_inbound_at.and_then(chrono::DateTime::from_timestamp_millis);
-    let (w, exp) = atende_domain::session_window(last, chrono::Utc::now());
+    let hours = kind
+        .and_then(atende_domain::ChannelKind::human_reply_hours)
+        .unwrap_or(atende_domain::SESSION_HOURS);
+    let (w, exp) = atende_domain::window_of(last, chrono::Utc::now(), hours);
     let name = match w {
         SessionWindow::Open => "open",
         SessionWindow::Expiring => "expiring",

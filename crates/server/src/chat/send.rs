@@ -165,10 +165,11 @@ pub async fn queue(tx: &mut Tx, s: Send<'_>) -> Result<(Conversation, Queued), S
         }
         if content.kind != ContentKind::Template
             && window_closed(&conv)
-            && tx
-                .inbox_channel(conv.org_id, conv.inbox_id)
-                .await?
-                .is_none_or(ChannelKind::has_session_window)
+            && !past_window_allowed(
+                tx.inbox_channel(conv.org_id, conv.inbox_id).await?,
+                &author,
+                &conv,
+            )
         {
             return Err(SendError::Refused(Refusal::SessionExpired));
         }
@@ -228,6 +229,31 @@ pub async fn queue(tx: &mut Tx, s: Send<'_>) -> Result<(Conversation, Queued), S
             .await?;
     }
     Ok((conv, Queued::Sent(Box::new(Sent { message, media }))))
+}
+
+/// Whether a free-form send may still go after the 24 h window closed: on a
+/// channel without one (Telegram, the widget), or a person's reply on a
+/// channel that allows those longer (Meta's `HUMAN_AGENT`, 7 days); never
+/// a bot's.
+fn past_window_allowed(
+    channel: Option<ChannelKind>,
+    author: &Author<'_>,
+    conv: &Conversation,
+) -> bool {
+    let Some(kind) = channel else {
+        return false;
+    };
+    if !kind.has_session_window() {
+        return true;
+    }
+    let person = matches!(author, Author::Agent { .. });
+    let last = conv
+        .last_inbound_at
+        .and_then(chrono::DateTime::from_timestamp_millis);
+    person
+        && kind.human_reply_hours().is_some_and(|h| {
+            atende_domain::window_of(last, chrono::Utc::now(), h).0 != SessionWindow::Expired
+        })
 }
 
 /// Whether the CH-5 window is closed: free-form sends no longer leave (on a

@@ -6,6 +6,8 @@
 
 mod bulk;
 mod receipt;
+#[cfg(test)]
+mod tests;
 
 use std::sync::Arc;
 
@@ -34,6 +36,7 @@ pub async fn take(tx: &mut Tx, routed: Routed) -> Result<(), StoreError> {
     match routed.event {
         Inbound::Message(m) => message(tx, route, m).await,
         Inbound::Receipt(r) => receipt::receipt(tx, route, r).await,
+        Inbound::Watermark(w) => receipt::watermark(tx, route, w).await,
         Inbound::TemplateStatus(t) => receipt::template_status(tx, route, t).await,
         Inbound::Problem { address, errors } => {
             tracing::warn!(inbox = %route.id, address = ?address, codes = ?errors.iter().map(|e| e.code).collect::<Vec<_>>(), "the channel reported errors");
@@ -61,6 +64,7 @@ pub(super) fn content_kind(c: &Content) -> ContentKind {
         Content::Contacts { .. } => ContentKind::Contacts,
         Content::InteractiveReply { .. } | Content::Button { .. } => ContentKind::Interactive,
         Content::Reaction { .. } => ContentKind::Reaction,
+        Content::StoryMention { .. } => ContentKind::StoryMention,
         _ => ContentKind::Unsupported,
     }
 }
@@ -194,7 +198,17 @@ pub(super) async fn message(tx: &mut Tx, route: &InboxRoute, m: Message) -> Resu
         }
         c => c.text(),
     };
-    let payload = payload_of(&m);
+    let mut payload = payload_of(&m);
+    // A story mention keeps the story's link only, with when it expires.
+    let mention = matches!(m.content, Content::StoryMention { .. });
+    if let Content::StoryMention { url } = &m.content {
+        let at = provider_at.unwrap_or_else(atende_store::now_ms);
+        payload["story"] = json!({"url": url, "expires_at": at + 24 * 3_600_000});
+        if let Some(raw) = payload.get_mut("raw") {
+            // Meta's policy: nothing of the story but its link is kept.
+            *raw = json!({"mid": m.id});
+        }
+    }
     let inserted = tx
         .insert_message(NewMessage {
             org_id: org,
@@ -221,8 +235,12 @@ pub(super) async fn message(tx: &mut Tx, route: &InboxRoute, m: Message) -> Resu
     };
     // A contact writing goes to their running flow, or starts the inbox's
     // entry flow (FL-2); without one, it opens an unassigned attendance:
-    // the chat appears in Open.
-    if !system && !crate::flows::on_contact_message(tx, route.bot_flow(), &conv, &msg).await? {
+    // the chat appears in Open. A story mention only updates the chat
+    // (seed 004): it is listed in "Todos os chats" and opens nothing.
+    if !system
+        && !mention
+        && !crate::flows::on_contact_message(tx, route.bot_flow(), &conv, &msg).await?
+    {
         if conv.attendance_id.is_none() {
             tx.open_attendance(&conv, None, None, None).await?;
         } else if conv.agent_id.is_some() {
@@ -285,6 +303,16 @@ pub(super) async fn message(tx: &mut Tx, route: &InboxRoute, m: Message) -> Resu
 /// reply/forward context, the CTWA referral and any errors.
 pub(super) fn payload_of(m: &Message) -> serde_json::Value {
     let mut payload = json!({"raw": m.raw});
+    // The button or row a reply chose, whatever the channel's shape: what
+    // a flow waiting for an answer reads.
+    let chosen = match &m.content {
+        Content::InteractiveReply { id, .. } => id.as_deref(),
+        Content::Button { payload, .. } => payload.as_deref(),
+        _ => None,
+    };
+    if let Some(id) = chosen {
+        payload["reply_id"] = json!(id);
+    }
     if let Some(ctx) = &m.context {
         payload["reply_to"] = json!(ctx.id);
         payload["forwarded"] = json!(ctx.forwarded || ctx.frequently_forwarded);

@@ -1,7 +1,7 @@
 //! What became of what we sent: receipts of our messages and the status
 //! of our message templates.
 
-use atende_channels::inbound::{Delivery, Receipt, TemplateStatus};
+use atende_channels::inbound::{Delivery, Receipt, TemplateStatus, Watermark};
 use atende_domain::ReceiptStatus;
 use atende_store::events::{ChatEvent, TemplateUpdated};
 use atende_store::ingest::InboxRoute;
@@ -48,6 +48,35 @@ pub(super) async fn receipt(tx: &mut Tx, route: &InboxRoute, s: Receipt) -> Resu
     // exists.
     tx.save_pending_status(route.org_id, route.id, &s.id, next, err_ref)
         .await
+}
+
+/// Every message we sent the customer up to the watermark reached its
+/// state (Messenger): each moves forward only, as a receipt of its own
+/// would move it.
+pub(super) async fn watermark(
+    tx: &mut Tx,
+    route: &InboxRoute,
+    w: Watermark,
+) -> Result<(), StoreError> {
+    let (next, below) = match w.state {
+        Delivery::Delivered => (ReceiptStatus::Delivered, ["sent", "sent"]),
+        Delivery::Read => (ReceiptStatus::Read, ["sent", "delivered"]),
+        Delivery::Sent | Delivery::Failed => return Ok(()),
+    };
+    let chats = tx
+        .known_chats(route.org_id, route.id, std::slice::from_ref(&w.recipient))
+        .await?;
+    let Some(conversation) = chats.get(&w.recipient).and_then(|k| k.conversation_id) else {
+        return Ok(());
+    };
+    for id in tx
+        .outbound_before(route.org_id, conversation, w.up_to, below)
+        .await?
+    {
+        tx.update_receipt(route.org_id, id, next, None, None)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Our outbound message named by a receipt's callback, when it is still

@@ -14,11 +14,10 @@
 use atende_channels::inbound::MediaKind;
 use atende_channels::telegram::{self, BotApi, Button, ChatId, Outbound, SendError};
 use atende_channels::{Adapter, ErrorClass};
-use atende_domain::ReceiptStatus;
 use atende_store::chats::Message;
 use atende_store::directory::Inbox;
 use atende_store::{Job, StoreError};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::Telegram;
 use crate::chat::delivery;
@@ -251,8 +250,8 @@ pub(super) async fn send(
             Ok(a) => a,
             Err(e) => {
                 let why = format!("Bot API unreachable: {e}");
-                progress(st, &msg, n, first_id.as_deref()).await?;
-                return unreachable(st, job, &msg, why).await;
+                delivery::progress(st, &msg, n, first_id.as_deref()).await?;
+                return delivery::unreachable(st, job, &msg, "Telegram", why).await;
             }
         };
         match bot.read_send(status, &bytes) {
@@ -262,53 +261,15 @@ pub(super) async fn send(
                 }
             }
             Err(e) => {
-                progress(st, &msg, n, first_id.as_deref()).await?;
+                delivery::progress(st, &msg, n, first_id.as_deref()).await?;
                 return failed(st, job, &msg, &inbox, e).await;
             }
         }
     }
-    let mut tx = st.store.begin().await?;
     // A reaction is not a message of its own: it has no id to keep.
     let provider_id = first_id.filter(|_| msg.kind != "reaction");
-    if let Some(updated) = tx
-        .update_receipt(
-            org,
-            msg.id,
-            ReceiptStatus::Sent,
-            provider_id.as_deref(),
-            None,
-        )
-        .await?
-    {
-        tx.apply_pending_statuses(&updated).await?;
-    }
-    if inbox.needs_reauth {
-        tx.set_needs_reauth(org, inbox.id, false).await?;
-    }
-    if tx.complete_job(job).await? {
-        st.commit(tx).await?;
-    }
     metrics::counter!("atende_messages_sent_total", "channel" => "telegram").increment(1);
-    Ok(Outcome::Done)
-}
-
-/// Remembers how many pieces of a long text went before a failure, so the
-/// retry sends the rest only.
-async fn progress(
-    st: &AppState,
-    msg: &Message,
-    sent: usize,
-    first_id: Option<&str>,
-) -> Result<(), StoreError> {
-    if sent == 0 {
-        return Ok(());
-    }
-    let mut payload = msg.payload.0.clone();
-    payload["pieces_sent"] = json!(sent);
-    payload["first_provider_id"] = json!(first_id);
-    let mut tx = st.store.begin().await?;
-    tx.set_message_payload(msg, payload).await?;
-    st.commit(tx).await
+    delivery::sent(st, job, &msg, &inbox, provider_id.as_deref()).await
 }
 
 /// The bytes of a file kept for sending with its message, when `piece`
@@ -324,32 +285,6 @@ async fn local_file(
         }
         _ => Ok(None),
     }
-}
-
-/// Nothing is left queued for ever: when the last attempt cannot reach the
-/// Bot API either, the message fails with the reason the agent sees.
-async fn unreachable(
-    st: &AppState,
-    job: &Job,
-    msg: &Message,
-    why: String,
-) -> Result<Outcome, StoreError> {
-    if job.attempts >= job.max_attempts {
-        tracing::warn!(message = %msg.id, error = %why, "Telegram unreachable on the last attempt");
-        return delivery::fail(
-            st,
-            job,
-            msg.org_id,
-            msg.id,
-            "provider_unreachable",
-            &format!(
-                "Não foi possível falar com o Telegram depois de {} tentativas: {why}",
-                job.attempts
-            ),
-        )
-        .await;
-    }
-    Ok(Outcome::Retry(why))
 }
 
 async fn failed(
@@ -381,22 +316,8 @@ async fn failed(
             ))
         }
         class => {
-            let mut tx = st.store.begin().await?;
-            if class == ErrorClass::Reauth {
-                tx.set_needs_reauth(msg.org_id, inbox.id, true).await?;
-            }
-            tx.update_receipt(
-                msg.org_id,
-                msg.id,
-                ReceiptStatus::Failed,
-                None,
-                Some((&code, &failure_text(&e))),
-            )
-            .await?;
-            if tx.complete_job(job).await? {
-                st.commit(tx).await?;
-            }
-            Ok(Outcome::Done)
+            let reauth = class == ErrorClass::Reauth;
+            delivery::refused(st, job, msg, inbox.id, reauth, &code, &failure_text(&e)).await
         }
     }
 }
@@ -426,6 +347,8 @@ pub(super) async fn mark_read(st: &AppState, job: &Job) -> Result<Outcome, Store
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
     fn texts(rows: &[Vec<Button>]) -> Vec<(&str, &str)> {

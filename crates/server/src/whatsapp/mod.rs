@@ -202,7 +202,7 @@ impl WhatsApp {
         Ok(list
             .iter()
             .filter_map(|r| r.secret("verify_token"))
-            .any(|t| constant_eq(t.as_bytes(), token.as_bytes())))
+            .any(|t| atende_channels::constant_eq(t.as_bytes(), token.as_bytes())))
     }
 
     /// Waits for this number's turn under the per-number send rate.
@@ -241,10 +241,6 @@ fn named(events: &[atende_channels::whatsapp::Event]) -> (Vec<&str>, Vec<&str>) 
     wabas.sort_unstable();
     wabas.dedup();
     (numbers, wabas)
-}
-
-fn constant_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Spaces sends to at most `rate` per second per inbox (evenly; per node).

@@ -323,22 +323,8 @@ async fn failed(
             ))
         }
         class => {
-            let mut tx = st.store.begin().await?;
-            if class == ErrorClass::Reauth {
-                tx.set_needs_reauth(msg.org_id, inbox.id, true).await?;
-            }
-            tx.update_receipt(
-                msg.org_id,
-                msg.id,
-                ReceiptStatus::Failed,
-                None,
-                Some((&code, &text)),
-            )
-            .await?;
-            if tx.complete_job(job).await? {
-                st.commit(tx).await?;
-            }
-            Ok(Outcome::Done)
+            let reauth = class == ErrorClass::Reauth;
+            delivery::refused(st, job, msg, inbox.id, reauth, &code, &text).await
         }
     }
 }

@@ -14,7 +14,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
-use serde::Deserialize;
 
 use super::{Found, Signer, WhatsApp};
 use crate::error::{ApiError, Code};
@@ -27,37 +26,16 @@ pub fn router(wa: Arc<WhatsApp>) -> Router<AppState> {
         .layer(Extension(wa))
 }
 
-#[derive(Deserialize)]
-struct Handshake {
-    #[serde(rename = "hub.mode")]
-    mode: Option<String>,
-    #[serde(rename = "hub.verify_token")]
-    token: Option<String>,
-    #[serde(rename = "hub.challenge")]
-    challenge: Option<String>,
-}
-
 /// Answers Meta's subscription handshake with the challenge when the verify
 /// token is one of our inboxes'.
 async fn verify(
     State(st): State<AppState>,
     Extension(wa): Extension<Arc<WhatsApp>>,
-    Query(h): Query<Handshake>,
+    Query(h): Query<crate::hub::Handshake>,
 ) -> Response {
-    let token = h.token.as_deref().unwrap_or("");
-    let known = match wa.verify_token_matches(&st.store, token).await {
-        Ok(k) => k,
-        Err(e) => return ApiError::from(e).into_response(),
-    };
-    let expected = if known { token } else { "\u{0}never" };
-    match whatsapp::verify_challenge(
-        h.mode.as_deref(),
-        h.token.as_deref(),
-        h.challenge.as_deref(),
-        expected,
-    ) {
-        Some(challenge) => (StatusCode::OK, challenge).into_response(),
-        None => (StatusCode::FORBIDDEN, "verification failed").into_response(),
+    match wa.verify_token_matches(&st.store, h.token()).await {
+        Ok(known) => h.answer(known),
+        Err(e) => ApiError::from(e).into_response(),
     }
 }
 
@@ -82,7 +60,7 @@ async fn receive(
         )
         .into_response()
     };
-    if !header.is_some_and(well_formed) {
+    if !header.is_some_and(crate::hub::well_formed) {
         return rejected();
     }
     // Route first, then verify once with the secret of the app that owns
@@ -214,13 +192,6 @@ fn partition_key(routed: &[Routed]) -> u64 {
         None => 0u8.hash(&mut h),
     }
     h.finish()
-}
-
-/// `sha256=` and 64 hex digits: anything else is refused before any work.
-fn well_formed(header: &str) -> bool {
-    header
-        .strip_prefix("sha256=")
-        .is_some_and(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// Whether an event belongs to an inbox of the app that signed it.

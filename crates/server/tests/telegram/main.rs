@@ -6,6 +6,7 @@
 #[path = "../api/helpers.rs"]
 mod helpers;
 
+mod flows;
 mod inbound;
 mod inboxes;
 mod outbound;

@@ -77,7 +77,8 @@ impl From<Inbox> for InboxOut {
 pub struct NewInboxRequest {
     #[schema(min_length = 1, max_length = 80, pattern = r"\S")]
     pub name: String,
-    /// The inbox's channel: `whatsapp` or `telegram`.
+    /// The inbox's channel: `whatsapp`, `telegram`, `messenger` or
+    /// `instagram`.
     #[schema(schema_with = crate::wire_schema::inbox_channel)]
     pub channel: String,
     /// A channel's credentials go in an object named after it: the
@@ -88,16 +89,31 @@ pub struct NewInboxRequest {
     /// bot's webhook at this server.
     #[schema(value_type = Option<crate::telegram::TelegramConfig>)]
     pub telegram: Option<Value>,
+    /// A Facebook page's (`messenger`: `page_id`) or an Instagram
+    /// professional account's (`instagram`: `account_id`) credentials.
+    #[schema(value_type = Option<crate::meta::MetaConfig>)]
+    pub meta: Option<Value>,
     /// When off, new chats go straight to Open (FL-2). Default on.
     pub chatbot_enabled: Option<bool>,
 }
 
 impl NewInboxRequest {
     fn credentials(&mut self) -> ApiResult<Option<(ChannelKind, Value)>> {
+        let meta = meta_kind(self.channel.parse().ok());
         named_credentials([
             (ChannelKind::Whatsapp, self.whatsapp.take()),
             (ChannelKind::Telegram, self.telegram.take()),
+            (meta, self.meta.take()),
         ])
+    }
+}
+
+/// The channel the `meta` object is for: Messenger or Instagram, as the
+/// inbox says (the same object serves both).
+fn meta_kind(channel: Option<ChannelKind>) -> ChannelKind {
+    match channel {
+        Some(ChannelKind::Instagram) => ChannelKind::Instagram,
+        _ => ChannelKind::Messenger,
     }
 }
 
@@ -123,6 +139,7 @@ fn taken(kind: ChannelKind) -> &'static str {
     match kind {
         ChannelKind::Whatsapp => "Este número já está conectado a uma caixa de entrada.",
         ChannelKind::Telegram => "Este bot já está conectado a uma caixa de entrada.",
+        ChannelKind::Messenger => "Esta página já está conectada a uma caixa de entrada.",
         _ => "Esta conta já está conectada a uma caixa de entrada.",
     }
 }
@@ -239,13 +256,21 @@ pub struct InboxUpdate {
     /// pointed at this server again, with a new secret.
     #[schema(value_type = Option<crate::telegram::TelegramPatch>)]
     pub telegram: Option<Value>,
+    /// New Messenger or Instagram credentials (e.g. a new page access
+    /// token after Meta refused the old one, code 190).
+    #[schema(value_type = Option<crate::meta::MetaConfig>)]
+    pub meta: Option<Value>,
 }
 
 impl InboxUpdate {
-    fn credentials(&mut self) -> ApiResult<Option<(ChannelKind, Value)>> {
+    fn credentials(
+        &mut self,
+        channel: Option<ChannelKind>,
+    ) -> ApiResult<Option<(ChannelKind, Value)>> {
         named_credentials([
             (ChannelKind::Whatsapp, self.whatsapp.take()),
             (ChannelKind::Telegram, self.telegram.take()),
+            (meta_kind(channel), self.meta.take()),
         ])
     }
 }
@@ -270,7 +295,7 @@ async fn update_inbox(
         ..Default::default()
     };
     let mut reconnect = None;
-    if let Some((kind, given)) = req.credentials()? {
+    if let Some((kind, given)) = req.credentials(current.kind())? {
         let channel = channel_of(&st, &current.channel)?;
         if channel.kind() != kind {
             return Err(ApiError::invalid(format!(

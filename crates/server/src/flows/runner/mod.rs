@@ -211,15 +211,23 @@ fn fail(run: &mut FlowRun, why: String) {
 }
 
 /// What a contact's message answers: the id of the button or list row
-/// chosen, else its text.
+/// chosen (on every channel, `payload.reply_id`; WhatsApp messages stored
+/// before it, their raw object), else its text.
 fn answer_of(m: &Message) -> String {
     let raw = m.payload.0.get("raw");
-    let chosen = raw.and_then(|r| {
-        r.pointer("/interactive/button_reply/id")
-            .or_else(|| r.pointer("/interactive/list_reply/id"))
-            .or_else(|| r.pointer("/button/payload"))
-            .and_then(Value::as_str)
-    });
+    let chosen = m
+        .payload
+        .0
+        .get("reply_id")
+        .and_then(Value::as_str)
+        .or_else(|| {
+            raw.and_then(|r| {
+                r.pointer("/interactive/button_reply/id")
+                    .or_else(|| r.pointer("/interactive/list_reply/id"))
+                    .or_else(|| r.pointer("/button/payload"))
+                    .and_then(Value::as_str)
+            })
+        });
     match chosen {
         Some(id) => id.to_string(),
         None => m.text.clone().unwrap_or_default(),
