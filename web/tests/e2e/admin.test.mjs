@@ -267,8 +267,9 @@ describe('admin pages and profile', { concurrency: false }, () => {
     await form.waitFor({ state: 'detached' });
     await card.getByText('Conectado').waitFor();
     const inboxes = await admin.call('GET', '/inboxes');
-    assert.equal(inboxes[0].needs_reauth, false);
-    assert.deepEqual([...inboxes[0].secrets_set].sort(), ['access_token', 'app_secret', 'verify_token']);
+    const whatsapp = inboxes.find((/** @type {any} */ i) => i.channel === 'whatsapp');
+    assert.equal(whatsapp.needs_reauth, false);
+    assert.deepEqual([...whatsapp.secrets_set].sort(), ['access_token', 'app_secret', 'verify_token']);
   });
 
   step('creates an option custom field', async () => {

@@ -148,7 +148,8 @@ describe('chat list and composer with routed data', { concurrency: false }, () =
       await route.fulfill({ response: res, json: conv });
     });
     await loginInBrowser(page, appUrl, USERS.ana);
-    await page.locator('[data-chat-button]').first().click();
+    // A WhatsApp chat: Telegram's have no window and no templates.
+    await page.locator('[data-chat-button]').filter({ has: page.locator('.channel-whatsapp') }).first().click();
     const composer = page.getByLabel('Mensagem', { exact: true });
     await page.getByText(/A sessão de 24 horas com este contato expirou/).waitFor();
     // CH-6: the template list takes the place of the text box.

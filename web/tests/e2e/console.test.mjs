@@ -82,7 +82,8 @@ describe('agent console', { concurrency: false }, () => {
   });
 
   step('opening a chat shows its messages and marks it read', async () => {
-    const unread = page.locator('.item.unread').first();
+    // A WhatsApp chat: its receipts come back from the demo's customers.
+    const unread = page.locator('.item.unread').filter({ has: page.locator('.channel-whatsapp') }).first();
     await unread.waitFor();
     chatId = (await unread.getAttribute('data-conversation-id')) ?? '';
     chatName = await unread.locator('.name').innerText();

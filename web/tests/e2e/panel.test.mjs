@@ -95,7 +95,9 @@ describe('settings panel and transfer requests', { concurrency: false }, () => {
     tagId = created.id;
     campaignId = (await admin.call('POST', '/campaigns', { name: CAMPAIGN_NAME })).id;
     const listed = await admin.call('GET', '/conversations?view=open&limit=200');
-    const open = listed.items.find((/** @type {any} */ c) => c.attendance_open && !c.agent_id);
+    const open = listed.items.find(
+      (/** @type {any} */ c) => c.attendance_open && !c.agent_id && c.channel === 'whatsapp',
+    );
     assert.ok(open, 'no unassigned chat with an open attendance');
     chatId = open.id;
     contactId = open.contact.id;

@@ -96,7 +96,7 @@ describe('templates, Novo chat and target_phone', { concurrency: false }, () => 
     page.setDefaultTimeout(15_000);
     admin = await apiSession(atende.url, USERS.admin);
     // The demo inbox's templates are synced from the fake Graph at start.
-    const [inbox] = await admin.call('GET', '/inboxes');
+    const inbox = (await admin.call('GET', '/inboxes')).find((/** @type {any} */ i) => i.channel === 'whatsapp');
     await eventually(async () => (await admin.call('GET', `/inboxes/${inbox.id}/templates`)).length > 0, 'templates');
     await inboundText(`55${EXPIRED}`, EXPIRED_NAME, 'Oi, vocês entregam no sábado?', 2 * 24 * 3600_000);
     const conv = await eventually(async () => {

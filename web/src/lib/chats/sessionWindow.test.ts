@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { canSendFreeForm, EXPIRING_MS, sessionWindow, WINDOW_MS, windowAfterInbound, windowTag } from './sessionWindow';
+import {
+  canSendFreeForm,
+  EXPIRING_MS,
+  HUMAN_AGENT_WINDOW_MS,
+  sessionWindow,
+  WINDOW_MS,
+  windowAfterInbound,
+  windowTag,
+} from './sessionWindow';
 
 const NOW = Date.parse('2026-03-10T12:00:00.000Z');
 const at = (offsetMs: number) => new Date(NOW + offsetMs).toISOString();
@@ -31,6 +39,18 @@ describe('CH-5 session window', () => {
     expect(Date.parse(w.window_expires_at ?? '')).toBe(NOW + WINDOW_MS);
     expect(windowTag(w, NOW + WINDOW_MS - EXPIRING_MS)).toBe('expiring');
     expect(windowTag(w, NOW + WINDOW_MS)).toBe('expired');
+  });
+
+  it('on Messenger and Instagram a contact message opens 7 days (HUMAN_AGENT)', () => {
+    expect(HUMAN_AGENT_WINDOW_MS).toBe(7 * 24 * 3600_000);
+    for (const channel of ['messenger', 'instagram']) {
+      const w = windowAfterInbound({ channel, window: 'expired', window_expires_at: at(-3600_000) }, NOW);
+      expect(Date.parse(w.window_expires_at ?? ''), channel).toBe(NOW + HUMAN_AGENT_WINDOW_MS);
+      expect(windowTag(w, NOW + WINDOW_MS), channel).toBeNull();
+      expect(windowTag(w, NOW + HUMAN_AGENT_WINDOW_MS), channel).toBe('expired');
+    }
+    const wa = windowAfterInbound({ channel: 'whatsapp', window: 'open', window_expires_at: null }, NOW);
+    expect(Date.parse(wa.window_expires_at ?? '')).toBe(NOW + WINDOW_MS);
   });
 
   describe('channels without a window (Telegram, the widget)', () => {

@@ -162,6 +162,34 @@ export const adminPtBR = {
   'admin.inboxes.botToken': 'Token do bot',
   'admin.inboxes.newBotToken': 'Novo token do bot',
   'admin.inboxes.botTokenHint': 'Gerado pelo @BotFather no Telegram (ex.: 123456789:AAE…).',
+  'admin.inboxes.pageIdShort': 'ID da página',
+  'admin.inboxes.accountIdShort': 'ID da conta',
+  'admin.inboxes.needsReauthHelpMeta':
+    'A Meta recusou o token de acesso deste canal (ele pode ter expirado ou sido revogado) e nenhuma mensagem é enviada ou recebida por ele. Para corrigir: abra "Editar", cole um novo token de acesso da página (gerado no painel do app da Meta) e salve.',
+  'admin.inboxes.messengerCredentials': 'Credenciais da página do Facebook (Messenger)',
+  'admin.inboxes.instagramCredentials': 'Credenciais da conta profissional do Instagram',
+  'admin.inboxes.pageId': 'ID da página do Facebook (page_id)',
+  'admin.inboxes.pageIdHint':
+    'Só números: o ID da página aparece nas configurações do Messenger no painel do app da Meta.',
+  'admin.inboxes.accountId': 'ID da conta profissional do Instagram (account_id)',
+  'admin.inboxes.accountIdHint':
+    'Só números: o ID da conta profissional do Instagram (ligada a uma página do Facebook), exibido nas configurações do Instagram no painel do app da Meta.',
+  'admin.inboxes.pageAccessToken': 'Token de acesso da página',
+  'admin.inboxes.pageAccessTokenHint':
+    'Gerado no painel do app da Meta para a página do Facebook (no Instagram, a página ligada à conta).',
+  'admin.inboxes.appSecretHint':
+    'Em "Configurações do app > Básico" no painel da Meta: confere a assinatura de cada webhook recebido.',
+  'admin.inboxes.verifyTokenHint':
+    'Um texto que você escolhe e informa também no painel da Meta ao configurar o webhook.',
+  'admin.inboxes.webhookUrl': 'URL de callback do webhook',
+  'admin.inboxes.webhookHintWhatsapp':
+    'Depois de salvar o canal, no painel do app da Meta, em "WhatsApp > Configuração", informe esta URL de callback e o token de verificação deste canal, e assine o campo "messages".',
+  'admin.inboxes.webhookHintMeta':
+    'Depois de salvar o canal, no painel do app da Meta, em "Webhooks", informe esta URL de callback e o token de verificação deste canal, e assine os campos de mensagens ("messages", "messaging_postbacks").',
+  'admin.inboxes.copy': 'Copiar',
+  'admin.inboxes.copyWebhook': 'Copiar a URL de callback',
+  'admin.inboxes.copied': 'URL copiada.',
+  'admin.inboxes.copyFailed': 'Não foi possível copiar: selecione a URL e copie com Ctrl+C.',
 
   'admin.tags.new': 'Nova etiqueta',
   'admin.tags.name': 'Nome da etiqueta',

@@ -207,6 +207,10 @@ export const en: Record<MessageKey, string> = {
   'message.kind.template': 'Template message',
   'message.kind.interactive': 'Interactive message',
   'message.kind.reaction': 'Reaction',
+  'message.kind.story_mention': 'Story mention',
+  'message.storyOpen': 'View the story',
+  'message.storyExpires': 'Available until {when}',
+  'message.storyExpired': 'The story expired on {when}',
   'message.kind.other': 'Message of type {kind}',
   'message.openFile': 'Open {name}',
   'message.mediaPending': 'File is being downloaded…',
@@ -233,6 +237,8 @@ export const en: Record<MessageKey, string> = {
     'The 24-hour session with this contact has expired: free-form messages can be sent again once the contact writes (until then, template messages only). Tick "Internal?" to write an internal message.',
   'composer.expiredNoTemplates':
     'The service window with this contact has ended: messages can be sent again once the contact writes. Tick "Internal?" to write an internal message.',
+  'composer.expiredHumanAgent':
+    'More than 7 days have passed since the contact\'s last message: {channel} does not allow replying. Wait for the contact to write again. Tick "Internal?" to write an internal message.',
   'composer.error': 'Message not sent: {message}',
   'composer.empty': 'Write a message before sending.',
 

@@ -211,6 +211,10 @@ export const ptBR = {
   'message.kind.template': 'Mensagem template',
   'message.kind.interactive': 'Mensagem interativa',
   'message.kind.reaction': 'Reação',
+  'message.kind.story_mention': 'Menção no story',
+  'message.storyOpen': 'Ver o story',
+  'message.storyExpires': 'Disponível até {when}',
+  'message.storyExpired': 'O story expirou em {when}',
   'message.kind.other': 'Mensagem do tipo {kind}',
   'message.openFile': 'Abrir {name}',
   'message.mediaPending': 'Arquivo sendo baixado…',
@@ -237,6 +241,8 @@ export const ptBR = {
     'A sessão de 24 horas com este contato expirou: mensagens livres só podem ser enviadas depois que o contato escrever novamente (até lá, apenas mensagens template). Marque "Interna?" para escrever uma mensagem interna.',
   'composer.expiredNoTemplates':
     'A janela de atendimento com este contato terminou: mensagens só podem ser enviadas depois que o contato escrever novamente. Marque "Interna?" para escrever uma mensagem interna.',
+  'composer.expiredHumanAgent':
+    'Passaram-se mais de 7 dias desde a última mensagem do contato: o {channel} não permite responder. Aguarde o contato escrever de novo. Marque "Interna?" para escrever uma mensagem interna.',
   'composer.error': 'Mensagem não enviada: {message}',
   'composer.empty': 'Escreva uma mensagem antes de enviar.',
 

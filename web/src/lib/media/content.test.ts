@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../../api/types';
-import { contactCardsOf, locationOf, mapLink, mediaFileName, telLink } from './content';
+import { contactCardsOf, locationOf, mapLink, mediaFileName, storyOf, telLink } from './content';
 
 function msg(kind: string, payload: unknown, extra: Partial<Message> = {}): Message {
   return {
@@ -69,5 +69,23 @@ describe('message content readers', () => {
 
   it('builds tel: links', () => {
     expect(telLink('+55 (11) 98765-4321')).toBe('tel:+5511987654321');
+  });
+});
+
+describe('an Instagram story mention', () => {
+  const at = Date.parse('2026-01-02T12:00:00Z');
+  it('keeps its link until the story expires', () => {
+    const m = msg('story_mention', { story: { url: 'https://lookaside.fbsbx.com/s?asset_id=1', expires_at: at } });
+    expect(storyOf(m, at - 1)).toEqual({
+      url: 'https://lookaside.fbsbx.com/s?asset_id=1',
+      expiresAt: '2026-01-02T12:00:00.000Z',
+      expired: false,
+    });
+    expect(storyOf(m, at)?.expired).toBe(true);
+  });
+  it('drops a link that is not http(s), and reads nothing from other messages', () => {
+    const m = msg('story_mention', { story: { url: 'javascript:alert(1)', expires_at: at } });
+    expect(storyOf(m, at)?.url).toBeNull();
+    expect(storyOf(msg('text', {}))).toBeNull();
   });
 });

@@ -100,3 +100,24 @@ export function mediaFileName(m: Message): string | null {
 export function telLink(phone: string): string {
   return `tel:${phone.replace(/[^\d+]/g, '')}`;
 }
+
+export interface Story {
+  /** The story's link (an `http(s)` one only). */
+  url: string | null;
+  /** When the story stops being available (24 h after the mention). */
+  expiresAt: string | null;
+  expired: boolean;
+}
+
+/** An Instagram story mention's link and expiry (`payload.story`). */
+export function storyOf(m: Message, now: number = Date.now()): Story | null {
+  const s = obj(part(m, 'story'));
+  if (!s) return null;
+  const url = str(s.url);
+  const at = num(s.expires_at);
+  return {
+    url: url && /^https?:\/\//i.test(url) ? url : null,
+    expiresAt: at === null ? null : new Date(at).toISOString(),
+    expired: at !== null && now >= at,
+  };
+}
