@@ -1,5 +1,6 @@
 //! P1: signed WhatsApp webhooks (or, with `--channel telegram`, Telegram
-//! updates carrying the bot's secret token) over loopback HTTP into a
+//! updates carrying the bot's secret token; with `--channel messenger`,
+//! signed Messenger deliveries) over loopback HTTP into a
 //! running server, sustained rate and latency percentiles, next to the raw
 //! insert rate of the same rows measured in the same run (DESIGN §7).
 //!
@@ -16,7 +17,7 @@ use anyhow::{Context, bail};
 
 mod server;
 use atende_store::testing::TestDb;
-use atende_testkit::{Simulator, TelegramSimulator};
+use atende_testkit::{MetaSimulator, Simulator, TelegramSimulator};
 use bytes::Bytes;
 use clap::Parser;
 use http_body_util::{BodyExt, Full};
@@ -60,6 +61,7 @@ struct Args {
 enum Channel {
     Whatsapp,
     Telegram,
+    Messenger,
 }
 
 /// One delivery, ready to post: its path, its authenticating header (the
@@ -72,6 +74,7 @@ struct Delivery {
 
 const BOT_TOKEN: &str = "7999999999:AAE-bench";
 const BOT_ID: i64 = 7_999_999_999;
+const PAGE_ID: &str = "104729158213345";
 
 const PHONE_ID: &str = "555000111";
 const SECRET: &str = "bench-secret";
@@ -89,6 +92,7 @@ async fn main() -> anyhow::Result<()> {
         Channel::Telegram => {
             server::bench_telegram_inbox(&db.store, BOT_ID, BOT_TOKEN, SECRET).await?
         }
+        Channel::Messenger => server::bench_meta_inbox(&db.store, PAGE_ID, SECRET).await?,
     };
 
     let dir = tempfile::tempdir()?;
@@ -106,6 +110,8 @@ async fn main() -> anyhow::Result<()> {
     let tg_path = format!("/webhooks/telegram/{}", inbox.id);
     let tg = TelegramSimulator::new(format!("http://{addr}{tg_path}"), SECRET, BOT_ID);
     let chat_of = |c: usize| 5_000_000_000 + c as i64;
+    let page = MetaSimulator::messenger(format!("http://{addr}/webhooks/meta"), SECRET, PAGE_ID);
+    let psid_of = |c: usize| format!("{}", 6_700_000_000_000_000u64 + c as u64);
     let bodies: Vec<Delivery> = (0..args.messages)
         .map(|i| {
             let name = format!("Cliente {}", i % args.contacts);
@@ -128,6 +134,16 @@ async fn main() -> anyhow::Result<()> {
                         path: tg_path.clone(),
                         header: ("x-telegram-bot-api-secret-token", SECRET.into()),
                         body: Bytes::from(update.to_string()),
+                    }
+                }
+                Channel::Messenger => {
+                    let (d, _) = page.text(&psid_of(i % args.contacts), &text);
+                    let body = atende_testkit::ascii_escape_json(&d).into_bytes();
+                    let sig = page.sign(&body);
+                    Delivery {
+                        path: "/webhooks/meta".into(),
+                        header: ("x-hub-signature-256", sig),
+                        body: Bytes::from(body),
                     }
                 }
             }
@@ -203,6 +219,7 @@ async fn main() -> anyhow::Result<()> {
         .map(|c| match args.channel {
             Channel::Whatsapp => format!("55119{c:08}"),
             Channel::Telegram => chat_of(c).to_string(),
+            Channel::Messenger => psid_of(c),
         })
         .collect();
     let chats = {
@@ -229,6 +246,10 @@ async fn main() -> anyhow::Result<()> {
                     let chat: i64 = key.parse()?;
                     let (u, id) = tg.text(chat, &name, &text);
                     (format!("{chat}:{id}"), u["message"].clone())
+                }
+                Channel::Messenger => {
+                    let (d, mid) = page.text(key, &text);
+                    (mid, d["entry"][0]["messaging"][0].clone())
                 }
             };
             let conversation_id = chats

@@ -140,3 +140,26 @@ async fn bench_org(store: &atende_store::Store) -> anyhow::Result<atende_domain:
     .await?;
     Ok(b.org_id.parse()?)
 }
+
+/// The bench organization with one Messenger inbox.
+pub async fn bench_meta_inbox(
+    store: &atende_store::Store,
+    page_id: &str,
+    secret: &str,
+) -> anyhow::Result<(atende_domain::OrgId, atende_store::directory::Inbox)> {
+    let org = bench_org(store).await?;
+    let mut tx = store.begin().await?;
+    let inbox = tx
+        .create_inbox(atende_store::directory::NewInbox {
+            org_id: org,
+            name: "Messenger".into(),
+            channel: "messenger".into(),
+            external_id: Some(page_id.into()),
+            settings: serde_json::json!({"page_id": page_id}),
+            secrets: serde_json::json!({"access_token": "t", "app_secret": secret, "verify_token": "v"}),
+            chatbot_enabled: false,
+        })
+        .await?;
+    tx.commit().await?;
+    Ok((org, inbox))
+}
