@@ -1,8 +1,9 @@
 //! `atende demo`: a demo organization with two departments and agents, a
-//! WhatsApp inbox bound to an in-process fake Graph API, a Telegram bot
-//! bound to an in-process fake Bot API, and simulated customers writing
-//! in Portuguese on both. WhatsApp replies reach the fake and come back as
-//! delivered/read receipts; Telegram has none.
+//! WhatsApp number, a Facebook page and an Instagram account bound to an
+//! in-process fake Graph API, a Telegram bot bound to an in-process fake
+//! Bot API, and simulated customers writing in Portuguese on each (on
+//! Instagram, now and then a story mention). WhatsApp and Messenger
+//! replies come back as delivered/read receipts; Telegram has none.
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -12,7 +13,9 @@ use atende_store::Store;
 use atende_store::accounts::NewUser;
 use atende_store::directory::NewInbox;
 use atende_testkit::conversation::{customer_names, follow_ups, opening_lines, random_wa_id};
-use atende_testkit::{FakeGraph, FakeTelegram, FakeTemplate, Simulator, TelegramSimulator};
+use atende_testkit::{
+    FakeGraph, FakeTelegram, FakeTemplate, MetaSimulator, Simulator, TelegramSimulator,
+};
 use rand::Rng;
 use rand::seq::IndexedRandom;
 use serde_json::json;
@@ -28,6 +31,9 @@ const APP_SECRET: &str = "demo-app-secret";
 const BOT_TOKEN: &str = "7000000001:AAE-demo-bot-token";
 const BOT_ID: i64 = 7_000_000_001;
 const BOT_SECRET: &str = "demoTelegramSecretToken";
+const PAGE_ID: &str = "100000000000101";
+const IG_ID: &str = "17841400000000101";
+const PAGE_TOKEN: &str = "demo-page-token";
 
 /// The people of the demo: (e-mail, name, role, department).
 const PEOPLE: &[(&str, &str, Role, Option<&str>)] = &[
@@ -52,10 +58,13 @@ const PEOPLE: &[(&str, &str, Role, Option<&str>)] = &[
     ),
 ];
 
-/// Starts the fake Graph API with the demo number and its templates.
+/// Starts the fake Graph API with the demo number and its templates, the
+/// demo page and the demo Instagram account.
 pub async fn fake_graph() -> FakeGraph {
     let graph = FakeGraph::start().await;
     graph.add_number(PHONE_ID, WABA, TOKEN);
+    graph.add_page(PAGE_ID, PAGE_TOKEN);
+    graph.add_page(IG_ID, PAGE_TOKEN);
     let body = |text: &str| json!({"type": "BODY", "text": text, "example": {"body_text": [["Maria", "4521"]]}});
     for (name, category, components) in [
         (
@@ -109,6 +118,7 @@ pub async fn fake_telegram() -> FakeTelegram {
 /// returns the Telegram inbox, whose webhook path names it.
 pub async fn seed(store: &Store) -> anyhow::Result<atende_domain::InboxId> {
     if let Some(org) = store.org_by_name(DEMO_ORG).await? {
+        meta_inboxes(store, org.id).await?;
         return telegram_inbox(store, org.id).await;
     }
     let hash = tokio::task::spawn_blocking(|| auth::hash_password(DEMO_PASSWORD))
@@ -161,7 +171,34 @@ pub async fn seed(store: &Store) -> anyhow::Result<atende_domain::InboxId> {
     crate::flows::import(store, org.id, &welcome, Some(inbox.id), None)
         .await
         .map_err(|e| anyhow::anyhow!("the example welcome flow: {e:?}"))?;
+    meta_inboxes(store, org.id).await?;
     telegram_inbox(store, org.id).await
+}
+
+/// The demo's Messenger page and Instagram account, created when missing.
+async fn meta_inboxes(store: &Store, org: atende_domain::OrgId) -> anyhow::Result<()> {
+    let have = store.inboxes(org).await?;
+    let mut tx = store.begin().await?;
+    for (channel, name, key, id) in [
+        ("messenger", "Página da Loja", "page_id", PAGE_ID),
+        ("instagram", "Instagram da Loja", "account_id", IG_ID),
+    ] {
+        if have.iter().any(|i| i.channel == channel) {
+            continue;
+        }
+        tx.create_inbox(NewInbox {
+            org_id: org,
+            name: name.into(),
+            channel: channel.into(),
+            external_id: Some(id.into()),
+            settings: json!({ key: id }),
+            secrets: json!({"access_token": PAGE_TOKEN, "app_secret": APP_SECRET, "verify_token": "demo"}),
+            chatbot_enabled: false,
+        })
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The demo's Telegram inbox, created when missing (a demo made by an
@@ -201,7 +238,7 @@ pub const WELCOME_FLOW: &str = include_str!("../../../examples/flows/boas-vindas
 /// Prints where to go and who to log in as.
 pub fn banner(url: &str, graph_url: &str, telegram_url: &str) -> String {
     let mut s = format!(
-        "\n  Atende demo: {url}\n  API: {url}/api/docs\n  WhatsApp falso (mensagens recebidas): {graph_url}/__fake/messages\n  Telegram falso (mensagens recebidas): {telegram_url}/__fake/messages\n\n  Logins (senha {DEMO_PASSWORD}):\n"
+        "\n  Atende demo: {url}\n  API: {url}/api/docs\n  WhatsApp falso (mensagens recebidas): {graph_url}/__fake/messages\n  Messenger e Instagram falsos: o mesmo registro\n  Telegram falso (mensagens recebidas): {telegram_url}/__fake/messages\n\n  Logins (senha {DEMO_PASSWORD}):\n"
     );
     for (email, name, role, _) in PEOPLE {
         s.push_str(&format!("    {email:<26} {name} ({})\n", role.as_str()));
@@ -335,6 +372,60 @@ pub async fn simulate_telegram(telegram: FakeTelegram, webhook_url: String, per_
             written.insert(chat);
         } else {
             tracing::warn!(status = r.status, "demo Telegram message refused");
+        }
+        tokio::time::sleep(pause).await;
+    }
+}
+
+/// Messenger and Instagram customers writing at `per_minute` messages per
+/// minute in all to the Meta webhook; on Instagram, one first contact in
+/// five mentions the shop in a story instead. Echoes of the agents'
+/// replies and Messenger's delivery receipts come back from the fake.
+pub async fn simulate_meta(graph: FakeGraph, webhook_url: String, per_minute: f64) {
+    let sims = [
+        MetaSimulator::messenger(webhook_url.clone(), APP_SECRET, PAGE_ID),
+        MetaSimulator::instagram(webhook_url, APP_SECRET, IG_ID),
+    ];
+    for s in &sims {
+        graph.deliver_meta_webhooks(s.clone());
+    }
+    let http = reqwest::Client::new();
+    let customers: Vec<(usize, String)> = (0..10)
+        .map(|n| (n % 2, MetaSimulator::random_user_id()))
+        .collect();
+    let mut written: HashSet<String> = HashSet::new();
+    let pause = Duration::from_secs_f64(60.0 / per_minute.max(0.1));
+    loop {
+        let (which, user, text, mention) = {
+            let mut rng = rand::rng();
+            let Some((which, user)) = customers.choose(&mut rng) else {
+                return;
+            };
+            let first = !written.contains(user);
+            let lines = if first { opening_lines() } else { follow_ups() };
+            let mention = first && *which == 1 && rng.random_ratio(1, 5);
+            (
+                *which,
+                user.clone(),
+                lines.choose(&mut rng).copied().unwrap_or("Oi!"),
+                mention,
+            )
+        };
+        let sim = &sims[which];
+        let delivery = if mention {
+            sim.story_mention(
+                &user,
+                "https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=demo",
+            )
+            .0
+        } else {
+            sim.text(&user, text).0
+        };
+        let r = sim.post(&http, &delivery).await;
+        if r.status == 200 {
+            written.insert(user);
+        } else {
+            tracing::warn!(status = r.status, "demo Meta message refused");
         }
         tokio::time::sleep(pause).await;
     }

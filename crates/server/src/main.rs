@@ -129,6 +129,11 @@ async fn main() -> anyhow::Result<()> {
                 "{}",
                 atende_server::demo::banner(&url, &graph.base_url(), &telegram.base_url())
             );
+            tokio::spawn(atende_server::demo::simulate_meta(
+                graph.clone(),
+                format!("{local}/webhooks/meta"),
+                rate / 3.0,
+            ));
             tokio::spawn(atende_server::demo::simulate(
                 graph,
                 format!("{local}/webhooks/whatsapp"),

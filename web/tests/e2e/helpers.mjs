@@ -246,6 +246,65 @@ export async function sendWhatsApp(baseUrl, { from, name, text, message, ageMs =
 }
 
 /**
+ * Posts a Messenger (`page`) or Instagram delivery with one event to the
+ * demo's Meta webhook, signed with the demo app's secret. Returns the
+ * event's mid.
+ * @param {string} baseUrl
+ * @param {'page' | 'instagram'} object
+ * @param {string} user the customer's PSID or IGSID
+ * @param {Record<string, unknown>} message the event's `message`, without `mid`
+ */
+export async function sendMeta(baseUrl, object, user, message) {
+  const account = object === 'page' ? '100000000000101' : '17841400000000101';
+  const mid = `m_e2e${randomUUID().replaceAll('-', '')}`;
+  const now = Date.now();
+  const body = JSON.stringify({
+    object,
+    entry: [
+      {
+        id: account,
+        time: now,
+        messaging: [{ sender: { id: user }, recipient: { id: account }, timestamp: now, message: { mid, ...message } }],
+      },
+    ],
+  });
+  const signature = `sha256=${createHmac('sha256', 'demo-app-secret').update(body).digest('hex')}`;
+  const r = await fetch(`${baseUrl}/webhooks/meta`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
+    body,
+  });
+  if (r.status !== 200) throw new Error(`Meta webhook: ${r.status} ${await r.text()}`);
+  return mid;
+}
+
+/**
+ * A customer's text to the demo's Telegram bot (`inboxId`: its inbox).
+ * @param {string} baseUrl
+ * @param {string} inboxId
+ * @param {{ chat: number, name: string, text: string }} msg
+ */
+export async function sendTelegram(baseUrl, inboxId, { chat, name, text }) {
+  const id = Math.floor(Math.random() * 1e9);
+  const update = {
+    update_id: id,
+    message: {
+      message_id: id,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: chat, type: 'private', first_name: name },
+      from: { id: chat, is_bot: false, first_name: name },
+      text,
+    },
+  };
+  const r = await fetch(`${baseUrl}/webhooks/telegram/${inboxId}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'demoTelegramSecretToken' },
+    body: JSON.stringify(update),
+  });
+  if (r.status !== 200) throw new Error(`Telegram webhook: ${r.status} ${await r.text()}`);
+}
+
+/**
  * A second user acting through the API (cookie session + CSRF token).
  * @param {string} baseUrl
  * @param {string} email

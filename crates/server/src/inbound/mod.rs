@@ -78,13 +78,16 @@ pub(super) async fn message(tx: &mut Tx, route: &InboxRoute, m: Message) -> Resu
         tracing::warn!(provider_id = %m.id, "inbound message without sender id; ignored");
         return Ok(());
     };
-    let name = m.sender.name.clone().unwrap_or_else(|| {
-        m.sender
-            .phone
-            .as_ref()
-            .map(|p| format!("+{p}"))
-            .unwrap_or_default()
-    });
+    // Without a profile name: the number, else the username, else the
+    // channel's id of the person (as the bulk path names them).
+    let name = m
+        .sender
+        .name
+        .clone()
+        .unwrap_or_else(|| match &m.sender.phone {
+            Some(p) => format!("+{p}"),
+            None => m.sender.username.clone().unwrap_or_else(|| key.clone()),
+        });
     let phone = m
         .sender
         .phone
