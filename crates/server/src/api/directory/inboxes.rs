@@ -173,7 +173,8 @@ async fn list_inboxes(State(st): State<AppState>, auth: Auth) -> ApiResult<AppJs
 }
 
 #[utoipa::path(post, path = "/inboxes", tag = "inboxes", request_body = NewInboxRequest,
-    responses((status = 201, body = InboxOut), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody)))]
+    responses((status = 201, body = InboxOut), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody),
+        (status = 502, description = "The channel's provider could not be reached (Telegram's setWebhook).", body = crate::error::ErrorBody)))]
 async fn create_inbox(
     State(st): State<AppState>,
     auth: Auth,
@@ -276,7 +277,8 @@ impl InboxUpdate {
 }
 
 #[utoipa::path(patch, path = "/inboxes/{id}", tag = "inboxes", params(("id" = String, Path)), request_body = InboxUpdate,
-    responses((status = 200, body = InboxOut), (status = 404, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = InboxOut), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody),
+        (status = 502, description = "The channel's provider could not be reached (Telegram's setWebhook).", body = crate::error::ErrorBody)))]
 async fn update_inbox(
     State(st): State<AppState>,
     auth: Auth,
