@@ -9,8 +9,7 @@ use atende_store::chats::Message;
 use atende_store::directory::Inbox;
 use serde_json::{Value, json};
 
-use super::outbound::LOCAL;
-use super::{Answer, Telegram};
+use super::{Answer, LOCAL, Telegram};
 use crate::channel::Fetched;
 use crate::error::ApiResult;
 use crate::state::AppState;

@@ -47,6 +47,10 @@ struct Routes {
 const ROUTES_TTL: Duration = Duration::from_secs(30);
 const MIN_RELOAD_GAP: Duration = Duration::from_millis(500);
 
+/// Prefix of the ids an upload gets (`media::upload`): Telegram has no
+/// upload apart from a send, so the file goes with its message.
+const LOCAL: &str = "local:";
+
 /// What a Bot API call answered: its HTTP status and body.
 pub(crate) type Answer = (u16, axum::body::Bytes);
 

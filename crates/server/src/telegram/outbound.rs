@@ -19,15 +19,10 @@ use atende_store::directory::Inbox;
 use atende_store::{Job, StoreError};
 use serde_json::Value;
 
-use super::Telegram;
+use super::{LOCAL, Telegram};
 use crate::chat::delivery;
 use crate::jobs::Outcome;
 use crate::state::AppState;
-
-/// Prefix of the ids [`super::media::upload`] gives files kept for
-/// sending: Telegram has no upload apart from a send, so the file goes
-/// with its message.
-pub(super) const LOCAL: &str = "local:";
 
 /// What to send for a stored outbound message, in order (a long text is
 /// several messages).
