@@ -7,9 +7,7 @@ mod read;
 mod tags;
 
 pub use attendances::Attendance;
-pub use list::{
-    ChatOrder, ConversationItem, ConversationQuery, LastMessage, PREVIEW_CHARS, ViewCounts, preview,
-};
+pub use list::{ChatOrder, ConversationItem, ConversationQuery, LastMessage, ViewCounts};
 pub(crate) use messages::MSG_COLS;
 pub use messages::{Message, NewMessage, SendAttempt};
 

@@ -26,6 +26,7 @@ pub mod directory;
 pub mod flows;
 pub mod ingest;
 pub mod ready;
+mod receipts;
 pub mod reports;
 pub mod routing;
 

@@ -156,7 +156,7 @@ pub struct LastMessage {
 }
 
 /// The most characters of a message's text a preview keeps.
-pub const PREVIEW_CHARS: usize = 140;
+const PREVIEW_CHARS: usize = 140;
 
 impl Store {
     /// A page of the chat list and the cursor of the next page.
@@ -402,7 +402,7 @@ impl Store {
 
 /// At most [`PREVIEW_CHARS`] characters of `text`, on one line, with an
 /// ellipsis when cut.
-pub fn preview(text: &str) -> String {
+fn preview(text: &str) -> String {
     let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if line.chars().count() <= PREVIEW_CHARS {
         return line;
