@@ -1,6 +1,7 @@
 //! `/bot<token>/<method>`: the Bot API methods the fake serves (channels.md §3.1–3.4).
 
 use super::TgRequest;
+use super::actions::{answer_callback, chat_action, set_reaction};
 use super::errors::TgError;
 use super::files::{self, Kind, PHOTO_UPLOAD_LIMIT, UPLOAD_LIMIT};
 use super::markup::{check_reply_markup, visible_len};
@@ -40,21 +41,6 @@ const METHODS: &[&str] = &[
     "sendChatAction",
     "answerCallbackQuery",
     "getFile",
-];
-
-/// `sendChatAction` actions.
-const CHAT_ACTIONS: &[&str] = &[
-    "typing",
-    "upload_photo",
-    "record_video",
-    "upload_video",
-    "record_voice",
-    "upload_voice",
-    "upload_document",
-    "choose_sticker",
-    "find_location",
-    "record_video_note",
-    "upload_video_note",
 ];
 
 /// The calling bot, copied out of the state.
@@ -172,7 +158,7 @@ fn dispatch(inner: &Inner, bot: &Caller, method: &str, p: &Params) -> Result<Don
 
 /// `chat_id` as an integer; 400 `chat not found` when missing or not numeric
 /// (`@channel` usernames included).
-fn chat_id(p: &Params) -> Result<i64, TgError> {
+pub(super) fn chat_id(p: &Params) -> Result<i64, TgError> {
     p.int("chat_id")
         .filter(|id| *id != 0)
         .ok_or_else(TgError::chat_not_found)
@@ -462,61 +448,4 @@ fn send_contact(inner: &Inner, bot: &Caller, p: &Params) -> Result<Value, TgErro
     }
     m["contact"] = contact;
     Ok(finish(inner, bot, chat, p, m))
-}
-
-/// `setMessageReaction`: `reaction` is a (possibly empty) array of
-/// `{type:"emoji",emoji}` / `{type:"custom_emoji",custom_emoji_id}`.
-fn set_reaction(inner: &Inner, bot: &Caller, p: &Params) -> Result<Value, TgError> {
-    let chat = chat_id(p)?;
-    if p.int("message_id").is_none() {
-        return Err(TgError::bad_request("message_id is empty"));
-    }
-    let invalid = || TgError::bad_request("REACTION_INVALID");
-    let reactions = match p.get("reaction") {
-        None => Vec::new(),
-        Some(r) => r.as_array().cloned().ok_or_else(invalid)?,
-    };
-    for r in &reactions {
-        let ok = match r.get("type").and_then(Value::as_str) {
-            Some("emoji") => r
-                .get("emoji")
-                .and_then(Value::as_str)
-                .is_some_and(|e| !e.is_empty()),
-            Some("custom_emoji") => r.get("custom_emoji_id").is_some(),
-            Some("paid") => true,
-            _ => false,
-        };
-        if !ok {
-            return Err(invalid());
-        }
-    }
-    inner.check_block(bot.id, chat)?;
-    Ok(json!(true))
-}
-
-fn chat_action(inner: &Inner, bot: &Caller, p: &Params) -> Result<Value, TgError> {
-    let chat = chat_id(p)?;
-    let action = p.str("action").unwrap_or("");
-    if !CHAT_ACTIONS.contains(&action) {
-        return Err(TgError::bad_request("wrong parameter action in request"));
-    }
-    inner.check_block(bot.id, chat)?;
-    Ok(json!(true))
-}
-
-fn answer_callback(inner: &Inner, p: &Params) -> Result<Value, TgError> {
-    let id = p
-        .get("callback_query_id")
-        .map(|v| match v {
-            Value::String(s) => s.trim().to_owned(),
-            other => other.to_string(),
-        })
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| {
-            TgError::bad_request(
-                "query is too old and response timeout expired or query ID is invalid",
-            )
-        })?;
-    inner.state().answered.push(id);
-    Ok(json!(true))
 }

@@ -31,6 +31,7 @@
 //! # }
 //! ```
 
+mod actions;
 mod errors;
 mod files;
 mod markup;
