@@ -1,8 +1,10 @@
 //! Byte-level mutations of valid bodies for the adapters' property tests:
 //! a real delivery with a few bytes flipped, cut, inserted or removed
-//! reaches parser paths random bytes never do.
+//! reaches parser paths random bytes never do; random JSON trees built
+//! from a parser's own keys and words reach its deeper branches.
 
 use proptest::prelude::*;
+use serde_json::{Map, Value};
 
 /// One edit of a byte string: flip, truncate, insert or delete.
 #[derive(Debug, Clone)]
@@ -38,4 +40,33 @@ pub fn apply(body: &mut Vec<u8>, m: &Mutation) {
             body.drain(start..end);
         }
     }
+}
+
+/// Arbitrary JSON trees whose objects use `keys` and whose strings are
+/// often `words`, so random input reaches a parser's deeper paths.
+pub fn json_tree(
+    keys: &'static [&'static str],
+    words: &'static [&'static str],
+) -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>().prop_map(Value::from),
+        prop::sample::select(words).prop_map(Value::from),
+        ".{0,12}".prop_map(Value::from),
+    ];
+    leaf.prop_recursive(6, 96, 6, move |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            prop::collection::vec((prop::sample::select(keys), inner), 0..8).prop_map(|pairs| {
+                Value::Object(
+                    pairs
+                        .into_iter()
+                        .map(|(k, v)| (k.to_owned(), v))
+                        .collect::<Map<_, _>>(),
+                )
+            }),
+        ]
+    })
 }

@@ -1,7 +1,7 @@
 //! Property tests: no body or answer makes the adapter panic.
 
 use proptest::prelude::*;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::*;
 use crate::mutate::{apply, mutation};
@@ -48,39 +48,20 @@ const KEYS: &[&str] = &[
     "read",
 ];
 
+/// Random JSON trees of the parser's keys and words.
+const WORDS: &[&str] = &[
+    "page",
+    "instagram",
+    "image",
+    "story_mention",
+    "share",
+    "unreact",
+    "https://x/y",
+    "",
+];
+
 fn json_tree() -> impl Strategy<Value = Value> {
-    let leaf = prop_oneof![
-        Just(Value::Null),
-        any::<bool>().prop_map(Value::Bool),
-        any::<i64>().prop_map(Value::from),
-        prop::sample::select(
-            &[
-                "page",
-                "instagram",
-                "image",
-                "story_mention",
-                "share",
-                "unreact",
-                "https://x/y",
-                ""
-            ][..]
-        )
-        .prop_map(Value::from),
-        ".{0,12}".prop_map(Value::from),
-    ];
-    leaf.prop_recursive(6, 96, 6, |inner| {
-        prop_oneof![
-            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
-            prop::collection::vec((prop::sample::select(KEYS), inner), 0..8).prop_map(|pairs| {
-                Value::Object(
-                    pairs
-                        .into_iter()
-                        .map(|(k, v)| (k.to_owned(), v))
-                        .collect::<Map<_, _>>(),
-                )
-            }),
-        ]
-    })
+    crate::mutate::json_tree(KEYS, WORDS)
 }
 
 fn parse_and_walk(body: &[u8]) {

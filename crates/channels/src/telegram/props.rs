@@ -2,7 +2,7 @@
 //! and a send's body always keeps Telegram's limits.
 
 use proptest::prelude::*;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::*;
 use crate::inbound::MediaKind;
@@ -73,30 +73,11 @@ const KEYS: &[&str] = &[
     "media_group_id",
 ];
 
-/// Arbitrary JSON trees built from the parser's vocabulary.
+/// Random JSON trees of the parser's keys and words.
+const WORDS: &[&str] = &["private", "kicked", "member", "group", "", "opt_1"];
+
 fn json_tree() -> impl Strategy<Value = Value> {
-    let leaf = prop_oneof![
-        Just(Value::Null),
-        any::<bool>().prop_map(Value::Bool),
-        any::<i64>().prop_map(Value::from),
-        any::<f64>().prop_map(Value::from),
-        prop::sample::select(&["private", "kicked", "member", "group", "", "opt_1"][..])
-            .prop_map(Value::from),
-        ".{0,12}".prop_map(Value::from),
-    ];
-    leaf.prop_recursive(6, 96, 6, |inner| {
-        prop_oneof![
-            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
-            prop::collection::vec((prop::sample::select(KEYS), inner), 0..8).prop_map(|pairs| {
-                Value::Object(
-                    pairs
-                        .into_iter()
-                        .map(|(k, v)| (k.to_owned(), v))
-                        .collect::<Map<_, _>>(),
-                )
-            }),
-        ]
-    })
+    crate::mutate::json_tree(KEYS, WORDS)
 }
 
 /// Parses and touches every event, the way the server will.

@@ -1,7 +1,7 @@
 //! Property tests: no input makes the adapter panic.
 
 use proptest::prelude::*;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::WEBHOOK_FIXTURES;
 use crate::mutate::{apply, mutation};
@@ -108,29 +108,9 @@ const WORDS: &[&str] = &[
     "",
 ];
 
-/// Arbitrary JSON trees built from the parser's vocabulary.
+/// Random JSON trees of the parser's keys and words.
 fn json_tree() -> impl Strategy<Value = Value> {
-    let leaf = prop_oneof![
-        Just(Value::Null),
-        any::<bool>().prop_map(Value::Bool),
-        any::<i64>().prop_map(Value::from),
-        any::<f64>().prop_map(Value::from),
-        prop::sample::select(WORDS).prop_map(Value::from),
-        ".{0,12}".prop_map(Value::from),
-    ];
-    leaf.prop_recursive(6, 96, 6, |inner| {
-        prop_oneof![
-            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
-            prop::collection::vec((prop::sample::select(KEYS), inner), 0..8).prop_map(|pairs| {
-                Value::Object(
-                    pairs
-                        .into_iter()
-                        .map(|(k, v)| (k.to_owned(), v))
-                        .collect::<Map<_, _>>(),
-                )
-            }),
-        ]
-    })
+    crate::mutate::json_tree(KEYS, WORDS)
 }
 
 /// Parses and touches every event, the way the server will.
