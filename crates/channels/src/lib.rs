@@ -10,6 +10,7 @@ pub mod inbound;
 pub mod meta;
 #[cfg(test)]
 mod mutate;
+pub mod nul;
 pub mod telegram;
 pub mod whatsapp;
 

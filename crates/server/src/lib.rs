@@ -10,6 +10,7 @@ pub mod chat;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod extract;
 pub mod flows;
 pub mod hub;
 pub mod inbound;

@@ -27,7 +27,8 @@ pub enum ParseError {
 
 /// The product and the events of one delivery.
 pub fn parse_webhook(body: &[u8]) -> Result<(Product, Vec<Inbound>), ParseError> {
-    let v: Value = serde_json::from_slice(body).map_err(|e| ParseError::NotJson(e.to_string()))?;
+    let v: Value = serde_json::from_slice(&crate::nul::without_nul(body))
+        .map_err(|e| ParseError::NotJson(e.to_string()))?;
     let product = match v.get("object").and_then(Value::as_str) {
         Some("page") => Product::Messenger,
         Some("instagram") => Product::Instagram,

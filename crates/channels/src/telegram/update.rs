@@ -22,8 +22,8 @@ pub enum ParseError {
 /// private chat (the user blocked or unblocked it); anything else is
 /// [`Inbound::Ignored`].
 pub fn parse_update(bot_id: &str, body: &[u8]) -> Result<Vec<Inbound>, ParseError> {
-    let update: Value =
-        serde_json::from_slice(body).map_err(|e| ParseError::NotJson(e.to_string()))?;
+    let update: Value = serde_json::from_slice(&crate::nul::without_nul(body))
+        .map_err(|e| ParseError::NotJson(e.to_string()))?;
     if update.get("update_id").and_then(Value::as_i64).is_none() {
         return Err(ParseError::NoUpdateId);
     }

@@ -56,7 +56,8 @@ pub enum Event {
 /// not JSON ([`ParseError::Json`]), not an object, or whose `object` is
 /// present and not `whatsapp_business_account` ([`ParseError::Shape`]).
 pub fn parse_webhook(body: &[u8]) -> Result<Vec<Event>, ParseError> {
-    let root: Value = serde_json::from_slice(body).map_err(|e| ParseError::Json(e.to_string()))?;
+    let root: Value = serde_json::from_slice(&crate::nul::without_nul(body))
+        .map_err(|e| ParseError::Json(e.to_string()))?;
     if !root.is_object() {
         return Err(ParseError::Shape(
             "o corpo do webhook não é um objeto JSON".to_owned(),

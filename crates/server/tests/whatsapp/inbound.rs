@@ -42,6 +42,35 @@ async fn signed_text_creates_contact_conversation_and_message() {
     assert_eq!(m["payload"]["raw"]["id"], wamid.as_str());
 }
 
+/// A NUL character is valid JSON that PostgreSQL cannot store: it used to
+/// fail the whole delivery there, on every retry. It arrives as U+FFFD.
+#[tokio::test]
+async fn a_nul_character_in_a_message_is_kept_as_a_replacement_character() {
+    let wa = Wa::start().await;
+    let (_, payload) = wa
+        .sim
+        .text_payload("5511987654321", "Ana\u{0}", "antes\u{0}depois");
+    let r = wa.sim.post(&wa.http, &payload).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let convs = wa.conversations().await;
+    assert_eq!(convs[0]["contact"]["name"], "Ana\u{fffd}");
+    let msgs = wa.messages(convs[0]["id"].as_str().unwrap()).await;
+    let m = msgs.iter().find(|m| m["author_kind"] == "contact").unwrap();
+    assert_eq!(m["text"], "antes\u{fffd}depois");
+    // The API refuses it outright.
+    let r = wa
+        .admin
+        .post(
+            &format!(
+                "/api/v1/conversations/{}/messages",
+                convs[0]["id"].as_str().unwrap()
+            ),
+            json!({"text": "oi\u{0}"}),
+        )
+        .await;
+    assert_eq!(r.status(), 400);
+}
+
 #[tokio::test]
 async fn duplicate_webhook_stores_one_message() {
     let wa = Wa::start().await;
