@@ -80,6 +80,7 @@ fn history(n: usize) -> History {
                 name: format!("foto-{i}.jpg"),
                 url: format!("https://atende.example/media/{i}?exp=1&sig=abc"),
             }),
+            channel: Some("WhatsApp".into()),
         }));
         if i % 40 == 39 {
             items.push(Item::Attendance(AttendanceEvent {

@@ -127,6 +127,10 @@ pub struct Message {
     pub internal: bool,
     /// An attached file, printed as a link.
     pub media: Option<MediaLink>,
+    /// The channel it came or went through ("WhatsApp", "Telegram",
+    /// "Webchat"…), printed with its author.
+    #[serde(default)]
+    pub channel: Option<String>,
 }
 
 /// A link to a message's file. Links are temporary: the PDF says they

@@ -304,10 +304,17 @@ fn message_row(m: &Message) -> Row<'_> {
             };
         }
     };
+    let channel = m
+        .channel
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(|c| format!(" · {c}"))
+        .unwrap_or_default();
     let header = match (author.is_empty(), m.internal) {
-        (true, false) => format!("{role} · {time}"),
+        (true, false) => format!("{role}{channel} · {time}"),
         (true, true) => format!("{role} · Nota interna · {time}"),
-        (false, false) => format!("{author} · {role} · {time}"),
+        (false, false) => format!("{author} · {role}{channel} · {time}"),
         (false, true) => format!("{author} · Nota interna · {time}"),
     };
     Row::Message {

@@ -135,6 +135,8 @@ pub struct HistoryMessage {
     pub id: Uuid,
     pub conversation_id: ConversationId,
     pub inbox_name: String,
+    /// The inbox's channel (`whatsapp`, `widget`, …).
+    pub inbox_channel: String,
     pub author_kind: String,
     pub author_name: Option<String>,
     pub internal: bool,
@@ -221,7 +223,7 @@ impl Store {
         span: &HistorySpan,
         include_internal: bool,
     ) -> Result<Vec<HistoryMessage>> {
-        let sql = "SELECT m.id, m.conversation_id, i.name AS inbox_name, m.author_kind, \
+        let sql = "SELECT m.id, m.conversation_id, i.name AS inbox_name, i.channel AS inbox_channel, m.author_kind, \
                    u.name AS author_name, m.internal, m.kind, m.text, m.payload, m.created_at, \
                    (SELECT d.id FROM media d WHERE d.message_id = m.id AND d.status = 'stored' LIMIT 1) AS media_id, \
                    (SELECT d.filename FROM media d WHERE d.message_id = m.id LIMIT 1) AS media_filename, \

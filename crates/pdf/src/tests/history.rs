@@ -15,6 +15,10 @@ fn history_prints_every_author_in_time_order_with_protocols() {
     let Some(text) = pdf_text("history-full.pdf", &rendered.pdf) else {
         return;
     };
+    // Each message says which channel it came through.
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("Cliente · Telegram · 13:44"), "{flat}");
+    assert!(flat.contains("Cliente · WhatsApp"), "{flat}");
     assert_in_order(
         &text,
         &[
@@ -100,6 +104,7 @@ fn user_text_is_printed_literally_never_as_markup() {
             name: INJECTION.into(),
             url: "javascript:alert(1)".into(),
         }),
+        channel: None,
     }));
     let rendered =
         render_history(&h, &NOT_CANCELLED).expect("markup in data must not break the render");

@@ -50,6 +50,7 @@ fn msg(at: NaiveDateTime, author: AuthorKind, name: Option<&str>, text: &str) ->
         text: text.into(),
         internal: false,
         media: None,
+        channel: Some("WhatsApp".into()),
     })
 }
 
@@ -84,6 +85,7 @@ fn sample(include_internal: bool) -> History {
         text: "Cliente já ligou antes, priorizar.".into(),
         internal: true,
         media: None,
+        channel: Some("WhatsApp".into()),
     };
     let with_media = Message {
         at: at(24, 13, 44),
@@ -96,6 +98,7 @@ fn sample(include_internal: bool) -> History {
             name: "comprovante.pdf".into(),
             url: MEDIA_URL.into(),
         }),
+        channel: Some("Telegram".into()),
     };
     let items = vec![
         msg(

@@ -7,4 +7,5 @@ pub mod actions;
 pub mod close;
 pub mod compose;
 pub mod delivery;
+pub mod menu;
 pub mod send;

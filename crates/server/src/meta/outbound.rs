@@ -156,28 +156,11 @@ pub(super) fn outbound_of(
     })
 }
 
-/// A flow menu's buttons or list rows: `(payload, title)`.
+/// A menu's options as (id, title).
 fn options(interactive: &Value) -> Vec<(String, String)> {
-    let s = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
-    let buttons = interactive
-        .pointer("/action/buttons")
-        .and_then(Value::as_array)
+    crate::chat::menu::options(interactive)
         .into_iter()
-        .flatten()
-        .map(|b| b.get("reply").unwrap_or(b));
-    let rows = interactive
-        .pointer("/action/sections")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|s| s.get("rows").and_then(Value::as_array))
-        .flatten();
-    buttons
-        .chain(rows)
-        .filter_map(|o| {
-            let title = s(o, "title")?;
-            Some((s(o, "id").unwrap_or_else(|| title.clone()), title))
-        })
+        .map(|o| (o.id, o.title))
         .collect()
 }
 

@@ -157,6 +157,11 @@ fn document(
                 text,
                 internal: m.internal && author != AuthorKind::System,
                 media,
+                channel: m
+                    .inbox_channel
+                    .parse::<atende_domain::ChannelKind>()
+                    .ok()
+                    .map(|k| k.label().to_string()),
             }),
         ));
     }

@@ -120,52 +120,16 @@ pub(super) fn outbound_of(msg: &Message) -> Result<Vec<Outbound>, String> {
 /// A flow menu's buttons or list rows (kept in the shape every channel
 /// stores) as an inline keyboard, one button per row.
 fn keyboard(interactive: &Value) -> Vec<Vec<Button>> {
-    let button = |id: Option<&str>, title: Option<&str>, description: Option<&str>| {
-        let title = title?;
-        let text = match description.filter(|d| !d.is_empty()) {
-            Some(d) => format!("{title} — {d}"),
-            None => title.to_string(),
-        };
-        Some(vec![Button {
-            text,
-            data: id.unwrap_or(title).to_string(),
-        }])
-    };
-    let s = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
-    let mut rows = Vec::new();
-    for b in interactive
-        .pointer("/action/buttons")
-        .and_then(Value::as_array)
+    crate::chat::menu::options(interactive)
         .into_iter()
-        .flatten()
-    {
-        let reply = b.get("reply").unwrap_or(b);
-        rows.extend(button(
-            s(reply, "id").as_deref(),
-            s(reply, "title").as_deref(),
-            None,
-        ));
-    }
-    for section in interactive
-        .pointer("/action/sections")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        for r in section
-            .get("rows")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            rows.extend(button(
-                s(r, "id").as_deref(),
-                s(r, "title").as_deref(),
-                s(r, "description").as_deref(),
-            ));
-        }
-    }
-    rows
+        .map(|o| {
+            let text = match o.description {
+                Some(d) => format!("{} — {d}", o.title),
+                None => o.title,
+            };
+            vec![Button { text, data: o.id }]
+        })
+        .collect()
 }
 
 /// The chat a contact is reached at on an inbox.

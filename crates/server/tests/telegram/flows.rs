@@ -15,19 +15,9 @@ async fn the_flow_menu_is_an_inline_keyboard_and_a_press_routes_the_chat() {
         .post_json("/api/v1/departments", json!({"name": "Vendas"}))
         .await;
     let vendas = d["id"].as_str().unwrap().to_string();
-    let flow = json!({
-        "schema": 1, "name": "Boas-vindas", "start": "menu",
-        "steps": {
-            "menu": {"type": "send", "content": {"kind": "buttons", "text": "Olá, {nome}! Como podemos ajudar?",
-                "buttons": [{"id": "vendas", "title": "Comprar"}, {"id": "suporte", "title": "Suporte"}]}, "next": "escolha"},
-            "escolha": {"type": "ask", "field": "setor", "answer": {"kind": "option", "options": ["vendas", "suporte"]},
-                "retries": 0, "next": "rota", "invalid": "sem_setor"},
-            "rota": {"type": "condition", "rules": [{"field": "setor", "op": "equals", "value": "vendas"}],
-                "then": "para_vendas", "else": "sem_setor"},
-            "para_vendas": {"type": "open_attendance", "target": {"to": "department", "department": "Vendas"}},
-            "sem_setor": {"type": "open_attendance", "target": {"to": "unassigned"}}
-        }
-    });
+    // A menu of two buttons; "Comprar" goes to Vendas.
+    let flow: serde_json::Value =
+        serde_json::from_str(include_str!("../fixtures/menu-flow.json")).unwrap();
     let r = tg
         .admin
         .post(

@@ -338,4 +338,18 @@ impl Tx {
             .bind(run.conversation_id).bind(run.input_after).bind(run.input_after_id).fetch_optional(c).await?),
         )
     }
+
+    /// The latest menu (an interactive message) sent in a run's chat before
+    /// `before` (epoch ms): what a number the contact typed answers.
+    pub async fn last_menu(&mut self, run: &FlowRun, before: Millis) -> Result<Option<Message>> {
+        let sql = format!(
+            "SELECT {} FROM messages WHERE org_id = $1 AND conversation_id = $2 AND direction = 'out' \
+             AND kind = 'interactive' AND internal = FALSE AND created_at <= $3 ORDER BY created_at DESC, id DESC LIMIT 1",
+            crate::chats::MSG_COLS
+        );
+        Ok(
+            with_tx!(self, c => sqlx::query_as::<_, Message>(sqlx::AssertSqlSafe(sql.as_str())).bind(run.org_id)
+            .bind(run.conversation_id).bind(before).fetch_optional(c).await?),
+        )
+    }
 }

@@ -104,13 +104,18 @@ pub async fn handle(st: &AppState, job: &Job) -> Result<Outcome, StoreError> {
             },
         };
         let waiting = state.as_ref().and_then(|s| s.waiting.clone());
+        // A text answer, when it was typed (not a button or row chosen):
+        // a number may name an option of the menu shown.
+        let mut typed_at = None;
         let input = match (&state, waiting) {
             (None, _) => Input::Start(carried.take().unwrap_or_default()),
             (Some(_), Some(Need::Answer)) => match tx.next_answer(&run).await? {
                 Some(m) => {
                     run.input_after = m.created_at;
                     run.input_after_id = Some(m.id);
-                    Input::Message(answer_of(&m))
+                    let (answer, chosen) = answer_of(&m);
+                    typed_at = (!chosen).then_some(m.created_at);
+                    Input::Message(answer)
                 }
                 None => break,
             },
@@ -157,6 +162,12 @@ pub async fn handle(st: &AppState, job: &Job) -> Result<Outcome, StoreError> {
                 tx.save_run(&run).await?;
                 break;
             }
+        };
+        let input = match (input, typed_at) {
+            (Input::Message(text), Some(at)) => Input::Message(
+                numbered_answer(&mut tx, &run, &flow, state.as_ref(), at, text).await?,
+            ),
+            (input, _) => input,
         };
         // After anything but the contact's answer (a start, a wait, a call,
         // a check of the hours or of the agents online), the run was not
@@ -212,8 +223,8 @@ fn fail(run: &mut FlowRun, why: String) {
 
 /// What a contact's message answers: the id of the button or list row
 /// chosen (on every channel, `payload.reply_id`; WhatsApp messages stored
-/// before it, their raw object), else its text.
-fn answer_of(m: &Message) -> String {
+/// before it, their raw object), else its text; and whether it was chosen.
+fn answer_of(m: &Message) -> (String, bool) {
     let raw = m.payload.0.get("raw");
     let chosen = m
         .payload
@@ -229,9 +240,48 @@ fn answer_of(m: &Message) -> String {
             })
         });
     match chosen {
-        Some(id) => id.to_string(),
-        None => m.text.clone().unwrap_or_default(),
+        Some(id) => (id.to_string(), true),
+        None => (m.text.clone().unwrap_or_default(), false),
     }
+}
+
+/// A number typed in answer to a question with options names the option of
+/// the menu shown before it, counting from 1 — how a channel without
+/// buttons shows a menu (Meta past 13 options: numbered text), and how
+/// many people answer anyway. A number that is itself an option stays.
+async fn numbered_answer(
+    tx: &mut atende_store::Tx,
+    run: &FlowRun,
+    flow: &atende_flows::Flow,
+    state: Option<&RunState>,
+    at: atende_store::Millis,
+    typed: String,
+) -> Result<String, StoreError> {
+    let asks_option = state
+        .and_then(|s| flow.steps.get(&s.step))
+        .and_then(|step| match step {
+            atende_flows::Step::Ask {
+                answer: atende_flows::Answer::Option { options },
+                ..
+            } => Some(options),
+            _ => None,
+        });
+    let Some(options) = asks_option else {
+        return Ok(typed);
+    };
+    if options
+        .iter()
+        .any(|o| o.trim().eq_ignore_ascii_case(typed.trim()))
+    {
+        return Ok(typed);
+    }
+    let Some(menu) = tx.last_menu(run, at).await? else {
+        return Ok(typed);
+    };
+    let shown = crate::chat::menu::options(&menu.payload.0["interactive"]);
+    Ok(crate::chat::menu::numbered(&shown, &typed)
+        .map(|o| o.id.clone())
+        .unwrap_or(typed))
 }
 
 /// None when the run's inbox is within its business hours now; else the
