@@ -155,7 +155,11 @@ pub fn router(state: AppState) -> Router {
         .fold(Router::new(), |r, c| r.merge(c.clone().webhooks()));
     Router::new()
         .nest("/api/v1", api_router)
-        .merge(SwaggerUi::new("/api/docs").url("/api/v1/openapi.json", openapi))
+        .merge(
+            SwaggerUi::new("/api/docs")
+                .url("/api/v1/openapi.json", openapi)
+                .url("/widget/v1/openapi.json", crate::widget::routes::openapi()),
+        )
         .merge(webhooks)
         .merge(crate::media::router())
         .route("/healthz", get(ops::healthz))

@@ -142,8 +142,11 @@ pub trait Channel<S>: Send + Sync {
         Box::pin(async {})
     }
 
-    /// Whether the channel has message templates (CH-6).
-    fn has_templates(&self) -> bool;
+    /// Whether the channel has message templates (CH-6); channels without
+    /// them keep the defaults of this and the next two.
+    fn has_templates(&self) -> bool {
+        false
+    }
 
     /// Builds a template send from the values an agent, a flow or an
     /// integrator gave, checked against the synced `template`; `fill`
@@ -151,14 +154,21 @@ pub trait Channel<S>: Send + Sync {
     /// with templates are asked.
     fn build_template(
         &self,
-        template: &Template,
-        given: &TemplateSend,
-        fill: &dyn Fn(&str) -> String,
-    ) -> ApiResult<BuiltTemplate>;
+        _template: &Template,
+        _given: &TemplateSend,
+        _fill: &dyn Fn(&str) -> String,
+    ) -> ApiResult<BuiltTemplate> {
+        Err(crate::error::ApiError::invalid(format!(
+            "Mensagens template não existem no {}.",
+            self.kind().label()
+        )))
+    }
 
     /// A synced template's text with its example values, as the template
     /// list shows it.
-    fn template_preview(&self, components: &Value) -> String;
+    fn template_preview(&self, _components: &Value) -> String {
+        String::new()
+    }
 
     /// Pulls an inbox's message templates (the `sync_templates` job).
     fn sync_templates<'a>(&'a self, st: &'a S, job: &'a Job, inbox: Inbox) -> Io<'a, JobResult>;

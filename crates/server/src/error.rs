@@ -105,6 +105,8 @@ codes! {
     TooManyResults = "too_many_results" => UNPROCESSABLE_ENTITY,
     UnknownTag = "unknown_tag" => UNPROCESSABLE_ENTITY,
     TooManyAttempts = "too_many_attempts" => TOO_MANY_REQUESTS,
+    /// Too many requests from one widget visitor or client address.
+    RateLimited = "rate_limited" => TOO_MANY_REQUESTS,
     Internal = "internal" => INTERNAL_SERVER_ERROR,
     /// The channel's provider could not be reached.
     ProviderUnreachable = "provider_unreachable" => BAD_GATEWAY,

@@ -27,6 +27,7 @@ pub mod telegram;
 pub mod telemetry;
 pub mod web;
 pub mod whatsapp;
+pub mod widget;
 pub mod wire_schema;
 pub mod worker;
 

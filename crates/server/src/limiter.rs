@@ -1,4 +1,5 @@
-//! Failed-login counting, a leaf the server state holds and login uses.
+//! Failed-login counting and request rates: leaves the server state and
+//! the widget's visitor API hold.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -63,6 +64,34 @@ impl LoginLimiter {
     }
 }
 
+/// Requests counted per key (a visitor, a client address) in fixed
+/// windows; per process, like [`LoginLimiter`].
+#[derive(Default)]
+pub struct RateLimiter {
+    counts: Mutex<HashMap<String, (u32, Instant)>>,
+}
+
+impl RateLimiter {
+    /// Counts one request under `key`: refused, with the seconds to wait,
+    /// when `max` were already counted in the current `window`.
+    pub fn hit(&self, key: &str, max: u32, window: Duration) -> Result<(), u64> {
+        let mut map = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() > 100_000 {
+            map.retain(|_, (_, since)| since.elapsed() < window);
+        }
+        let e = map.entry(key.to_string()).or_insert((0, Instant::now()));
+        if e.1.elapsed() >= window {
+            *e = (0, Instant::now());
+        }
+        if e.0 >= max {
+            let left = window.saturating_sub(e.1.elapsed());
+            return Err(left.as_secs().max(1));
+        }
+        e.0 += 1;
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,5 +105,22 @@ mod tests {
         }
         assert!(l.blocked("a@b.co", None).is_some());
         assert!(l.blocked("other@b.co", None).is_none());
+    }
+
+    #[test]
+    fn rate_limiter_refuses_past_the_max_per_key() {
+        let l = RateLimiter::default();
+        let w = Duration::from_secs(60);
+        for _ in 0..2 {
+            assert!(l.hit("v:1", 2, w).is_ok());
+        }
+        let wait = l.hit("v:1", 2, w).unwrap_err();
+        assert!((1..=60).contains(&wait));
+        assert!(l.hit("v:2", 2, w).is_ok());
+        assert!(l.hit("v:3", 1, Duration::ZERO).is_ok());
+        assert!(
+            l.hit("v:3", 1, Duration::ZERO).is_ok(),
+            "a new window starts over"
+        );
     }
 }

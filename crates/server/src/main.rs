@@ -122,12 +122,33 @@ async fn main() -> anyhow::Result<()> {
             let telegram = atende_server::demo::fake_telegram().await;
             config.telegram_api_url = telegram.base_url();
             let app = Application::build_on(config, listener).await?;
-            let bot_inbox = atende_server::demo::seed(&app.state().store).await?;
+            let store = &app.state().store;
+            let bot_inbox = atende_server::demo::seed(store).await?;
             let url = app.state().config.public_url.clone();
             let local = format!("http://127.0.0.1:{}", app.port());
+            // The shop's site, on another origin, embeds the widget.
+            let (site_listener, site) = atende_server::demo::widget::bind_site(app.port()).await?;
+            let org = store
+                .org_by_name(atende_server::demo::DEMO_ORG)
+                .await?
+                .ok_or_else(|| anyhow::anyhow!("the demo organization"))?;
+            let widget_inbox =
+                atende_server::demo::widget::widget_inbox(store, org.id, &site).await?;
+            app.state().channels.forget_routes().await;
+            tokio::spawn(atende_server::demo::widget::serve_site(
+                site_listener,
+                url.trim_end_matches('/').to_string(),
+                widget_inbox,
+            ));
+            tokio::spawn(atende_server::demo::widget::simulate(
+                local.clone(),
+                site.clone(),
+                widget_inbox,
+                rate / 3.0,
+            ));
             eprintln!(
                 "{}",
-                atende_server::demo::banner(&url, &graph.base_url(), &telegram.base_url())
+                atende_server::demo::banner(&url, &graph.base_url(), &telegram.base_url(), &site)
             );
             tokio::spawn(atende_server::demo::simulate_meta(
                 graph.clone(),

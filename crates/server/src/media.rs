@@ -123,6 +123,51 @@ async fn serve(
     Ok(r)
 }
 
+/// Keeps a copy of an uploaded file (an agent's, or a widget visitor's)
+/// under the media folder and records it under the provider's id of it, so
+/// the message that sends it can show it (and its type can be checked
+/// against the kind it is sent as).
+pub async fn keep_upload(
+    st: &AppState,
+    org: OrgId,
+    inbox: atende_domain::InboxId,
+    media_id: &str,
+    mime: &str,
+    filename: Option<&str>,
+    bytes: &[u8],
+) -> Result<(), ApiError> {
+    use sha2::Digest;
+    let rel = format!("{org}/out/{}", Uuid::now_v7());
+    let path = media_dir(st).join(&rel);
+    let write = async {
+        if let Some(dir) = path.parent() {
+            tokio::fs::create_dir_all(dir).await?;
+        }
+        let tmp = path.with_extension("part");
+        tokio::fs::write(&tmp, bytes).await?;
+        tokio::fs::rename(&tmp, &path).await
+    };
+    write.await.map_err(ApiError::internal)?;
+    let sha = base64::Engine::encode(
+        &base64::engine::general_purpose::STANDARD,
+        Sha256::digest(bytes),
+    );
+    st.store
+        .insert_upload(&atende_store::ingest::Upload {
+            inbox_id: inbox,
+            provider_media_id: media_id.to_string(),
+            org_id: org,
+            mime_type: mime.to_string(),
+            filename: filename.map(str::to_string),
+            size: bytes.len() as i64,
+            sha256: sha,
+            path: rel,
+            created_at: atende_store::now_ms(),
+        })
+        .await?;
+    Ok(())
+}
+
 #[derive(Deserialize)]
 struct DownloadPayload {
     media_id: Uuid,

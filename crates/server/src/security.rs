@@ -33,9 +33,17 @@ pub async fn headers(req: Request, next: Next) -> Response {
             h.insert(name, HeaderValue::from_static(value));
         }
     };
+    // A response with a policy of its own says who may frame it
+    // (`frame-ancestors`: the widget's chat page lets the inbox's sites).
+    let framed_by_policy = h
+        .get(header::CONTENT_SECURITY_POLICY)
+        .and_then(|p| p.to_str().ok())
+        .is_some_and(|p| p.contains("frame-ancestors") && !p.contains("frame-ancestors 'none'"));
+    if !framed_by_policy {
+        set(h, header::X_FRAME_OPTIONS, "DENY");
+    }
     set(h, header::CONTENT_SECURITY_POLICY, APP_POLICY);
     set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
-    set(h, header::X_FRAME_OPTIONS, "DENY");
     set(h, header::REFERRER_POLICY, "no-referrer");
     set(
         h,

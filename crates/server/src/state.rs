@@ -41,6 +41,8 @@ pub struct State {
     /// revoked token, an edit of the user): their open WebSockets read their
     /// credentials again at once instead of at their next periodic check.
     pub auth_changed: broadcast::Sender<atende_domain::UserId>,
+    /// Who starts or stops typing in a chat, between live connections.
+    pub typing: broadcast::Sender<Arc<crate::chat::typing::Typing>>,
 }
 
 impl AppState {
@@ -49,6 +51,7 @@ impl AppState {
         let limiter = LoginLimiter::new(config.login_max_attempts, config.login_window_secs);
         // One line per channel served.
         let meta = crate::meta::MetaShared::new(&config);
+        let widget = crate::widget::Widget::new(&config, store.clone());
         let channels = crate::channel::Registry::new([
             Arc::new(crate::whatsapp::WhatsApp::new(&config))
                 as Arc<dyn crate::channel::Channel<AppState>>,
@@ -61,6 +64,7 @@ impl AppState {
                 atende_channels::meta::Product::Instagram,
                 meta,
             )),
+            Arc::new(widget),
         ]);
         let flows = crate::flows::Flows::new(config.flow_http_internal);
         AppState(Arc::new(State {
@@ -73,6 +77,7 @@ impl AppState {
             flows,
             intake: Default::default(),
             auth_changed: broadcast::channel(1024).0,
+            typing: broadcast::channel(1024).0,
         }))
     }
 

@@ -14,7 +14,14 @@ use rust_embed::Embed;
 struct Dist;
 
 /// Paths that belong to the server, never to the app.
-const SERVER_PREFIXES: [&str; 5] = ["/api/", "/webhooks/", "/media/", "/healthz", "/readyz"];
+const SERVER_PREFIXES: [&str; 6] = [
+    "/api/",
+    "/webhooks/",
+    "/widget/",
+    "/media/",
+    "/healthz",
+    "/readyz",
+];
 
 /// Serves a file of the app, or its `index.html` for the app's own routes.
 pub async fn serve(uri: Uri) -> Response {

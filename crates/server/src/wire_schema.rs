@@ -104,7 +104,10 @@ pub fn opt_run_status() -> Object {
 }
 /// The channels an inbox can be created for today.
 pub fn inbox_channel() -> Object {
-    strings(&["whatsapp", "telegram", "messenger", "instagram"], false)
+    strings(
+        &["whatsapp", "telegram", "messenger", "instagram", "widget"],
+        false,
+    )
 }
 /// A custom-field filter's operation (RP-2).
 pub fn opt_filter_op() -> Object {

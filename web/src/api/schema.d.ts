@@ -1602,6 +1602,11 @@ export interface components {
             phone?: string | null;
             phone_display?: string | null;
         };
+        /**
+         * @description Whether the pre-chat form asks for a field.
+         * @enum {string}
+         */
+        Ask: "off" | "optional" | "required";
         AssignRequest: {
             /**
              * Format: uuid
@@ -1950,6 +1955,12 @@ export interface components {
         ClientFrame: {
             /** @enum {string} */
             type: "ping";
+        } | {
+            /** Format: uuid */
+            conversation_id: string;
+            on: boolean;
+            /** @enum {string} */
+            type: "typing";
         };
         CloseCancelled: {
             attendance_id: components["schemas"]["AttendanceId"];
@@ -2251,7 +2262,7 @@ export interface components {
         };
         ErrorDetail: {
             /** @enum {string} */
-            code: "bad_request" | "bad_json" | "invalid_body" | "bad_upload" | "unauthorized" | "invalid_credentials" | "bad_signature" | "forbidden" | "csrf" | "bad_origin" | "bad_link" | "not_reseller" | "not_found" | "contact_not_found" | "no_contact_found" | "no_scheduled_close" | "media_unavailable" | "conflict" | "attendance_open" | "confirm_agent_change" | "conversation_exists" | "flow_running" | "last_admin" | "not_ready" | "not_served_by_another_agent" | "expired" | "link_expired" | "payload_too_large" | "unsupported_media_type" | "invalid" | "active_runs" | "block_needs_recent_message" | "closing_field_required" | "contact_blocked" | "entry_flow" | "internal_not_allowed" | "invalid_flow" | "invalid_protocol" | "invalid_session" | "media_not_accepted" | "no_conversation_found" | "not_open" | "not_published" | "range_too_long" | "session_expired" | "template_not_approved" | "template_not_found" | "template_parameters" | "too_many_results" | "unknown_tag" | "too_many_attempts" | "internal" | "provider_unreachable" | "upload_refused" | "provider_refused";
+            code: "bad_request" | "bad_json" | "invalid_body" | "bad_upload" | "unauthorized" | "invalid_credentials" | "bad_signature" | "forbidden" | "csrf" | "bad_origin" | "bad_link" | "not_reseller" | "not_found" | "contact_not_found" | "no_contact_found" | "no_scheduled_close" | "media_unavailable" | "conflict" | "attendance_open" | "confirm_agent_change" | "conversation_exists" | "flow_running" | "last_admin" | "not_ready" | "not_served_by_another_agent" | "expired" | "link_expired" | "payload_too_large" | "unsupported_media_type" | "invalid" | "active_runs" | "block_needs_recent_message" | "closing_field_required" | "contact_blocked" | "entry_flow" | "internal_not_allowed" | "invalid_flow" | "invalid_protocol" | "invalid_session" | "media_not_accepted" | "no_conversation_found" | "not_open" | "not_published" | "range_too_long" | "session_expired" | "template_not_approved" | "template_not_found" | "template_parameters" | "too_many_results" | "unknown_tag" | "too_many_attempts" | "rate_limited" | "internal" | "provider_unreachable" | "upload_refused" | "provider_refused";
             /**
              * @description Facts a client can act on, when the code documents them (e.g.
              *     `conversation_exists` gives the existing `conversation_id`).
@@ -2531,6 +2542,7 @@ export interface components {
             name?: string | null;
             telegram?: components["schemas"]["TelegramPatch"] | null;
             whatsapp?: components["schemas"]["WhatsappPatch"] | null;
+            widget?: components["schemas"]["WidgetConfig"] | null;
         };
         /** @description What changed in an inbox; absent fields did not change. */
         InboxUpdated: {
@@ -2744,13 +2756,14 @@ export interface components {
         };
         NewInboxRequest: {
             /** @enum {string} */
-            channel: "whatsapp" | "telegram" | "messenger" | "instagram";
+            channel: "whatsapp" | "telegram" | "messenger" | "instagram" | "widget";
             /** @description When off, new chats go straight to Open (FL-2). Default on. */
             chatbot_enabled?: boolean | null;
             meta?: components["schemas"]["MetaConfig"] | null;
             name: string;
             telegram?: components["schemas"]["TelegramConfig"] | null;
             whatsapp?: components["schemas"]["WhatsappConfig"] | null;
+            widget?: components["schemas"]["WidgetConfig"] | null;
         };
         /** @description A new tag: its name is required. */
         NewTag: {
@@ -2806,6 +2819,15 @@ export interface components {
             /** @description The contact's name, or "(Sem nome)". */
             name: string;
             phone?: string | null;
+        };
+        /** @description The pre-chat form: what a visitor is asked before writing. */
+        Prechat: {
+            /** @default off */
+            email: components["schemas"]["Ask"];
+            /** @default off */
+            name: components["schemas"]["Ask"];
+            /** @default off */
+            phone: components["schemas"]["Ask"];
         };
         /** @description One problem of a flow, for the editor to point at. */
         Problem: {
@@ -3031,6 +3053,14 @@ export interface components {
             counts: components["schemas"]["ViewCountsOut"];
             /** @enum {string} */
             type: "counts";
+        } | {
+            /** Format: uuid */
+            conversation_id: string;
+            on: boolean;
+            /** @description `contact`. */
+            sender: string;
+            /** @enum {string} */
+            type: "typing";
         };
         /** @description A message of a session's conversation. */
         SessionMessageOut: {
@@ -3360,6 +3390,37 @@ export interface components {
             phone_number_id?: string | null;
             verify_token?: string | null;
             waba_id?: string | null;
+        };
+        /** @description A web-chat widget inbox's settings. */
+        WidgetConfig: {
+            /**
+             * @description The sites that may embed the widget, as origins
+             *     (`https://www.loja.com.br`); `"*"` alone lets any site.
+             * @example [
+             *       "https://www.loja.com.br"
+             *     ]
+             */
+            allowed_origins?: string[] | null;
+            /** @description Shown outside the inbox's business hours (LC-22). */
+            closed_message?: string | null;
+            /**
+             * @description The accent colour, `#rrggbb`.
+             * @example #1f6feb
+             */
+            color?: string | null;
+            /** @description The first words a visitor reads. */
+            greeting?: string | null;
+            /**
+             * @description The secret a site signs its users' ids with (HMAC-SHA256, hex):
+             *     a visitor whose id verifies is the same contact on every device.
+             *     Write-only; blank keeps the current one.
+             */
+            identity_secret?: string | null;
+            /** @description `false` removes the identity secret (visitors stay anonymous). */
+            identity_verification?: boolean | null;
+            prechat?: components["schemas"]["Prechat"] | null;
+            /** @description The widget's title (default: the inbox's name). */
+            title?: string | null;
         };
     };
     responses: never;

@@ -122,22 +122,24 @@ pub fn visible(auth: &Auth, e: &Event) -> bool {
         return false;
     }
     match audience(e) {
-        Audience::Chat => {
-            let Some(scope) = e.chat() else { return false };
-            let state = atende_domain::ChatState {
-                attendance_open: scope.attendance_open,
-                department_id: scope.department_id,
-                agent_id: scope.agent_id,
-            };
-            auth.permissions().access(Module::Chat) >= Access::View
-                && atende_domain::can_see(&state, &auth.viewer())
-        }
+        Audience::Chat => e.chat().is_some_and(|scope| sees_chat(auth, &scope)),
         Audience::AnyOf(modules) => modules
             .iter()
             .any(|m| auth.permissions().access(*m) >= Access::View),
         Audience::Everyone => true,
         Audience::Nobody => false,
     }
+}
+
+/// Whether `auth` may see a chat as it is now (the chat module and LC-1).
+pub fn sees_chat(auth: &Auth, scope: &atende_store::events::ChatScope) -> bool {
+    let state = atende_domain::ChatState {
+        attendance_open: scope.attendance_open,
+        department_id: scope.department_id,
+        agent_id: scope.agent_id,
+    };
+    auth.permissions().access(Module::Chat) >= Access::View
+        && atende_domain::can_see(&state, &auth.viewer())
 }
 
 /// The event as `auth` receives it, or None when they may not see it. A

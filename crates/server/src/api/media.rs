@@ -94,10 +94,10 @@ async fn upload(
         }
         None => return Err(ApiError::invalid("Esta caixa de entrada não envia mídia.")),
     };
-    keep(
+    crate::media::keep_upload(
         &st,
-        &auth,
-        &inbox,
+        auth.org(),
+        inbox.id,
         &media_id,
         &mime,
         filename.as_deref(),
@@ -115,51 +115,6 @@ async fn upload(
     ))
 }
 
-/// Keeps a copy of an uploaded file under the media folder, so the message
-/// that sends it can show it (and its type can be checked against the kind
-/// it is sent as).
-async fn keep(
-    st: &AppState,
-    auth: &Auth,
-    inbox: &atende_store::directory::Inbox,
-    media_id: &str,
-    mime: &str,
-    filename: Option<&str>,
-    bytes: &[u8],
-) -> ApiResult<()> {
-    use sha2::Digest;
-    let rel = format!("{}/out/{}", auth.org(), uuid::Uuid::now_v7());
-    let path = crate::media::media_dir(st).join(&rel);
-    let write = async {
-        if let Some(dir) = path.parent() {
-            tokio::fs::create_dir_all(dir).await?;
-        }
-        let tmp = path.with_extension("part");
-        tokio::fs::write(&tmp, bytes).await?;
-        tokio::fs::rename(&tmp, &path).await
-    };
-    write.await.map_err(ApiError::internal)?;
-    let sha = base64::Engine::encode(
-        &base64::engine::general_purpose::STANDARD,
-        sha2::Sha256::digest(bytes),
-    );
-    st.store
-        .insert_upload(&atende_store::ingest::Upload {
-            inbox_id: inbox.id,
-            provider_media_id: media_id.to_string(),
-            org_id: auth.org(),
-            mime_type: mime.to_string(),
-            filename: filename.map(str::to_string),
-            size: bytes.len() as i64,
-            sha256: sha,
-            path: rel,
-            created_at: atende_store::now_ms(),
-        })
-        .await?;
-    Ok(())
-}
-
-/// A multipart form that could not be read: too large, or not a form.
 fn bad_upload(status: StatusCode, text: String) -> ApiError {
     let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
         Code::PayloadTooLarge

@@ -16,6 +16,12 @@
 //! once after `hello`, then at most once a second while events that can
 //! move chats between views arrive, so clients never poll for them.
 //!
+//! Typing goes both ways without being stored: a client sends
+//! `{"type":"typing","conversation_id":…,"on":true}` while its user types a
+//! reply (a widget visitor sees it), and gets `{"type":"typing",
+//! "conversation_id":…,"sender":"contact","on":…}` when a chat's contact
+//! types, for chats it may see.
+//!
 //! Both directions are typed ([`ServerFrame`], [`ClientFrame`]) and listed
 //! in the OpenAPI document's schemas, so clients generate their types.
 
@@ -50,15 +56,19 @@ pub async fn upgrade(
     // is published after it, so the receiver has it; one committed before is
     // covered by `last_seq` (and skipped below).
     let rx = st.bus.subscribe();
+    let typing = st.typing.subscribe();
     let last_seq = st.store.last_event_seq(auth.org()).await?;
-    Ok(ws.on_upgrade(move |socket| serve(st, auth, socket, rx, last_seq)))
+    Ok(ws.on_upgrade(move |socket| serve(st, auth, socket, (rx, typing), last_seq)))
 }
 
 async fn serve(
     st: AppState,
     mut auth: Auth,
     mut socket: WebSocket,
-    mut rx: tokio::sync::broadcast::Receiver<Arc<Event>>,
+    (mut rx, mut typing): (
+        tokio::sync::broadcast::Receiver<Arc<Event>>,
+        tokio::sync::broadcast::Receiver<Arc<crate::chat::typing::Typing>>,
+    ),
     last_seq: i64,
 ) {
     let hello = ServerFrame::Hello { last_seq }.text();
@@ -137,16 +147,38 @@ async fn serve(
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
                 Some(Ok(m)) => {
                     idle.as_mut().reset(tokio::time::Instant::now() + CLIENT_SILENCE);
-                    if let Message::Text(t) = &m
-                        && is_ping(t)
-                    {
-                        let pong = ServerFrame::Pong.text();
-                        if socket.send(Message::Text(pong.into())).await.is_err() {
-                            return;
+                    if let Message::Text(t) = &m {
+                        match serde_json::from_str(t) {
+                            Ok(ClientFrame::Ping) => {
+                                let pong = ServerFrame::Pong.text();
+                                if socket.send(Message::Text(pong.into())).await.is_err() {
+                                    return;
+                                }
+                            }
+                            Ok(ClientFrame::Typing { conversation_id, on }) => {
+                                agent_typing(&st, &auth, conversation_id, on).await;
+                            }
+                            Err(_) => {}
                         }
                     }
                 }
             },
+            t = typing.recv() => {
+                if let Ok(t) = t
+                    && t.org == auth.org()
+                    && t.by == crate::chat::typing::Typist::Contact
+                    && super::events::sees_chat(&auth, &t.scope)
+                {
+                    let frame = ServerFrame::Typing {
+                        conversation_id: t.scope.conversation_id,
+                        sender: "contact".into(),
+                        on: t.on,
+                    };
+                    if socket.send(Message::Text(frame.text().into())).await.is_err() {
+                        return;
+                    }
+                }
+            }
             user = auth_changed.recv() => match user {
                 Ok(u) => reload = u == auth.user.id,
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => reload = true,
@@ -193,10 +225,26 @@ async fn end(mut socket: WebSocket) {
     let _ = socket.send(Message::Close(Some(frame))).await;
 }
 
-/// `{"type":"ping"}` from the client's heartbeat (anything else is
-/// ignored).
-fn is_ping(text: &str) -> bool {
-    matches!(serde_json::from_str(text), Ok(ClientFrame::Ping))
+/// An agent types in a chat they may see: passed to its contact (a widget
+/// visitor's stream).
+async fn agent_typing(
+    st: &AppState,
+    auth: &Auth,
+    conversation_id: atende_domain::ConversationId,
+    on: bool,
+) {
+    let Ok(conv) = st.store.conversation(auth.org(), conversation_id).await else {
+        return;
+    };
+    let scope = conv.scope();
+    if super::events::sees_chat(auth, &scope) {
+        let _ = st.typing.send(Arc::new(crate::chat::typing::Typing {
+            org: auth.org(),
+            scope,
+            by: crate::chat::typing::Typist::Agent(auth.user.id),
+            on,
+        }));
+    }
 }
 
 /// A frame the server sends on the socket (a JSON text frame).
@@ -217,6 +265,15 @@ pub enum ServerFrame {
     Counts {
         counts: super::conversations::ViewCountsOut,
     },
+    /// A chat's contact started or stopped typing (a widget visitor);
+    /// without news, "typing" stops showing after a few seconds.
+    Typing {
+        #[schema(value_type = String, format = Uuid)]
+        conversation_id: atende_domain::ConversationId,
+        /// `contact`.
+        sender: String,
+        on: bool,
+    },
 }
 
 impl ServerFrame {
@@ -231,6 +288,12 @@ impl ServerFrame {
 pub enum ClientFrame {
     /// The heartbeat, every few seconds; answered with `pong`.
     Ping,
+    /// The user started (`on`) or stopped typing a reply in a chat.
+    Typing {
+        #[schema(value_type = String, format = Uuid)]
+        conversation_id: atende_domain::ConversationId,
+        on: bool,
+    },
 }
 
 /// How often the server pings (browsers answer on their own).

@@ -19,6 +19,18 @@ use crate::inbound::Routed;
 /// Most deliveries applied in one transaction.
 const MAX_BATCH: usize = 256;
 
+/// The key that picks a delivery's writer ([`Intake::submit`]): its
+/// organization and customer (the channel's key of them), so one customer's
+/// contact and conversation are only ever written by one writer and never
+/// raced for, while an organization's customers spread over the writers.
+pub fn lane_key(org: atende_domain::OrgId, customer: Option<&str>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    org.hash(&mut h);
+    customer.hash(&mut h);
+    h.finish()
+}
+
 /// One delivery's routed events, and who waits for their commit.
 struct Item {
     events: Vec<Routed>,

@@ -7,15 +7,13 @@ use atende_domain::ChannelKind;
 use atende_store::Job;
 use atende_store::chats::Message;
 use atende_store::directory::Inbox;
-use atende_store::ingest::Template;
 use axum::Router;
 use serde_json::Value;
 
 use super::Meta;
-use crate::channel::{BuiltTemplate, Channel, Credentials, Fetched, Io, JobResult};
-use crate::chat::compose::template_request::TemplateSend;
+use crate::channel::{Channel, Credentials, Fetched, Io, JobResult};
 use crate::chat::delivery;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::state::AppState;
 
 const MB: i64 = 1024 * 1024;
@@ -157,26 +155,6 @@ impl Channel<AppState> for Meta {
         current: Option<(&Value, &Value)>,
     ) -> ApiResult<Credentials> {
         super::credentials::credentials(self.product, given, current)
-    }
-
-    fn has_templates(&self) -> bool {
-        false
-    }
-
-    fn build_template(
-        &self,
-        _template: &Template,
-        _given: &TemplateSend,
-        _fill: &dyn Fn(&str) -> String,
-    ) -> ApiResult<BuiltTemplate> {
-        Err(ApiError::invalid(format!(
-            "Mensagens template não existem no {}.",
-            super::credentials::label(self.product)
-        )))
-    }
-
-    fn template_preview(&self, _components: &Value) -> String {
-        String::new()
     }
 
     fn sync_templates<'a>(

@@ -134,7 +134,7 @@ async fn receive(
         }
     }
     if !routed.is_empty() {
-        let key = partition_key(customer);
+        let key = customer.map_or(0, |(org, c)| crate::intake::lane_key(org, Some(&c)));
         if let Err(e) = st.intake.submit(key, routed).await {
             return ApiError::internal(e).into_response();
         }
@@ -151,12 +151,4 @@ fn customer_of(e: &Inbound) -> Option<String> {
         Inbound::Watermark(w) => Some(w.recipient.clone()),
         _ => None,
     }
-}
-
-/// Which ingest writer takes a delivery: its organization and customer.
-fn partition_key(customer: Option<(atende_domain::OrgId, String)>) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    customer.hash(&mut h);
-    h.finish()
 }

@@ -7,13 +7,11 @@ use atende_domain::ChannelKind;
 use atende_store::Job;
 use atende_store::chats::Message;
 use atende_store::directory::Inbox;
-use atende_store::ingest::Template;
 use axum::Router;
 use serde_json::{Value, json};
 
 use super::Telegram;
-use crate::channel::{BuiltTemplate, Channel, Credentials, Fetched, Io, JobResult};
-use crate::chat::compose::template_request::TemplateSend;
+use crate::channel::{Channel, Credentials, Fetched, Io, JobResult};
 use crate::chat::delivery;
 use crate::error::{ApiError, ApiResult, Code};
 use crate::state::AppState;
@@ -145,25 +143,6 @@ impl Channel<AppState> for Telegram {
                 Err(e) => tracing::warn!(inbox = %inbox.id, error = %e, "deleteWebhook failed"),
             }
         })
-    }
-
-    fn has_templates(&self) -> bool {
-        false
-    }
-
-    fn build_template(
-        &self,
-        _template: &Template,
-        _given: &TemplateSend,
-        _fill: &dyn Fn(&str) -> String,
-    ) -> ApiResult<BuiltTemplate> {
-        Err(ApiError::invalid(
-            "Mensagens template não existem no Telegram.",
-        ))
-    }
-
-    fn template_preview(&self, _components: &Value) -> String {
-        String::new()
     }
 
     fn sync_templates<'a>(

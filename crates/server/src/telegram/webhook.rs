@@ -102,7 +102,7 @@ async fn receive(
         }
     }
     if !routed.is_empty() {
-        let key = partition_key(route.org_id, chat.as_deref());
+        let key = crate::intake::lane_key(route.org_id, chat.as_deref());
         if let Err(e) = st.intake.submit(key, routed).await {
             return ApiError::internal(e).into_response();
         }
@@ -128,14 +128,4 @@ async fn receive(
     }
     metrics::counter!("atende_webhooks_total", "channel" => "telegram").increment(1);
     (StatusCode::OK, "ok").into_response()
-}
-
-/// Which ingest writer takes an update: its organization and chat, so one
-/// customer's contact and conversation are only ever written by one writer.
-fn partition_key(org: atende_domain::OrgId, chat: Option<&str>) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    org.hash(&mut h);
-    chat.hash(&mut h);
-    h.finish()
 }

@@ -177,21 +177,12 @@ async fn route(
 /// and never raced for; customers of one organization spread over the
 /// writers (PostgreSQL runs several).
 fn partition_key(routed: &[Routed]) -> u64 {
-    use std::hash::{Hash, Hasher};
     let first = routed.iter().find_map(|r| match &r.event {
         Inbound::Message(m) => Some((r.route.org_id, m.sender.key.as_deref())),
         Inbound::Receipt(s) => Some((r.route.org_id, s.recipient.as_deref())),
         _ => None,
     });
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    match first {
-        Some((org, customer)) => {
-            org.hash(&mut h);
-            customer.hash(&mut h);
-        }
-        None => 0u8.hash(&mut h),
-    }
-    h.finish()
+    first.map_or(0, |(org, customer)| crate::intake::lane_key(org, customer))
 }
 
 /// Whether an event belongs to an inbox of the app that signed it.

@@ -77,8 +77,8 @@ impl From<Inbox> for InboxOut {
 pub struct NewInboxRequest {
     #[schema(min_length = 1, max_length = 80, pattern = r"\S")]
     pub name: String,
-    /// The inbox's channel: `whatsapp`, `telegram`, `messenger` or
-    /// `instagram`.
+    /// The inbox's channel: `whatsapp`, `telegram`, `messenger`,
+    /// `instagram` or `widget`.
     #[schema(schema_with = crate::wire_schema::inbox_channel)]
     pub channel: String,
     /// A channel's credentials go in an object named after it: the
@@ -93,6 +93,10 @@ pub struct NewInboxRequest {
     /// professional account's (`instagram`: `account_id`) credentials.
     #[schema(value_type = Option<crate::meta::MetaConfig>)]
     pub meta: Option<Value>,
+    /// The web-chat widget's settings, for `widget`: the sites that may
+    /// embed it (`allowed_origins`), its look, the pre-chat form.
+    #[schema(value_type = Option<crate::widget::WidgetConfig>)]
+    pub widget: Option<Value>,
     /// When off, new chats go straight to Open (FL-2). Default on.
     pub chatbot_enabled: Option<bool>,
 }
@@ -104,6 +108,7 @@ impl NewInboxRequest {
             (ChannelKind::Whatsapp, self.whatsapp.take()),
             (ChannelKind::Telegram, self.telegram.take()),
             (meta, self.meta.take()),
+            (ChannelKind::Widget, self.widget.take()),
         ])
     }
 }
@@ -261,6 +266,9 @@ pub struct InboxUpdate {
     /// token after Meta refused the old one, code 190).
     #[schema(value_type = Option<crate::meta::MetaConfig>)]
     pub meta: Option<Value>,
+    /// New widget settings: fields left out keep theirs.
+    #[schema(value_type = Option<crate::widget::WidgetConfig>)]
+    pub widget: Option<Value>,
 }
 
 impl InboxUpdate {
@@ -272,6 +280,7 @@ impl InboxUpdate {
             (ChannelKind::Whatsapp, self.whatsapp.take()),
             (ChannelKind::Telegram, self.telegram.take()),
             (meta_kind(channel), self.meta.take()),
+            (ChannelKind::Widget, self.widget.take()),
         ])
     }
 }

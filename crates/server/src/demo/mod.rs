@@ -2,8 +2,12 @@
 //! WhatsApp number, a Facebook page and an Instagram account bound to an
 //! in-process fake Graph API, a Telegram bot bound to an in-process fake
 //! Bot API, and simulated customers writing in Portuguese on each (on
-//! Instagram, now and then a story mention). WhatsApp and Messenger
-//! replies come back as delivered/read receipts; Telegram has none.
+//! Instagram, now and then a story mention), and a shop's site on a second
+//! local address with the web-chat widget and visitors writing through it
+//! (`widget`). WhatsApp and Messenger replies come back as delivered/read
+//! receipts; Telegram has none.
+
+pub mod widget;
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -233,12 +237,12 @@ async fn telegram_inbox(
 }
 
 /// `examples/flows/boas-vindas.json`, the pt-BR welcome flow.
-pub const WELCOME_FLOW: &str = include_str!("../../../examples/flows/boas-vindas.json");
+pub const WELCOME_FLOW: &str = include_str!("../../../../examples/flows/boas-vindas.json");
 
 /// Prints where to go and who to log in as.
-pub fn banner(url: &str, graph_url: &str, telegram_url: &str) -> String {
+pub fn banner(url: &str, graph_url: &str, telegram_url: &str, site: &str) -> String {
     let mut s = format!(
-        "\n  Atende demo: {url}\n  API: {url}/api/docs\n  WhatsApp falso (mensagens recebidas): {graph_url}/__fake/messages\n  Messenger e Instagram falsos: o mesmo registro\n  Telegram falso (mensagens recebidas): {telegram_url}/__fake/messages\n\n  Logins (senha {DEMO_PASSWORD}):\n"
+        "\n  Atende demo: {url}\n  API: {url}/api/docs\n  Site de exemplo com o widget de chat (outra origem): {site}\n  WhatsApp falso (mensagens recebidas): {graph_url}/__fake/messages\n  Messenger e Instagram falsos: o mesmo registro\n  Telegram falso (mensagens recebidas): {telegram_url}/__fake/messages\n\n  Logins (senha {DEMO_PASSWORD}):\n"
     );
     for (email, name, role, _) in PEOPLE {
         s.push_str(&format!("    {email:<26} {name} ({})\n", role.as_str()));
