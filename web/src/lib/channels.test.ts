@@ -23,7 +23,7 @@ describe('channels', () => {
     expect(knownChannel('sms')).toBeNull();
     expect(channelName('whatsapp')).toBe('WhatsApp');
     expect(channelName('telegram')).toBe('Telegram');
-    expect(channelName('widget')).toBe('Chat do site');
+    expect(channelName('widget')).toBe('Webchat');
     expect(channelName('sms')).toBe('Canal sms');
   });
 

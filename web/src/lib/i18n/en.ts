@@ -1,4 +1,5 @@
 import { adminEn } from './admin.en';
+import { inboxWidgetEn } from './inboxWidget.en';
 import { hoursEn } from './hours.en';
 import { absenceEn } from './absence.en';
 import { flowActionsEn } from './flowActions.en';
@@ -89,7 +90,7 @@ export const en: Record<MessageKey, string> = {
   'channel.instagram': 'Instagram',
   'channel.messenger': 'Facebook Messenger',
   'channel.telegram': 'Telegram',
-  'channel.widget': 'Website chat',
+  'channel.widget': 'Web chat',
   'channel.other': 'Channel {name}',
 
   'item.unread': '{count} unread messages',
@@ -104,6 +105,7 @@ export const en: Record<MessageKey, string> = {
   'item.markReadFailed': 'Could not mark the conversation as read: {message}',
   'item.refreshFailed': 'Could not refresh a chat in the list: {message}',
   'item.closed': 'Closed',
+  'item.typing': 'typing…',
   'preview.agent': 'Agent: {text}',
   'preview.bot': '🤖 Bot: {text}',
   'preview.internal': '🔒 Internal note: {text}',
@@ -147,6 +149,7 @@ export const en: Record<MessageKey, string> = {
   'pane.today': 'Today',
   'pane.yesterday': 'Yesterday',
   'pane.newMessages': 'New messages',
+  'pane.typing': '{name} is typing…',
 
   'actions.forward': 'Forward',
   'actions.close': 'Close attendance',
@@ -308,6 +311,7 @@ export const en: Record<MessageKey, string> = {
   'resync.catchingUp': 'Catching up with recent changes…',
 
   ...adminEn,
+  ...inboxWidgetEn,
   ...flowActionsEn,
   ...panelEn,
   ...readyEn,

@@ -1,4 +1,5 @@
 import { adminPtBR } from './admin.pt-BR';
+import { inboxWidgetPtBR } from './inboxWidget.pt-BR';
 import { hoursPtBR } from './hours.pt-BR';
 import { absencePtBR } from './absence.pt-BR';
 import { flowActionsPtBR } from './flowActions.pt-BR';
@@ -93,7 +94,7 @@ export const ptBR = {
   'channel.instagram': 'Instagram',
   'channel.messenger': 'Facebook Messenger',
   'channel.telegram': 'Telegram',
-  'channel.widget': 'Chat do site',
+  'channel.widget': 'Webchat',
   'channel.other': 'Canal {name}',
 
   'item.unread': '{count} mensagens não lidas',
@@ -108,6 +109,7 @@ export const ptBR = {
   'item.markReadFailed': 'Não foi possível marcar a conversa como lida: {message}',
   'item.refreshFailed': 'Não foi possível atualizar um chat da lista: {message}',
   'item.closed': 'Encerrado',
+  'item.typing': 'digitando…',
   'preview.agent': 'Agente: {text}',
   'preview.bot': '🤖 Bot: {text}',
   'preview.internal': '🔒 Nota interna: {text}',
@@ -151,6 +153,7 @@ export const ptBR = {
   'pane.today': 'Hoje',
   'pane.yesterday': 'Ontem',
   'pane.newMessages': 'Novas mensagens',
+  'pane.typing': '{name} está digitando…',
 
   'actions.forward': 'Encaminhar',
   'actions.close': 'Encerrar atendimento',
@@ -312,6 +315,7 @@ export const ptBR = {
   'resync.catchingUp': 'Atualizando com as mudanças recentes…',
 
   ...adminPtBR,
+  ...inboxWidgetPtBR,
   ...flowActionsPtBR,
   ...panelPtBR,
   ...readyPtBR,

@@ -24,13 +24,14 @@ const filled: CredentialFields = {
 
 describe('inbox credentials', () => {
   it('picks the form of each channel', () => {
-    expect(NEW_CHANNELS).toEqual(['whatsapp', 'telegram', 'messenger', 'instagram']);
+    expect(NEW_CHANNELS).toEqual(['whatsapp', 'telegram', 'messenger', 'instagram', 'widget']);
     expect(credentialsKind('whatsapp')).toBe('whatsapp');
     expect(credentialsKind('telegram')).toBe('telegram');
     expect(credentialsKind('messenger')).toBe('meta');
     expect(credentialsKind('instagram')).toBe('meta');
+    expect(credentialsKind('widget')).toBe('widget');
     // A kind the form does not know keeps WhatsApp's form, as before.
-    expect(credentialsKind('widget')).toBe('whatsapp');
+    expect(credentialsKind('sms')).toBe('whatsapp');
     expect(metaIdKey('messenger')).toBe('page_id');
     expect(metaIdKey('instagram')).toBe('account_id');
   });
@@ -103,6 +104,8 @@ describe('inbox credentials', () => {
     });
     expect(credentialsPatch('telegram', { ...blank, botToken: ' 1:A ' })).toEqual({ telegram: { bot_token: '1:A' } });
     expect(credentialsPatch('telegram', blank)).toEqual({});
+    // The widget has no provider credentials: its settings go in `widget`.
+    expect(credentialsPatch('widget', filled)).toEqual({});
   });
 
   it('gives the webhook URL Meta must call', () => {

@@ -2,7 +2,8 @@
  * The inbox form's credentials, per channel: which fields it shows, the
  * request bodies it sends (`POST /inboxes`, `PATCH /inboxes/{id}`) and the
  * webhook URL the provider must be given. Secrets are write-only: the form
- * never reads them back, and an edit sends only the fields filled in.
+ * never reads them back, and an edit sends only the fields filled in. A
+ * web-chat widget inbox has settings rather than credentials: `widget.ts`.
  */
 import type { components } from '../../api/schema';
 
@@ -11,19 +12,23 @@ export type NewInboxRequest = Schemas['NewInboxRequest'];
 type CredentialsUpdate = Pick<Schemas['InboxUpdate'], 'whatsapp' | 'telegram' | 'meta'>;
 
 /** The channels an inbox can be created for. */
-export const NEW_CHANNELS = ['whatsapp', 'telegram', 'messenger', 'instagram'] as const;
+export const NEW_CHANNELS = ['whatsapp', 'telegram', 'messenger', 'instagram', 'widget'] as const;
 export type NewChannel = (typeof NEW_CHANNELS)[number];
+/** The channels whose inboxes take provider credentials (all but the widget). */
+export type CredentialChannel = Exclude<NewChannel, 'widget'>;
 
 /**
  * The credentials an inbox's channel takes: a Telegram bot token, a Meta
- * page's or Instagram account's (Messenger, Instagram), or WhatsApp's (also
- * for a kind the form does not know, as before).
+ * page's or Instagram account's (Messenger, Instagram), the widget's
+ * settings (no provider credentials), or WhatsApp's (also for a kind the
+ * form does not know, as before).
  */
-export type CredentialsKind = 'whatsapp' | 'telegram' | 'meta';
+export type CredentialsKind = 'whatsapp' | 'telegram' | 'meta' | 'widget';
 
 export function credentialsKind(channel: string): CredentialsKind {
   if (channel === 'telegram') return 'telegram';
   if (channel === 'messenger' || channel === 'instagram') return 'meta';
+  if (channel === 'widget') return 'widget';
   return 'whatsapp';
 }
 
@@ -82,9 +87,9 @@ const metaOf = (channel: string, f: CredentialFields) => ({
 const filledIn = <T extends Record<string, string>>(o: T): Partial<T> =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v.trim() !== '')) as Partial<T>;
 
-/** `POST /inboxes`'s body for a new inbox on `channel`. */
+/** `POST /inboxes`'s body for a new inbox on `channel` (a widget's: `newWidgetInboxBody`). */
 export function newInboxBody(
-  channel: NewChannel,
+  channel: CredentialChannel,
   name: string,
   chatbot: boolean,
   f: CredentialFields,
@@ -104,7 +109,8 @@ export function newInboxBody(
 /**
  * The credentials part of `PATCH /inboxes/{id}` when they are to change:
  * only what was filled in (blank fields keep their values); nothing for
- * Telegram without a new token.
+ * Telegram without a new token, nor for the widget (its settings go in
+ * `widget`).
  */
 export function credentialsPatch(channel: string, f: CredentialFields): CredentialsUpdate {
   switch (credentialsKind(channel)) {
@@ -116,6 +122,8 @@ export function credentialsPatch(channel: string, f: CredentialFields): Credenti
       return { meta: filledIn(metaOf(channel, f)) };
     case 'whatsapp':
       return { whatsapp: filledIn(whatsappOf(f)) };
+    case 'widget':
+      return {};
   }
 }
 

@@ -6,6 +6,8 @@ import { fetchCounts } from '../counts/api';
 import { tabCounts } from '../counts/store.svelte';
 import { assignedAgentIds, reloadAgentsIfUnknown } from '../directory.svelte';
 import { readyResponses } from '../ready/store.svelte';
+import { contactTyping } from '../typing/store.svelte';
+import { setTypingOutlet } from '../typing/typing';
 import { EventSync, type SocketLike } from './sync';
 
 export function wsUrl(loc: Pick<Location, 'protocol' | 'host'>): string {
@@ -26,6 +28,7 @@ export function startLive(store: ConsoleStore, hooks: LiveHooks): EventSync {
     fetchEvents,
     apply(events) {
       store.apply(events);
+      contactTyping.applied(events);
       let directory = false;
       let membership = false;
       let ready = false;
@@ -46,6 +49,9 @@ export function startLive(store: ConsoleStore, hooks: LiveHooks): EventSync {
     onCounts(counts) {
       tabCounts.set(counts);
     },
+    onTyping(frame) {
+      contactTyping.frame(frame);
+    },
     watchOffline: browserOffline,
     // Logout in another tab, deactivation, a revoked token: to the login.
     onSessionEnded: sessionEnded,
@@ -65,6 +71,8 @@ export function startLive(store: ConsoleStore, hooks: LiveHooks): EventSync {
     },
   });
   sync.start();
+  // The composer's typing (widget chats) goes out on this socket.
+  setTypingOutlet((frame) => sync.send(frame));
   return sync;
 }
 

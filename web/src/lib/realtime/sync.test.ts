@@ -122,6 +122,47 @@ describe('parseFrame', () => {
   });
 });
 
+describe('EventSync live typing', () => {
+  it('reads a contact typing frame and rejects a malformed one', () => {
+    expect(parseFrame('{"type":"typing","conversation_id":"c1","sender":"contact","on":true}')).toEqual({
+      type: 'typing',
+      conversation_id: 'c1',
+      sender: 'contact',
+      on: true,
+    });
+    expect(parseFrame('{"type":"typing","conversation_id":"c1","sender":"contact","on":"yes"}')).toBeNull();
+    expect(parseFrame('{"type":"typing","sender":"contact","on":false}')).toBeNull();
+    expect(parseFrame('{"type":"typing","conversation_id":"c1","on":false}')).toBeNull();
+  });
+
+  it('hands typing frames to onTyping, not to apply', () => {
+    const frames: [string, boolean][] = [];
+    const h = harness(undefined, { onTyping: (f) => frames.push([f.conversation_id, f.on]) });
+    h.sync.start();
+    h.socket().hello(0);
+    h.socket().receive({ type: 'typing', conversation_id: 'c1', sender: 'contact', on: true });
+    h.socket().receive({ type: 'typing', conversation_id: 'c1', sender: 'contact', on: false });
+    expect(frames).toEqual([
+      ['c1', true],
+      ['c1', false],
+    ]);
+    expect(h.applied).toEqual([]);
+  });
+
+  it('sends the user typing on the open socket, and nothing without one', () => {
+    const h = harness();
+    const frame = { type: 'typing', conversation_id: 'c1', on: true } as const;
+    expect(h.sync.send(frame), 'not started').toBe(false);
+    h.sync.start();
+    expect(h.sync.send(frame)).toBe(true);
+    expect(h.socket().sent).toEqual(['{"type":"typing","conversation_id":"c1","on":true}']);
+    h.socket().drop();
+    expect(h.sync.send(frame), 'socket lost').toBe(false);
+    h.sync.stop();
+    expect(h.sync.send(frame)).toBe(false);
+  });
+});
+
 describe('EventSync counters', () => {
   it('hands every counts frame to onCounts, without touching events or their order', () => {
     const counts: number[] = [];

@@ -5,7 +5,9 @@
  * beyond what we have), a `{"type":"resync"}` from the server, or the
  * "Ressincronizar" button all catch up through `GET /events?after=N`,
  * page by page, before live events are applied again. The tab counters
- * (`{"type":"counts"}`, LC-1) ride the same socket and go to `onCounts`.
+ * (`{"type":"counts"}`, LC-1) ride the same socket and go to `onCounts`,
+ * and so does live typing: a contact's (`{"type":"typing"}`) goes to
+ * `onTyping`, the user's own is sent with `send`.
  *
  * A dead connection (Wi-Fi gone, laptop lid closed) may keep its socket
  * "open" for minutes: the client sends `{"type":"ping"}` every
@@ -91,6 +93,8 @@ export interface SyncDeps {
   onCaughtUp?(): void;
   /** The tab counters the server pushed (`{"type":"counts"}`), as they arrive. */
   onCounts?(counts: ViewCounts): void;
+  /** A chat's contact started or stopped typing (`{"type":"typing"}`, not ordered with events). */
+  onTyping?(frame: TypingFrame): void;
   /**
    * The server closed the socket because the session ended (logout,
    * deactivation, revoked token: close code `SESSION_ENDED`). The engine
@@ -109,6 +113,10 @@ export interface SyncDeps {
 /** The frames the server sends, as its OpenAPI document types them (the
  * heartbeat's `pong` only shows the socket is alive). */
 type Frame = Exclude<components['schemas']['ServerFrame'], { type: 'pong' }>;
+/** A contact's typing, as the server sends it. */
+export type TypingFrame = Extract<Frame, { type: 'typing' }>;
+/** A frame the client sends. */
+export type ClientFrame = components['schemas']['ClientFrame'];
 
 export function parseFrame(data: unknown): Frame | null {
   if (typeof data !== 'string') return null;
@@ -119,12 +127,24 @@ export function parseFrame(data: unknown): Frame | null {
     return null;
   }
   if (typeof v !== 'object' || v === null) return null;
-  const f = v as { type?: unknown; last_seq?: unknown; event?: unknown; counts?: unknown };
+  const f = v as {
+    type?: unknown;
+    last_seq?: unknown;
+    event?: unknown;
+    counts?: unknown;
+    conversation_id?: unknown;
+    sender?: unknown;
+    on?: unknown;
+  };
   if (f.type === 'hello' && typeof f.last_seq === 'number') return { type: 'hello', last_seq: f.last_seq };
   if (f.type === 'resync') return { type: 'resync' };
   if (f.type === 'counts') {
     const counts = parseCounts(f.counts);
     return counts ? { type: 'counts', counts } : null;
+  }
+  if (f.type === 'typing') {
+    if (typeof f.conversation_id !== 'string' || typeof f.on !== 'boolean' || typeof f.sender !== 'string') return null;
+    return { type: 'typing', conversation_id: f.conversation_id, sender: f.sender, on: f.on };
   }
   if (f.type === 'event' && typeof f.event === 'object' && f.event !== null) {
     const e = f.event as ApiEvent;
@@ -165,6 +185,17 @@ export class EventSync {
 
   get currentStatus(): SyncStatus {
     return this.status;
+  }
+
+  /**
+   * Sends a frame on the current socket (e.g. the user's typing); false,
+   * and nothing sent, while there is none. Not queued: a frame that cannot
+   * go now is stale by the time a socket is back.
+   */
+  send(frame: ClientFrame): boolean {
+    if (this.stopped || !this.socket) return false;
+    this.socket.send(JSON.stringify(frame));
+    return true;
   }
 
   start(): void {
@@ -307,6 +338,9 @@ export class EventSync {
       case 'counts':
         // Absolute numbers, not ordered with events: the newest frame wins.
         this.deps.onCounts?.(frame.counts);
+        return;
+      case 'typing':
+        this.deps.onTyping?.(frame);
         return;
       case 'event':
         if (this.catchingUp || this.status === 'connecting') {
