@@ -1,4 +1,4 @@
-// Every channel in one console: a customer on each writes, the chat list
+// All five channels in one console: a customer on each writes, the chat list
 // shows each channel's icon and the newest message; an Instagram story
 // mention is listed only under "Todos os chats" (seed 004).
 import assert from 'node:assert/strict';
@@ -13,6 +13,7 @@ import {
   sendMeta,
   sendTelegram,
   sendWhatsApp,
+  sendWidget,
   startAtende,
   startPreview,
   step,
@@ -38,19 +39,21 @@ describe('every channel in one console', { concurrency: false }, () => {
     const telegram = inboxes.find((/** @type {any} */ i) => i.channel === 'telegram');
     assert.deepEqual(
       inboxes.map((/** @type {any} */ i) => i.channel).sort(),
-      ['instagram', 'messenger', 'telegram', 'whatsapp'],
+      ['instagram', 'messenger', 'telegram', 'whatsapp', 'widget'],
     );
+    const widget = inboxes.find((/** @type {any} */ i) => i.channel === 'widget');
     await sendWhatsApp(atende.url, { from: '5511955550001', name: `Wanda ${tag}`, text: 'Oi pelo WhatsApp' });
     await sendTelegram(atende.url, telegram.id, { chat: 5_123_000_001, name: `Tito ${tag}`, text: 'Oi pelo Telegram' });
     await sendMeta(atende.url, 'page', '6700000000000001', { text: 'Oi pelo Messenger' });
     await sendMeta(atende.url, 'instagram', '7100000000000001', { text: 'Oi pelo Instagram' });
+    await sendWidget(atende.url, atende.siteUrl(), widget.id, { name: `Wilma ${tag}`, text: 'Oi pelo site' });
     await sendMeta(atende.url, 'instagram', MENTION_USER, {
       attachments: [{ type: 'story_mention', payload: { url: 'https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=e2e' } }],
     });
     await eventually(async () => {
       const list = await admin.call('GET', '/conversations?view=all&limit=200');
       const channels = new Set(list.items.map((/** @type {any} */ c) => c.channel));
-      return ['whatsapp', 'telegram', 'messenger', 'instagram'].every((c) => channels.has(c));
+      return ['whatsapp', 'telegram', 'messenger', 'instagram', 'widget'].every((c) => channels.has(c));
     }, 'a chat on every channel');
     await loginInBrowser(page, appUrl, USERS.admin);
   });
@@ -59,11 +62,12 @@ describe('every channel in one console', { concurrency: false }, () => {
 
   step('"Todos os chats" shows every channel with its icon and the newest message', () => page, async () => {
     await page.getByRole('tab', { name: 'Todos os chats' }).click();
-    for (const channel of ['whatsapp', 'telegram', 'messenger', 'instagram']) {
+    for (const channel of ['whatsapp', 'telegram', 'messenger', 'instagram', 'widget']) {
       await page.locator(`[data-chat-button] .channel-${channel}`).first().waitFor();
     }
     await page.locator('[data-chat-button]', { hasText: `Tito ${tag}` }).getByText('Oi pelo Telegram').waitFor();
     await page.locator('[data-chat-button]', { hasText: `Wanda ${tag}` }).getByText('Oi pelo WhatsApp').waitFor();
+    await page.locator('[data-chat-button]', { hasText: `Wilma ${tag}` }).getByText('Oi pelo site').waitFor();
     await saveShot(page, 'channels-chat-list');
   });
 

@@ -150,7 +150,14 @@ export async function startAtende(opts = {}) {
     return r.json();
   }
 
-  return { url, port, dir, start, stop, log: () => log, fakeMessages };
+  /** The demo shop's site (another origin) that embeds the web-chat widget. */
+  function siteUrl() {
+    const m = log.match(/Site de exemplo com o widget de chat \(outra origem\): (\S+)/);
+    if (!m) throw new Error(`no demo site in the demo's banner:\n${log}`);
+    return m[1];
+  }
+
+  return { url, port, dir, start, stop, log: () => log, fakeMessages, siteUrl };
 }
 
 /**
@@ -276,6 +283,33 @@ export async function sendMeta(baseUrl, object, user, message) {
   });
   if (r.status !== 200) throw new Error(`Meta webhook: ${r.status} ${await r.text()}`);
   return mid;
+}
+
+/**
+ * A visitor of the demo shop's site writes through the widget's visitor
+ * API, as the widget does (from the site's origin): a contact with `name`,
+ * then `text`. Returns the visitor's session.
+ * @param {string} atendeUrl
+ * @param {string} site the site's origin
+ * @param {string} inboxId
+ * @param {{ name: string, text: string }} m
+ */
+export async function sendWidget(atendeUrl, site, inboxId, m) {
+  const headers = { 'content-type': 'application/json', origin: site };
+  const r = await fetch(`${atendeUrl}/widget/v1/inboxes/${inboxId}/contacts`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ name: m.name }),
+  });
+  if (r.status !== 201) throw new Error(`widget contact: ${r.status} ${await r.text()}`);
+  const session = await r.json();
+  const w = await fetch(`${atendeUrl}/widget/v1/conversations/${session.conversation_id}/messages`, {
+    method: 'POST',
+    headers: { ...headers, authorization: `Bearer ${session.session_token}` },
+    body: JSON.stringify({ client_message_id: crypto.randomUUID(), text: m.text }),
+  });
+  if (w.status !== 201) throw new Error(`widget message: ${w.status} ${await w.text()}`);
+  return session;
 }
 
 /**
