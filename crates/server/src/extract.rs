@@ -32,7 +32,7 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for AppJson<
         }
         let bytes = body_bytes(req, state).await?;
         object_body(&bytes)?;
-        axum::Json::<T>::from_bytes(&bytes)
+        axum::Json::<T>::from_bytes(&without_nul(&bytes))
             .map(|j| AppJson(j.0))
             .map_err(ApiError::from)
     }
@@ -54,8 +54,7 @@ async fn body_bytes<S: Send + Sync>(
         })
 }
 
-/// Refuses a body that is JSON but not an object, or that carries a NUL
-/// character.
+/// Refuses a body that is JSON but not an object.
 fn object_body(bytes: &[u8]) -> Result<(), ApiError> {
     match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
         Some(b'{') | None => {}
@@ -66,14 +65,14 @@ fn object_body(bytes: &[u8]) -> Result<(), ApiError> {
             ));
         }
     }
-    // PostgreSQL stores no NUL character: refused here, on every database.
-    if atende_channels::nul::has_nul(bytes) {
-        return Err(ApiError::new(
-            Code::InvalidBody,
-            "O texto não pode conter o caractere nulo (\\u0000).",
-        ));
-    }
     Ok(())
+}
+
+/// PostgreSQL stores no NUL character: in a body (or a query, see
+/// [`AppQuery`]) one is read as U+FFFD, on every database, as in the
+/// channels' webhooks.
+fn without_nul(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    atende_channels::nul::without_nul(bytes)
 }
 
 impl<T: Serialize> axum::response::IntoResponse for AppJson<T> {
@@ -95,7 +94,7 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for MaybeJso
             return Ok(MaybeJson(None));
         }
         object_body(&bytes)?;
-        axum::Json::<T>::from_bytes(&bytes)
+        axum::Json::<T>::from_bytes(&without_nul(&bytes))
             .map(|j| MaybeJson(Some(j.0)))
             .map_err(ApiError::from)
     }
@@ -106,10 +105,31 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for MaybeJso
 #[from_request(via(axum::extract::Path), rejection(ApiError))]
 pub struct AppPath<T>(pub T);
 
-/// Query extractor: bad parameters are a 400.
-#[derive(FromRequestParts)]
-#[from_request(via(axum::extract::Query), rejection(ApiError))]
+/// Query extractor: bad parameters are a 400; a NUL character (`%00`) is
+/// read as U+FFFD.
 pub struct AppQuery<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequestParts<S> for AppQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or_default();
+        let q = if query.contains("%00") {
+            std::borrow::Cow::Owned(query.replace("%00", "%EF%BF%BD"))
+        } else {
+            std::borrow::Cow::Borrowed(query)
+        };
+        let uri: axum::http::Uri = format!("/?{q}")
+            .parse()
+            .map_err(|_| ApiError::bad_request("Parâmetros da consulta ilegíveis."))?;
+        axum::extract::Query::<T>::try_from_uri(&uri)
+            .map(|q| AppQuery(q.0))
+            .map_err(ApiError::from)
+    }
+}
 
 /// RFC 3339 (UTC, milliseconds) from stored epoch milliseconds.
 pub fn time(ms: i64) -> String {

@@ -14,7 +14,7 @@ use utoipa_axum::routes;
 use super::{AppJson, AppPath, AppQuery, time};
 use crate::absence::MESSAGE_MAX;
 use crate::auth::Auth;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, Code};
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -148,7 +148,7 @@ async fn set_absence(
             .store
             .user(auth.org(), s)
             .await
-            .map_err(|_| ApiError::invalid("Agente sugerido não encontrado."))?;
+            .map_err(|_| ApiError::new(Code::NotFound, "Agente sugerido não encontrado."))?;
         if !colleague.active {
             return Err(ApiError::invalid("O agente sugerido está desativado."));
         }

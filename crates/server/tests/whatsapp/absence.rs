@@ -170,15 +170,22 @@ async fn the_absence_api_checks_its_input_and_who_may_see_and_change_it() {
             json!({"message": "Fora", "suggested_agent_id": ana.user_id}),
             "Sugira outro agente, não o próprio agente ausente.",
         ),
-        (
-            json!({"message": "Fora", "suggested_agent_id": uuid::Uuid::now_v7()}),
-            "Agente sugerido não encontrado.",
-        ),
     ] {
         let r = set_absence(&ana, &ana.user_id, &inbox, body).await;
         let e = assert_error(r, StatusCode::UNPROCESSABLE_ENTITY, "invalid").await;
         assert_eq!(e["error"]["message"], message);
     }
+    // An id in the body that names nothing here is a 404, as the document
+    // says for every id.
+    let r = set_absence(
+        &ana,
+        &ana.user_id,
+        &inbox,
+        json!({"message": "Fora", "suggested_agent_id": uuid::Uuid::now_v7()}),
+    )
+    .await;
+    let e = assert_error(r, StatusCode::NOT_FOUND, "not_found").await;
+    assert_eq!(e["error"]["message"], "Agente sugerido não encontrado.");
     let r = set_absence(
         &ana,
         &ana.user_id,
