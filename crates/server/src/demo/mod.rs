@@ -394,8 +394,22 @@ pub async fn simulate_meta(graph: FakeGraph, webhook_url: String, per_minute: f6
         graph.deliver_meta_webhooks(s.clone());
     }
     let http = reqwest::Client::new();
-    let customers: Vec<(usize, String)> = (0..10)
-        .map(|n| (n % 2, MetaSimulator::random_user_id()))
+    // Customers with the profiles the User Profile API gives (Meta's
+    // webhooks carry only their ids).
+    let customers: Vec<(usize, String)> = customer_names()
+        .iter()
+        .skip(2)
+        .take(10)
+        .enumerate()
+        .map(|(n, name)| {
+            let user = MetaSimulator::random_user_id();
+            let profile = match (n % 2, name.split_once(' ')) {
+                (0, Some((first, last))) => json!({"first_name": first, "last_name": last}),
+                _ => json!({"name": name, "username": name.to_lowercase().replace(' ', ".")}),
+            };
+            graph.add_profile(&user, profile);
+            (n % 2, user)
+        })
         .collect();
     let mut written: HashSet<String> = HashSet::new();
     let pause = Duration::from_secs_f64(60.0 / per_minute.max(0.1));

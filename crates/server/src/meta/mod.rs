@@ -7,6 +7,7 @@
 
 mod credentials;
 mod outbound;
+mod profile;
 mod runtime;
 mod webhook;
 
@@ -30,6 +31,8 @@ pub struct MetaShared {
     graph_url: String,
     version: String,
     routes: RwLock<Routes>,
+    /// Customers whose names were asked (`profile`), by inbox.
+    asked: std::sync::Mutex<std::collections::HashSet<(atende_domain::InboxId, String)>>,
 }
 
 #[derive(Default)]
@@ -89,6 +92,7 @@ impl MetaShared {
             graph_url: base.trim_end_matches('/').to_string(),
             version: config.whatsapp_api_version.clone(),
             routes: RwLock::default(),
+            asked: Default::default(),
         })
     }
 

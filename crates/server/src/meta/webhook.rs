@@ -135,9 +135,17 @@ async fn receive(
     }
     if !routed.is_empty() {
         let key = customer.map_or(0, |(org, c)| crate::intake::lane_key(org, Some(&c)));
+        let senders: Vec<_> = routed
+            .iter()
+            .filter_map(|r| match &r.event {
+                Inbound::Message(m) => m.sender.key.clone().map(|k| (r.route.clone(), k)),
+                _ => None,
+            })
+            .collect();
         if let Err(e) = st.intake.submit(key, routed).await {
             return ApiError::internal(e).into_response();
         }
+        meta.learn_names(&st, product, senders);
     }
     metrics::counter!("atende_webhooks_total", "channel" => if product == Product::Messenger { "messenger" } else { "instagram" }).increment(1);
     (StatusCode::OK, "ok").into_response()

@@ -160,3 +160,65 @@ async fn receipts_and_watermarks_move_forward_only_and_echoes_are_ours() {
             .collect::<Vec<_>>()
     );
 }
+
+/// Meta's webhooks carry only the customer's id: the contact gets its name
+/// from the User Profile API once the delivery is stored, asked once.
+#[tokio::test]
+async fn a_customer_is_named_by_their_profile_asked_once() {
+    let mt = Mt::start().await;
+    let (carla, bia, rui) = ("6754893210980001", "1784140000009002", "6754893210980003");
+    mt.graph.add_profile(
+        carla,
+        json!({"first_name": "Carla", "last_name": "Dias", "profile_pic": "https://x"}),
+    );
+    mt.graph
+        .add_profile(bia, json!({"name": "Bia Lima", "username": "bia.lima"}));
+    mt.post(&mt.messenger, &mt.messenger.text(carla, "Oi").0)
+        .await;
+    mt.post(&mt.instagram, &mt.instagram.text(bia, "Oi").0)
+        .await;
+    // Without a profile the id stays.
+    mt.post(&mt.messenger, &mt.messenger.text(rui, "Oi").0)
+        .await;
+    let names = async || {
+        let list = mt.admin.get_json("/api/v1/conversations?view=all").await;
+        let mut names: Vec<String> = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["contact"]["name"].as_str().unwrap().to_string())
+            .collect();
+        names.sort();
+        names
+    };
+    for _ in 0..200 {
+        if names().await == [rui, "Bia Lima", "Carla Dias"] {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let gets: Vec<_> = mt
+        .graph
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "GET")
+        .map(|r| (r.path, r.query, r.status))
+        .collect();
+    assert_eq!(names().await, [rui, "Bia Lima", "Carla Dias"], "{gets:?}");
+    let asked: Vec<_> = mt
+        .graph
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "GET" && r.path.ends_with(carla))
+        .collect();
+    assert_eq!(asked.len(), 1, "asked once");
+    assert!(
+        asked[0]
+            .query
+            .as_deref()
+            .unwrap_or("")
+            .contains("fields=first_name,last_name"),
+        "{:?}",
+        asked[0].query
+    );
+}

@@ -11,6 +11,7 @@ mod errors;
 mod media;
 mod messages;
 mod pages;
+mod profiles;
 mod record;
 mod state;
 mod templates;
@@ -301,6 +302,16 @@ impl FakeGraph {
         Some((m.bytes.clone(), m.mime_type.clone()))
     }
 
+    /// The profile the User Profile API answers for a Messenger or
+    /// Instagram customer (`{"first_name", "last_name"}` or `{"name",
+    /// "username"}`).
+    pub fn add_profile(&self, user_id: &str, profile: serde_json::Value) {
+        self.inner
+            .state()
+            .profiles
+            .insert(user_id.to_owned(), profile);
+    }
+
     /// How long download URLs handed out from now on stay valid (default 5 min).
     pub fn set_media_url_ttl(&self, ttl: Duration) {
         self.inner.state().media_ttl = ttl;
@@ -316,7 +327,7 @@ fn router(inner: Arc<Inner>) -> Router {
             "/{ver}/{id}/message_templates",
             get(templates::list).post(templates::create),
         )
-        .route("/{ver}/{id}", get(media::retrieve).delete(media::delete))
+        .route("/{ver}/{id}", get(profiles::object).delete(media::delete))
         .route("/download/{media_id}", get(media::download))
         .fallback(unknown_path)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

@@ -60,6 +60,8 @@ pub(crate) struct State {
     pub(crate) windows: HashMap<(String, String), DateTime<Utc>>,
     /// Pages whose sends get echo and delivery webhooks, and where to.
     pub(crate) meta_hooks: HashMap<String, MetaSimulator>,
+    /// Messenger and Instagram customers' profiles, by their id.
+    pub(crate) profiles: HashMap<String, serde_json::Value>,
 }
 
 /// Everything the fake's handlers share.
@@ -97,6 +99,7 @@ impl Inner {
                 pages: HashMap::new(),
                 windows: HashMap::new(),
                 meta_hooks: HashMap::new(),
+                profiles: HashMap::new(),
             }),
         }
     }
