@@ -55,6 +55,7 @@
       generic: 'Algo deu errado. Tente de novo.',
       kinds: { location: 'Localização', contacts: 'Contato', sticker: 'Figurinha' },
       unsupported: 'Mensagem',
+      codes: {},
     },
     en: {
       chat: 'Chat', placeholder: 'Send a message…', send: 'Send',
@@ -77,6 +78,16 @@
       generic: 'Something went wrong. Please try again.',
       kinds: { location: 'Location', contacts: 'Contact', sticker: 'Sticker' },
       unsupported: 'Message',
+      codes: {
+        rate_limited: 'Too many messages in a short time. Please wait a moment.',
+        media_not_accepted: 'This file type is not accepted.',
+        payload_too_large: 'This file is too large.',
+        bad_origin: 'This site may not use this chat.',
+        forbidden: 'Messages cannot be sent in this conversation.',
+        unauthorized: 'Your chat session expired. Please start again.',
+        invalid: 'Please check what you entered.',
+        internal: 'Something went wrong. Please try again.',
+      },
     },
   };
   const T = STRINGS[LANG];
@@ -327,7 +338,10 @@ textarea::placeholder{color:#8a919c}
   class ApiError extends Error {
     constructor(status, body) {
       const e = (body && body.error) || {};
-      super(e.message || (status ? T.generic : T.network));
+      // The server words its errors in pt-BR: other languages get their
+      // own words for the ones a visitor meets.
+      const own = LANG === 'pt-BR' ? null : T.codes[e.code];
+      super(own || e.message || (status ? T.generic : T.network));
       this.status = status;
       this.code = e.code;
     }
