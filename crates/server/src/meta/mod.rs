@@ -11,17 +11,16 @@ mod profile;
 mod runtime;
 mod webhook;
 
-use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use atende_channels::meta::Product;
 use atende_store::Store;
 use atende_store::ingest::InboxRoute;
-use tokio::sync::RwLock;
 
 pub use credentials::MetaConfig;
 
+use crate::channel::routes::RouteTable;
 use crate::config::Config;
 
 /// What Messenger and Instagram share: the HTTP client, the Graph API's
@@ -30,16 +29,10 @@ pub struct MetaShared {
     http: reqwest::Client,
     graph_url: String,
     version: String,
-    routes: RwLock<Routes>,
+    /// Pages and accounts, by product and id.
+    routes: RouteTable<(ProductKey, String)>,
     /// Customers whose names were asked (`profile`), by inbox.
     asked: std::sync::Mutex<std::collections::HashSet<(atende_domain::InboxId, String)>>,
-}
-
-#[derive(Default)]
-struct Routes {
-    /// By product and page or account id.
-    by_account: HashMap<(ProductKey, String), Arc<InboxRoute>>,
-    loaded: Option<Instant>,
 }
 
 /// `Product` as a map key.
@@ -58,6 +51,16 @@ impl From<Product> for ProductKey {
     }
 }
 
+/// A Meta inbox's routing key: its product and page or account id.
+fn account_key(channel: &str, route: &InboxRoute) -> Option<(ProductKey, String)> {
+    let product = match channel {
+        "messenger" => ProductKey::Messenger,
+        "instagram" => ProductKey::Instagram,
+        _ => return None,
+    };
+    Some((product, route.external_id.clone()?))
+}
+
 /// The channel (inbox `channel` column) of a product.
 fn channel_name(p: Product) -> &'static str {
     match p {
@@ -65,10 +68,6 @@ fn channel_name(p: Product) -> &'static str {
         Product::Instagram => "instagram",
     }
 }
-
-/// The routing table is reloaded when older than this, or on a miss.
-const ROUTES_TTL: Duration = Duration::from_secs(30);
-const MIN_RELOAD_GAP: Duration = Duration::from_millis(500);
 
 /// At most this many accounts of one delivery are looked up, and as many
 /// secrets tried.
@@ -91,7 +90,7 @@ impl MetaShared {
             http,
             graph_url: base.trim_end_matches('/').to_string(),
             version: config.whatsapp_api_version.clone(),
-            routes: RwLock::default(),
+            routes: RouteTable::new(&["messenger", "instagram"], account_key),
             asked: Default::default(),
         })
     }
@@ -101,30 +100,6 @@ impl MetaShared {
         format!("{}/{}/{account}/messages", self.graph_url, self.version)
     }
 
-    async fn reload(&self, store: &Store, force: bool) -> Result<(), atende_store::StoreError> {
-        let mut r = self.routes.write().await;
-        let fresh = r
-            .loaded
-            .is_some_and(|t| t.elapsed() < if force { MIN_RELOAD_GAP } else { ROUTES_TTL });
-        if fresh {
-            return Ok(());
-        }
-        let mut next = Routes {
-            loaded: Some(Instant::now()),
-            ..Routes::default()
-        };
-        for product in [Product::Messenger, Product::Instagram] {
-            for route in store.inbox_routes(channel_name(product)).await? {
-                if let Some(id) = route.external_id.clone() {
-                    next.by_account
-                        .insert((product.into(), id), Arc::new(route));
-                }
-            }
-        }
-        *r = next;
-        Ok(())
-    }
-
     /// The inbox of a page or account, reloading once on a miss.
     async fn route(
         &self,
@@ -132,14 +107,9 @@ impl MetaShared {
         product: Product,
         account: &str,
     ) -> Result<Option<Arc<InboxRoute>>, atende_store::StoreError> {
-        let key = (product.into(), account.to_string());
-        for force in [false, true] {
-            self.reload(store, force).await?;
-            if let Some(r) = self.routes.read().await.by_account.get(&key) {
-                return Ok(Some(r.clone()));
-            }
-        }
-        Ok(None)
+        self.routes
+            .get(store, &(product.into(), account.to_string()))
+            .await
     }
 
     /// Whether `token` is the verify token of a Messenger or Instagram
@@ -149,19 +119,16 @@ impl MetaShared {
         store: &Store,
         token: &str,
     ) -> Result<bool, atende_store::StoreError> {
-        self.reload(store, false).await?;
-        Ok(self
-            .routes
-            .read()
+        self.routes
+            .any(store, |r| {
+                r.secret("verify_token")
+                    .is_some_and(|t| atende_channels::constant_eq(t.as_bytes(), token.as_bytes()))
+            })
             .await
-            .by_account
-            .values()
-            .filter_map(|r| r.secret("verify_token"))
-            .any(|t| atende_channels::constant_eq(t.as_bytes(), token.as_bytes())))
     }
 
     async fn invalidate(&self) {
-        self.routes.write().await.loaded = None;
+        self.routes.invalidate().await;
     }
 }
 

@@ -14,18 +14,17 @@ mod outbound;
 mod runtime;
 mod webhook;
 
-use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use atende_domain::InboxId;
 use atende_store::Store;
 use atende_store::ingest::InboxRoute;
 use serde_json::Value;
-use tokio::sync::RwLock;
 
 pub use credentials::{TelegramConfig, TelegramPatch};
 
+use crate::channel::routes::RouteTable;
 use crate::config::Config;
 
 /// Shared Telegram state: the HTTP client, the Bot API's address and the
@@ -34,18 +33,9 @@ pub struct Telegram {
     http: reqwest::Client,
     api_url: String,
     public_url: String,
-    routes: RwLock<Routes>,
+    /// Bots' inboxes, by inbox id (the webhook's path).
+    routes: RouteTable<InboxId>,
 }
-
-#[derive(Default)]
-struct Routes {
-    by_inbox: HashMap<InboxId, Arc<InboxRoute>>,
-    loaded: Option<Instant>,
-}
-
-/// The routing table is reloaded when older than this, or on a miss.
-const ROUTES_TTL: Duration = Duration::from_secs(30);
-const MIN_RELOAD_GAP: Duration = Duration::from_millis(500);
 
 /// Prefix of the ids an upload gets (`media::upload`): Telegram has no
 /// upload apart from a send, so the file goes with its message.
@@ -66,7 +56,7 @@ impl Telegram {
             http,
             api_url: config.telegram_api_url.trim_end_matches('/').to_string(),
             public_url: config.public_url.trim_end_matches('/').to_string(),
-            routes: RwLock::default(),
+            routes: RouteTable::new(&["telegram"], |_, r| Some(r.id)),
         }
     }
 
@@ -99,40 +89,18 @@ impl Telegram {
         Ok((status, r.bytes().await?))
     }
 
-    async fn reload(&self, store: &Store, force: bool) -> Result<(), atende_store::StoreError> {
-        let mut r = self.routes.write().await;
-        let fresh = r
-            .loaded
-            .is_some_and(|t| t.elapsed() < if force { MIN_RELOAD_GAP } else { ROUTES_TTL });
-        if fresh {
-            return Ok(());
-        }
-        let list = store.inbox_routes("telegram").await?;
-        *r = Routes {
-            by_inbox: list.into_iter().map(|r| (r.id, Arc::new(r))).collect(),
-            loaded: Some(Instant::now()),
-        };
-        Ok(())
-    }
-
     /// The inbox a webhook path names, reloading once on a miss.
     async fn route(
         &self,
         store: &Store,
         inbox: InboxId,
     ) -> Result<Option<Arc<InboxRoute>>, atende_store::StoreError> {
-        for force in [false, true] {
-            self.reload(store, force).await?;
-            if let Some(r) = self.routes.read().await.by_inbox.get(&inbox) {
-                return Ok(Some(r.clone()));
-            }
-        }
-        Ok(None)
+        self.routes.get(store, &inbox).await
     }
 
     /// Forgets the routing table (an inbox was created, changed or deleted).
     async fn invalidate(&self) {
-        self.routes.write().await.loaded = None;
+        self.routes.invalidate().await;
     }
 }
 

@@ -32,15 +32,14 @@ mod wire;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use atende_domain::{ContactId, ConversationId, InboxId};
 use atende_store::Store;
 use atende_store::ingest::InboxRoute;
-use tokio::sync::RwLock;
 
 pub use credentials::{Prechat, WidgetConfig};
 
+use crate::channel::routes::RouteTable;
 use crate::config::Config;
 use crate::limiter::RateLimiter;
 
@@ -49,22 +48,13 @@ use crate::limiter::RateLimiter;
 pub struct Widget {
     store: Store,
     media_dir: std::path::PathBuf,
-    routes: RwLock<Routes>,
+    /// Widget inboxes, by id.
+    routes: RouteTable<InboxId>,
     /// Open visitor streams per conversation on this node: an agent's
     /// message to a connected visitor is delivered as soon as it is sent.
     online: Mutex<HashMap<ConversationId, usize>>,
     limits: RateLimiter,
 }
-
-#[derive(Default)]
-struct Routes {
-    by_inbox: HashMap<InboxId, Arc<InboxRoute>>,
-    loaded: Option<Instant>,
-}
-
-/// The routing table is reloaded when older than this, or on a miss.
-const ROUTES_TTL: Duration = Duration::from_secs(30);
-const MIN_RELOAD_GAP: Duration = Duration::from_millis(500);
 
 /// Prefix of the widget's ids: of files handed to it (visitors' and
 /// agents' uploads, kept with us in the uploads table) and of visitors'
@@ -154,26 +144,10 @@ impl Widget {
         Widget {
             store,
             media_dir: config.data_dir.join("media"),
-            routes: RwLock::default(),
+            routes: RouteTable::new(&["widget"], |_, r| Some(r.id)),
             online: Mutex::default(),
             limits: RateLimiter::default(),
         }
-    }
-
-    async fn reload(&self, force: bool) -> Result<(), atende_store::StoreError> {
-        let mut r = self.routes.write().await;
-        let fresh = r
-            .loaded
-            .is_some_and(|t| t.elapsed() < if force { MIN_RELOAD_GAP } else { ROUTES_TTL });
-        if fresh {
-            return Ok(());
-        }
-        let list = self.store.inbox_routes("widget").await?;
-        *r = Routes {
-            by_inbox: list.into_iter().map(|r| (r.id, Arc::new(r))).collect(),
-            loaded: Some(Instant::now()),
-        };
-        Ok(())
     }
 
     /// The widget inbox with this id, reloading once on a miss.
@@ -181,17 +155,11 @@ impl Widget {
         &self,
         inbox: InboxId,
     ) -> Result<Option<Arc<InboxRoute>>, atende_store::StoreError> {
-        for force in [false, true] {
-            self.reload(force).await?;
-            if let Some(r) = self.routes.read().await.by_inbox.get(&inbox) {
-                return Ok(Some(r.clone()));
-            }
-        }
-        Ok(None)
+        self.routes.get(&self.store, &inbox).await
     }
 
     async fn invalidate(&self) {
-        self.routes.write().await.loaded = None;
+        self.routes.invalidate().await;
     }
 
     /// Whether a visitor of this conversation has a stream open here.

@@ -6,8 +6,12 @@
 //! `atende-channels`), its runtime module here, one line where the state
 //! builds the [`Registry`], and its migration.
 //!
+//! `routes` is the routing table the channels routed by a key share.
+//!
 //! The seam does not know the server's state: it is generic over it (`S`),
 //! so the state can hold the registry without the two importing each other.
+
+pub mod routes;
 
 use std::collections::HashMap;
 use std::future::Future;
