@@ -21,6 +21,7 @@ pub mod error;
 pub mod hours;
 pub mod ids;
 pub mod message;
+pub mod monitoring;
 pub mod permissions;
 pub mod phone;
 pub mod protocol;
