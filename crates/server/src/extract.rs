@@ -1,5 +1,5 @@
 //! Request extractors and wire helpers shared by the HTTP surfaces (the
-//! staff API under `/api/v1`, re-exported by `crate::api`, and the widget's
+//! staff API under `/api/v1`, which re-exports them, and the widget's
 //! visitor API): JSON bodies, paths and queries whose errors are
 //! `ApiError`s, and RFC 3339 times.
 
