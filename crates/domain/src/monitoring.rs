@@ -11,8 +11,6 @@ pub enum Ended {
     Agent,
     /// A scheduled closing (LC-11) fired.
     Scheduled,
-    /// A flow ended it (an automatic rule, not the customer's doing).
-    Flow,
     /// The customer left (left the flow, cancelled).
     CustomerLeft,
     /// The customer's session expired.
@@ -20,6 +18,27 @@ pub enum Ended {
 }
 
 impl Ended {
+    /// As stored (`attendances.ended`) and sent.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Ended::Agent => "agent",
+            Ended::Scheduled => "scheduled",
+            Ended::CustomerLeft => "customer_left",
+            Ended::SessionExpired => "session_expired",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Ended> {
+        [
+            Ended::Agent,
+            Ended::Scheduled,
+            Ended::CustomerLeft,
+            Ended::SessionExpired,
+        ]
+        .into_iter()
+        .find(|e| e.as_str() == s)
+    }
+
     /// Whether the customer's side ended it (lost or abandoned).
     pub const fn by_customer(self) -> bool {
         matches!(self, Ended::CustomerLeft | Ended::SessionExpired)
@@ -93,6 +112,9 @@ pub struct Numbers {
     pub first_reply_max_secs: Option<f64>,
     /// "Tempo médio de atendimento": tickets closed today, seconds.
     pub attendance_avg_secs: Option<f64>,
+    /// "Tempo médio de resposta", seconds (from the counters only; over
+    /// messages, see [`reply_times`]).
+    pub reply_avg_secs: Option<f64>,
     pub today: Today,
 }
 
@@ -149,6 +171,174 @@ pub fn numbers(tickets: &[Ticket], day_start: i64, now: i64) -> Numbers {
     n
 }
 
+/// Midnight of the organization's day (Brasília's, as protocols count
+/// days) that holds `now`; every time is epoch milliseconds.
+pub fn day_start(now: i64) -> i64 {
+    use chrono::{TimeZone, Utc};
+    let tz = crate::protocol::PROTOCOL_TIME_ZONE;
+    let local = Utc
+        .timestamp_millis_opt(now)
+        .single()
+        .unwrap_or_default()
+        .with_timezone(&tz);
+    let midnight = local.date_naive().and_time(chrono::NaiveTime::MIN);
+    tz.from_local_datetime(&midnight)
+        .earliest()
+        .map_or(now, |d| d.timestamp_millis())
+}
+
+/// An hour as the counters key it: epoch milliseconds / 3,600,000 (the
+/// organization's day starts at a whole hour).
+pub const HOUR_MS: i64 = 3_600_000;
+
+pub const fn hour_of(at: i64) -> i64 {
+    at.div_euclid(HOUR_MS)
+}
+
+/// What an inbox's counters hold for an hour: the facts of the tickets
+/// that fell in it. They only grow, so they can be kept as each fact
+/// happens and summed over today's hours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Counters {
+    /// Tickets opened in the hour.
+    pub opened: i64,
+    /// How the tickets opened in the hour ended.
+    pub opened_closed: i64,
+    pub opened_lost: i64,
+    pub opened_abandoned: i64,
+    /// Tickets that ended in the hour, by outcome.
+    pub closed: i64,
+    pub lost: i64,
+    pub abandoned: i64,
+    /// Their durations, summed (milliseconds).
+    pub duration_ms: i64,
+    /// First replies given in the hour, their waits summed and the largest.
+    pub first_replies: i64,
+    pub first_reply_ms: i64,
+    pub first_reply_max_ms: i64,
+    /// Agent replies to a waiting contact in the hour, their waits summed.
+    pub replies: i64,
+    pub reply_ms: i64,
+}
+
+impl Counters {
+    /// Adds `o` (a bump or another hour's counters).
+    pub fn add(&mut self, o: &Counters) {
+        self.opened += o.opened;
+        self.opened_closed += o.opened_closed;
+        self.opened_lost += o.opened_lost;
+        self.opened_abandoned += o.opened_abandoned;
+        self.closed += o.closed;
+        self.lost += o.lost;
+        self.abandoned += o.abandoned;
+        self.duration_ms += o.duration_ms;
+        self.first_replies += o.first_replies;
+        self.first_reply_ms += o.first_reply_ms;
+        self.first_reply_max_ms = self.first_reply_max_ms.max(o.first_reply_max_ms);
+        self.replies += o.replies;
+        self.reply_ms += o.reply_ms;
+    }
+
+    /// The number of tickets that ended, by outcome.
+    pub fn ended(&self) -> i64 {
+        self.closed + self.lost + self.abandoned
+    }
+}
+
+/// A change to one hour's counters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bump {
+    pub hour: i64,
+    pub counters: Counters,
+}
+
+/// A ticket opened at `at`.
+pub fn on_open(at: i64) -> Bump {
+    Bump {
+        hour: hour_of(at),
+        counters: Counters {
+            opened: 1,
+            ..Counters::default()
+        },
+    }
+}
+
+/// The agent's first reply at `at` to a ticket assigned at `assigned_at`
+/// (nothing to count when no agent was ever assigned).
+pub fn on_first_reply(assigned_at: Option<i64>, at: i64) -> Option<Bump> {
+    let wait = at - assigned_at?;
+    Some(Bump {
+        hour: hour_of(at),
+        counters: Counters {
+            first_replies: 1,
+            first_reply_ms: wait,
+            first_reply_max_ms: wait,
+            ..Counters::default()
+        },
+    })
+}
+
+/// An agent's reply at `at` to a contact waiting since `since`.
+pub fn on_reply(since: i64, at: i64) -> Bump {
+    Bump {
+        hour: hour_of(at),
+        counters: Counters {
+            replies: 1,
+            reply_ms: at - since,
+            ..Counters::default()
+        },
+    }
+}
+
+/// A ticket just closed (`closed_at` and `ended` set): its outcome counts
+/// in the hour it opened, its ending and duration in the hour it closed.
+pub fn on_close(t: &Ticket) -> Option<[Bump; 2]> {
+    let closed_at = t.closed_at?;
+    let (mut opened, mut ended) = (Counters::default(), Counters::default());
+    match outcome(t) {
+        Outcome::Open => return None,
+        Outcome::Closed => (opened.opened_closed, ended.closed) = (1, 1),
+        Outcome::Lost => (opened.opened_lost, ended.lost) = (1, 1),
+        Outcome::Abandoned => (opened.opened_abandoned, ended.abandoned) = (1, 1),
+    }
+    ended.duration_ms = closed_at - t.opened_at;
+    Some([
+        Bump {
+            hour: hour_of(t.opened_at),
+            counters: opened,
+        },
+        Bump {
+            hour: hour_of(closed_at),
+            counters: ended,
+        },
+    ])
+}
+
+/// The page's ticket numbers from today's counters (summed over the hours
+/// from the day's start to now) and the tickets open now: the same numbers
+/// as [`numbers`] over every ticket, at a cost that does not grow with the
+/// day.
+pub fn from_counters(today: &Counters, open: &[Ticket], now: i64) -> Numbers {
+    let mut n = numbers(open, i64::MAX, now);
+    let secs = |ms: i64, count: i64| (count > 0).then(|| ms as f64 / count as f64 / 1000.0);
+    n.first_reply_avg_secs = secs(today.first_reply_ms, today.first_replies);
+    if today.first_replies > 0 {
+        let done = today.first_reply_max_ms as f64 / 1000.0;
+        n.first_reply_max_secs = Some(n.first_reply_max_secs.map_or(done, |m| m.max(done)));
+    }
+    n.attendance_avg_secs = secs(today.duration_ms, today.ended());
+    n.reply_avg_secs = secs(today.reply_ms, today.replies);
+    let ended = (today.opened_closed + today.opened_lost + today.opened_abandoned) as u64;
+    n.today = Today {
+        total: today.opened as u64,
+        open: (today.opened as u64).saturating_sub(ended),
+        closed: today.opened_closed as u64,
+        lost: today.opened_lost as u64,
+        abandoned: today.opened_abandoned as u64,
+    };
+    n
+}
+
 /// One message of a ticket, for "Tempo médio de resposta".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Said {
@@ -160,13 +350,15 @@ pub struct Said {
 
 /// The times from a contact's message to the next agent reply in one
 /// ticket's messages (in time order); consecutive contact messages count
-/// once, from the first; a message still unanswered counts nothing.
-pub fn reply_times(messages: &[Said]) -> Vec<i64> {
+/// once, from the first; a message written before the ticket opened
+/// (`opened_at`) counts from the opening; a message still unanswered counts
+/// nothing.
+pub fn reply_times(opened_at: i64, messages: &[Said]) -> Vec<i64> {
     let mut out = Vec::new();
     let mut waiting: Option<i64> = None;
     for m in messages {
         match (m.by_contact, waiting) {
-            (true, None) => waiting = Some(m.at),
+            (true, None) => waiting = Some(m.at.max(opened_at)),
             (true, Some(_)) => {}
             (false, Some(since)) => {
                 out.push(m.at - since);
@@ -195,6 +387,62 @@ mod tests {
         }
     }
 
+    /// The counters kept fact by fact, summed over today's hours, with the
+    /// tickets open now, give the numbers computed over every ticket.
+    fn incremental(tickets: &[Ticket], day_start: i64, now: i64) -> Numbers {
+        let mut today = Counters::default();
+        let mut keep = |b: Bump| {
+            if b.hour >= hour_of(day_start) && b.hour <= hour_of(now) {
+                today.add(&b.counters);
+            }
+        };
+        for t in tickets {
+            keep(on_open(t.opened_at));
+            if let Some(r) = t.first_reply_at {
+                on_first_reply(t.assigned_at, r)
+                    .into_iter()
+                    .for_each(&mut keep);
+            }
+            on_close(t).into_iter().flatten().for_each(&mut keep);
+        }
+        let open: Vec<Ticket> = tickets
+            .iter()
+            .filter(|t| t.closed_at.is_none())
+            .copied()
+            .collect();
+        from_counters(&today, &open, now)
+    }
+
+    #[track_caller]
+    fn same_both_ways(tickets: &[Ticket], day_start: i64, now: i64) -> Numbers {
+        let n = numbers(tickets, day_start, now);
+        assert_eq!(incremental(tickets, day_start, now), n);
+        n
+    }
+
+    #[test]
+    fn the_day_starts_at_midnight_in_brasilia() {
+        // 2026-03-10 02:30 UTC is 23:30 of the 9th in Brasília (UTC-3).
+        let at = 1_773_109_800_000;
+        assert_eq!(day_start(at), 1_773_025_200_000, "09/03 00:00 -03:00");
+        assert_eq!(day_start(day_start(at)), day_start(at));
+        assert_eq!(day_start(at) % HOUR_MS, 0, "a whole hour");
+    }
+
+    #[test]
+    fn replies_count_from_the_wait_they_end() {
+        let b = on_reply(NOON - 90_000, NOON);
+        assert_eq!(
+            (b.hour, b.counters.replies, b.counters.reply_ms),
+            (hour_of(NOON), 1, 90_000)
+        );
+        let mut today = Counters::default();
+        today.add(&b.counters);
+        today.add(&on_reply(NOON, NOON + 30_000).counters);
+        assert_eq!(from_counters(&today, &[], NOON).reply_avg_secs, Some(60.0));
+        assert_eq!(on_first_reply(None, NOON), None, "never assigned");
+    }
+
     #[test]
     fn outcomes_follow_who_ended_it_and_whether_an_agent_was_assigned() {
         let closed = |ended, assigned| Ticket {
@@ -207,7 +455,7 @@ mod tests {
         for (ended, assigned, expected) in [
             (Ended::Agent, Some(DAY), Outcome::Closed),
             (Ended::Scheduled, Some(DAY), Outcome::Closed),
-            (Ended::Flow, None, Outcome::Closed),
+            (Ended::Scheduled, None, Outcome::Closed),
             (Ended::SessionExpired, None, Outcome::Lost),
             (Ended::CustomerLeft, None, Outcome::Lost),
             (Ended::SessionExpired, Some(DAY), Outcome::Abandoned),
@@ -254,7 +502,7 @@ mod tests {
                 ..t(DAY + 11 * H + 35 * MIN)
             },
         ];
-        let n = numbers(&tickets, DAY, NOON);
+        let n = same_both_ways(&tickets, DAY, NOON);
         assert_eq!(n.queued, 2);
         assert_eq!(n.longest_wait_since, Some(DAY + 11 * H));
         assert_eq!(n.in_service, 1);
@@ -288,7 +536,7 @@ mod tests {
             ended: Some(Ended::Agent),
             ..t(DAY - H)
         };
-        let n = numbers(&[overnight], DAY, NOON);
+        let n = same_both_ways(&[overnight], DAY, NOON);
         assert_eq!(n.today.total, 0, "opened yesterday");
         assert_eq!(n.attendance_avg_secs, Some(2.0 * 3600.0), "closed today");
         assert_eq!(n.first_reply_avg_secs, None, "replied yesterday");
@@ -305,7 +553,7 @@ mod tests {
             ended: Some(Ended::CustomerLeft),
             ..t(DAY + H)
         };
-        let n = numbers(&[lost, abandoned], DAY, NOON);
+        let n = same_both_ways(&[lost, abandoned], DAY, NOON);
         assert_eq!((n.today.lost, n.today.abandoned, n.today.closed), (1, 1, 0));
         assert_eq!(n.queued, 0);
     }
@@ -322,8 +570,9 @@ mod tests {
             said(260, false),
             said(300, true),
         ];
-        assert_eq!(reply_times(&thread), [100, 60]);
-        assert!(reply_times(&[]).is_empty());
-        assert!(reply_times(&[said(5, false)]).is_empty());
+        assert_eq!(reply_times(0, &thread), [100, 60]);
+        assert_eq!(reply_times(20, &thread), [80, 60], "from the opening");
+        assert!(reply_times(0, &[]).is_empty());
+        assert!(reply_times(0, &[said(5, false)]).is_empty());
     }
 }

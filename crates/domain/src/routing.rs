@@ -9,7 +9,8 @@ use crate::UserId;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
     pub id: UserId,
-    /// Online (not paused, not invisible) and an active account (LC-19).
+    /// Online (not paused, not invisible, not away) and an active account
+    /// (LC-19).
     pub available: bool,
     /// Open attendances the agent serves now.
     pub open_chats: i64,

@@ -148,7 +148,9 @@ pub fn router(state: AppState) -> Router {
     let (api_router, openapi) = api::router().split_for_parts();
     let openapi = api::document_errors(api::prefix_paths(openapi, "/api/v1"));
     let max_body = state.config.max_body_bytes;
-    let api_router = api_router.route("/ws", get(api::ws::upgrade));
+    let api_router = api_router
+        .route("/ws", get(api::ws::upgrade))
+        .route("/monitoring/stream", get(api::monitoring::stream));
     let webhooks = state
         .channels
         .all()

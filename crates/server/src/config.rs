@@ -96,6 +96,9 @@ pub struct Config {
     /// How long a worker owns a job before another node may take it over
     /// (after a crash). Must exceed the longest job.
     pub job_lease_secs: u64,
+    /// How often agents without sockets are marked away and expired
+    /// customer sessions end their tickets (LC-19, RP-5).
+    pub presence_sweep_ms: u64,
     /// A failed job runs again after `job_retry_base_ms · 2^attempts`
     /// (with jitter), at most `job_retry_max_ms` later.
     pub job_retry_base_ms: u64,
@@ -131,6 +134,7 @@ impl Default for Config {
             secure_cookies: false,
             workers: 2,
             job_lease_secs: 60,
+            presence_sweep_ms: 30_000,
             job_retry_base_ms: 1000,
             job_retry_max_ms: 3_600_000,
             max_body_bytes: 2 * 1024 * 1024,
@@ -239,7 +243,9 @@ mod tests {
             jail.set_env("ATENDE_MAX_BODY_BYTES", "1000");
             jail.set_env("ATENDE_SEND_CONFIRM_WAIT_SECS", "7");
             jail.set_env("ATENDE_JOB_RETRY_BASE_MS", "5");
+            jail.set_env("ATENDE_PRESENCE_SWEEP_MS", "250");
             let c = Config::load(None).map_err(|e| *e)?;
+            assert_eq!(c.presence_sweep_ms, 250);
             assert_eq!(
                 (c.job_lease_secs, c.whatsapp_pacing, c.max_body_bytes),
                 (3, 20, 1000)
@@ -251,7 +257,7 @@ mod tests {
                 Config::unknown_env()
             );
             assert!(
-                keys().contains(&"database_url".to_string()) && keys().len() == 25,
+                keys().contains(&"database_url".to_string()) && keys().len() == 26,
                 "{:?}",
                 keys()
             );

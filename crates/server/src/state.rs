@@ -43,6 +43,8 @@ pub struct State {
     pub auth_changed: broadcast::Sender<atende_domain::UserId>,
     /// Who starts or stops typing in a chat, between live connections.
     pub typing: broadcast::Sender<Arc<crate::chat::typing::Typing>>,
+    /// The users with a console socket open on this node (LC-19).
+    pub sockets: Arc<crate::presence::Sockets>,
 }
 
 impl AppState {
@@ -78,6 +80,7 @@ impl AppState {
             intake: Default::default(),
             auth_changed: broadcast::channel(1024).0,
             typing: broadcast::channel(1024).0,
+            sockets: Arc::default(),
         }))
     }
 

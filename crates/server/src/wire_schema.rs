@@ -60,6 +60,9 @@ pub fn opt_role() -> Object {
     strings(&["admin", "manager", "agent"], true)
 }
 /// An agent's own status (LC-19).
+pub fn presence() -> Object {
+    strings(&["online", "paused", "invisible"], false)
+}
 pub fn opt_presence() -> Object {
     strings(&["online", "paused", "invisible"], true)
 }

@@ -18,9 +18,12 @@ use crate::chat::delivery;
 use crate::jobs::{Outcome, backoff_ms, kinds};
 use crate::state::AppState;
 
-/// Runs `n` workers until `shutdown` turns true.
+/// Runs `n` workers, and the presence sweeps, until `shutdown` turns true.
 pub async fn run(st: AppState, n: usize, shutdown: watch::Receiver<bool>) {
-    let mut handles = Vec::new();
+    let mut handles = vec![tokio::spawn(crate::presence::run_sweeps(
+        st.clone(),
+        shutdown.clone(),
+    ))];
     for i in 0..n {
         let st = st.clone();
         let shutdown = shutdown.clone();
@@ -146,6 +149,7 @@ async fn close_attendance(st: &AppState, job: &Job) -> Result<Outcome, atende_st
             att.close_message.as_deref(),
             by_name.as_deref(),
             att.close_by,
+            atende_domain::monitoring::Ended::Scheduled,
         )
         .await?;
         if let Some(flow) = p.flow_id

@@ -35,9 +35,22 @@ pub struct User {
     pub created_at: Millis,
     /// How many chats routing gives the user at once.
     pub max_chats: i64,
+    /// Why they paused (one of the organization's pause reasons).
+    pub status_reason: Option<String>,
+    /// Since when their status (as others see it) holds.
+    pub status_since: Option<Millis>,
+    /// Every socket of theirs has been gone for the organization's
+    /// `away_minutes`: they count as offline until one comes back.
+    pub away: bool,
 }
 
 impl User {
+    /// The status others see (LC-19): `offline` while away, else the one
+    /// chosen (`invisible` is shown as `offline` to colleagues by the API).
+    pub fn presence(&self) -> &str {
+        if self.away { "offline" } else { &self.status }
+    }
+
     pub fn role(&self) -> Role {
         self.role.parse().unwrap_or(Role::Agent)
     }
@@ -91,8 +104,12 @@ pub struct ApiToken {
     pub revoked_at: Option<Millis>,
 }
 
-const USER_COLS: &str = "id, org_id, email, name, password_hash, role, permissions, status, \
-     default_closing_message, confirm_audio, active, created_at, max_chats";
+pub(crate) const USER_COLS: &str = "id, org_id, email, name, password_hash, role, permissions, status, \
+     default_closing_message, confirm_audio, active, created_at, max_chats, status_reason, status_since, away";
+
+/// The columns a new user is written with (the rest take their defaults).
+const NEW_USER_COLS: &str = "id, org_id, email, name, password_hash, role, permissions, status, \
+     default_closing_message, confirm_audio, active, created_at, max_chats, status_since";
 
 impl Tx {
     /// Creates an organization.
@@ -143,33 +160,48 @@ impl Tx {
             active: true,
             created_at: now_ms(),
             max_chats: 5,
+            status_reason: None,
+            status_since: None,
+            away: false,
+        };
+        let user = User {
+            status_since: Some(user.created_at),
+            ..user
         };
         let sql = format!(
-            "INSERT INTO users ({USER_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+            "INSERT INTO users ({NEW_USER_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
         );
         with_tx!(self, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(user.id).bind(user.org_id).bind(&user.email).bind(&user.name)
             .bind(&user.password_hash).bind(&user.role).bind(&user.permissions).bind(&user.status)
             .bind(&user.default_closing_message).bind(user.confirm_audio).bind(user.active).bind(user.created_at)
-            .bind(user.max_chats).execute(c).await?.rows_affected());
+            .bind(user.max_chats).bind(user.status_since).execute(c).await?.rows_affected());
+        self.presence_changed(&user, user.created_at).await?;
         Ok(user)
     }
 
-    /// Applies `patch` to a user of `org`.
+    /// Applies `patch` to a user of `org` (a status through
+    /// [`Tx::set_status`], which keeps the presence history).
     pub async fn update_user(&mut self, org: OrgId, id: UserId, patch: UserPatch) -> Result<User> {
         let sql = format!(
             "UPDATE users SET name = COALESCE($3, name), role = COALESCE($4, role), \
-             permissions = COALESCE($5, permissions), status = COALESCE($6, status), \
-             default_closing_message = COALESCE($7, default_closing_message), \
-             confirm_audio = COALESCE($8, confirm_audio), active = COALESCE($9, active), \
-             password_hash = COALESCE($10, password_hash), max_chats = COALESCE($11, max_chats) \
+             permissions = COALESCE($5, permissions), \
+             default_closing_message = COALESCE($6, default_closing_message), \
+             confirm_audio = COALESCE($7, confirm_audio), active = COALESCE($8, active), \
+             password_hash = COALESCE($9, password_hash), max_chats = COALESCE($10, max_chats) \
              WHERE org_id = $1 AND id = $2 RETURNING {USER_COLS}"
         );
         let user = with_tx!(self, c => sqlx::query_as::<_, User>(sqlx::AssertSqlSafe(sql.as_str())).bind(org).bind(id)
             .bind(patch.name).bind(patch.role.map(|r| r.as_str()))
-            .bind(patch.permissions.map(Json)).bind(patch.status).bind(patch.default_closing_message)
+            .bind(patch.permissions.map(Json)).bind(patch.default_closing_message)
             .bind(patch.confirm_audio).bind(patch.active).bind(patch.password_hash)
             .bind(patch.max_chats).fetch_optional(c).await?);
-        user.ok_or(StoreError::NotFound)
+        let user = user.ok_or(StoreError::NotFound)?;
+        match patch.status {
+            Some(status) if status != user.status || user.status_reason.is_some() => {
+                self.set_status(&user, &status, None).await
+            }
+            _ => Ok(user),
+        }
     }
 
     /// Stores a session; `token_hash` is the SHA-256 of the cookie value.

@@ -11,6 +11,7 @@ pub use list::{ChatOrder, ConversationItem, ConversationQuery, LastMessage, View
 pub(crate) use messages::MSG_COLS;
 pub use messages::{Message, NewMessage, SendAttempt};
 
+use atende_domain::monitoring::{self, Ended};
 use atende_domain::{
     Assignment, AssignmentAction, AssignmentEffect, AttendanceId, CampaignId, ContactId,
     ConversationId, DepartmentId, InboxId, OrgId, Protocol, UserId,
@@ -314,7 +315,7 @@ impl Tx {
 
     /// Allocates the next protocol of `org` for today (AD-6).
     async fn next_protocol(&mut self, org: OrgId) -> Result<Protocol> {
-        let today = atende_domain::protocol::protocol_day(chrono::Utc::now());
+        let today = atende_domain::protocol::protocol_day(crate::now());
         let day = today.format("%Y%m%d").to_string();
         let sql = "INSERT INTO protocol_counters (org_id, day, last_seq) VALUES ($1, $2, 1) \
                    ON CONFLICT (org_id, day) DO UPDATE SET last_seq = protocol_counters.last_seq + 1 RETURNING last_seq";
@@ -343,6 +344,8 @@ impl Tx {
                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, FALSE)";
         with_tx!(self, c => sqlx::query(sql).bind(id).bind(conv.org_id).bind(conv.id).bind(protocol.as_str())
             .bind(department).bind(agent).bind(by).bind(now).bind(assigned_at).execute(c).await?.rows_affected());
+        self.bump_monitoring(conv.org_id, conv.inbox_id, monitoring::on_open(now))
+            .await?;
         let mut updated = conv.clone();
         updated.attendance_id = Some(id);
         updated.protocol = Some(protocol.as_str().to_string());
@@ -440,18 +443,40 @@ impl Tx {
     }
 
     /// Closes the open attendance: agent and department are removed (LC-11).
+    /// `ended` says how (RP-5 counts it in its inbox's hours).
     pub async fn close_attendance(
         &mut self,
         conv: &Conversation,
         by: Option<UserId>,
+        ended: Ended,
         line: Option<String>,
     ) -> Result<Conversation> {
         let Some(att) = conv.attendance_id else {
             return Err(StoreError::Invalid("no open attendance".into()));
         };
         let now = now_ms();
-        let sql = "UPDATE attendances SET closed_at = $3, closed_by = $4, close_at = NULL WHERE org_id = $1 AND id = $2";
-        with_tx!(self, c => sqlx::query(sql).bind(conv.org_id).bind(att).bind(now).bind(by).execute(c).await?.rows_affected());
+        let sql = "UPDATE attendances SET closed_at = $3, closed_by = $4, ended = $5, close_at = NULL \
+                   WHERE org_id = $1 AND id = $2 AND closed_at IS NULL RETURNING opened_at, assigned_at";
+        let facts: Option<(Millis, Option<Millis>)> = with_tx!(self, c => sqlx::query_as(sql).bind(conv.org_id).bind(att).bind(now)
+            .bind(by).bind(ended.as_str()).fetch_optional(c).await?);
+        let Some((opened_at, assigned_at)) = facts else {
+            return Err(StoreError::Invalid("no open attendance".into()));
+        };
+        let ticket = monitoring::Ticket {
+            opened_at,
+            assigned_at,
+            closed_at: Some(now),
+            ended: Some(ended),
+            ..Default::default()
+        };
+        for bump in monitoring::on_close(&ticket).into_iter().flatten() {
+            self.bump_monitoring(conv.org_id, conv.inbox_id, bump)
+                .await?;
+        }
+        if let Some(agent) = conv.agent_id {
+            self.bump_agent(conv.org_id, agent, conv.inbox_id, now, None, true)
+                .await?;
+        }
         let mut closed = conv.clone();
         closed.attendance_id = None;
         closed.department_id = None;

@@ -11,6 +11,8 @@ pub mod events;
 mod fold;
 pub mod jobs;
 mod lane;
+pub mod monitoring;
+pub mod presence;
 mod rows;
 mod tx;
 
@@ -41,9 +43,19 @@ pub use tx::Tx;
 /// Milliseconds since the Unix epoch: the one time representation stored.
 pub type Millis = i64;
 
-/// The current time in [`Millis`].
+/// The current time in [`Millis`]: the one clock of the server (tests,
+/// with the `testing` feature, may set it).
 pub fn now_ms() -> Millis {
+    #[cfg(feature = "testing")]
+    if let Some(at) = testing::clock() {
+        return at;
+    }
     chrono::Utc::now().timestamp_millis()
+}
+
+/// The current time, from the same clock as [`now_ms`].
+pub fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp_millis(now_ms()).unwrap_or_default()
 }
 
 /// Runs `$body` with `$p` bound to the backend's pool (reads).

@@ -39,12 +39,13 @@ struct LoadRow {
     id: UserId,
     status: String,
     active: bool,
+    away: bool,
     max_chats: i64,
     last_assigned_at: Option<Millis>,
     open_chats: i64,
 }
 
-const LOAD_SQL: &str = "SELECT u.id, u.status, u.active, u.max_chats, u.last_assigned_at, \
+const LOAD_SQL: &str = "SELECT u.id, u.status, u.active, u.away, u.max_chats, u.last_assigned_at, \
      (SELECT COUNT(*) FROM attendances a WHERE a.agent_id = u.id AND a.closed_at IS NULL) AS open_chats \
      FROM users u WHERE u.org_id = $1 AND u.id IN (SELECT m.user_id FROM department_members m \
      WHERE m.org_id = $1 AND m.department_id = $2) ORDER BY u.id";
@@ -78,7 +79,7 @@ impl Tx {
             let sql = "SELECT id FROM users WHERE org_id = $1 AND id = $2 FOR UPDATE";
             with_tx!(self, c => sqlx::query_scalar::<_, UserId>(sql).bind(org).bind(user).fetch_optional(c).await?);
         }
-        let sql = "SELECT u.id, u.status, u.active, u.max_chats, u.last_assigned_at, \
+        let sql = "SELECT u.id, u.status, u.active, u.away, u.max_chats, u.last_assigned_at, \
                    (SELECT COUNT(*) FROM attendances a WHERE a.agent_id = u.id AND a.closed_at IS NULL) AS open_chats \
                    FROM users u WHERE u.org_id = $1 AND u.id = $2";
         let row: Option<LoadRow> = with_tx!(self, c => sqlx::query_as::<_, LoadRow>(sql).bind(org).bind(user).fetch_optional(c).await?);
@@ -174,9 +175,10 @@ impl Tx {
         )
     }
 
-    /// Online agents (of `dept`, when given) with an active account.
+    /// Online agents (of `dept`, when given) with an active account, not
+    /// away (LC-19).
     pub async fn agents_online(&mut self, org: OrgId, dept: Option<DepartmentId>) -> Result<i64> {
-        let sql = "SELECT COUNT(*) FROM users u WHERE u.org_id = $1 AND u.active AND u.status = 'online' \
+        let sql = "SELECT COUNT(*) FROM users u WHERE u.org_id = $1 AND u.active AND u.status = 'online' AND NOT u.away \
                    AND ($2 IS NULL OR u.id IN (SELECT m.user_id FROM department_members m WHERE m.org_id = $1 AND m.department_id = $2))";
         Ok(with_tx!(self, c => sqlx::query_scalar(sql).bind(org).bind(dept).fetch_one(c).await?))
     }
@@ -185,7 +187,7 @@ impl Tx {
 fn candidate(r: LoadRow) -> Candidate {
     Candidate {
         id: r.id,
-        available: r.active && r.status == "online",
+        available: r.active && r.status == "online" && !r.away,
         open_chats: r.open_chats,
         max_chats: r.max_chats,
         last_assigned_at: r.last_assigned_at,

@@ -9,6 +9,21 @@ use sqlx::{ConnectOptions, Connection};
 
 use crate::{Backend, Store, StoreOptions};
 
+/// The time the test set, if it did (`i64::MIN`: the real clock).
+static CLOCK: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(i64::MIN);
+
+pub(crate) fn clock() -> Option<i64> {
+    let at = CLOCK.load(std::sync::atomic::Ordering::SeqCst);
+    (at != i64::MIN).then_some(at)
+}
+
+/// Stops the server's clock at `at` (epoch milliseconds) until set again:
+/// a test of durations computes them by hand. The
+/// clock is the process's: the test runner gives each test its own.
+pub fn freeze_clock(at: i64) {
+    CLOCK.store(at, std::sync::atomic::Ordering::SeqCst);
+}
+
 /// A migrated database that disappears when dropped.
 pub struct TestDb {
     pub store: Store,

@@ -881,6 +881,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Sets the caller's status (LC-19). It holds until changed, across
+         *     reloads and devices; a pause may give one of the organization's
+         *     reasons. Chats queued for the caller come when they are online.
+         */
+        put: operations["set_status"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitoring": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Monitoring's numbers and lists now (`docs/monitoring.md` defines each).
+         *     Needs the analytics capability. Waits are sent as the timestamps they
+         *     began: they grow with the time since `now`.
+         */
+        get: operations["snapshot"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orgs": {
         parameters: {
             query?: never;
@@ -1342,6 +1384,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reads the organization's settings (every user: agents pick a pause
+         *     reason from them).
+         */
+        get: operations["get_settings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Changes the organization's settings (the Settings module, to edit);
+         *     what the request leaves out stays.
+         */
+        patch: operations["update_settings"];
+        trace?: never;
+    };
     "/api/v1/tags": {
         parameters: {
             query?: never;
@@ -1523,9 +1589,61 @@ export interface components {
             role: string;
             /**
              * @description online | paused | offline (an invisible colleague shows as offline,
-             *     LC-19; the caller sees their own status as it is)
+             *     LC-19, and so does one whose every socket has been gone for the
+             *     organization's `away_minutes`; the caller sees their own status as
+             *     chosen)
              */
             status: string;
+            /** @description Why they paused, when they gave a reason. */
+            status_reason?: string | null;
+        };
+        AgentRow: {
+            /**
+             * Format: int64
+             * @description How many they serve at once.
+             */
+            capacity: number;
+            /**
+             * Format: int64
+             * @description Tickets of the scope that ended today while theirs.
+             */
+            ended_today: number;
+            /**
+             * Format: double
+             * @description Their mean wait to a first reply today (null: none).
+             */
+            first_reply_avg_seconds?: number | null;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /**
+             * Format: int64
+             * @description Open tickets of the scope they serve now.
+             */
+            open_tickets: number;
+            /** @description online | paused | invisible | offline */
+            status: string;
+            status_reason?: string | null;
+            /** Format: date-time */
+            status_since?: string | null;
+        };
+        AgentsOut: {
+            /**
+             * Format: double
+             * @description Open tickets with an agent ÷ agents online or paused (0: none).
+             */
+            avg_tickets: number;
+            /** Format: int64 */
+            invisible: number;
+            /**
+             * Format: int64
+             * @description Away (every socket gone for the organization's `away_minutes`).
+             */
+            offline: number;
+            /** Format: int64 */
+            online: number;
+            /** Format: int64 */
+            paused: number;
         };
         AgileExportRequest: components["schemas"]["AgileFilters"] & {
             format: components["schemas"]["ExportFormat"];
@@ -2416,6 +2534,19 @@ export interface components {
             /** @enum {string|null} */
             target?: "contact" | "attendance" | null;
         };
+        FirstReply: {
+            /**
+             * Format: double
+             * @description Mean wait from the assignment to the agent's first reply, over the
+             *     first replies given today (null: none).
+             */
+            avg_seconds?: number | null;
+            /**
+             * Format: double
+             * @description The longest such wait today, counting the ones still running.
+             */
+            max_seconds?: number | null;
+        };
         /**
          * Format: uuid
          * @description A bot flow (FL-1) of an organization.
@@ -2475,6 +2606,24 @@ export interface components {
             /** @description Include internal notes (default: no). */
             include_internal?: boolean;
             to: string;
+        };
+        /** @description One hour of today. */
+        HourOut: {
+            /** Format: int64 */
+            abandoned: number;
+            /** Format: int64 */
+            closed: number;
+            /**
+             * Format: double
+             * @description Mean wait to a first reply given in the hour (null: none).
+             */
+            first_reply_avg_seconds?: number | null;
+            /** Format: int64 */
+            lost: number;
+            /** Format: int64 */
+            opened: number;
+            /** Format: date-time */
+            start: string;
         };
         /** @description Where the contact wrote from. */
         IdentityOut: {
@@ -2706,6 +2855,31 @@ export interface components {
             /** @description The token the webhook's set-up handshake must present. */
             verify_token?: string | null;
         };
+        /** @description A frame the client of the monitoring stream sends. */
+        MonitoringClientFrame: {
+            /** Format: uuid */
+            inbox_id?: string | null;
+            /** @enum {string} */
+            type: "scope";
+        } | {
+            /** @enum {string} */
+            type: "ping";
+        };
+        /** @description A frame the monitoring stream sends. */
+        MonitoringFrame: {
+            snapshot: components["schemas"]["Snapshot"];
+            /** @enum {string} */
+            type: "snapshot";
+        } | {
+            changes: Record<string, never>;
+            /** Format: date-time */
+            now: string;
+            /** @enum {string} */
+            type: "delta";
+        } | {
+            /** @enum {string} */
+            type: "pong";
+        };
         /** @description A record with an id and a name (departments, campaigns). */
         Named: {
             /** Format: uuid */
@@ -2829,11 +3003,55 @@ export interface components {
             /** @default off */
             phone: components["schemas"]["Ask"];
         };
+        /** @description What a list row previews of a chat's newest message. */
+        Preview: {
+            /** @description in | out */
+            direction: string;
+            /** @description An internal note. */
+            internal: boolean;
+            /** @description text | image | audio | video | document | … */
+            kind: string;
+            text?: string | null;
+        };
         /** @description One problem of a flow, for the editor to point at. */
         Problem: {
             message: string;
             /** @description The step it is in; absent for the flow as a whole. */
             step?: string | null;
+        };
+        Queue: {
+            /** Format: int64 */
+            count: number;
+            /**
+             * Format: double
+             * @description The longest wait in the queue now, in seconds (0: nobody waits).
+             */
+            longest_wait_seconds: number;
+            /**
+             * Format: date-time
+             * @description When that wait began.
+             */
+            longest_wait_since?: string | null;
+        };
+        QueueRow: {
+            /** Format: uuid */
+            attendance_id: string;
+            contact_name: string;
+            /** Format: uuid */
+            conversation_id: string;
+            /** Format: uuid */
+            department_id?: string | null;
+            department_name?: string | null;
+            /** Format: uuid */
+            inbox_id: string;
+            /**
+             * Format: int64
+             * @description 1 for the longest waiting.
+             */
+            position: number;
+            protocol: string;
+            /** Format: date-time */
+            waiting_since: string;
         };
         /** @description A reaction to one of the conversation's messages (empty emoji removes it). */
         ReactionSend: {
@@ -3062,6 +3280,38 @@ export interface components {
             /** @enum {string} */
             type: "typing";
         };
+        ServiceRow: {
+            /** Format: uuid */
+            agent_id: string;
+            agent_name: string;
+            /** Format: date-time */
+            assigned_at?: string | null;
+            /** Format: uuid */
+            attendance_id: string;
+            contact_name: string;
+            /** Format: uuid */
+            conversation_id: string;
+            /** Format: uuid */
+            department_id?: string | null;
+            department_name?: string | null;
+            /**
+             * Format: date-time
+             * @description Null: the agent has not replied yet.
+             */
+            first_reply_at?: string | null;
+            /** Format: uuid */
+            inbox_id: string;
+            last_message?: components["schemas"]["Preview"] | null;
+            /** Format: date-time */
+            opened_at: string;
+            protocol: string;
+            /**
+             * Format: date-time
+             * @description Since when the customer's oldest unanswered message waits (null:
+             *     nothing unanswered).
+             */
+            waiting_since?: string | null;
+        };
         /** @description A message of a session's conversation. */
         SessionMessageOut: {
             /** @description contact | bot | agent | system */
@@ -3089,6 +3339,10 @@ export interface components {
             /** @description Send it back as `X-CSRF-Token` on every write made with the cookie. */
             csrf_token?: string | null;
             permissions: Record<string, never>;
+            /** @enum {string} */
+            status: "online" | "paused" | "invisible";
+            /** @description Why they paused, when they gave a reason. */
+            status_reason?: string | null;
             user: components["schemas"]["UserOut"];
         };
         SessionPdfRequest: {
@@ -3105,6 +3359,88 @@ export interface components {
             /** @description The next page's cursor; none on the last page. */
             next_cursor?: string | null;
             to?: string | null;
+        };
+        /** @description The organization's presence and ticket settings. */
+        SettingsOut: {
+            /**
+             * Format: int64
+             * @description Minutes after an agent's last socket closed before they count as
+             *     offline for routing and monitoring (1–1440).
+             */
+            away_minutes: number;
+            /** @description The reasons an agent may give for a pause (empty: no reason). */
+            pause_reasons: string[];
+            /**
+             * Format: int64
+             * @description Hours without a word from the customer after which an open ticket
+             *     ends as "session expired" (lost before an agent took it, abandoned
+             *     after); 0: never (0–720).
+             */
+            ticket_expiry_hours: number;
+        };
+        SettingsUpdate: {
+            /** Format: int64 */
+            away_minutes?: number | null;
+            /** @description Up to 20 reasons of 1–60 characters, each once. */
+            pause_reasons?: string[] | null;
+            /** Format: int64 */
+            ticket_expiry_hours?: number | null;
+        };
+        /** @description Monitoring's page for one scope, at one instant. */
+        Snapshot: {
+            agent_rows: components["schemas"]["AgentRow"][];
+            /** @description "Status dos agentes". */
+            agents: components["schemas"]["AgentsOut"];
+            /**
+             * Format: double
+             * @description "Tempo médio de atendimento" of the tickets closed today (null:
+             *     none closed).
+             */
+            attendance_avg_seconds?: number | null;
+            /**
+             * Format: date-time
+             * @description The start of "today" (midnight in the organization's time zone).
+             */
+            day_start: string;
+            /** @description "Tempo médio / máximo até primeira resposta". */
+            first_reply: components["schemas"]["FirstReply"];
+            /** @description Today's tickets hour by hour (the page's chart). */
+            hours: components["schemas"]["HourOut"][];
+            /**
+             * Format: int64
+             * @description "Tickets em atendimento": open, with an agent who has replied.
+             */
+            in_service: number;
+            /**
+             * @description Open tickets with an agent, the longest waiting for a reply first
+             *     (those still without a first reply included, flagged by a null
+             *     `first_reply_at`).
+             */
+            in_service_tickets: components["schemas"]["ServiceRow"][];
+            /**
+             * Format: uuid
+             * @description The inbox ("número"), or null for every inbox ("Todos os números").
+             */
+            inbox_id?: string | null;
+            /**
+             * Format: date-time
+             * @description The server's clock when the snapshot was taken: waits grow from
+             *     their `…_since` timestamps by the time elapsed since this.
+             */
+            now: string;
+            /** @description "Tickets na fila" and "Maior tempo na fila". */
+            queue: components["schemas"]["Queue"];
+            /** @description Open tickets without an agent, in queue order. */
+            queued_tickets: components["schemas"]["QueueRow"][];
+            /**
+             * Format: double
+             * @description "Tempo médio de resposta" (null: no reply today).
+             */
+            reply_avg_seconds?: number | null;
+            /** @description Tags put on chats today, most used first. */
+            tags: components["schemas"]["TagRow"][];
+            /** @description "Status dos tickets hoje". */
+            today: components["schemas"]["TodayOut"];
         };
         StartFlow: {
             /**
@@ -3124,6 +3460,12 @@ export interface components {
             run_id?: string | null;
             /** @description `started` or `scheduled`. */
             status: string;
+        };
+        StatusRequest: {
+            /** @description Why, for a pause: one of the organization's `pause_reasons`. */
+            reason?: string | null;
+            /** @enum {string} */
+            status: "online" | "paused" | "invisible";
         };
         StepCountOut: {
             /** Format: int64 */
@@ -3152,6 +3494,13 @@ export interface components {
             /** @description `#rrggbb` */
             color?: string | null;
             name?: string | null;
+        };
+        TagRow: {
+            /** Format: int64 */
+            count: number;
+            name: string;
+            /** Format: uuid */
+            tag_id: string;
         };
         TagsRequest: {
             /** @description The chat's tags after the call (ids of `GET /tags`); `[]` removes all. */
@@ -3245,6 +3594,30 @@ export interface components {
             opened_at: string;
             protocol: string;
         };
+        TodayOut: {
+            /**
+             * Format: int64
+             * @description Ended by the customer's side after an agent was assigned.
+             */
+            abandoned: number;
+            /**
+             * Format: int64
+             * @description Closed by an agent or by a scheduled closing.
+             */
+            closed: number;
+            /**
+             * Format: int64
+             * @description Ended by the customer's side before any agent was assigned.
+             */
+            lost: number;
+            /** Format: int64 */
+            open: number;
+            /**
+             * Format: int64
+             * @description Tickets opened today.
+             */
+            total: number;
+        };
         TokenOut: {
             /** Format: date-time */
             created_at: string;
@@ -3304,6 +3677,11 @@ export interface components {
         /** @description A user as the API shows it (never the password hash). */
         UserOut: {
             active: boolean;
+            /**
+             * @description Every socket of theirs has been gone for the organization's
+             *     `away_minutes`: colleagues and monitoring see them offline.
+             */
+            away: boolean;
             confirm_audio: boolean;
             /** Format: date-time */
             created_at: string;
@@ -3323,8 +3701,15 @@ export interface components {
             permissions: Record<string, never>;
             /** @enum {string} */
             role: "admin" | "manager" | "agent";
-            /** @description online | paused | invisible */
+            /** @description The status chosen: online | paused | invisible (LC-19). */
             status: string;
+            /** @description Why they paused, when they gave a reason. */
+            status_reason?: string | null;
+            /**
+             * Format: date-time
+             * @description Since when the status (as others see it) holds.
+             */
+            status_since?: string | null;
         };
         UserUpdate: {
             active?: boolean | null;
@@ -3348,10 +3733,18 @@ export interface components {
         UserUpdated: {
             name: string;
             /**
-             * @description `online`, `paused`, `invisible` or `offline`. Another user's
-             *     `invisible` reaches colleagues as `offline` (LC-19).
+             * @description `online`, `paused`, `invisible` or `offline` (every socket gone for
+             *     the organization's `away_minutes`). Another user's `invisible`
+             *     reaches colleagues as `offline` (LC-19).
              */
             status: string;
+            /** @description Why they paused, when they gave a reason. */
+            status_reason?: string | null;
+            /**
+             * Format: int64
+             * @description Since when the status holds (epoch milliseconds).
+             */
+            status_since?: number | null;
             user_id: components["schemas"]["UserId"];
         };
         VersionOut: {
@@ -7535,6 +7928,138 @@ export interface operations {
             };
         };
     };
+    set_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StatusRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserOut"];
+                };
+            };
+            /** @description The body or a parameter could not be read; the message says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in: no session cookie or API token, or it expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in without the permission this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing with this id in your organization (in the path, the query or the body). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body was not sent as JSON (Content-Type: application/json). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    snapshot: {
+        parameters: {
+            query?: {
+                /** @description One inbox ("número"); without it, every inbox ("Todos os números"). */
+                inbox_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Snapshot"];
+                };
+            };
+            /** @description The body or a parameter could not be read; the message says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in: no session cookie or API token, or it expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_orgs: {
         parameters: {
             query?: never;
@@ -9486,6 +10011,118 @@ export interface operations {
                 };
             };
             410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettingsOut"];
+                };
+            };
+            /** @description Not signed in: no session cookie or API token, or it expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Signed in without the permission this needs. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SettingsUpdate"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettingsOut"];
+                };
+            };
+            /** @description The body or a parameter could not be read; the message says which. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in: no session cookie or API token, or it expired or was revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Nothing with this id in your organization (in the path, the query or the body). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body was not sent as JSON (Content-Type: application/json). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

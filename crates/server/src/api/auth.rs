@@ -34,6 +34,12 @@ pub struct LoginRequest {
 
 #[derive(Serialize, ToSchema)]
 pub struct SessionOut {
+    /// The status the user chose: online | paused | invisible (LC-19);
+    /// set it with `PUT /me/status`.
+    #[schema(schema_with = crate::wire_schema::presence)]
+    pub status: String,
+    /// Why they paused, when they gave a reason.
+    pub status_reason: Option<String>,
     pub user: UserOut,
     /// Send it back as `X-CSRF-Token` on every write made with the cookie.
     pub csrf_token: Option<String>,
@@ -105,6 +111,8 @@ async fn login(
         st.config.session_hours * 3600
     );
     let body = SessionOut {
+        status: user.status.clone(),
+        status_reason: user.status_reason.clone(),
         permissions: user.permissions.0.clone(),
         user: UserOut::from_user(&user, departments),
         csrf_token: Some(csrf),
@@ -141,6 +149,8 @@ async fn logout(State(st): State<AppState>, auth: Auth) -> ApiResult<Response> {
 #[utoipa::path(get, path = "/me", tag = "auth", responses((status = 200, body = SessionOut), (status = 401, body = crate::error::ErrorBody)))]
 async fn me(auth: Auth) -> AppJson<SessionOut> {
     AppJson(SessionOut {
+        status: auth.user.status.clone(),
+        status_reason: auth.user.status_reason.clone(),
         permissions: auth.permissions().clone(),
         user: UserOut::from_user(&auth.user, auth.departments.clone()),
         csrf_token: auth.csrf_token.clone(),

@@ -262,7 +262,7 @@ async fn changes_of(st: &AppState, auth: &Auth, req: ContactUpdate) -> ApiResult
             CustomFieldType::Date
                 .validate(&d)
                 .map_err(|_| ApiError::invalid("Data de nascimento inválida: use AAAA-MM-DD."))?;
-            if d > chrono::Utc::now()
+            if d > atende_store::now()
                 .date_naive()
                 .format("%Y-%m-%d")
                 .to_string()

@@ -127,7 +127,7 @@ fn window(channel: &str, last_inbound_at: Option<i64>) -> (String, Option<String
     let hours = kind
         .and_then(atende_domain::ChannelKind::human_reply_hours)
         .unwrap_or(atende_domain::SESSION_HOURS);
-    let (w, exp) = atende_domain::window_of(last, chrono::Utc::now(), hours);
+    let (w, exp) = atende_domain::window_of(last, atende_store::now(), hours);
     let name = match w {
         SessionWindow::Open => "open",
         SessionWindow::Expiring => "expiring",

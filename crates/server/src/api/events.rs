@@ -155,6 +155,8 @@ pub fn for_viewer(auth: &Auth, e: &Event) -> Option<EventOut> {
         && u.user_id != auth.user.id
     {
         u.status = "offline".into();
+        u.status_reason = None;
+        u.status_since = None;
     }
     Some(out)
 }

@@ -9,7 +9,9 @@ pub mod directory;
 pub mod events;
 pub mod flows;
 pub mod media;
+pub mod monitoring;
 pub mod orgs;
+pub mod presence;
 pub mod ready;
 pub mod report_agile;
 pub mod report_conversations;
@@ -69,7 +71,8 @@ pub fn clean_name(field: &str, value: &str, max: usize) -> Result<String, ApiErr
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Atende API", description = "Omnichannel customer service: the same API the web app uses."),
-    components(schemas(crate::error::ErrorBody, ws::ServerFrame, ws::ClientFrame)),
+    components(schemas(crate::error::ErrorBody, ws::ServerFrame, ws::ClientFrame,
+        monitoring::MonitoringFrame, monitoring::MonitoringClientFrame)),
     modifiers(&SecurityAddon),
 )]
 pub struct ApiDoc;
@@ -113,6 +116,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(report_agile::router())
         .merge(events::router())
         .merge(media::router())
+        .merge(presence::router())
+        .merge(monitoring::router())
 }
 
 /// Prefixes every documented path, as the router is nested under `prefix`.

@@ -37,8 +37,16 @@ pub struct UserOut {
     pub role: String,
     #[schema(value_type = Object)]
     pub permissions: Permissions,
-    /// online | paused | invisible
+    /// The status chosen: online | paused | invisible (LC-19).
     pub status: String,
+    /// Why they paused, when they gave a reason.
+    pub status_reason: Option<String>,
+    /// Since when the status (as others see it) holds.
+    #[schema(format = DateTime)]
+    pub status_since: Option<String>,
+    /// Every socket of theirs has been gone for the organization's
+    /// `away_minutes`: colleagues and monitoring see them offline.
+    pub away: bool,
     #[schema(value_type = Vec<uuid::Uuid>)]
     pub departments: Vec<DepartmentId>,
     pub default_closing_message: String,
@@ -60,6 +68,9 @@ impl UserOut {
             role: u.role.clone(),
             permissions: u.permissions.0.clone(),
             status: u.status.clone(),
+            status_reason: u.status_reason.clone(),
+            status_since: u.status_since.map(time),
+            away: u.away,
             departments,
             default_closing_message: u.default_closing_message.clone(),
             confirm_audio: u.confirm_audio,
@@ -134,8 +145,12 @@ pub struct AgentOut {
     /// admin | manager | agent
     pub role: String,
     /// online | paused | offline (an invisible colleague shows as offline,
-    /// LC-19; the caller sees their own status as it is)
+    /// LC-19, and so does one whose every socket has been gone for the
+    /// organization's `away_minutes`; the caller sees their own status as
+    /// chosen)
     pub status: String,
+    /// Why they paused, when they gave a reason.
+    pub status_reason: Option<String>,
     #[schema(value_type = Vec<uuid::Uuid>)]
     pub departments: Vec<DepartmentId>,
 }
@@ -147,16 +162,19 @@ async fn list_agents(State(st): State<AppState>, auth: Auth) -> ApiResult<AppJso
     let users = st.store.users(auth.org()).await?;
     let mut out = Vec::with_capacity(users.len());
     for u in users.iter().filter(|u| u.active) {
-        let status = if u.status == "invisible" && u.id != auth.user.id {
-            "offline".to_string()
+        let status = if u.id == auth.user.id {
+            u.status.as_str()
+        } else if u.status == "invisible" {
+            "offline"
         } else {
-            u.status.clone()
+            u.presence()
         };
         out.push(AgentOut {
             id: u.id,
             name: u.name.clone(),
             role: u.role.clone(),
-            status,
+            status: status.to_string(),
+            status_reason: u.status_reason.clone().filter(|_| status == "paused"),
             departments: st.store.user_departments(u.org_id, u.id).await?,
         });
     }
@@ -375,11 +393,7 @@ async fn update_user(
     }
     tx.emit(atende_store::NewEvent::org(
         auth.org(),
-        ChatEvent::UserUpdated(UserUpdated {
-            user_id: user.id,
-            name: user.name.clone(),
-            status: user.status.clone(),
-        }),
+        ChatEvent::UserUpdated(UserUpdated::of(&user)),
     ));
     st.commit(tx).await?;
     let _ = st.auth_changed.send(user.id);

@@ -71,6 +71,11 @@ async fn serve(
     ),
     last_seq: i64,
 ) {
+    // The agent is here while a socket is (LC-19).
+    let _here = st.sockets.open(auth.user.id);
+    if let Err(e) = crate::presence::seen(&st, auth.org(), auth.user.id).await {
+        tracing::warn!(error = %e, "presence update failed");
+    }
     let hello = ServerFrame::Hello { last_seq }.text();
     if socket.send(Message::Text(hello.into())).await.is_err() {
         return;
@@ -336,7 +341,7 @@ async fn send_counts(st: &AppState, auth: &Auth, socket: &mut WebSocket) -> Resu
 }
 
 /// The `Origin` header (when present) names the host the request was sent to.
-fn same_origin(headers: &HeaderMap) -> bool {
+pub(super) fn same_origin(headers: &HeaderMap) -> bool {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return true;
     };

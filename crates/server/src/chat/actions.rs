@@ -120,8 +120,15 @@ pub async fn forward_to_flow(
             "{} encaminhou a conversa para o fluxo {}.",
             actor.name, f.name
         );
-        conv =
-            super::close::close_now(&mut tx, &conv, None, Some(actor.name), Some(actor.id)).await?;
+        conv = super::close::close_now(
+            &mut tx,
+            &conv,
+            None,
+            Some(actor.name),
+            Some(actor.id),
+            atende_domain::monitoring::Ended::Agent,
+        )
+        .await?;
         tx.insert_message(NewMessage::system(&conv, line)).await?;
     }
     let run = start_flow(

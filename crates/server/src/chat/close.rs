@@ -1,5 +1,6 @@
 //! Closing an attendance (LC-11), now or when its scheduled time comes.
 
+use atende_domain::monitoring::Ended;
 use atende_domain::{ContentKind, UserId};
 use atende_store::chats::{Conversation, NewMessage};
 use atende_store::{NewJob, StoreError, Tx};
@@ -12,7 +13,7 @@ use crate::jobs::kinds;
 /// contact (through the one send path, so its variables are filled and a
 /// blocked contact or a closed window keeps it from leaving, with a line
 /// saying why), the system line, assignment cleared, and the agent's queue
-/// drained.
+/// drained. `ended` says how it ended (RP-5).
 #[tracing::instrument(name = "chat.close", skip_all, fields(org = %conv.org_id, conversation = %conv.id, agent = ?by))]
 pub async fn close_now(
     tx: &mut Tx,
@@ -20,6 +21,7 @@ pub async fn close_now(
     message: Option<&str>,
     by_name: Option<&str>,
     by: Option<UserId>,
+    ended: Ended,
 ) -> Result<Conversation, StoreError> {
     if let Some(text) = message {
         let contact = tx.contact(conv.org_id, conv.contact_id).await?;
@@ -67,18 +69,49 @@ pub async fn close_now(
             }
         }
     }
-    let line = match (by_name, &conv.protocol) {
-        (Some(n), Some(p)) => format!("Atendimento {p} encerrado por {n}."),
-        (None, Some(p)) => format!("Atendimento {p} encerrado automaticamente."),
-        (Some(n), None) => format!("Atendimento encerrado por {n}."),
-        (None, None) => "Atendimento encerrado automaticamente.".to_string(),
+    let p = conv
+        .protocol
+        .as_deref()
+        .map(|p| format!(" {p}"))
+        .unwrap_or_default();
+    let line = match (by_name, ended) {
+        (_, Ended::SessionExpired) => {
+            format!("Atendimento{p} encerrado: a sessão do cliente expirou.")
+        }
+        (_, Ended::CustomerLeft) => format!("Atendimento{p} encerrado pelo cliente."),
+        (Some(n), _) => format!("Atendimento{p} encerrado por {n}."),
+        (None, _) => format!("Atendimento{p} encerrado automaticamente."),
     };
-    let closed = tx.close_attendance(conv, by, Some(line)).await?;
+    let closed = tx.close_attendance(conv, by, ended, Some(line)).await?;
     // The agent's slot is free: the oldest chat queued for them takes it.
     if let Some(agent) = conv.agent_id {
         crate::flows::routing::drain_queue(tx, conv.org_id, agent).await?;
     }
     Ok(closed)
+}
+
+/// Ends the open tickets whose customer session expired (no word from the
+/// customer for the organization's `ticket_expiry_hours`): no closing
+/// message (the customer is gone), counted as lost or abandoned (RP-5).
+pub async fn expire_sessions(st: &crate::state::AppState) -> Result<(), StoreError> {
+    loop {
+        let due = st.store.expired_attendances(100).await?;
+        let done = due.len() < 100;
+        for (org, conversation, attendance) in due {
+            let mut tx = st.store.begin().await?;
+            let conv = tx.conversation(org, conversation).await?;
+            // Checked again in the transaction: a word from the customer
+            // meanwhile keeps the ticket.
+            if conv.attendance_id != Some(attendance) || !tx.attendance_expired(attendance).await? {
+                continue;
+            }
+            close_now(&mut tx, &conv, None, None, None, Ended::SessionExpired).await?;
+            st.commit(tx).await?;
+        }
+        if done {
+            return Ok(());
+        }
+    }
 }
 
 /// Starts the after-closing flow (LC-11) on a chat just closed.

@@ -189,7 +189,7 @@ pub async fn queue(tx: &mut Tx, s: Send<'_>) -> Result<(Conversation, Queued), S
                 let line = format!("{name} assumiu o atendimento.");
                 tx.insert_message(NewMessage::system(&conv, line)).await?;
             }
-            tx.note_first_reply(&conv).await?;
+            tx.note_agent_reply(&conv).await?;
         }
     }
     let internal = content.internal;
@@ -252,7 +252,7 @@ fn past_window_allowed(
         .and_then(chrono::DateTime::from_timestamp_millis);
     person
         && kind.human_reply_hours().is_some_and(|h| {
-            atende_domain::window_of(last, chrono::Utc::now(), h).0 != SessionWindow::Expired
+            atende_domain::window_of(last, atende_store::now(), h).0 != SessionWindow::Expired
         })
 }
 
@@ -262,7 +262,7 @@ pub fn window_closed(conv: &Conversation) -> bool {
     let last = conv
         .last_inbound_at
         .and_then(chrono::DateTime::from_timestamp_millis);
-    let (w, _) = atende_domain::session_window(last, chrono::Utc::now());
+    let (w, _) = atende_domain::session_window(last, atende_store::now());
     w == SessionWindow::Expired
 }
 

@@ -178,7 +178,7 @@ async fn settings(
         .business_hours
         .as_ref()
         .and_then(|h| serde_json::from_value::<atende_domain::BusinessHours>(h.0.clone()).ok());
-    let now = chrono::Utc::now();
+    let now = atende_store::now();
     let (open, next_opening) = match hours.as_ref().map(|h| (h, h.status(now))) {
         None | Some((_, atende_domain::HoursStatus::Open { .. })) => (true, None),
         Some((h, atende_domain::HoursStatus::Closed { opens_at })) => {

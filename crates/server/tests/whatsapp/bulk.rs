@@ -167,7 +167,9 @@ async fn race_closing(wa: &Wa, wa_id: &str, next: Value) {
     let id: ConversationId = conv.parse().unwrap();
     let mut tx = store.begin().await.unwrap();
     let c = tx.conversation(org, id).await.unwrap();
-    tx.close_attendance(&c, None, None).await.unwrap();
+    tx.close_attendance(&c, None, atende_domain::monitoring::Ended::Agent, None)
+        .await
+        .unwrap();
     let (r, ()) = tokio::join!(wa.sim.post(&wa.http, &next), async move {
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
         tx.commit().await.unwrap();

@@ -12,6 +12,7 @@ mod campaigns;
 mod flows;
 mod hostile;
 mod inbound;
+mod monitoring;
 mod outbound;
 mod report_agile;
 mod report_conversations;

@@ -281,7 +281,8 @@ impl Tx {
               AND NOT a.close_keep_on_reply) AS cancel_closing";
         let org_filter = org_eq(self.backend, "chat_activity.org_id", 1);
         let set = "SET last_message_at = $3, unread = unread + v.n, \
-             last_inbound_at = CASE WHEN last_inbound_at IS NULL OR last_inbound_at < v.at THEN v.at ELSE last_inbound_at END";
+             last_inbound_at = CASE WHEN last_inbound_at IS NULL OR last_inbound_at < v.at THEN v.at ELSE last_inbound_at END, \
+             awaiting_since = CASE WHEN awaiting_since IS NULL THEN $3 ELSE awaiting_since END";
         let counted = "SELECT k.conversation_id AS id, count(*) AS n, max(k.at) AS at";
         let sql = match self.backend {
             // The inserted ids come from the insert's `RETURNING`, and the

@@ -233,6 +233,9 @@ impl Tx {
         );
         with_tx!(self, c => sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org).bind(now).bind(Json(&rows)).execute(c).await?.rows_affected());
         drop(rows);
+        let mut opened = atende_domain::monitoring::on_open(now);
+        opened.counters.opened = attendances.len() as i64;
+        self.bump_monitoring(org, inbox, opened).await?;
         for (scope, id, conversation_id, protocol) in attendances {
             self.emit(NewEvent {
                 org_id: org,
@@ -354,7 +357,7 @@ impl Tx {
 
     /// `count` consecutive protocols of today (AD-6) in one statement.
     async fn next_protocols(&mut self, org: OrgId, count: i64) -> Result<Vec<Protocol>> {
-        let today = chrono::Utc::now().date_naive();
+        let today = crate::now().date_naive();
         let day = today.format("%Y%m%d").to_string();
         let sql = "INSERT INTO protocol_counters (org_id, day, last_seq) VALUES ($1, $2, $3) \
                    ON CONFLICT (org_id, day) DO UPDATE SET last_seq = protocol_counters.last_seq + $3 RETURNING last_seq";

@@ -1,6 +1,7 @@
 //! Attendances: an attendance's record, the custom fields asked at its
 //! closing, and its scheduled closing (LC-11).
 
+use atende_domain::monitoring;
 use atende_domain::{AttendanceId, ConversationId, DepartmentId, OrgId, UserId};
 use serde::Serialize;
 use serde_json::Value;
@@ -126,17 +127,69 @@ impl Tx {
         Ok(n > 0)
     }
 
-    /// Records the first agent reply of the open attendance (RP-5 metrics).
-    pub async fn note_first_reply(&mut self, conv: &Conversation) -> Result<()> {
-        if let Some(att) = conv.attendance_id {
-            let sql = "UPDATE attendances SET first_reply_at = $3 WHERE org_id = $1 AND id = $2 AND first_reply_at IS NULL";
-            with_tx!(self, c => sqlx::query(sql).bind(conv.org_id).bind(att).bind(now_ms()).execute(c).await?.rows_affected());
+    /// Records an agent's reply in the open attendance for monitoring
+    /// (RP-5): the attendance's first reply, and the end of the contact's
+    /// wait for one, each counted in its inbox's hour.
+    pub async fn note_agent_reply(&mut self, conv: &Conversation) -> Result<()> {
+        let since = self.take_awaiting(conv.id).await?;
+        let Some(att) = conv.attendance_id else {
+            return Ok(());
+        };
+        let now = now_ms();
+        let sql = "UPDATE attendances SET first_reply_at = $3 WHERE org_id = $1 AND id = $2 AND first_reply_at IS NULL \
+                   RETURNING assigned_at";
+        let first: Option<Option<Millis>> = with_tx!(self, c => sqlx::query_scalar(sql).bind(conv.org_id).bind(att).bind(now).fetch_optional(c).await?);
+        if let Some(bump) = first.and_then(|assigned| monitoring::on_first_reply(assigned, now)) {
+            self.bump_monitoring(conv.org_id, conv.inbox_id, bump)
+                .await?;
+            if let Some(agent) = conv.agent_id {
+                let wait = Some(bump.counters.first_reply_ms);
+                self.bump_agent(conv.org_id, agent, conv.inbox_id, now, wait, false)
+                    .await?;
+            }
+        }
+        if let (Some(since), Some(opened)) = (since, conv.opened_at) {
+            let bump = monitoring::on_reply(since.max(opened), now);
+            self.bump_monitoring(conv.org_id, conv.inbox_id, bump)
+                .await?;
         }
         Ok(())
     }
 }
 
+/// An open attendance whose customer has not written for the
+/// organization's `ticket_expiry_hours` (counted from its opening when they
+/// wrote before it): its session expired (RP-5). `$1` is now.
+const EXPIRED: &str = "a.closed_at IS NULL AND o.ticket_expiry_hours > 0 \
+     AND (CASE WHEN ca.last_inbound_at > a.opened_at THEN ca.last_inbound_at ELSE a.opened_at END) \
+         < $1 - 3600000 * o.ticket_expiry_hours";
+const EXPIRED_FROM: &str = "attendances a JOIN organizations o ON o.id = a.org_id \
+     JOIN chat_activity ca ON ca.conversation_id = a.conversation_id";
+
+impl Tx {
+    /// Whether the conversation's open attendance `att` has expired now.
+    pub async fn attendance_expired(&mut self, att: AttendanceId) -> Result<bool> {
+        let sql = format!("SELECT COUNT(*) FROM {EXPIRED_FROM} WHERE a.id = $2 AND {EXPIRED}");
+        let n: i64 = with_tx!(self, c => sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(now_ms()).bind(att).fetch_one(c).await?);
+        Ok(n > 0)
+    }
+}
+
 impl Store {
+    /// Open attendances whose session has expired, oldest first, at most
+    /// `limit`: (organization, conversation, attendance).
+    pub async fn expired_attendances(
+        &self,
+        limit: i64,
+    ) -> Result<Vec<(OrgId, ConversationId, AttendanceId)>> {
+        let sql = format!(
+            "SELECT a.org_id, a.conversation_id, a.id FROM {EXPIRED_FROM} WHERE {EXPIRED} ORDER BY a.opened_at LIMIT $2"
+        );
+        Ok(
+            with_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(now_ms()).bind(limit).fetch_all(p).await?),
+        )
+    }
+
     /// The attendance of `org` with this id.
     pub async fn attendance(&self, org: OrgId, id: AttendanceId) -> Result<Attendance> {
         let sql = format!("SELECT {ATT_COLS} FROM attendances WHERE org_id = $1 AND id = $2");

@@ -165,7 +165,8 @@ impl Tx {
         let sql = "UPDATE chat_activity SET last_message_at = $3, \
                    unread = unread + $4, \
                    last_inbound_at = CASE WHEN $5 AND (last_inbound_at IS NULL OR last_inbound_at < CAST($6 AS BIGINT)) \
-                   THEN CAST($6 AS BIGINT) ELSE last_inbound_at END \
+                   THEN CAST($6 AS BIGINT) ELSE last_inbound_at END, \
+                   awaiting_since = CASE WHEN $5 AND awaiting_since IS NULL THEN CAST($3 AS BIGINT) ELSE awaiting_since END \
                    WHERE org_id = $1 AND conversation_id = $2 \
                    RETURNING (SELECT c.attendance_id IS NOT NULL FROM conversations c WHERE c.id = $2), department_id, agent_id";
         let scope: Option<(bool, Option<atende_domain::DepartmentId>, Option<UserId>)> = with_tx!(self, c => sqlx::query_as(sql)

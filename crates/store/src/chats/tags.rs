@@ -53,6 +53,9 @@ impl Tx {
             );
             with_tx!(self, c => sqlx::query(sqlx::AssertSqlSafe(sql)).bind(conv.org_id).bind(conv.id).bind(Json(&rows)).execute(c).await?.rows_affected());
         }
+        let added: Vec<TagId> = wanted.difference(&current).copied().collect();
+        self.bump_tags(conv.org_id, conv.inbox_id, crate::now_ms(), &added)
+            .await?;
         let list: Vec<TagId> = wanted.into_iter().collect();
         self.emit(NewEvent {
             org_id: conv.org_id,

@@ -219,9 +219,29 @@ pub struct UserCreated {
 pub struct UserUpdated {
     pub user_id: UserId,
     pub name: String,
-    /// `online`, `paused`, `invisible` or `offline`. Another user's
-    /// `invisible` reaches colleagues as `offline` (LC-19).
+    /// `online`, `paused`, `invisible` or `offline` (every socket gone for
+    /// the organization's `away_minutes`). Another user's `invisible`
+    /// reaches colleagues as `offline` (LC-19).
     pub status: String,
+    /// Why they paused, when they gave a reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_reason: Option<String>,
+    /// Since when the status holds (epoch milliseconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_since: Option<i64>,
+}
+
+impl UserUpdated {
+    /// The event telling others how `u` shows now.
+    pub fn of(u: &crate::accounts::User) -> Self {
+        UserUpdated {
+            user_id: u.id,
+            name: u.name.clone(),
+            status: u.presence().to_string(),
+            status_reason: u.status_reason.clone(),
+            status_since: u.status_since,
+        }
+    }
 }
 
 /// A record with an id and a name (departments, campaigns).

@@ -109,7 +109,9 @@ async fn chat_list_views_match_the_domain_rules() {
                     .open_attendance(&conv, Some(sales.id), Some(bia.id), None)
                     .await
                     .unwrap();
-                tx.close_attendance(&c, None, None).await.unwrap()
+                tx.close_attendance(&c, None, atende_domain::monitoring::Ended::Agent, None)
+                    .await
+                    .unwrap()
             }
             _ => tx
                 .open_attendance(&conv, Some(support.id), Some(bia.id), None)

@@ -12,6 +12,8 @@ pub fn note(n: i64, text: &str) -> ChatEvent {
         user_id: UserId(uuid::Uuid::nil()),
         name: text.to_string(),
         status: n.to_string(),
+        status_reason: None,
+        status_since: None,
     })
 }
 

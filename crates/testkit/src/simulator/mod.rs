@@ -4,6 +4,16 @@
 
 mod payloads;
 
+/// The provider's clock when a test sets it (epoch milliseconds; `i64::MIN`:
+/// the real clock).
+static CLOCK: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(i64::MIN);
+
+/// Stamps the simulated messages with `at` (epoch milliseconds) from now
+/// on, for a test that runs the server on a set clock too.
+pub fn set_clock(at: i64) {
+    CLOCK.store(at, std::sync::atomic::Ordering::SeqCst);
+}
+
 pub use crate::conversation;
 
 use crate::ascii_escape_json;

@@ -235,8 +235,14 @@ fn same_contact(a: &Value, b: &Value) -> bool {
     })
 }
 
+/// The time the simulated provider stamps its messages with (seconds):
+/// the real clock, unless a test set one with [`super::set_clock`].
 fn now() -> String {
-    chrono::Utc::now().timestamp().to_string()
+    match super::CLOCK.load(std::sync::atomic::Ordering::SeqCst) {
+        i64::MIN => chrono::Utc::now().timestamp(),
+        at => at / 1000,
+    }
+    .to_string()
 }
 
 fn conversation_id() -> String {

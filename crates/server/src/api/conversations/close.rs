@@ -119,6 +119,7 @@ pub async fn close(
                 message.as_deref(),
                 Some(&auth.user.name),
                 Some(auth.user.id),
+                atende_domain::monitoring::Ended::Agent,
             )
             .await?;
             if let Some((flow, version)) = after {

@@ -94,7 +94,7 @@ async fn get_business_hours(
     let parsed = hours
         .clone()
         .and_then(|h| serde_json::from_value::<atende_domain::BusinessHours>(h).ok());
-    let now = chrono::Utc::now();
+    let now = atende_store::now();
     let (open_now, next_opening) = match parsed.as_ref().map(|h| (h, h.status(now))) {
         None | Some((_, atende_domain::HoursStatus::Open { .. })) => (true, None),
         Some((h, atende_domain::HoursStatus::Closed { opens_at })) => {

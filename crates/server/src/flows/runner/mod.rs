@@ -299,7 +299,7 @@ async fn hours_closed(st: &AppState, run: &FlowRun) -> Result<Option<String>, St
             return Ok(None);
         }
     };
-    let now = chrono::Utc::now();
+    let now = atende_store::now();
     Ok(match hours.status(now) {
         atende_domain::HoursStatus::Open { .. } => None,
         atende_domain::HoursStatus::Closed { opens_at } => Some(
