@@ -376,3 +376,76 @@ pub async fn snapshot(
     };
     Ok((snapshot, open))
 }
+
+/// A day's numbers hour by hour, with a total row: the daily export
+/// ("exportar o dia"), for `day_start` (midnight in the organization's time
+/// zone) until the end of that day or now.
+pub async fn day_table(
+    st: &AppState,
+    org: OrgId,
+    inbox: Option<InboxId>,
+    day_start: i64,
+) -> Result<atende_sheets::Table, StoreError> {
+    let now = atende_store::now_ms();
+    let last = (day_start + 24 * monitoring::HOUR_MS - 1).min(now);
+    let (from, to) = (hour_of(day_start), hour_of(last.max(day_start)));
+    let hours = st.store.monitoring_hours(org, inbox, from, to).await?;
+    let secs = |ms: i64, n: i64| -> atende_sheets::Cell {
+        if n > 0 {
+            atende_sheets::Cell::Int((ms as f64 / n as f64 / 1000.0).round() as i64)
+        } else {
+            atende_sheets::Cell::Empty
+        }
+    };
+    let row = |label: String, c: &Counters| -> Vec<atende_sheets::Cell> {
+        vec![
+            label.into(),
+            c.opened.into(),
+            c.closed.into(),
+            c.lost.into(),
+            c.abandoned.into(),
+            c.first_replies.into(),
+            secs(c.first_reply_ms, c.first_replies),
+            if c.first_replies > 0 {
+                atende_sheets::Cell::Int((c.first_reply_max_ms as f64 / 1000.0).round() as i64)
+            } else {
+                atende_sheets::Cell::Empty
+            },
+            c.replies.into(),
+            secs(c.reply_ms, c.replies),
+            secs(c.duration_ms, c.ended()),
+        ]
+    };
+    let mut total = Counters::default();
+    let mut rows = Vec::new();
+    for h in from..=to {
+        let c = hours
+            .iter()
+            .find(|(k, _)| *k == h)
+            .map_or(Counters::default(), |(_, c)| *c);
+        total.add(&c);
+        let start = crate::reports::local(h * monitoring::HOUR_MS);
+        rows.push(row(start.format("%H:00").to_string(), &c));
+    }
+    rows.push(row("Total".into(), &total));
+    let day = crate::reports::local(day_start).format("%d/%m/%Y");
+    Ok(atende_sheets::Table {
+        name: format!("Monitoramento {}", day).replace('/', "-"),
+        headers: [
+            "Hora",
+            "Tickets abertos",
+            "Fechados",
+            "Perdidos",
+            "Abandonados",
+            "Primeiras respostas",
+            "Tempo médio até primeira resposta (s)",
+            "Tempo máximo até primeira resposta (s)",
+            "Respostas",
+            "Tempo médio de resposta (s)",
+            "Tempo médio de atendimento (s)",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows,
+    })
+}

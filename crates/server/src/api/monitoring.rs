@@ -19,8 +19,9 @@ use atende_store::Event;
 use atende_store::events::{ChatEvent, ChatScope};
 use axum::extract::State;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
-use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::TimeZone;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio::sync::broadcast;
@@ -32,10 +33,84 @@ use super::{AppJson, AppQuery};
 use crate::auth::{Auth, AuthVia};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::monitoring::Snapshot;
+use crate::reports::ExportFormat;
 use crate::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(snapshot))
+    OpenApiRouter::new()
+        .routes(routes!(snapshot))
+        .routes(routes!(export))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportParams {
+    /// csv or xlsx.
+    pub format: ExportFormat,
+    /// One inbox; without it, every inbox.
+    #[param(value_type = Option<String>, format = Uuid)]
+    pub inbox_id: Option<InboxId>,
+    /// The day (`AAAA-MM-DD`, the organization's time zone); today when
+    /// left out.
+    #[param(value_type = Option<String>, format = Date)]
+    pub day: Option<chrono::NaiveDate>,
+}
+
+/// A day's monitoring numbers hour by hour, with a total row, as a
+/// spreadsheet (CSV for Excel in Portuguese, or XLSX). Needs the analytics
+/// capability.
+#[utoipa::path(get, path = "/monitoring/export", tag = "reports", params(ExportParams),
+    responses((status = 200, description = "The file", content_type = "application/octet-stream"),
+        (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)))]
+async fn export(
+    State(st): State<AppState>,
+    auth: Auth,
+    AppQuery(p): AppQuery<ExportParams>,
+) -> ApiResult<Response> {
+    if !auth.has(Capability::Analytics) {
+        return Err(ApiError::forbidden());
+    }
+    if let Some(inbox) = p.inbox_id {
+        st.store.inbox(auth.org(), inbox).await?;
+    }
+    let today = atende_domain::monitoring::day_start(atende_store::now_ms());
+    let day_start = match p.day {
+        None => today,
+        Some(d) => {
+            let midnight = d.and_time(chrono::NaiveTime::MIN);
+            let at = crate::reports::TIME_ZONE
+                .from_local_datetime(&midnight)
+                .earliest()
+                .map(|t| t.timestamp_millis());
+            match at {
+                Some(at) if at <= today => at,
+                _ => return Err(ApiError::invalid("Escolha um dia até hoje.")),
+            }
+        }
+    };
+    let table = crate::monitoring::day_table(&st, auth.org(), p.inbox_id, day_start).await?;
+    let bytes = match p.format {
+        ExportFormat::Csv => table.to_csv(),
+        ExportFormat::Xlsx => table.to_xlsx(),
+    }
+    .map_err(ApiError::internal)?;
+    let ext = p.format.extension();
+    let day = crate::reports::local(day_start).format("%Y-%m-%d");
+    let mut resp = (StatusCode::OK, bytes).into_response();
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(crate::reports::content_type(ext)),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    if let Ok(v) = format!("attachment; filename=\"monitoramento-{day}.{ext}\"").parse() {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(resp)
 }
 
 /// A frame the monitoring stream sends.

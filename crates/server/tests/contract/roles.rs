@@ -90,6 +90,7 @@ pub const TABLE: &[(&str, Rule)] = &[
     ("GET /api/v1/inboxes/{id}/templates", r("AAA")),
     ("GET /api/v1/me", r("AAA")),
     ("GET /api/v1/monitoring", r("DAA")),
+    ("GET /api/v1/monitoring/export", r("DAA")),
     ("GET /api/v1/orgs", r("AAA")),
     ("GET /api/v1/orgs/{id}", r("AAA")),
     ("GET /api/v1/out-of-hours", r("AAA")),

@@ -341,6 +341,42 @@ async fn a_scripted_day_gives_every_number_and_list() {
     assert_eq!(hour(8), json!([iso(8, 0), 3, 1, 0, 0, 180.0]));
     assert_eq!(hour(9), json!([iso(9, 0), 3, 0, 1, 1, 120.0]));
 
+    // The day's export, hour by hour, with a total.
+    let r = admin.get("/api/v1/monitoring/export?format=csv").await;
+    assert_eq!(r.status(), 200);
+    assert!(
+        r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("monitoramento-2026-03-10.csv")
+    );
+    let csv = r.text().await.unwrap();
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines.len(), 12, "header, 00:00 to 09:00, total: {csv}");
+    assert!(
+        lines[0].starts_with("Hora;Tickets abertos;Fechados;Perdidos;Abandonados"),
+        "{csv}"
+    );
+    assert_eq!(lines[1], "00:00;0;0;0;0;0;;;0;;");
+    assert_eq!(lines[9], "08:00;3;1;0;0;1;180;180;2;840;3000");
+    assert_eq!(lines[10], "09:00;3;0;1;1;1;120;120;1;180;3810");
+    assert_eq!(lines[11], "Total;6;1;1;1;2;150;180;3;620;3540");
+    let r = admin
+        .get("/api/v1/monitoring/export?format=xlsx&day=2026-03-09")
+        .await;
+    assert_eq!(r.status(), 200);
+    assert!(r.bytes().await.unwrap().starts_with(b"PK"), "a zip: XLSX");
+    let r = admin
+        .get("/api/v1/monitoring/export?format=csv&day=2026-03-11")
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "tomorrow");
+    assert_error(
+        bia.get("/api/v1/monitoring/export?format=csv").await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+
     // The inbox's numbers are the organization's (it has one inbox).
     let one = admin
         .get_json(&format!("/api/v1/monitoring?inbox_id={}", wa.inbox_id))
