@@ -21,6 +21,9 @@ use atende_store::{Backend, Store, StoreOptions};
 use clap::Parser;
 use sqlx::Connection;
 
+mod sql;
+use sql::{id_of, id_sql, series};
+
 #[derive(Parser)]
 #[command(about = "RP-2 conversations report pages over a large data set.")]
 struct Args {
@@ -56,31 +59,6 @@ impl Sizes {
             sessions,
             chats: sessions / SESSIONS_PER_CHAT,
         }
-    }
-}
-
-/// A deterministic id: one byte naming the table, then the number.
-fn id_sql(backend: Backend, table: u8, n: &str) -> String {
-    match backend {
-        Backend::Sqlite => format!("unhex(printf('{table:02x}%030x', {n}))"),
-        Backend::Postgres => {
-            format!("CAST('{table:02x}' || lpad(to_hex(CAST({n} AS BIGINT)), 30, '0') AS uuid)")
-        }
-    }
-}
-
-fn id_of(table: u8, n: u64) -> uuid::Uuid {
-    uuid::Uuid::from_u128(((table as u128) << 120) | n as u128)
-}
-
-/// `SELECT … FROM` a series `i` of 0..n.
-fn series(backend: Backend, n: i64) -> String {
-    match backend {
-        Backend::Sqlite => format!(
-            "(WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < {}) SELECT i FROM s) AS s",
-            n - 1
-        ),
-        Backend::Postgres => format!("generate_series(0, {}) AS s(i)", n - 1),
     }
 }
 

@@ -5,11 +5,12 @@
 //! costs the same at 9:00 and at 18:00.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use atende_domain::monitoring::{self, Counters, hour_of};
 use atende_domain::{AttendanceId, ConversationId, DepartmentId, InboxId, OrgId, TagId, UserId};
 use atende_store::StoreError;
-use atende_store::monitoring::OpenTicket;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -48,9 +49,12 @@ pub struct Snapshot {
     pub hours: Vec<HourOut>,
     /// Open tickets with an agent, the longest waiting for a reply first
     /// (those still without a first reply included, flagged by a null
-    /// `first_reply_at`).
+    /// `first_reply_at`); at most 200.
     pub in_service_tickets: Vec<ServiceRow>,
-    /// Open tickets without an agent, in queue order.
+    /// How many open tickets have an agent (the list's full length).
+    pub in_service_tickets_total: u64,
+    /// Open tickets without an agent, in queue order; at most 200 (the
+    /// queue's `count` says how many there are).
     pub queued_tickets: Vec<QueueRow>,
     pub agent_rows: Vec<AgentRow>,
     /// Tags put on chats today, most used first.
@@ -189,9 +193,10 @@ pub struct AgentRow {
     pub open_tickets: u64,
     /// How many they serve at once.
     pub capacity: i64,
-    /// Tickets of the scope that ended today while theirs.
+    /// Tickets that ended today while theirs (every inbox: the inboxes
+    /// share their agents).
     pub ended_today: i64,
-    /// Their mean wait to a first reply today (null: none).
+    /// Their mean wait to a first reply today, every inbox (null: none).
     pub first_reply_avg_seconds: Option<f64>,
 }
 
@@ -203,39 +208,82 @@ pub struct TagRow {
     pub count: i64,
 }
 
+/// The most rows each detail list of tickets holds (its `…_total` says
+/// how many there are): the longest waiting come first.
+pub const LIST_MAX: i64 = 200;
+
+/// Snapshots shared by the streams watching the same scope: after an event,
+/// the first stream that needs a fresh one computes it and the others take
+/// it, so the cost follows the events, not the number of watchers.
+#[derive(Default)]
+pub struct Shared(Mutex<SharedMap>);
+
+/// By scope: when the snapshot was begun, and the snapshot.
+type SharedMap = HashMap<(OrgId, Option<InboxId>), (Instant, Arc<Snapshot>)>;
+
+impl Shared {
+    /// A snapshot of the scope begun no earlier than `fresher_than`.
+    pub async fn get(
+        &self,
+        st: &AppState,
+        org: OrgId,
+        inbox: Option<InboxId>,
+        fresher_than: Instant,
+    ) -> Result<Arc<Snapshot>, StoreError> {
+        if let Some((at, made)) = self.lock().get(&(org, inbox))
+            && *at >= fresher_than
+        {
+            return Ok(made.clone());
+        }
+        let begun = Instant::now();
+        let made = Arc::new(snapshot(st, org, inbox).await?);
+        let mut map = self.lock();
+        map.retain(|_, (at, _)| at.elapsed() < Duration::from_secs(60));
+        map.insert((org, inbox), (begun, made.clone()));
+        Ok(made)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, SharedMap> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
 fn avg(ms: i64, n: i64) -> Option<f64> {
     (n > 0).then(|| ms as f64 / n as f64 / 1000.0)
 }
 
-/// The snapshot of `inbox` (or every inbox) now, with the open tickets it
-/// was made of (for the caller to filter what the viewer may see).
+/// The snapshot of `inbox` (or every inbox) now (the caller hides the
+/// last messages of chats the viewer may not see).
 pub async fn snapshot(
     st: &AppState,
     org: OrgId,
     inbox: Option<InboxId>,
-) -> Result<(Snapshot, Vec<OpenTicket>), StoreError> {
+) -> Result<Snapshot, StoreError> {
     let now = atende_store::now_ms();
     let day_start = monitoring::day_start(now);
     let (from, to) = (hour_of(day_start), hour_of(now));
     let store = &st.store;
-    let hours = store.monitoring_hours(org, inbox, from, to).await?;
-    let open = store.open_tickets(org, inbox).await?;
-    let agents = store.monitored_agents(org).await?;
-    let agent_days = store.monitoring_agent_hours(org, inbox, from, to).await?;
-    let tags = store.monitoring_tags(org, inbox, from, to).await?;
+    // Independent reads, on as many pooled connections.
+    let (hours, open, queued, service, agents, agent_days, tags) = tokio::try_join!(
+        store.monitoring_hours(org, inbox, from, to),
+        store.open_ticket_facts(org, inbox),
+        store.open_tickets(org, inbox, true, LIST_MAX),
+        store.open_tickets(org, inbox, false, LIST_MAX),
+        store.monitored_agents(org),
+        store.monitoring_agent_day(org, day_start),
+        store.monitoring_tags(org, inbox, from, to),
+    )?;
 
     let mut today = Counters::default();
     for (_, c) in &hours {
         today.add(c);
     }
-    let tickets: Vec<_> = open.iter().map(OpenTicket::ticket).collect();
+    let tickets: Vec<_> = open.iter().map(|(t, _)| *t).collect();
     let n = monitoring::from_counters(&today, &tickets, now);
 
     let mut serving: HashMap<UserId, u64> = HashMap::new();
-    for t in &open {
-        if let Some(a) = t.agent_id {
-            *serving.entry(a).or_default() += 1;
-        }
+    for agent in open.iter().filter_map(|(_, a)| *a) {
+        *serving.entry(agent).or_default() += 1;
     }
     let days: HashMap<UserId, _> = agent_days.into_iter().map(|d| (d.user_id, d)).collect();
     let mut counts = AgentsOut {
@@ -275,8 +323,6 @@ pub async fn snapshot(
         counts.avg_tickets = (with_agent as f64 / working as f64 * 100.0).round() / 100.0;
     }
 
-    let mut queued: Vec<&OpenTicket> = open.iter().filter(|t| t.agent_id.is_none()).collect();
-    queued.sort_by_key(|t| (t.queued_at.unwrap_or(t.opened_at), t.attendance_id));
     let queued_tickets = queued
         .iter()
         .enumerate()
@@ -292,8 +338,6 @@ pub async fn snapshot(
             waiting_since: time(t.queued_at.unwrap_or(t.opened_at)),
         })
         .collect();
-    let mut service: Vec<&OpenTicket> = open.iter().filter(|t| t.agent_id.is_some()).collect();
-    service.sort_by_key(|t| (t.awaiting_since.unwrap_or(i64::MAX), t.opened_at));
     let in_service_tickets = service
         .iter()
         .map(|t| ServiceRow {
@@ -363,6 +407,7 @@ pub async fn snapshot(
             })
             .collect(),
         in_service_tickets,
+        in_service_tickets_total: with_agent,
         queued_tickets,
         agent_rows,
         tags: tags
@@ -374,7 +419,7 @@ pub async fn snapshot(
             })
             .collect(),
     };
-    Ok((snapshot, open))
+    Ok(snapshot)
 }
 
 /// A day's numbers hour by hour, with a total row: the daily export

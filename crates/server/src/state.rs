@@ -45,6 +45,8 @@ pub struct State {
     pub typing: broadcast::Sender<Arc<crate::chat::typing::Typing>>,
     /// The users with a console socket open on this node (LC-19).
     pub sockets: Arc<crate::presence::Sockets>,
+    /// Monitoring snapshots shared by the streams watching one scope.
+    pub monitoring: Arc<crate::monitoring::Shared>,
 }
 
 impl AppState {
@@ -81,6 +83,7 @@ impl AppState {
             auth_changed: broadcast::channel(1024).0,
             typing: broadcast::channel(1024).0,
             sockets: Arc::default(),
+            monitoring: Arc::default(),
         }))
     }
 

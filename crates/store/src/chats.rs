@@ -474,8 +474,7 @@ impl Tx {
                 .await?;
         }
         if let Some(agent) = conv.agent_id {
-            self.bump_agent(conv.org_id, agent, conv.inbox_id, now, None, true)
-                .await?;
+            self.bump_agent(conv.org_id, agent, now, None, true).await?;
         }
         let mut closed = conv.clone();
         closed.attendance_id = None;

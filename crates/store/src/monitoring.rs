@@ -4,14 +4,14 @@
 //! snapshot is made of: today's counters, the tickets open now, the agents
 //! and today's tags. None of them reads the day's closed tickets.
 
-use atende_domain::monitoring::{Bump, Counters, Ended, Ticket};
+use atende_domain::monitoring::{self, Bump, Counters, Ended, Ticket};
 use atende_domain::{
     AttendanceId, ContactId, ConversationId, DepartmentId, InboxId, OrgId, TagId, UserId,
 };
 use serde::Serialize;
 
 use crate::chats::LastMessage;
-use crate::rows::{Arg, push};
+use crate::rows::{Arg, lookup_each, push};
 use crate::{Millis, Result, Store, Tx, bind_args, with_pool, with_tx};
 
 const COUNTER_COLS: [&str; 13] = [
@@ -80,25 +80,24 @@ impl Tx {
         Ok(())
     }
 
-    /// Adds to an agent's hour in `inbox`: a first reply that waited
-    /// `first_reply_ms` (`None`: not a first reply), or a ticket that ended
-    /// while theirs.
+    /// Adds to an agent's day (over every inbox): a first reply that
+    /// waited `first_reply_ms` (`None`: not a first reply), or a ticket
+    /// that ended while theirs.
     pub(crate) async fn bump_agent(
         &mut self,
         org: OrgId,
         user: UserId,
-        inbox: InboxId,
         at: Millis,
         first_reply_ms: Option<i64>,
         ended: bool,
     ) -> Result<()> {
-        let hour = atende_domain::monitoring::hour_of(at);
-        let sql = "INSERT INTO monitoring_agent_hours (org_id, user_id, inbox_id, hour, first_replies, first_reply_ms, ended) \
-                   VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (org_id, hour, user_id, inbox_id) DO UPDATE SET \
-                   first_replies = monitoring_agent_hours.first_replies + excluded.first_replies, \
-                   first_reply_ms = monitoring_agent_hours.first_reply_ms + excluded.first_reply_ms, \
-                   ended = monitoring_agent_hours.ended + excluded.ended";
-        with_tx!(self, c => sqlx::query(sql).bind(org).bind(user).bind(inbox).bind(hour)
+        let day = monitoring::hour_of(monitoring::day_start(at));
+        let sql = "INSERT INTO monitoring_agent_days (org_id, user_id, day, first_replies, first_reply_ms, ended) \
+                   VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (org_id, day, user_id) DO UPDATE SET \
+                   first_replies = monitoring_agent_days.first_replies + excluded.first_replies, \
+                   first_reply_ms = monitoring_agent_days.first_reply_ms + excluded.first_reply_ms, \
+                   ended = monitoring_agent_days.ended + excluded.ended";
+        with_tx!(self, c => sqlx::query(sql).bind(org).bind(user).bind(day)
             .bind(i64::from(first_reply_ms.is_some())).bind(first_reply_ms.unwrap_or(0)).bind(i64::from(ended))
             .execute(c).await?.rows_affected());
         Ok(())
@@ -112,7 +111,7 @@ impl Tx {
         at: Millis,
         tags: &[TagId],
     ) -> Result<()> {
-        let hour = atende_domain::monitoring::hour_of(at);
+        let hour = monitoring::hour_of(at);
         for tag in tags {
             let sql = "INSERT INTO monitoring_tags (org_id, inbox_id, hour, tag_id, n) VALUES ($1, $2, $3, $4, 1) \
                        ON CONFLICT (org_id, hour, inbox_id, tag_id) DO UPDATE SET n = monitoring_tags.n + 1";
@@ -161,21 +160,6 @@ pub struct OpenTicket {
     pub last_message: Option<LastMessage>,
 }
 
-impl OpenTicket {
-    /// What monitoring's numbers read of it.
-    pub fn ticket(&self) -> Ticket {
-        Ticket {
-            opened_at: self.opened_at,
-            queued_at: self.queued_at,
-            assigned_at: self.assigned_at,
-            has_agent: self.agent_id.is_some(),
-            first_reply_at: self.first_reply_at,
-            closed_at: None,
-            ended: None::<Ended>,
-        }
-    }
-}
-
 /// An agent, as the monitoring's agents table shows them.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct AgentPresence {
@@ -198,7 +182,7 @@ impl AgentPresence {
     }
 }
 
-/// An agent's counters summed over some hours.
+/// An agent's counters of a day.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct AgentDay {
     pub user_id: UserId,
@@ -291,42 +275,162 @@ impl Store {
             .collect())
     }
 
-    /// The tickets open now (of one inbox or all), oldest first, with their
-    /// last message.
+    /// What the numbers read of every ticket open now (of one inbox or
+    /// all): its facts and its agent.
+    pub async fn open_ticket_facts(
+        &self,
+        org: OrgId,
+        inbox: Option<InboxId>,
+    ) -> Result<Vec<(Ticket, Option<UserId>)>> {
+        let mut args = vec![Arg::Id(org.0)];
+        let (join, filter) = match inbox {
+            Some(_) => (
+                " JOIN conversations c ON c.id = a.conversation_id",
+                inbox_filter(&mut args, "c.inbox_id", inbox),
+            ),
+            None => ("", String::new()),
+        };
+        let sql = format!(
+            "SELECT a.opened_at, a.queued_at, a.assigned_at, a.agent_id, a.first_reply_at FROM attendances a{join} \
+             WHERE a.org_id = $1 AND a.closed_at IS NULL{filter}"
+        );
+        type Row = (
+            Millis,
+            Option<Millis>,
+            Option<Millis>,
+            Option<UserId>,
+            Option<Millis>,
+        );
+        let rows: Vec<Row> = with_pool!(self, p => {
+            let q = sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(sql.as_str()));
+            bind_args!(q, &args).fetch_all(p).await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(
+                |(opened_at, queued_at, assigned_at, agent, first_reply_at)| {
+                    let t = Ticket {
+                        opened_at,
+                        queued_at,
+                        assigned_at,
+                        has_agent: agent.is_some(),
+                        first_reply_at,
+                        closed_at: None,
+                        ended: None,
+                    };
+                    (t, agent)
+                },
+            )
+            .collect())
+    }
+
+    /// The first `limit` tickets open now (of one inbox or all) in the
+    /// queue (`queued`: without an agent, the longest waiting first) or
+    /// served (with an agent, the longest waiting for a reply first, then
+    /// the oldest), with their last message.
     pub async fn open_tickets(
         &self,
         org: OrgId,
         inbox: Option<InboxId>,
+        queued: bool,
+        limit: i64,
     ) -> Result<Vec<OpenTicket>> {
         let mut args = vec![Arg::Id(org.0)];
-        let filter = inbox_filter(&mut args, "c.inbox_id", inbox);
+        let (join, filter) = match inbox {
+            Some(_) => (
+                " JOIN conversations ic ON ic.id = a.conversation_id",
+                inbox_filter(&mut args, "ic.inbox_id", inbox),
+            ),
+            None => ("", String::new()),
+        };
+        let awaiting =
+            "CASE WHEN ca.awaiting_since < a.opened_at THEN a.opened_at ELSE ca.awaiting_since END";
+        // The order, in the inner query and over its result `t`.
+        let (which, inner, outer) = if queued {
+            (
+                "a.agent_id IS NULL",
+                "COALESCE(a.queued_at, a.opened_at), a.id".to_string(),
+                "COALESCE(t.queued_at, t.opened_at), t.id".to_string(),
+            )
+        } else {
+            (
+                "a.agent_id IS NOT NULL",
+                format!(
+                    "CASE WHEN ca.awaiting_since IS NULL THEN 1 ELSE 0 END, {awaiting}, a.opened_at, a.id"
+                ),
+                "CASE WHEN t.awaiting_since IS NULL THEN 1 ELSE 0 END, t.awaiting_since, t.opened_at, t.id"
+                    .to_string(),
+            )
+        };
+        let pl = push(&mut args, Arg::Int(limit));
+        // The first `limit` are picked among the open tickets alone (with
+        // their chats' activity, for the wait); only those are joined to
+        // their names.
         let sql = format!(
-            "SELECT a.id AS attendance_id, a.conversation_id, a.protocol, c.inbox_id, c.contact_id, \
-             k.name AS contact_name, a.department_id, d.name AS department_name, a.agent_id, u.name AS agent_name, \
-             a.opened_at, a.queued_at, a.assigned_at, a.first_reply_at, \
-             CASE WHEN ca.awaiting_since < a.opened_at THEN a.opened_at ELSE ca.awaiting_since END AS awaiting_since \
-             FROM attendances a JOIN conversations c ON c.id = a.conversation_id \
+            "SELECT t.id AS attendance_id, t.conversation_id, t.protocol, c.inbox_id, c.contact_id, \
+             k.name AS contact_name, t.department_id, d.name AS department_name, t.agent_id, u.name AS agent_name, \
+             t.opened_at, t.queued_at, t.assigned_at, t.first_reply_at, t.awaiting_since \
+             FROM (SELECT a.id, a.conversation_id, a.protocol, a.department_id, a.agent_id, a.opened_at, \
+                   a.queued_at, a.assigned_at, a.first_reply_at, {awaiting} AS awaiting_since \
+                   FROM {}{join} \
+                   WHERE a.org_id = $1 AND a.closed_at IS NULL AND {which}{filter} ORDER BY {inner} LIMIT {pl}) t \
+             JOIN conversations c ON c.id = t.conversation_id \
              JOIN contacts k ON k.id = c.contact_id \
-             JOIN chat_activity ca ON ca.conversation_id = c.id \
-             LEFT JOIN departments d ON d.id = a.department_id \
-             LEFT JOIN users u ON u.id = a.agent_id \
-             WHERE a.org_id = $1 AND a.closed_at IS NULL{filter} \
-             ORDER BY a.opened_at, a.id"
+             LEFT JOIN departments d ON d.id = t.department_id \
+             LEFT JOIN users u ON u.id = t.agent_id \
+             ORDER BY {outer}",
+            lookup_each(
+                self.backend(),
+                "attendances a",
+                "chat_activity",
+                "ca",
+                "ca.conversation_id = a.conversation_id"
+            )
         );
         let mut rows: Vec<OpenTicket> = with_pool!(self, p => {
             let q = sqlx::query_as::<_, OpenTicket>(sqlx::AssertSqlSafe(sql.as_str()));
             bind_args!(q, &args).fetch_all(p).await?
         });
-        let serving: Vec<ConversationId> = rows
-            .iter()
-            .filter(|t| t.agent_id.is_some())
-            .map(|t| t.conversation_id)
-            .collect();
-        let mut last = self.last_messages(org, &serving).await?;
-        for t in &mut rows {
-            t.last_message = last.remove(&t.conversation_id);
+        if !queued {
+            let ids: Vec<ConversationId> = rows.iter().map(|t| t.conversation_id).collect();
+            let mut last = self.last_messages(org, &ids).await?;
+            for t in &mut rows {
+                t.last_message = last.remove(&t.conversation_id);
+            }
         }
         Ok(rows)
+    }
+
+    /// Every ticket open now or opened, first replied or ended since
+    /// `since`, as the monitoring definitions read them: what a snapshot
+    /// would read without the counters (benchmarks compare the two).
+    pub async fn monitoring_tickets(&self, org: OrgId, since: Millis) -> Result<Vec<Ticket>> {
+        let sql = "SELECT opened_at, queued_at, assigned_at, agent_id IS NOT NULL, first_reply_at, closed_at, ended \
+                   FROM attendances WHERE org_id = $1 AND (closed_at IS NULL OR opened_at >= $2 \
+                   OR closed_at >= $2 OR first_reply_at >= $2)";
+        type Row = (
+            Millis,
+            Option<Millis>,
+            Option<Millis>,
+            bool,
+            Option<Millis>,
+            Option<Millis>,
+            Option<String>,
+        );
+        let rows: Vec<Row> =
+            with_pool!(self, p => sqlx::query_as(sql).bind(org).bind(since).fetch_all(p).await?);
+        Ok(rows
+            .into_iter()
+            .map(|r| Ticket {
+                opened_at: r.0,
+                queued_at: r.1,
+                assigned_at: r.2,
+                has_agent: r.3,
+                first_reply_at: r.4,
+                closed_at: r.5,
+                ended: r.6.as_deref().and_then(Ended::parse),
+            })
+            .collect())
     }
 
     /// The agents monitoring shows: active users of a department, or
@@ -343,25 +447,18 @@ impl Store {
     }
 
     /// Each agent's first replies (count, waits summed) and tickets ended
-    /// in the hours `from..=to` (of one inbox or all).
-    pub async fn monitoring_agent_hours(
+    /// on the day that starts at `day_start`, over every inbox.
+    pub async fn monitoring_agent_day(
         &self,
         org: OrgId,
-        inbox: Option<InboxId>,
-        from: i64,
-        to: i64,
+        day_start: Millis,
     ) -> Result<Vec<AgentDay>> {
-        let mut args = vec![Arg::Id(org.0), Arg::Int(from), Arg::Int(to)];
-        let filter = inbox_filter(&mut args, "inbox_id", inbox);
-        let sql = format!(
-            "SELECT user_id, CAST(SUM(first_replies) AS BIGINT) AS first_replies, \
-             CAST(SUM(first_reply_ms) AS BIGINT) AS first_reply_ms, CAST(SUM(ended) AS BIGINT) AS ended \
-             FROM monitoring_agent_hours WHERE org_id = $1 AND hour >= $2 AND hour <= $3{filter} GROUP BY user_id"
-        );
-        Ok(with_pool!(self, p => {
-            let q = sqlx::query_as::<_, AgentDay>(sqlx::AssertSqlSafe(sql.as_str()));
-            bind_args!(q, &args).fetch_all(p).await?
-        }))
+        let sql = "SELECT user_id, first_replies, first_reply_ms, ended FROM monitoring_agent_days \
+                   WHERE org_id = $1 AND day = $2";
+        Ok(
+            with_pool!(self, p => sqlx::query_as::<_, AgentDay>(sql).bind(org)
+            .bind(monitoring::hour_of(day_start)).fetch_all(p).await?),
+        )
     }
 
     /// The tags put on chats (of one inbox or all) in the hours

@@ -47,7 +47,9 @@ impl Tx {
     ) -> Result<User> {
         let now = now_ms();
         let sql = format!(
-            "UPDATE users SET status = $3, status_reason = $4, status_since = $5, away = FALSE, last_seen_at = $5 \
+            "UPDATE users SET status_since = CASE WHEN status = $3 AND COALESCE(status_reason, '') = COALESCE($4, '') \
+             AND NOT away THEN status_since ELSE $5 END, \
+             status = $3, status_reason = $4, away = FALSE, last_seen_at = $5 \
              WHERE org_id = $1 AND id = $2 RETURNING {USER_COLS}"
         );
         let updated: Option<User> = with_tx!(self, c => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(user.org_id).bind(user.id)

@@ -1626,12 +1626,13 @@ export interface components {
             capacity: number;
             /**
              * Format: int64
-             * @description Tickets of the scope that ended today while theirs.
+             * @description Tickets that ended today while theirs (every inbox: the inboxes
+             *     share their agents).
              */
             ended_today: number;
             /**
              * Format: double
-             * @description Their mean wait to a first reply today (null: none).
+             * @description Their mean wait to a first reply today, every inbox (null: none).
              */
             first_reply_avg_seconds?: number | null;
             /** Format: uuid */
@@ -3435,9 +3436,14 @@ export interface components {
             /**
              * @description Open tickets with an agent, the longest waiting for a reply first
              *     (those still without a first reply included, flagged by a null
-             *     `first_reply_at`).
+             *     `first_reply_at`); at most 200.
              */
             in_service_tickets: components["schemas"]["ServiceRow"][];
+            /**
+             * Format: int64
+             * @description How many open tickets have an agent (the list's full length).
+             */
+            in_service_tickets_total: number;
             /**
              * Format: uuid
              * @description The inbox ("número"), or null for every inbox ("Todos os números").
@@ -3451,7 +3457,10 @@ export interface components {
             now: string;
             /** @description "Tickets na fila" and "Maior tempo na fila". */
             queue: components["schemas"]["Queue"];
-            /** @description Open tickets without an agent, in queue order. */
+            /**
+             * @description Open tickets without an agent, in queue order; at most 200 (the
+             *     queue's `count` says how many there are).
+             */
             queued_tickets: components["schemas"]["QueueRow"][];
             /**
              * Format: double

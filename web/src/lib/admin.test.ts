@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   beyondMine,
+  hasCapability,
   isDistribution,
+  mayOpen,
   MODULES,
   parseOptions,
   permissionsBody,
@@ -51,7 +53,7 @@ const agent = {
 describe('admin entry and pages', () => {
   it('lists the pages whose module is visible, in menu order', () => {
     const all = ['users', 'departments', 'inboxes', 'tags', 'fields', 'ready-responses', 'campaigns', 'flows', 'reports'];
-    expect(visibleSections(admin)).toEqual(all);
+    expect(visibleSections(admin)).toEqual([...all, 'settings']);
     expect(visibleSections(manager)).toEqual(all);
     expect(visibleSections(agent)).toEqual(['departments', 'tags', 'fields', 'ready-responses', 'campaigns']);
     expect(visibleSections(null)).toEqual([]);
@@ -76,6 +78,22 @@ describe('admin entry and pages', () => {
     // The report manager (RP-1) only reads: viewing reports is enough.
     expect(showAdmin({ ...agent, modules: { ...agent.modules, reports: 'view' } })).toBe(true);
     expect(visibleSections({ modules: { reports: 'view' } })).toEqual(['reports']);
+  });
+
+  it('shows the organization settings only to who may edit them', () => {
+    expect(mayOpen(admin, 'settings')).toBe(true);
+    expect(mayOpen(manager, 'settings')).toBe(false);
+    expect(mayOpen({ modules: { settings: 'view' } }, 'settings')).toBe(false);
+    expect(visibleSections({ modules: { settings: 'view_edit' } })).toEqual(['settings']);
+    expect(showAdmin({ ...agent, modules: { ...agent.modules, settings: 'view_edit' } })).toBe(true);
+  });
+
+  it('reads capabilities (monitoring needs analytics)', () => {
+    expect(hasCapability(admin, 'analytics')).toBe(true);
+    expect(hasCapability(manager, 'analytics')).toBe(true);
+    expect(hasCapability(agent, 'analytics')).toBe(false);
+    expect(hasCapability(null, 'analytics')).toBe(false);
+    expect(hasCapability({ capabilities: 'analytics' }, 'analytics')).toBe(false);
   });
 });
 

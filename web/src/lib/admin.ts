@@ -60,7 +60,14 @@ export const SECTION_MODULE: Record<AdminSection, Module> = {
   campaigns: 'campaigns',
   flows: 'flows',
   reports: 'reports',
+  settings: 'settings',
 };
+
+/**
+ * Pages that only edit (the organization's settings): shown with edit
+ * access to their module, not a view of it.
+ */
+const EDIT_ONLY: readonly AdminSection[] = ['settings'];
 
 export interface PermissionsForm {
   modules: Record<Module, Access>;
@@ -85,9 +92,21 @@ export function canEdit(permissions: unknown, module: Module): boolean {
   return accessTo(permissions, module) === 'view_edit';
 }
 
-/** The admin pages a user may open (module at least visible), in menu order. */
+/** Whether the session may open an admin page. */
+export function mayOpen(permissions: unknown, section: AdminSection): boolean {
+  const module = SECTION_MODULE[section];
+  return EDIT_ONLY.includes(section) ? canEdit(permissions, module) : canView(permissions, module);
+}
+
+/** The admin pages a user may open (module visible, or editable for edit-only pages), in menu order. */
 export function visibleSections(permissions: unknown): AdminSection[] {
-  return ADMIN_SECTIONS.filter((s) => canView(permissions, SECTION_MODULE[s]));
+  return ADMIN_SECTIONS.filter((s) => mayOpen(permissions, s));
+}
+
+/** Whether the session has a capability (`analytics`: monitoring, RP-5). */
+export function hasCapability(permissions: unknown, capability: Capability): boolean {
+  const caps = (permissions as { capabilities?: unknown } | null | undefined)?.capabilities;
+  return Array.isArray(caps) && caps.includes(capability);
 }
 
 /**

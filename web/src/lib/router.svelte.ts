@@ -4,8 +4,9 @@
  * decides what to show for `location.pathname`. The console lives at `/`
  * (its `?chat=` query is its own business); the admin pages at `/admin/…`,
  * a bot flow's editor at `/admin/flows/{id}`, the report manager (RP-1) at
- * `/admin/reports`; the contacts who wrote outside business hours (LC-21)
- * at `/out-of-hours`.
+ * `/admin/reports`, the organization's settings at `/admin/settings`; the
+ * contacts who wrote outside business hours (LC-21) at `/out-of-hours`;
+ * live monitoring (RP-5) at `/monitoring`.
  */
 
 export const ADMIN_SECTIONS = [
@@ -18,6 +19,7 @@ export const ADMIN_SECTIONS = [
   'campaigns',
   'flows',
   'reports',
+  'settings',
 ] as const;
 export type AdminSection = (typeof ADMIN_SECTIONS)[number];
 
@@ -31,6 +33,8 @@ export type Route =
   | { kind: 'admin'; section: AdminSection | null; item?: string }
   /** "Contatos fora do horário" (LC-21), for agents. */
   | { kind: 'out_of_hours' }
+  /** "Monitoramento" (RP-5), for users with the analytics capability. */
+  | { kind: 'monitoring' }
   | { kind: 'not_found'; path: string };
 
 function isSection(s: string): s is AdminSection {
@@ -42,6 +46,7 @@ export function parseRoute(pathname: string): Route {
   const parts = pathname.split('/').filter(Boolean);
   if (parts.length === 0) return { kind: 'console' };
   if (parts.length === 1 && parts[0] === 'out-of-hours') return { kind: 'out_of_hours' };
+  if (parts.length === 1 && parts[0] === 'monitoring') return { kind: 'monitoring' };
   if (parts[0] === 'admin') {
     if (parts.length === 1) return { kind: 'admin', section: null };
     const section = parts[1] ?? '';
@@ -64,6 +69,8 @@ export function pathOf(route: Route): string {
       return route.item ? `/admin/${route.section}/${encodeURIComponent(route.item)}` : `/admin/${route.section}`;
     case 'out_of_hours':
       return '/out-of-hours';
+    case 'monitoring':
+      return '/monitoring';
     case 'not_found':
       return route.path;
   }

@@ -7,7 +7,17 @@ describe('parseRoute', () => {
     expect(parseRoute('')).toEqual({ kind: 'console' });
     expect(parseRoute('/admin')).toEqual({ kind: 'admin', section: null });
     expect(parseRoute('/admin/')).toEqual({ kind: 'admin', section: null });
-    for (const s of ['users', 'departments', 'inboxes', 'tags', 'fields', 'ready-responses', 'flows', 'reports'] as const) {
+    for (const s of [
+      'users',
+      'departments',
+      'inboxes',
+      'tags',
+      'fields',
+      'ready-responses',
+      'flows',
+      'reports',
+      'settings',
+    ] as const) {
       expect(parseRoute(`/admin/${s}`)).toEqual({ kind: 'admin', section: s });
       expect(parseRoute(`/admin/${s}/`)).toEqual({ kind: 'admin', section: s });
     }
@@ -27,14 +37,32 @@ describe('parseRoute', () => {
     expect(parseRoute('/out-of-hours/x')).toEqual({ kind: 'not_found', path: '/out-of-hours/x' });
   });
 
+  it('reads live monitoring at /monitoring', () => {
+    expect(parseRoute('/monitoring')).toEqual({ kind: 'monitoring' });
+    expect(parseRoute('/monitoring/')).toEqual({ kind: 'monitoring' });
+    expect(pathOf({ kind: 'monitoring' })).toBe('/monitoring');
+    expect(parseRoute('/monitoring/x')).toEqual({ kind: 'not_found', path: '/monitoring/x' });
+    expect(parseRoute('/admin/monitoring')).toEqual({ kind: 'not_found', path: '/admin/monitoring' });
+  });
+
   it('calls anything else not found', () => {
-    expect(parseRoute('/admin/settings')).toEqual({ kind: 'not_found', path: '/admin/settings' });
+    expect(parseRoute('/admin/setting')).toEqual({ kind: 'not_found', path: '/admin/setting' });
     expect(parseRoute('/admin/users/1')).toEqual({ kind: 'not_found', path: '/admin/users/1' });
     expect(parseRoute('/users')).toEqual({ kind: 'not_found', path: '/users' });
   });
 
   it('pathOf is its inverse', () => {
-    for (const p of ['/', '/admin', '/admin/users', '/admin/fields', '/admin/flows', '/admin/flows/abc']) {
+    for (const p of [
+      '/',
+      '/admin',
+      '/admin/users',
+      '/admin/fields',
+      '/admin/flows',
+      '/admin/flows/abc',
+      '/admin/settings',
+      '/out-of-hours',
+      '/monitoring',
+    ]) {
       expect(pathOf(parseRoute(p))).toBe(p);
     }
   });
@@ -84,6 +112,9 @@ describe('navigate', () => {
     navigate('/admin/tags');
     navigate('/admin/users', { replace: true });
     expect(calls).toEqual(['push /admin/tags', 'replace /admin/users']);
+
+    navigate('/monitoring');
+    expect(router.route).toEqual({ kind: 'monitoring' });
 
     // Back to the console with its chat query kept by the caller.
     navigate('/?chat=c2');

@@ -1,7 +1,8 @@
 /** Who is signed in: `GET /me` at start, `POST /auth/login`, logout. */
 import { api, call, setCsrfToken, setUnauthorizedHandler } from '../api/client';
-import type { Session } from '../api/types';
+import type { Session, User } from '../api/types';
 import { t } from './i18n/index.svelte';
+import { isMyStatus } from './presence/status';
 
 export type SessionStatus = 'loading' | 'anonymous' | 'ready' | 'unreachable';
 
@@ -51,6 +52,18 @@ export async function login(email: string, password: string): Promise<void> {
 /** Refreshes the user (e.g. after a department membership change). */
 export async function refreshSession(): Promise<void> {
   signedIn(await call(api.GET('/api/v1/me')));
+}
+
+/**
+ * The signed-in user as the server answered a change of their own (e.g.
+ * `PUT /me/status`), status included, kept for every page from now on.
+ */
+export function updateOwnUser(user: User): void {
+  const s = session.current;
+  if (!s || s.user.id !== user.id) return;
+  s.user = user;
+  if (isMyStatus(user.status)) s.status = user.status;
+  s.status_reason = user.status_reason ?? null;
 }
 
 /** Ends the session on the server, then locally (even if the call fails). */

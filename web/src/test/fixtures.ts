@@ -1,5 +1,6 @@
 /** Builders for API objects in unit tests. */
 import type { ApiEvent, Conversation, Message } from '../api/types';
+import type { Snapshot } from '../lib/monitoring/snapshot';
 import type { EventKind, EventOf } from '../lib/realtime/payloads';
 
 export function conv(id: string, over: Partial<Conversation> = {}): Conversation {
@@ -90,4 +91,27 @@ export function messageCreated(m: Message): ApiEvent {
   return event('message.created', m.conversation_id, {
     message: { ...row, created_at: Date.parse(m.created_at), provider_id: null, inbox_id: 'inbox-1' },
   });
+}
+
+/** A monitoring snapshot of a quiet morning (no queue, nothing today yet). */
+export function snapshot(over: Partial<Snapshot> = {}): Snapshot {
+  return {
+    now: '2026-03-10T12:00:00.000Z',
+    day_start: '2026-03-10T03:00:00.000Z',
+    inbox_id: null,
+    queue: { count: 0, longest_wait_seconds: 0, longest_wait_since: null },
+    in_service: 0,
+    first_reply: { avg_seconds: null, max_seconds: null },
+    reply_avg_seconds: null,
+    attendance_avg_seconds: null,
+    today: { total: 0, open: 0, closed: 0, abandoned: 0, lost: 0 },
+    agents: { online: 2, paused: 0, invisible: 0, offline: 1, avg_tickets: 0 },
+    hours: [],
+    in_service_tickets: [],
+    in_service_tickets_total: 0,
+    queued_tickets: [],
+    agent_rows: [],
+    tags: [],
+    ...over,
+  };
 }

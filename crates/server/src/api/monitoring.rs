@@ -10,9 +10,8 @@
 //! fields whose value changed; the client may send `{"type":"scope",
 //! "inbox_id":…|null}` and `{"type":"ping"}` (answered `{"type":"pong"}`).
 
-use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use atende_domain::{Capability, InboxId};
 use atende_store::Event;
@@ -202,7 +201,7 @@ async fn serve(
     mut rx: broadcast::Receiver<Arc<Event>>,
     mut inbox: Option<InboxId>,
 ) {
-    let Ok(first) = view(&st, &auth, inbox).await else {
+    let Ok(first) = view(&st, &auth, inbox, None).await else {
         return;
     };
     // What the client has, to send only what changed.
@@ -217,7 +216,8 @@ async fn serve(
     {
         return;
     }
-    let mut dirty = false;
+    // Since when the client's snapshot is stale (an event arrived).
+    let mut dirty: Option<Instant> = None;
     let gather = tokio::time::sleep(GATHER);
     tokio::pin!(gather);
     let idle = tokio::time::sleep(SILENCE);
@@ -228,21 +228,21 @@ async fn serve(
         tokio::select! {
             ev = rx.recv() => match ev {
                 Ok(e) => {
-                    if e.org_id == auth.org() && moves_numbers(&e.event) && !dirty {
-                        dirty = true;
+                    if e.org_id == auth.org() && moves_numbers(&e.event) && dirty.is_none() {
+                        dirty = Some(Instant::now());
                         gather.as_mut().reset(tokio::time::Instant::now() + GATHER);
                     }
                 }
                 // Missed events: recompute anyway.
                 Err(broadcast::error::RecvError::Lagged(_)) => {
-                    dirty = true;
+                    dirty = dirty.or(Some(Instant::now()));
                     gather.as_mut().reset(tokio::time::Instant::now() + GATHER);
                 }
                 Err(broadcast::error::RecvError::Closed) => return,
             },
-            _ = &mut gather, if dirty => {
-                dirty = false;
-                let Ok(next) = view(&st, &auth, inbox).await else { continue };
+            _ = &mut gather, if dirty.is_some() => {
+                let since = dirty.take().unwrap_or_else(Instant::now);
+                let Ok(next) = view(&st, &auth, inbox, Some(since)).await else { continue };
                 let next_json = to_map(&next);
                 let changes: serde_json::Map<String, Value> = next_json
                     .iter()
@@ -277,7 +277,7 @@ async fn serve(
                                 continue;
                             }
                             inbox = inbox_id;
-                            let Ok(s) = view(&st, &auth, inbox).await else { continue };
+                            let Ok(s) = view(&st, &auth, inbox, None).await else { continue };
                             last_json = to_map(&s);
                             let frame = MonitoringFrame::Snapshot { snapshot: Box::new(s) };
                             if socket.send(Message::Text(frame.text().into())).await.is_err() {
@@ -323,29 +323,28 @@ fn to_map(s: &Snapshot) -> serde_json::Map<String, Value> {
     }
 }
 
-/// The snapshot as `auth` may see it: a chat's last message shows only to
-/// those who may see the chat.
+/// The snapshot as `auth` may see it (a chat's last message shows only to
+/// those who may see the chat): a fresh one, or the one the streams share
+/// when it was begun after `shared_since`.
 async fn view(
     st: &AppState,
     auth: &Auth,
     inbox: Option<InboxId>,
+    shared_since: Option<Instant>,
 ) -> Result<Snapshot, atende_store::StoreError> {
-    let (mut snap, open) = crate::monitoring::snapshot(st, auth.org(), inbox).await?;
-    let scopes: HashMap<_, _> = open
-        .iter()
-        .map(|t| {
-            let scope = ChatScope {
-                conversation_id: t.conversation_id,
-                attendance_open: true,
-                department_id: t.department_id,
-                agent_id: t.agent_id,
-            };
-            (t.attendance_id, scope)
-        })
-        .collect();
+    let made = match shared_since {
+        Some(since) => st.monitoring.get(st, auth.org(), inbox, since).await?,
+        None => Arc::new(crate::monitoring::snapshot(st, auth.org(), inbox).await?),
+    };
+    let mut snap = (*made).clone();
     for row in &mut snap.in_service_tickets {
-        let scope = scopes.get(&row.attendance_id);
-        if !scope.is_some_and(|s| super::events::sees_chat(auth, s)) {
+        let scope = ChatScope {
+            conversation_id: row.conversation_id,
+            attendance_open: true,
+            department_id: row.department_id,
+            agent_id: Some(row.agent_id),
+        };
+        if !super::events::sees_chat(auth, &scope) {
             row.last_message = None;
         }
     }
@@ -377,5 +376,5 @@ async fn snapshot(
     if let Some(inbox) = p.inbox_id {
         st.store.inbox(auth.org(), inbox).await?;
     }
-    Ok(AppJson(view(&st, &auth, p.inbox_id).await?))
+    Ok(AppJson(view(&st, &auth, p.inbox_id, None).await?))
 }

@@ -42,17 +42,17 @@ CREATE TABLE monitoring_hours (
     PRIMARY KEY (org_id, hour, inbox_id)
 );
 
--- Per-hour counters of each agent in each inbox: first replies (their
--- waits summed) and tickets that ended while theirs.
-CREATE TABLE monitoring_agent_hours (
+-- Each agent's counters of a day (the hour key of its midnight), over
+-- every inbox: first replies (their waits summed) and tickets that ended
+-- while theirs. At most one row per agent and day.
+CREATE TABLE monitoring_agent_days (
     org_id         UUID NOT NULL REFERENCES organizations(id),
     user_id        UUID NOT NULL,
-    inbox_id       UUID NOT NULL,
-    hour           BIGINT NOT NULL,
+    day            BIGINT NOT NULL,
     first_replies  BIGINT NOT NULL DEFAULT 0,
     first_reply_ms BIGINT NOT NULL DEFAULT 0,
     ended          BIGINT NOT NULL DEFAULT 0,
-    PRIMARY KEY (org_id, hour, user_id, inbox_id)
+    PRIMARY KEY (org_id, day, user_id)
 );
 
 -- Tags put on chats, per hour and inbox.

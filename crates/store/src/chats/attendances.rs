@@ -144,7 +144,7 @@ impl Tx {
                 .await?;
             if let Some(agent) = conv.agent_id {
                 let wait = Some(bump.counters.first_reply_ms);
-                self.bump_agent(conv.org_id, agent, conv.inbox_id, now, wait, false)
+                self.bump_agent(conv.org_id, agent, now, wait, false)
                     .await?;
             }
         }

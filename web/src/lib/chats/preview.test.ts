@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { LastMessage } from '../../api/types';
 import { msg } from '../../test/fixtures';
 import { translate } from '../i18n/catalog';
-import { lastMessageOf, PREVIEW_CHARS, previewOf, previewText, type Translate } from './preview';
+import { lastMessageOf, PREVIEW_CHARS, previewOf, type Previewed, previewText, type Translate } from './preview';
 
 const pt: Translate = (k, p) => translate('pt-BR', k, p);
 const en: Translate = (k, p) => translate('en', k, p);
@@ -66,6 +66,14 @@ describe('previewOf', () => {
     expect(previewOf(last({ direction: 'out', author_kind: 'agent', text: 'On it' }), en)).toBe('Agent: On it');
     expect(previewOf(last({ direction: 'out', author_kind: 'bot', text: 'Olá!' }), pt)).toBe('🤖 Bot: Olá!');
     expect(previewOf(last({ direction: 'out', author_kind: 'agent', kind: 'audio', text: null }), pt)).toBe('Agente: 🎤 Áudio');
+  });
+
+  it('says "sent" of an outbound message whose author kind is not given (monitoring)', () => {
+    const sent: Previewed = { kind: 'text', text: 'Já verifico', internal: false, direction: 'out' };
+    expect(previewOf(sent, pt)).toBe('Enviada: Já verifico');
+    expect(previewOf(sent, en)).toBe('Sent: Já verifico');
+    expect(previewOf({ ...sent, direction: 'in' }, pt)).toBe('Já verifico');
+    expect(previewOf({ ...sent, internal: true }, pt)).toBe('🔒 Nota interna: Já verifico');
   });
 
   it('marks an internal note (instead of the outbound prefix)', () => {

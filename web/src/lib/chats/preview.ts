@@ -64,8 +64,14 @@ export function sameLast(a: LastMessage | null | undefined, b: LastMessage | nul
   );
 }
 
+/**
+ * A message to preview: a chat's `last_message`, or one whose author kind
+ * is not given (monitoring's `Preview`: an outgoing one reads "Enviada: …").
+ */
+export type Previewed = Omit<LastMessage, 'author_kind'> & { author_kind?: string };
+
 /** What the message is, without who sent it: "Oi!", "📷 Foto · legenda", "Reagiu com 👍". */
-function body(last: LastMessage, t: Translate): string | null {
+function body(last: Previewed, t: Translate): string | null {
   const text = previewText(last.text);
   const withCaption = (label: string) => (text ? t('preview.withCaption', { label, caption: text }) : label);
   switch (last.kind) {
@@ -89,11 +95,12 @@ function body(last: LastMessage, t: Translate): string | null {
  * The preview line of a chat's newest message, or null when there is none
  * to show (no message yet, or an empty text).
  */
-export function previewOf(last: LastMessage | null | undefined, t: Translate): string | null {
+export function previewOf(last: Previewed | null | undefined, t: Translate): string | null {
   if (!last) return null;
   const text = body(last, t);
   if (text === null) return null;
   if (last.internal) return t('preview.internal', { text });
   if (last.direction !== 'out') return text;
+  if (last.author_kind === undefined) return t('preview.out', { text });
   return t(last.author_kind === 'bot' ? 'preview.bot' : 'preview.agent', { text });
 }

@@ -77,6 +77,7 @@ export const adminEn: Record<keyof typeof adminPtBR, string> = {
   'admin.module.settings': 'Settings',
   'admin.module.organizations': 'Organizations',
   'admin.section.campaigns': 'Campaigns',
+  'admin.section.settings': 'Settings',
   'admin.module.campaigns': 'Campaigns',
   'admin.campaigns.new': 'New campaign',
   'admin.campaigns.editTitle': 'Rename {name}',

@@ -78,6 +78,7 @@ export const adminPtBR = {
   'admin.module.settings': 'Configurações',
   'admin.module.organizations': 'Organizações',
   'admin.section.campaigns': 'Campanhas',
+  'admin.section.settings': 'Configurações',
   'admin.module.campaigns': 'Campanhas',
   'admin.campaigns.new': 'Nova campanha',
   'admin.campaigns.editTitle': 'Renomear {name}',

@@ -44,6 +44,19 @@ describe('i18n catalogs', () => {
     expect(ptBR['actions.close']).toBe('Encerrar atendimento');
     // The server's 422 for a too-short search inside the conversation (LC-5).
     expect(ptBR['search.minChars']).toBe('Digite ao menos 2 caracteres para buscar.');
+    // Seed 002's monitoring page.
+    expect(ptBR['monitor.title']).toBe('Monitoramento');
+    expect(ptBR['monitor.allInboxes']).toBe('Todos os números');
+    expect(ptBR['monitor.card.queue']).toBe('Tickets na fila');
+    expect(ptBR['monitor.card.longest']).toBe('Maior tempo na fila');
+    expect(ptBR['monitor.card.inService']).toBe('Tickets em atendimento');
+    expect(ptBR['monitor.card.firstReplyAvg']).toBe('Tempo médio até primeira resposta');
+    expect(ptBR['monitor.card.firstReplyMax']).toBe('Tempo máximo até primeira resposta');
+    expect(ptBR['monitor.card.replyAvg']).toBe('Tempo médio de resposta');
+    expect(ptBR['monitor.card.attendanceAvg']).toBe('Tempo médio de atendimento');
+    expect(ptBR['monitor.card.today']).toBe('Status dos tickets hoje');
+    expect(ptBR['monitor.card.agents']).toBe('Status dos agentes');
+    expect(ptBR['monitor.agents.avg']).toBe('Média de tickets por agente');
   });
 
   it('English differs from pt-BR where words are translated', () => {

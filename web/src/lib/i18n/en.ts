@@ -9,6 +9,8 @@ import { reportsEn } from './reports.en';
 import { reportConversationsEn } from './reportConversations.en';
 import { reportAgileEn } from './reportAgile.en';
 import { searchEn } from './search.en';
+import { presenceEn } from './presence.en';
+import { monitoringEn } from './monitoring.en';
 import type { MessageKey } from './pt-BR';
 
 /** The English catalog: every key of the pt-BR one (checked by the type). */
@@ -108,6 +110,7 @@ export const en: Record<MessageKey, string> = {
   'item.typing': 'typing…',
   'preview.agent': 'Agent: {text}',
   'preview.bot': '🤖 Bot: {text}',
+  'preview.out': 'Sent: {text}',
   'preview.internal': '🔒 Internal note: {text}',
   'preview.withCaption': '{label} · {caption}',
   'preview.image': '📷 Photo',
@@ -321,6 +324,8 @@ export const en: Record<MessageKey, string> = {
   ...reportsEn,
   ...reportConversationsEn,
   ...reportAgileEn,
+  ...presenceEn,
+  ...monitoringEn,
   'templates.open': 'Template message',
   'templates.openHint': 'Pick a template message to send',
   'templates.title': 'Send a template message',

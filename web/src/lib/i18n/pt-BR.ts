@@ -9,6 +9,8 @@ import { reportsPtBR } from './reports.pt-BR';
 import { reportConversationsPtBR } from './reportConversations.pt-BR';
 import { reportAgilePtBR } from './reportAgile.pt-BR';
 import { searchPtBR } from './search.pt-BR';
+import { presencePtBR } from './presence.pt-BR';
+import { monitoringPtBR } from './monitoring.pt-BR';
 
 /**
  * The pt-BR catalog: the default language and the source of the key set.
@@ -112,6 +114,7 @@ export const ptBR = {
   'item.typing': 'digitando…',
   'preview.agent': 'Agente: {text}',
   'preview.bot': '🤖 Bot: {text}',
+  'preview.out': 'Enviada: {text}',
   'preview.internal': '🔒 Nota interna: {text}',
   'preview.withCaption': '{label} · {caption}',
   'preview.image': '📷 Foto',
@@ -325,6 +328,8 @@ export const ptBR = {
   ...reportsPtBR,
   ...reportConversationsPtBR,
   ...reportAgilePtBR,
+  ...presencePtBR,
+  ...monitoringPtBR,
   'templates.open': 'Mensagem template',
   'templates.openHint': 'Escolher uma mensagem template para enviar',
   'templates.title': 'Enviar mensagem template',
