@@ -22,6 +22,12 @@ impl std::ops::Deref for AppState {
     }
 }
 
+/// Monitoring snapshots by scope (organization, inbox or every inbox).
+pub type SharedSnapshots = crate::monitoring::shared::Shared<
+    (atende_domain::OrgId, Option<atende_domain::InboxId>),
+    crate::monitoring::wire::Snapshot,
+>;
+
 /// What [`AppState`] shares.
 pub struct State {
     pub store: Store,
@@ -44,9 +50,9 @@ pub struct State {
     /// Who starts or stops typing in a chat, between live connections.
     pub typing: broadcast::Sender<Arc<crate::chat::typing::Typing>>,
     /// The users with a console socket open on this node (LC-19).
-    pub sockets: Arc<crate::presence::Sockets>,
+    pub sockets: Arc<crate::presence::sockets::Sockets>,
     /// Monitoring snapshots shared by the streams watching one scope.
-    pub monitoring: Arc<crate::monitoring::Shared>,
+    pub monitoring: Arc<SharedSnapshots>,
 }
 
 impl AppState {

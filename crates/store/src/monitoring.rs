@@ -175,13 +175,6 @@ pub struct AgentPresence {
     pub max_chats: i64,
 }
 
-impl AgentPresence {
-    /// The status others see: `offline` once away.
-    pub fn effective(&self) -> &str {
-        if self.away { "offline" } else { &self.status }
-    }
-}
-
 /// An agent's counters of a day.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct AgentDay {

@@ -59,7 +59,7 @@ pub struct ExportParams {
 /// spreadsheet (CSV for Excel in Portuguese, or XLSX). Needs the analytics
 /// capability.
 #[utoipa::path(get, path = "/monitoring/export", tag = "reports", params(ExportParams),
-    responses((status = 200, description = "The file", content_type = "application/octet-stream"),
+    responses((status = 200, description = "The file", content(("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
         (status = 422, body = crate::error::ErrorBody)))]
 async fn export(
@@ -332,9 +332,10 @@ async fn view(
     inbox: Option<InboxId>,
     shared_since: Option<Instant>,
 ) -> Result<Snapshot, atende_store::StoreError> {
+    let make = crate::monitoring::snapshot(st, auth.org(), inbox);
     let made = match shared_since {
-        Some(since) => st.monitoring.get(st, auth.org(), inbox, since).await?,
-        None => Arc::new(crate::monitoring::snapshot(st, auth.org(), inbox).await?),
+        Some(since) => st.monitoring.get((auth.org(), inbox), since, make).await?,
+        None => Arc::new(make.await?),
     };
     let mut snap = (*made).clone();
     for row in &mut snap.in_service_tickets {

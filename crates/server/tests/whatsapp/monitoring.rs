@@ -603,3 +603,61 @@ async fn the_stream_pushes_what_changed_as_it_changes() {
         other => panic!("expected 403, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn routing_skips_an_agent_away_and_hands_them_the_queue_when_they_come_back() {
+    at(8, 0);
+    let wa = Wa::start_with(|c| c.presence_sweep_ms = 50).await;
+    let admin = &wa.admin;
+    let dept = admin
+        .post_json(
+            "/api/v1/departments",
+            json!({"name": "Vendas", "distribution": "auto"}),
+        )
+        .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let ana = wa.app.named_user(admin, "agent", "Ana").await;
+    let r = admin
+        .post(
+            &format!("/api/v1/departments/{dept}/members"),
+            json!({"user_id": ana.user_id}),
+        )
+        .await;
+    assert!(r.status().is_success());
+    let r = admin
+        .post(
+            "/api/v1/flows/import",
+            json!({"entry_inbox": wa.inbox_id, "document": {"schema": 1, "name": "Triagem", "start": "passa",
+                "steps": {"passa": {"type": "open_attendance", "target": {"to": "department", "department": "Vendas"}}}}}),
+        )
+        .await;
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    // Ana closes her console at 08:00; by 08:06 she is away.
+    hang_up(connect(&wa, &ana.email).await).await;
+    at(8, 6);
+    wa.until(async || (status_of(admin, "Ana").await == "offline").then_some(()))
+        .await;
+    // A chat handed over now waits in the queue: nobody is there.
+    let conv = wa.customer_writes("5511933330001", "Hugo", "Oi").await;
+    let queued = wa
+        .until(async || {
+            let c = admin.conversation(&conv).await;
+            (c["attendance_open"] == true && c["flow_running"] == false).then_some(c)
+        })
+        .await;
+    assert!(queued["agent_id"].is_null(), "{queued}");
+    assert_eq!(queued["department_id"], dept.as_str());
+    // She opens the console again: back online as she left, the chat is hers.
+    at(8, 10);
+    let _console = connect(&wa, &ana.email).await;
+    let c = wa
+        .until(async || {
+            let c = admin.conversation(&conv).await;
+            c["agent_id"].is_string().then_some(c)
+        })
+        .await;
+    assert_eq!(c["agent_id"], ana.user_id.as_str());
+    assert_eq!(status_of(admin, "Ana").await, "online");
+}
