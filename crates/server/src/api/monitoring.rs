@@ -67,12 +67,7 @@ async fn export(
     auth: Auth,
     AppQuery(p): AppQuery<ExportParams>,
 ) -> ApiResult<Response> {
-    if !auth.has(Capability::Analytics) {
-        return Err(ApiError::forbidden());
-    }
-    if let Some(inbox) = p.inbox_id {
-        st.store.inbox(auth.org(), inbox).await?;
-    }
+    may_watch(&st, &auth, p.inbox_id).await?;
     let today = atende_domain::monitoring::day_start(atende_store::now_ms());
     let day_start = match p.day {
         None => today,
@@ -110,6 +105,18 @@ async fn export(
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     Ok(resp)
+}
+
+/// Monitoring is for the analytics capability, over one of the
+/// organization's inboxes (or every inbox).
+async fn may_watch(st: &AppState, auth: &Auth, inbox: Option<InboxId>) -> ApiResult<()> {
+    if !auth.has(Capability::Analytics) {
+        return Err(ApiError::forbidden());
+    }
+    if let Some(inbox) = inbox {
+        st.store.inbox(auth.org(), inbox).await?;
+    }
+    Ok(())
 }
 
 /// A frame the monitoring stream sends.
@@ -184,12 +191,7 @@ pub async fn stream(
     if auth.via == AuthVia::Session && !super::ws::same_origin(&headers) {
         return Err(ApiError::new(Code::BadOrigin, "Origem não permitida."));
     }
-    if !auth.has(Capability::Analytics) {
-        return Err(ApiError::forbidden());
-    }
-    if let Some(inbox) = p.inbox_id {
-        st.store.inbox(auth.org(), inbox).await?;
-    }
+    may_watch(&st, &auth, p.inbox_id).await?;
     let rx = st.bus.subscribe();
     Ok(ws.on_upgrade(move |socket| serve(st, auth, socket, rx, p.inbox_id)))
 }
@@ -371,11 +373,6 @@ async fn snapshot(
     auth: Auth,
     AppQuery(p): AppQuery<MonitoringParams>,
 ) -> ApiResult<AppJson<Snapshot>> {
-    if !auth.has(Capability::Analytics) {
-        return Err(ApiError::forbidden());
-    }
-    if let Some(inbox) = p.inbox_id {
-        st.store.inbox(auth.org(), inbox).await?;
-    }
+    may_watch(&st, &auth, p.inbox_id).await?;
     Ok(AppJson(view(&st, &auth, p.inbox_id, None).await?))
 }

@@ -1,14 +1,14 @@
 //! Attendances: an attendance's record, the custom fields asked at its
 //! closing, and its scheduled closing (LC-11).
 
-use atende_domain::monitoring;
+use atende_domain::monitoring::{self, Ended};
 use atende_domain::{AttendanceId, ConversationId, DepartmentId, OrgId, UserId};
 use serde::Serialize;
 use serde_json::Value;
 use sqlx::types::Json;
 
-use super::Conversation;
-use crate::events::{ChatEvent, CloseCancelled, CloseScheduled};
+use super::{Conversation, messages};
+use crate::events::{AttendanceClosed, ChatEvent, CloseCancelled, CloseScheduled};
 use crate::{Millis, NewEvent, Result, Store, StoreError, Tx, now_ms, with_pool, with_tx};
 
 /// An attendance with its scheduled closing, if any.
@@ -125,6 +125,62 @@ impl Tx {
             });
         }
         Ok(n > 0)
+    }
+
+    /// Closes the open attendance: agent and department are removed (LC-11).
+    /// `ended` says how (RP-5 counts it in its inbox's hours).
+    pub async fn close_attendance(
+        &mut self,
+        conv: &Conversation,
+        by: Option<UserId>,
+        ended: Ended,
+        line: Option<String>,
+    ) -> Result<Conversation> {
+        let Some(att) = conv.attendance_id else {
+            return Err(StoreError::Invalid("no open attendance".into()));
+        };
+        let now = now_ms();
+        let sql = "UPDATE attendances SET closed_at = $3, closed_by = $4, ended = $5, close_at = NULL \
+                   WHERE org_id = $1 AND id = $2 AND closed_at IS NULL RETURNING opened_at, assigned_at";
+        let facts: Option<(Millis, Option<Millis>)> = with_tx!(self, c => sqlx::query_as(sql).bind(conv.org_id).bind(att).bind(now)
+            .bind(by).bind(ended.as_str()).fetch_optional(c).await?);
+        let Some((opened_at, assigned_at)) = facts else {
+            return Err(StoreError::Invalid("no open attendance".into()));
+        };
+        let ticket = monitoring::Ticket {
+            opened_at,
+            assigned_at,
+            closed_at: Some(now),
+            ended: Some(ended),
+            ..Default::default()
+        };
+        for bump in monitoring::on_close(&ticket).into_iter().flatten() {
+            self.bump_monitoring(conv.org_id, conv.inbox_id, bump)
+                .await?;
+        }
+        if let Some(agent) = conv.agent_id {
+            self.bump_agent(conv.org_id, agent, now, None, true).await?;
+        }
+        let mut closed = conv.clone();
+        closed.attendance_id = None;
+        closed.department_id = None;
+        closed.agent_id = None;
+        self.save_assignment(&closed).await?;
+        if let Some(text) = line {
+            self.insert_message(messages::NewMessage::system(&closed, text))
+                .await?;
+        }
+        self.emit(NewEvent {
+            org_id: conv.org_id,
+            chat: Some(closed.scope()),
+            event: ChatEvent::AttendanceClosed(AttendanceClosed {
+                conversation_id: conv.id,
+                attendance_id: att,
+                protocol: conv.protocol.clone(),
+                by,
+            }),
+        });
+        Ok(closed)
     }
 
     /// Records an agent's reply in the open attendance for monitoring
